@@ -1,0 +1,13 @@
+// Runs every workspace package's tests as one jest run (one project per package).
+const fs = require('node:fs');
+const path = require('node:path');
+
+const roots = ['packages', 'services'];
+const projects = roots.flatMap((root) =>
+  fs
+    .readdirSync(path.join(__dirname, root))
+    .map((name) => path.join(__dirname, root, name))
+    .filter((dir) => fs.existsSync(path.join(dir, 'jest.config.js'))),
+);
+
+module.exports = { projects };

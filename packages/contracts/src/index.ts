@@ -1,0 +1,4 @@
+export * from './principal';
+export * from './problem';
+export * from './names';
+export * from './envelope';
