@@ -1,0 +1,105 @@
+// Test isolation on the machine's real PostgreSQL and RabbitMQ: every suite gets its own
+// database and its own vhost, so suites run together and twice in a row without interfering.
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+
+export const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+export const AMQP_BASE_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+export const RABBIT_MGMT_URL = process.env.TEST_RABBIT_MGMT_URL ?? 'http://guest:guest@127.0.0.1:15672';
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+function uniqueName(prefix: string): string {
+  const safe = prefix.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30);
+  return `t_${safe}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+}
+
+function urlFor(database: string): string {
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** Creates an empty database for one suite; `drop()` removes it (forcing out stray connections). */
+export async function createTestDatabase(prefix: string): Promise<TestDatabase> {
+  const name = uniqueName(prefix);
+  const admin = new Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    name,
+    url: urlFor(name),
+    async drop() {
+      const c = new Client({ connectionString: PG_ADMIN_URL });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+export interface TestVhost {
+  name: string;
+  /** amqp URL pointing at this vhost */
+  url: string;
+  drop(): Promise<void>;
+}
+
+async function management(method: string, path: string, body?: unknown): Promise<Response> {
+  const base = new URL(RABBIT_MGMT_URL);
+  const auth = Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString('base64');
+  base.username = '';
+  base.password = '';
+  const res = await fetch(new URL(path, base), {
+    method,
+    headers: { authorization: `Basic ${auth}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok && res.status !== 404) {
+    throw new Error(`RabbitMQ management ${method} ${path}: ${res.status} ${await res.text()}`);
+  }
+  return res;
+}
+
+/** Creates a vhost (guest has all permissions on it) through the management API. */
+export async function createTestVhost(prefix: string): Promise<TestVhost> {
+  const name = uniqueName(prefix);
+  const user = decodeURIComponent(new URL(AMQP_BASE_URL).username || 'guest');
+  await management('PUT', `/api/vhosts/${encodeURIComponent(name)}`);
+  await management('PUT', `/api/permissions/${encodeURIComponent(name)}/${encodeURIComponent(user)}`, {
+    configure: '.*',
+    write: '.*',
+    read: '.*',
+  });
+  return {
+    name,
+    url: `${AMQP_BASE_URL.replace(/\/$/, '')}/${encodeURIComponent(name)}`,
+    async drop() {
+      await management('DELETE', `/api/vhosts/${encodeURIComponent(name)}`);
+    },
+  };
+}
+
+/** Reads a queue's state (messages ready/unacked, arguments) from the management API. */
+export async function getQueue(vhost: string, queue: string): Promise<Record<string, unknown> | null> {
+  const res = await management('GET', `/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(queue)}`);
+  if (res.status === 404) return null;
+  return (await res.json()) as Record<string, unknown>;
+}
+
+/** A short prefix for Redis keys that no other suite uses. */
+export function uniqueRedisPrefix(prefix: string): string {
+  return `${uniqueName(prefix)}:`;
+}
