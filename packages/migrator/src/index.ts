@@ -13,3 +13,5 @@ export {
   MigrationUnfinishedError,
 } from './migration-errors';
 export { PRISMA_MIGRATE_LOCK_KEY } from './migrations-table';
+export { migrateDatabase, runMigrateCommand } from './migrate-command';
+export type { MigrateCommandOptions } from './migrate-command';
