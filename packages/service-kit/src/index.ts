@@ -1,1 +1,11 @@
-export {};
+// Public API of the runtime kit every Runfleet service boots with (see README.md).
+export * from './context';
+export * from './credentials';
+export * from './config';
+export * from './logger';
+export * from './errors';
+export * from './metrics';
+export * from './health';
+export * from './principal';
+export * from './http';
+export * from './lifecycle';

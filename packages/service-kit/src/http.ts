@@ -1,0 +1,185 @@
+// The express app every service serves: correlation id first, request logging, body limit,
+// health and metrics, the gateway-signed principal, the service's routes, then one error path
+// that answers application/problem+json for everything (DESIGN.md §7, §8, §9).
+import { randomUUID } from 'node:crypto';
+import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler, type Router } from 'express';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { z } from 'zod';
+import { CORRELATION_HEADER, PROBLEM_CONTENT_TYPE } from '@runfleet/contracts';
+import { currentCorrelationId, runWithContext, type RequestContext } from './context';
+import { AppError, logError, missingAsRequired, toProblem, zodFieldErrors, type FieldError } from './errors';
+import type { Health } from './health';
+import type { Metrics } from './metrics';
+import { requirePrincipal } from './principal';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+// Ids from the outside are kept only when harmless in logs and headers.
+const SANE_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+function incomingId(req: Request, header: string): string {
+  const value = req.headers[header];
+  return typeof value === 'string' && SANE_ID.test(value) ? value : randomUUID();
+}
+
+const requestContexts = new WeakMap<Request, RequestContext>();
+
+/** The context a request runs in (correlation and request id), also outside AsyncLocalStorage. */
+export function requestContextOf(req: Request): RequestContext | undefined {
+  return requestContexts.get(req);
+}
+
+/** Sets (or keeps) x-correlation-id and x-request-id and runs the rest of the request in that context. */
+export function correlationMiddleware(): RequestHandler {
+  return (req, res, next) => {
+    const correlationId = incomingId(req, CORRELATION_HEADER);
+    const requestId = incomingId(req, REQUEST_ID_HEADER);
+    const context: RequestContext = { correlationId, requestId };
+    requestContexts.set(req, context);
+    res.setHeader(CORRELATION_HEADER, correlationId);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    runWithContext(context, next);
+  };
+}
+
+const isOpsPath = (url: string | undefined): boolean => {
+  const path = (url ?? '').split('?')[0] ?? '';
+  return path.startsWith('/health/') || path === '/metrics';
+};
+
+function requestLogging(logger: Logger): RequestHandler {
+  const contextFields = (req: Request) => {
+    const context = requestContexts.get(req);
+    return context ? { correlationId: context.correlationId, requestId: context.requestId } : {};
+  };
+  return pinoHttp({
+    logger,
+    genReqId: (req) => requestContexts.get(req as Request)?.requestId ?? randomUUID(),
+    autoLogging: { ignore: (req) => isOpsPath(req.url) },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    // 'finish' may fire outside the request's async context, so the ids are added explicitly.
+    customSuccessObject: (req, _res, value) => ({ ...value, ...contextFields(req as Request) }),
+    customErrorObject: (req, _res, _err, value) => ({ ...value, ...contextFields(req as Request) }),
+  }) as unknown as RequestHandler;
+}
+
+/** Express error handler: every error becomes a problem+json body and one log line. */
+export function problemErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    const correlationId = requestContexts.get(req)?.correlationId ?? currentCorrelationId();
+    const problem = toProblem(err, correlationId, req.path);
+    logError(logger, err, problem, { method: req.method, path: req.path, correlationId });
+    if (res.headersSent) {
+      // Too late for a problem body; let express abort the connection.
+      next(err);
+      return;
+    }
+    res.status(problem.status).type(PROBLEM_CONTENT_TYPE).json(problem);
+  };
+}
+
+export const routeNotFound: RequestHandler = (req, _res, next) => {
+  next(AppError.notFound('ROUTE_NOT_FOUND', `No route for ${req.method} ${req.path}.`));
+};
+
+export interface HttpAppOptions {
+  service: string;
+  logger: Logger;
+  metrics: Metrics;
+  health: Health;
+  /** when given, every route except health and metrics requires a gateway-signed principal */
+  principalSecret?: string;
+  /** mounts the service's routes */
+  routes: (router: Router) => void;
+  /** express.json limit; default '1mb' (larger bodies get 413 REQUEST_TOO_LARGE) */
+  bodyLimit?: string | number;
+  /** express 'trust proxy' setting; default false */
+  trustProxy?: boolean | number | string | string[];
+}
+
+/** The service's express app, not listening: pass it to `listen()` or to supertest. */
+export function createHttpApp(options: HttpAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy ?? false);
+
+  app.use(correlationMiddleware());
+  app.use(options.metrics.middleware);
+  app.use(requestLogging(options.logger));
+  // raw-body (under express.json) binds its callback to the request's async context, so the
+  // correlation id survives slow, chunked bodies (tested in http-app.test.ts).
+  app.use(express.json({ limit: options.bodyLimit ?? '1mb', type: ['application/json', 'application/*+json'] }));
+
+  // Operators and probes reach these without a principal (DESIGN.md §9).
+  app.get('/health/live', options.health.live);
+  app.get('/health/ready', options.health.ready);
+  app.get('/metrics', options.metrics.handler);
+
+  if (options.principalSecret !== undefined) app.use(requirePrincipal(options.principalSecret));
+
+  const router = express.Router();
+  options.routes(router);
+  app.use(router);
+
+  app.use(routeNotFound);
+  app.use(problemErrorHandler(options.logger));
+  return app;
+}
+
+export interface RequestSchemas {
+  body?: z.ZodType;
+  query?: z.ZodType;
+  params?: z.ZodType;
+}
+
+type Output<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+export interface ParsedRequest<S extends RequestSchemas> {
+  body: Output<S['body']>;
+  query: Output<S['query']>;
+  params: Output<S['params']>;
+}
+
+export interface Validator<S extends RequestSchemas> extends RequestHandler {
+  /** the parsed, typed values of a request this validator accepted */
+  parsed(req: Request): ParsedRequest<S>;
+}
+
+/**
+ * Route middleware validating body, query and params with zod; a failure is a 400
+ * VALIDATION_FAILED naming every field (`body.amount`, `query.limit`). On success req.body is
+ * replaced by the parsed body, and `validator.parsed(req)` returns all three typed — express 5's
+ * req.query is a getter, so parsed query and params live beside the request, not on it.
+ */
+export function validate<S extends RequestSchemas>(schemas: S): Validator<S> {
+  const results = new WeakMap<Request, ParsedRequest<S>>();
+  const locations = ['body', 'query', 'params'] as const;
+
+  const middleware = async (req: Request, _res: unknown, next: (err?: unknown) => void): Promise<void> => {
+    const errors: FieldError[] = [];
+    const parsed: Record<string, unknown> = { body: undefined, query: undefined, params: undefined };
+    for (const location of locations) {
+      const schema = schemas[location];
+      if (!schema) continue;
+      const result = await schema.safeParseAsync(req[location], { error: missingAsRequired });
+      if (result.success) parsed[location] = result.data;
+      else errors.push(...zodFieldErrors(result.error, location));
+    }
+    if (errors.length > 0) {
+      next(AppError.badRequest('VALIDATION_FAILED', 'The request is invalid.', { errors }));
+      return;
+    }
+    if (schemas.body) req.body = parsed.body;
+    results.set(req, parsed as unknown as ParsedRequest<S>);
+    next();
+  };
+
+  return Object.assign(middleware as RequestHandler, {
+    parsed(req: Request): ParsedRequest<S> {
+      const result = results.get(req);
+      if (!result) throw new Error('validate(): parsed() called on a request this validator did not accept');
+      return result;
+    },
+  });
+}
