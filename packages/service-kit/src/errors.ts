@@ -3,7 +3,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { Problem, ProblemFieldError } from '@runfleet/contracts';
+import { ContractError, type Problem, type ProblemFieldError } from '@runfleet/contracts';
 import { currentCorrelationId } from './context';
 
 export type FieldError = ProblemFieldError;
@@ -169,6 +169,10 @@ export function toAppError(err: unknown): AppError {
   if (isBodyParserError(err)) {
     const mapped = fromBodyParser(err);
     if (mapped) return mapped;
+  }
+  // Bad input caught by a contracts helper (a money string, a cursor) is the caller's mistake.
+  if (err instanceof ContractError && err.status < 500) {
+    return new AppError({ code: err.code, status: err.status, detail: err.message, errors: err.errors, cause: err });
   }
   return new AppError({ code: 'INTERNAL_ERROR', status: 500, detail: INTERNAL_DETAIL, cause: err });
 }

@@ -1,3 +1,4 @@
+import { decodeCursor } from '@runfleet/contracts';
 import { z } from 'zod';
 import { problemSchema } from '@runfleet/contracts';
 import { AppError, toProblem } from '../../src';
@@ -29,6 +30,19 @@ describe('toProblem', () => {
     const problem = toProblem(new Error('relation "wallets" does not exist at /srv/app.js:1'), 'corr-1');
     expect(problem).toMatchObject({ status: 500, code: 'INTERNAL_ERROR', correlationId: 'corr-1' });
     expect(JSON.stringify(problem)).not.toMatch(/wallets|app\.js/);
+  });
+
+  it('turns bad input caught by a contracts helper into a 400 naming the field', () => {
+    let thrown: unknown;
+    try {
+      decodeCursor('not-a-cursor!', z.object({ after: z.string() }));
+    } catch (err) {
+      thrown = err;
+    }
+
+    const problem = toProblem(thrown, 'c-1');
+
+    expect(problem).toMatchObject({ status: 400, code: 'PAGINATION_INVALID_CURSOR', errors: [{ field: 'cursor' }] });
   });
 
   it('maps thrown non-errors to 500 too', () => {
