@@ -1,7 +1,12 @@
 // Who is calling: attached by the gateway to every forwarded request, signed (DESIGN.md §7).
 import { z } from 'zod';
 
-export const PRINCIPAL_TYPES = ['admin', 'reseller', 'customer', 'runner'] as const;
+/**
+ * `service` is not a client: it is one Runfleet service calling another's `/internal/*` route
+ * (the gateway asking the reseller service to verify an API key); its `id` is the calling service.
+ * Client routes never accept it and the gateway never forwards `/internal/*` from outside.
+ */
+export const PRINCIPAL_TYPES = ['admin', 'reseller', 'customer', 'runner', 'service'] as const;
 export const principalTypeSchema = z.enum(PRINCIPAL_TYPES);
 export type PrincipalType = z.infer<typeof principalTypeSchema>;
 

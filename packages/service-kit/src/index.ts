@@ -9,3 +9,4 @@ export * from './health';
 export * from './principal';
 export * from './http';
 export * from './lifecycle';
+export type { Logger } from 'pino';
