@@ -9,5 +9,7 @@ const projects = roots.flatMap((root) =>
     .map((name) => path.join(__dirname, root, name))
     .filter((dir) => fs.existsSync(path.join(dir, 'jest.config.js'))),
 );
+// infra/ checks the compose stack and the local-stack settings (infra/test/).
+projects.push(path.join(__dirname, 'infra'));
 
 module.exports = { projects };

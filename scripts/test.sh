@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# `npm test`: the whole check, from a fresh clone: local infrastructure up, workspace installed
+# and built (which type-checks every package), lint, then every package's jest suite.
+# Extra arguments go to jest: `npm test -- services/billing`, `npm test -- -t "hold is rejected"`.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+started_at=$SECONDS
+results_file=$(mktemp -t runfleet-jest-XXXXXX.json)
+trap 'rm -f "$results_file"' EXIT
+
+finish() {
+  echo "npm test: $1 ($((SECONDS - started_at))s)"
+  exit "$2"
+}
+
+bash scripts/ensure-infra.sh || finish "FAILED: PostgreSQL, Redis or RabbitMQ is not available" 1
+bash scripts/build-workspace.sh || finish "FAILED: install, Prisma generate or build (tsc -b)" 1
+
+if [[ -f eslint.config.js ]]; then
+  echo "lint: eslint"
+  pnpm exec eslint --cache --cache-location node_modules/.cache/eslint/ . || finish "FAILED: lint" 1
+fi
+
+echo "test: jest"
+pnpm exec jest --json --outputFile="$results_file" "$@"
+jest_status=$?
+
+# The closing line counts jest's tests in the plain form any CI reader understands.
+summary=$(node -e '
+  const fs = require("node:fs");
+  try {
+    const r = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+    if (r.numRuntimeErrorTestSuites > 0) console.log(`${r.numRuntimeErrorTestSuites} test suite(s) failed to run`);
+    const skipped = r.numPendingTests + r.numTodoTests;
+    console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped > 0 ? `, ${skipped} skipped` : ""));
+  } catch {
+    console.log("tests: jest wrote no results");
+  }
+' "$results_file")
+
+if [[ $jest_status -ne 0 ]]; then
+  echo "npm test: FAILED: jest ($((SECONDS - started_at))s)"
+else
+  echo "npm test: passed ($((SECONDS - started_at))s)"
+fi
+echo "$summary"
+exit "$jest_status"
