@@ -11,6 +11,7 @@ import { currentCorrelationId, runWithContext, type RequestContext } from './con
 import { AppError, logError, missingAsRequired, toProblem, zodFieldErrors, type FieldError } from './errors';
 import type { Health } from './health';
 import type { Metrics } from './metrics';
+import { ApiRoutes, type ApiDocsInfo } from './openapi';
 import { requirePrincipal } from './principal';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -90,8 +91,13 @@ export interface HttpAppOptions {
   health: Health;
   /** when given, every route except health and metrics requires a gateway-signed principal */
   principalSecret?: string;
-  /** mounts the service's routes */
-  routes: (router: Router) => void;
+  /**
+   * mounts the service's routes: plain express on `router`, or validated and documented with
+   * `api.route(...)` (the document is served at GET /openapi.json)
+   */
+  routes: (router: Router, api: ApiRoutes) => void;
+  /** title and version of the service's OpenAPI document */
+  apiInfo?: ApiDocsInfo;
   /** express.json limit; default '1mb' (larger bodies get 413 REQUEST_TOO_LARGE) */
   bodyLimit?: string | number;
   /** express 'trust proxy' setting; default false */
@@ -116,10 +122,17 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.get('/health/ready', options.health.ready);
   app.get('/metrics', options.metrics.handler);
 
-  if (options.principalSecret !== undefined) app.use(requirePrincipal(options.principalSecret));
-
   const router = express.Router();
-  options.routes(router);
+  const api = new ApiRoutes(router, options.apiInfo ?? { title: `Runfleet ${options.service}`, version: '1.0.0' });
+  options.routes(router, api);
+  // The document describes the public API (the gateway merges it); it holds no secrets.
+  let document: unknown;
+  app.get('/openapi.json', (_req, res) => {
+    document ??= api.document31();
+    res.json(document);
+  });
+
+  if (options.principalSecret !== undefined) app.use(requirePrincipal(options.principalSecret));
   app.use(router);
 
   app.use(routeNotFound);

@@ -10,3 +10,4 @@ export * from './principal';
 export * from './http';
 export * from './lifecycle';
 export type { Logger } from 'pino';
+export * from './openapi';
