@@ -1,0 +1,449 @@
+// A consumer of one queue `<service>.<concern>` (DESIGN.md §3, §6): manual acks with bounded
+// prefetch; each message's effect and its inbox row commit in one transaction and the ack follows
+// the commit (STYLE.md habits 6, 7); invalid content goes straight to `<queue>.dead`; a failing
+// handler is retried through the delay queues, then dead-lettered. Nothing is acked and dropped.
+//
+// Under load, messages that arrive while a transaction runs are handled together in the next one
+// (up to batchSize); if that transaction fails they are handled again one per transaction, so one
+// bad message never fails its neighbours.
+import { randomUUID } from 'node:crypto';
+import type { ChannelWrapper } from 'amqp-connection-manager';
+import type { ConfirmChannel, ConsumeMessage, Message, Options } from 'amqplib';
+import type { Envelope } from '@runfleet/contracts';
+import { runWithContext } from '@runfleet/service-kit';
+import type { Logger } from 'pino';
+import { watchChannel, type AmqpConnectionManager } from './amqp-connection';
+import { isDatabaseUnavailable, isRetryableTransactionError } from './database-errors';
+import { checkIncoming, contractValidator, errorMessage, type EnvelopeOf, type EventValidator } from './event-envelope';
+import { claimInbox } from './inbox';
+import {
+  ATTEMPTS_HEADER,
+  BROKER_DEATH_HEADERS,
+  DEAD_LETTERED_AT_HEADER,
+  DEAD_LETTER_REASONS,
+  ERROR_HEADER,
+  FIRST_FAILURE_HEADER,
+  ORIGINAL_QUEUE_HEADER,
+  REASON_HEADER,
+  numericHeader,
+  stringHeader,
+  type DeadLetterReason,
+} from './message-headers';
+import type { MessagingMetrics } from './messaging-metrics';
+import type { SqlExecutor, TransactionRunner } from './sql-executor';
+import { assertConsumerTopology, consumerTopology, type ConsumerTopology } from './topology';
+
+export interface HandlerContext<TTx> {
+  /** the open transaction, in the service's own client type (pg PoolClient or a Prisma tx) */
+  tx: TTx;
+  /** the same transaction as a SqlExecutor (e.g. for writeOutbox) */
+  sql: SqlExecutor;
+  queue: string;
+  /** 1 on the first try, 2 after one failure, … */
+  attempt: number;
+  /** the broker delivered it before (a crash or a lost ack); the inbox already guards effects */
+  redelivered: boolean;
+  log: Logger;
+}
+
+export type MessageHandler<N extends string, TTx> = (envelope: EnvelopeOf<N>, context: HandlerContext<TTx>) => Promise<void>;
+
+export interface ConsumerOptions<N extends string, TTx> {
+  connection: AmqpConnectionManager;
+  service: string;
+  /** queue `<service>.<concern>` */
+  concern: string;
+  /** event names (routing keys) bound to the queue */
+  events: readonly N[];
+  handler: MessageHandler<N, TTx>;
+  transaction: TransactionRunner<TTx>;
+  logger: Logger;
+  metrics: MessagingMetrics;
+  validate?: EventValidator;
+  /** messages per transaction at most (default 50) */
+  batchSize?: number;
+  /** unacked messages the broker may push (default 2 × batchSize × concurrency) */
+  prefetch?: number;
+  /** transactions in parallel (default 1, which also keeps arrival order) */
+  concurrency?: number;
+  /** wait this long to fill a batch before starting it (default 0: start as soon as one is free) */
+  batchWaitMs?: number;
+  retryDelaysMs?: readonly number[];
+  deliveryLimit?: number;
+  exchange?: string;
+  /** the `consumer` column of inbox rows (default: the queue name) */
+  inboxName?: string;
+}
+
+interface ChannelState {
+  channel: ConfirmChannel;
+  open: boolean;
+  consumerTag: string | null;
+  /** tokens of our republishes the broker returned as unroutable */
+  returned: Set<string>;
+}
+
+interface Delivery {
+  state: ChannelState;
+  msg: ConsumeMessage;
+}
+
+interface Item {
+  delivery: Delivery;
+  envelope: Envelope;
+  /** failures so far, from the attempts header */
+  failures: number;
+}
+
+type Outcome = 'processed' | 'duplicate';
+
+const REPUBLISH_TOKEN_HEADER = 'x-runfleet-republish-token';
+const CONFIRM_TIMEOUT_MS = 10_000;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export class Consumer<N extends string = string, TTx = unknown> {
+  readonly topology: ConsumerTopology;
+  private readonly wrapper: ChannelWrapper;
+  private readonly log: Logger;
+  private readonly validate: EventValidator;
+  private readonly batchSize: number;
+  private readonly concurrency: number;
+  private readonly inboxName: string;
+  private buffer: Item[] = [];
+  private activeBatches = 0;
+  private pumpScheduled = false;
+  private readonly inflight = new Set<Promise<unknown>>();
+  private stopping = false;
+  private current: ChannelState | null = null;
+  private readyResolve!: () => void;
+  private readyReject!: (err: Error) => void;
+  private readonly ready: Promise<void>;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly options: ConsumerOptions<N, TTx>) {
+    this.topology = consumerTopology(options.service, options.concern, options.events, options);
+    this.log = options.logger.child({ queue: this.topology.queue });
+    this.validate = options.validate ?? contractValidator;
+    this.batchSize = Math.max(1, options.batchSize ?? 50);
+    this.concurrency = Math.max(1, options.concurrency ?? 1);
+    this.inboxName = options.inboxName ?? this.topology.queue;
+    const prefetch = options.prefetch ?? Math.max(10, 2 * this.batchSize * this.concurrency);
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.readyResolve = resolve;
+      this.readyReject = reject;
+    });
+    this.ready.catch(() => undefined);
+
+    this.wrapper = options.connection.createChannel({
+      name: this.topology.queue,
+      confirm: true,
+      setup: async (channel: ConfirmChannel) => {
+        const state: ChannelState = { channel, open: true, consumerTag: null, returned: new Set() };
+        channel.on('close', () => {
+          state.open = false;
+        });
+        channel.on('return', (message: Message) => {
+          const token = stringHeader(message.properties.headers, REPUBLISH_TOKEN_HEADER);
+          if (token) state.returned.add(token);
+        });
+        watchChannel(channel, { manager: options.connection, logger: this.log, name: this.topology.queue, isClosing: () => this.stopping });
+        try {
+          await assertConsumerTopology(channel, this.topology);
+          await channel.prefetch(prefetch, false);
+          if (this.stopping) return;
+          this.current = state;
+          const { consumerTag } = await channel.consume(this.topology.queue, (msg) => this.onDelivery(state, msg), { noAck: false });
+          state.consumerTag = consumerTag;
+          this.readyResolve();
+        } catch (err) {
+          this.readyReject(err instanceof Error ? err : new Error(String(err)));
+          throw err;
+        }
+      },
+    });
+    this.wrapper.on('error', (err: Error) => this.log.error({ err }, 'consumer channel setup failed'));
+  }
+
+  /** Resolves once the topology is declared and consuming started; rejects if the first setup fails. */
+  start(): Promise<void> {
+    return this.ready;
+  }
+
+  get queue(): string {
+    return this.topology.queue;
+  }
+
+  // amqplib calls this synchronously from its frame parser: it must never throw.
+  private onDelivery(state: ChannelState, msg: ConsumeMessage | null): void {
+    try {
+      if (!msg) {
+        // The broker cancelled our subscription (queue deleted, node lost). A reconnect re-declares
+        // the queue and subscribes again.
+        if (!this.stopping) {
+          this.log.warn('consumer cancelled by the broker; reconnecting to subscribe again');
+          this.options.connection.reconnect();
+        }
+        return;
+      }
+      const delivery: Delivery = { state, msg };
+      const failures = numericHeader(msg.properties.headers, ATTEMPTS_HEADER);
+      const check = checkIncoming(msg.content, this.validate);
+      if (!check.ok) {
+        this.track(this.deadLetter(delivery, check.reason, check.error, failures, check.partial?.id));
+        return;
+      }
+      this.buffer.push({ delivery, envelope: check.envelope, failures });
+      this.schedulePump();
+    } catch (err) {
+      this.log.error({ err }, 'unexpected error receiving a message; it stays unacked and will be redelivered');
+    }
+  }
+
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    // setImmediate lets every delivery parsed from the same socket read join the batch.
+    const wait = this.options.batchWaitMs ?? 0;
+    const run = () => {
+      this.pumpScheduled = false;
+      this.pump();
+    };
+    if (wait > 0 && !this.stopping) setTimeout(run, wait);
+    else setImmediate(run);
+  }
+
+  private pump(): void {
+    while (this.activeBatches < this.concurrency && this.buffer.length > 0) {
+      const items = this.buffer.splice(0, this.batchSize);
+      this.activeBatches += 1;
+      this.track(
+        this.processBatch(items).finally(() => {
+          this.activeBatches -= 1;
+          if (this.buffer.length > 0) this.schedulePump();
+        }),
+      );
+    }
+  }
+
+  private track(work: Promise<unknown>): void {
+    const guarded = work.catch((err) => this.log.error({ err }, 'unexpected consumer error; affected messages stay unacked'));
+    this.inflight.add(guarded);
+    void guarded.finally(() => {
+      this.inflight.delete(guarded);
+      if (this.isIdle()) for (const wake of this.idleWaiters.splice(0)) wake();
+    });
+  }
+
+  private isIdle(): boolean {
+    return this.inflight.size === 0 && this.buffer.length === 0 && this.activeBatches === 0;
+  }
+
+  private async processBatch(items: Item[]): Promise<void> {
+    const started = process.hrtime.bigint();
+    let outcomes: Outcome[] | 'abandoned';
+    try {
+      outcomes = await this.runTransaction(items);
+    } catch (err) {
+      if (items.length > 1) {
+        // Someone in the batch failed: give each message its own transaction to find out who.
+        for (const item of items) await this.processBatch([item]);
+        return;
+      }
+      await this.handleFailure(items[0]!, err);
+      return;
+    }
+    if (outcomes === 'abandoned') return;
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    items.forEach((item, i) => {
+      this.ack(item.delivery);
+      const outcome = outcomes[i]!;
+      this.options.metrics.consumed.inc({ queue: this.topology.queue, outcome });
+      if (outcome === 'processed') this.options.metrics.handling.observe({ queue: this.topology.queue }, seconds);
+    });
+  }
+
+  /**
+   * Runs the batch in one transaction. While the database is unreachable it waits and tries again
+   * (the messages stay unacked, so nothing is lost if the process dies meanwhile), rather than
+   * spending the messages' retries on an outage. Gives up ('abandoned') when the messages can no
+   * longer be acked anyway (their channel closed) or the consumer is stopping during an outage.
+   */
+  private async runTransaction(items: Item[]): Promise<Outcome[] | 'abandoned'> {
+    let waitMs = 100;
+    for (let conflicts = 0; ; ) {
+      try {
+        return await this.options.transaction(async (tx, sql) => {
+          const fresh = await claimInbox(sql, this.inboxName, items.map((i) => i.envelope.id));
+          const outcomes: Outcome[] = [];
+          for (const item of items) {
+            const id = item.envelope.id.toLowerCase();
+            // delete: the same id twice in one batch (a redelivery) is handled once
+            if (!fresh.delete(id)) {
+              outcomes.push('duplicate');
+              continue;
+            }
+            await this.runHandler(item, tx, sql);
+            outcomes.push('processed');
+          }
+          return outcomes;
+        });
+      } catch (err) {
+        if (isDatabaseUnavailable(err)) {
+          if (this.stopping || items.every((i) => !i.delivery.state.open)) return 'abandoned';
+          this.log.warn({ err, retryInMs: waitMs }, 'database unavailable; holding messages until it is back');
+          await sleep(waitMs);
+          waitMs = Math.min(waitMs * 2, 5_000);
+          continue;
+        }
+        if (isRetryableTransactionError(err) && conflicts < 3) {
+          conflicts += 1;
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  private runHandler(item: Item, tx: TTx, sql: SqlExecutor): Promise<void> {
+    const { envelope, delivery } = item;
+    const log = this.log.child({ messageId: envelope.id, eventType: envelope.type, correlationId: envelope.correlationId });
+    // Restore the producer's correlation id; whatever the handler publishes is caused by this message.
+    return runWithContext({ correlationId: envelope.correlationId, causationId: envelope.id }, () =>
+      this.options.handler(envelope as EnvelopeOf<N>, {
+        tx,
+        sql,
+        queue: this.topology.queue,
+        attempt: item.failures + 1,
+        redelivered: delivery.msg.fields.redelivered,
+        log,
+      }),
+    );
+  }
+
+  private async handleFailure(item: Item, err: unknown): Promise<void> {
+    const failures = item.failures + 1;
+    const { envelope } = item;
+    const next = this.topology.retryQueues[failures - 1];
+    await runWithContext({ correlationId: envelope.correlationId, causationId: envelope.id }, async () => {
+      const log = this.log.child({ messageId: envelope.id, eventType: envelope.type, correlationId: envelope.correlationId });
+      if (!next) {
+        await this.deadLetter(item.delivery, DEAD_LETTER_REASONS.handlerFailed, errorMessage(err), failures);
+        return;
+      }
+      log.warn({ err, attempt: failures, retryInMs: next.delayMs, retryQueue: next.name }, 'handler failed; retrying later');
+      const headers = {
+        ...this.keptHeaders(item.delivery.msg),
+        [ATTEMPTS_HEADER]: failures,
+        [ERROR_HEADER]: errorMessage(err).slice(0, 1_000),
+        [FIRST_FAILURE_HEADER]: stringHeader(item.delivery.msg.properties.headers, FIRST_FAILURE_HEADER) ?? new Date().toISOString(),
+      };
+      if (await this.republish(item.delivery, next.name, headers)) {
+        this.ack(item.delivery);
+        this.options.metrics.retries.inc({ queue: this.topology.queue });
+        this.options.metrics.consumed.inc({ queue: this.topology.queue, outcome: 'retried' });
+      }
+    });
+  }
+
+  /** Moves a message to `<queue>.dead` with the reason in its headers, then acks the original. */
+  private async deadLetter(delivery: Delivery, reason: DeadLetterReason, error: string, failures: number, fallbackId?: string): Promise<void> {
+    const { msg } = delivery;
+    const now = new Date().toISOString();
+    const headers = {
+      ...this.keptHeaders(msg),
+      [REASON_HEADER]: reason,
+      [ERROR_HEADER]: error.slice(0, 1_000),
+      [ATTEMPTS_HEADER]: failures,
+      [FIRST_FAILURE_HEADER]: stringHeader(msg.properties.headers, FIRST_FAILURE_HEADER) ?? now,
+      [DEAD_LETTERED_AT_HEADER]: now,
+      [ORIGINAL_QUEUE_HEADER]: this.topology.queue,
+    };
+    // The CLI finds dead letters by message id, so one without an id gets one here.
+    const messageId = msg.properties.messageId ?? (fallbackId || randomUUID());
+    this.log.error({ messageId, reason, error, attempts: failures, deadQueue: this.topology.deadQueue }, 'message dead-lettered');
+    if (await this.republish(delivery, this.topology.deadQueue, headers, messageId)) {
+      this.ack(delivery);
+      this.options.metrics.deadLetters.inc({ queue: this.topology.queue, reason });
+      this.options.metrics.consumed.inc({ queue: this.topology.queue, outcome: 'dead_lettered' });
+    }
+  }
+
+  /** The original headers minus RabbitMQ's death bookkeeping and our previous republish token. */
+  private keptHeaders(msg: ConsumeMessage): Record<string, unknown> {
+    const headers: Record<string, unknown> = { ...(msg.properties.headers ?? {}) };
+    for (const name of BROKER_DEATH_HEADERS) delete headers[name];
+    delete headers[REPUBLISH_TOKEN_HEADER];
+    return headers;
+  }
+
+  /**
+   * Sends a copy to `queue` on the channel the message came from and waits for the broker's
+   * confirm. Returns false (the original then stays unacked and is redelivered) if the channel is
+   * gone, the broker refused it, or no queue of that name exists (mandatory + return).
+   */
+  private republish(delivery: Delivery, queue: string, headers: Record<string, unknown>, messageId?: string): Promise<boolean> {
+    const { state, msg } = delivery;
+    if (!state.open) return Promise.resolve(false);
+    const token = randomUUID();
+    const p = msg.properties;
+    const options: Options.Publish = {
+      persistent: true,
+      mandatory: true,
+      contentType: p.contentType,
+      contentEncoding: p.contentEncoding,
+      messageId: messageId ?? p.messageId,
+      type: p.type,
+      correlationId: p.correlationId,
+      appId: p.appId,
+      timestamp: p.timestamp,
+      headers: { ...headers, [REPUBLISH_TOKEN_HEADER]: token },
+    };
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), CONFIRM_TIMEOUT_MS);
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        const returned = state.returned.delete(token);
+        if (returned) this.log.error({ queue }, 'republish returned as unroutable: does the queue exist? the message stays unacked');
+        resolve(ok && !returned);
+      };
+      try {
+        state.channel.sendToQueue(queue, msg.content, options, (err) => done(!err));
+      } catch {
+        done(false);
+      }
+    });
+  }
+
+  private ack(delivery: Delivery): void {
+    // A delivery tag is only valid on its own channel; after a reconnect the broker redelivers
+    // the message and the inbox turns that into a no-op, so skipping the ack here is safe.
+    if (!delivery.state.open) return;
+    try {
+      delivery.state.channel.ack(delivery.msg);
+    } catch (err) {
+      this.log.warn({ err }, 'ack failed; the message will be redelivered and deduplicated');
+    }
+  }
+
+  /** Stops consuming, finishes (and acks) what was received, then closes the channel. */
+  async close(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    const state = this.current;
+    if (state?.open && state.consumerTag) {
+      try {
+        await state.channel.cancel(state.consumerTag);
+      } catch (err) {
+        this.log.warn({ err }, 'consumer cancel failed');
+      }
+    }
+    this.schedulePump();
+    while (!this.isIdle()) {
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    }
+    await this.wrapper.close();
+  }
+}

@@ -1,0 +1,37 @@
+// The consumer half of exactly-once effects (DESIGN.md §6, STYLE.md habit 7): a message id is
+// recorded for its consumer in the same transaction as the handler's effect.
+import type { SqlExecutor } from './sql-executor';
+
+const CLAIM = `INSERT INTO "inbox_message" ("consumer", "message_id")
+SELECT $1, unnest($2::uuid[])
+ON CONFLICT DO NOTHING
+RETURNING "message_id"`;
+
+/**
+ * Records the ids for `consumer` and returns those that were new (lower-cased). An id missing from
+ * the result was processed before — or is being processed right now by a concurrent transaction,
+ * which this insert waits for — so its message must be acked without running the handler again.
+ */
+export async function claimInbox(sql: SqlExecutor, consumer: string, messageIds: readonly string[]): Promise<Set<string>> {
+  if (messageIds.length === 0) return new Set();
+  const { rows } = await sql.query(CLAIM, [consumer, messageIds.map((id) => id.toLowerCase())]);
+  return new Set(rows.map((row: { message_id: string }) => String(row.message_id).toLowerCase()));
+}
+
+/**
+ * Deletes inbox rows older than the retention. Duplicates come from outbox re-publishes and broker
+ * redeliveries within minutes, so days of retention leave a wide margin.
+ */
+export async function pruneInbox(sql: SqlExecutor, retentionMs: number, limit = 10_000): Promise<number> {
+  const { rows } = await sql.query(
+    `WITH doomed AS (
+       SELECT "consumer", "message_id" FROM "inbox_message"
+       WHERE "processed_at" < now() - ($1::bigint * interval '1 millisecond')
+       LIMIT $2 FOR UPDATE SKIP LOCKED)
+     DELETE FROM "inbox_message" i USING doomed d
+     WHERE i."consumer" = d."consumer" AND i."message_id" = d."message_id"
+     RETURNING 1`,
+    [retentionMs, limit],
+  );
+  return rows.length;
+}

@@ -1,0 +1,167 @@
+// The one entry point a service uses (DESIGN.md §3, §6): a reconnecting broker connection, the
+// publisher, consumers with inboxes, the outbox relay, health and graceful shutdown in one object.
+import { Pool, type PoolClient } from 'pg';
+import type { Envelope } from '@runfleet/contracts';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { connectAmqp, type AmqpConnectionManager } from './amqp-connection';
+import { Consumer, type ConsumerOptions } from './consumer';
+import { watchPool } from './database-errors';
+import { buildEnvelope, type BuildEnvelopeOptions, type DataOf, type EnvelopeOf, type EventValidator } from './event-envelope';
+import { pruneInbox } from './inbox';
+import { messagingMetrics, type MessagingMetrics } from './messaging-metrics';
+import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
+import { writeOutbox } from './outbox-writer';
+import { Publisher } from './publisher';
+import { pgExecutor, pgTransactions, type SqlExecutor, type TransactionRunner } from './sql-executor';
+
+export interface MessagingOptions {
+  /** the service name: producer of its events, prefix of its queues, connection name */
+  service: string;
+  amqpUrl: string;
+  logger: Logger;
+  registry?: Registry;
+  /** the service's own database; the relay and the consumers open small pools of their own on it */
+  databaseUrl?: string;
+  /** defaults to the contracts' schemas; tests pass their own for test-only event types */
+  validate?: EventValidator;
+  heartbeatSeconds?: number;
+  reconnectSeconds?: number;
+  publishTimeoutMs?: number;
+  /** default retry schedule of this service's consumers (1 s, 10 s, 1 min, 10 min) */
+  retryDelaysMs?: readonly number[];
+  deliveryLimit?: number;
+  /** connections per pool (relay, consumers); default 5 */
+  poolSize?: number;
+  /** inbox rows older than this are deleted (default 7 days) */
+  inboxRetentionMs?: number;
+}
+
+type ConsumerDefaults = 'connection' | 'service' | 'logger' | 'metrics' | 'transaction';
+export type ConsumeSpec<N extends string, TTx> = Omit<ConsumerOptions<N, TTx>, ConsumerDefaults> & {
+  /** defaults to pg transactions on the consumers' own pool (needs databaseUrl) */
+  transaction?: TransactionRunner<TTx>;
+};
+export type RelaySpec = Partial<Omit<OutboxRelayOptions, 'pool' | 'publisher' | 'logger' | 'metrics'>>;
+
+export interface Messaging {
+  readonly service: string;
+  readonly connection: AmqpConnectionManager;
+  readonly publisher: Publisher;
+  readonly metrics: MessagingMetrics;
+  /** Builds a validated envelope produced by this service, ids from the current context. */
+  envelope<N extends string>(type: N, data: DataOf<N>, options?: Partial<BuildEnvelopeOptions>): EnvelopeOf<N>;
+  /** Builds the event and writes it to the outbox in the caller's transaction. */
+  emit<N extends string>(sql: SqlExecutor, type: N, data: DataOf<N>): Promise<EnvelopeOf<N>>;
+  /** Writes already built envelopes to the outbox in the caller's transaction (one INSERT). */
+  writeOutbox(sql: SqlExecutor, envelopes: readonly Envelope[]): Promise<void>;
+  /** Declares the queue and starts consuming; resolves once subscribed. */
+  consume<N extends string, TTx = PoolClient>(spec: ConsumeSpec<N, TTx>): Promise<Consumer<N, TTx>>;
+  /** Starts the outbox relay (needs databaseUrl). */
+  startRelay(spec?: RelaySpec): OutboxRelay;
+  /** For readiness checks: the broker connection is up. */
+  isConnected(): boolean;
+  /** Graceful stop: consumers finish and ack, the relay finishes its batch, then channels, connection, pools close. */
+  close(): Promise<void>;
+}
+
+export function createMessaging(options: MessagingOptions): Messaging {
+  const { service, logger } = options;
+  const metrics = messagingMetrics(options.registry);
+  const connection = connectAmqp({
+    url: options.amqpUrl,
+    logger,
+    name: service,
+    heartbeatSeconds: options.heartbeatSeconds,
+    reconnectSeconds: options.reconnectSeconds,
+  });
+  const publisher = new Publisher({ connection, logger, metrics, publishTimeoutMs: options.publishTimeoutMs });
+  const consumers: Consumer<string, unknown>[] = [];
+  const relays: OutboxRelay[] = [];
+  const pools = new Map<string, Pool>();
+  let inboxPruneTimer: NodeJS.Timeout | null = null;
+  let closed = false;
+
+  function pool(purpose: 'relay' | 'consumers'): Pool {
+    if (!options.databaseUrl) throw new Error(`messaging for ${service}: databaseUrl is needed for the ${purpose}`);
+    let p = pools.get(purpose);
+    if (!p) {
+      p = new Pool({
+        connectionString: options.databaseUrl,
+        max: options.poolSize ?? 5,
+        application_name: `${service} messaging ${purpose}`,
+      });
+      watchPool(p, logger, purpose);
+      pools.set(purpose, p);
+    }
+    return p;
+  }
+
+  function startInboxPruning(): void {
+    if (inboxPruneTimer || !options.databaseUrl) return;
+    const retention = options.inboxRetentionMs ?? 7 * 24 * 3_600_000;
+    const prune = () => {
+      pruneInbox(pgExecutor(pool('consumers')), retention).catch((err: unknown) =>
+        logger.warn({ err }, 'inbox prune failed; will retry'),
+      );
+    };
+    inboxPruneTimer = setInterval(prune, 10 * 60_000);
+    inboxPruneTimer.unref();
+  }
+
+  const messaging: Messaging = {
+    service,
+    connection,
+    publisher,
+    metrics,
+    envelope(type, data, envelopeOptions) {
+      return buildEnvelope(type, data, { producer: service, validate: options.validate, ...envelopeOptions });
+    },
+    async emit(sql, type, data) {
+      const envelope = messaging.envelope(type, data);
+      await writeOutbox(sql, [envelope]);
+      return envelope;
+    },
+    writeOutbox,
+    async consume<N extends string, TTx = PoolClient>(spec: ConsumeSpec<N, TTx>) {
+      if (closed) throw new Error('messaging is closed');
+      const transaction = spec.transaction ?? (pgTransactions(pool('consumers')) as unknown as TransactionRunner<TTx>);
+      const consumer = new Consumer<N, TTx>({
+        retryDelaysMs: options.retryDelaysMs,
+        deliveryLimit: options.deliveryLimit,
+        validate: options.validate,
+        ...spec,
+        transaction,
+        connection,
+        service,
+        logger,
+        metrics,
+      });
+      consumers.push(consumer as unknown as Consumer<string, unknown>);
+      if (!spec.transaction) startInboxPruning();
+      await consumer.start();
+      return consumer;
+    },
+    startRelay(spec = {}) {
+      if (closed) throw new Error('messaging is closed');
+      const relay = new OutboxRelay({ ...spec, pool: pool('relay'), publisher, logger, metrics });
+      relays.push(relay);
+      relay.start();
+      return relay;
+    },
+    isConnected() {
+      return connection.isConnected();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (inboxPruneTimer) clearInterval(inboxPruneTimer);
+      await Promise.all(consumers.map((c) => c.close()));
+      await Promise.all(relays.map((r) => r.close()));
+      await publisher.close();
+      await connection.close();
+      await Promise.all([...pools.values()].map((p) => p.end()));
+    },
+  };
+  return messaging;
+}

@@ -1,0 +1,104 @@
+// Publishing envelopes to `runfleet.events` with publisher confirms, persistent and mandatory
+// (STYLE.md habit 4); an unroutable event is logged and counted, a publish never waits forever.
+import { EVENTS_EXCHANGE, type Envelope } from '@runfleet/contracts';
+import type { ChannelWrapper } from 'amqp-connection-manager';
+import type { ConfirmChannel, Message, Options } from 'amqplib';
+import type { Logger } from 'pino';
+import { assertEventsExchange } from './topology';
+import { watchChannel, type AmqpConnectionManager } from './amqp-connection';
+import { CAUSATION_ID_HEADER, CORRELATION_ID_HEADER, EVENT_VERSION_HEADER } from './message-headers';
+import type { MessagingMetrics } from './messaging-metrics';
+
+export interface PublisherOptions {
+  connection: AmqpConnectionManager;
+  logger: Logger;
+  metrics: MessagingMetrics;
+  exchange?: string;
+  /**
+   * A publish not confirmed within this time is rejected (default 10 s). Unconfirmed publishes are
+   * re-sent after a reconnect within the window; past it the outbox relay retries the row later.
+   */
+  publishTimeoutMs?: number;
+}
+
+/** AMQP properties of an envelope: ids in properties and headers so tools see them without parsing. */
+export function envelopeProperties(envelope: Envelope): Options.Publish {
+  return {
+    persistent: true,
+    mandatory: true,
+    contentType: 'application/json',
+    contentEncoding: 'utf-8',
+    messageId: envelope.id,
+    type: envelope.type,
+    correlationId: envelope.correlationId,
+    appId: envelope.producer,
+    timestamp: Math.floor(Date.parse(envelope.occurredAt) / 1000),
+    headers: {
+      [CORRELATION_ID_HEADER]: envelope.correlationId,
+      ...(envelope.causationId ? { [CAUSATION_ID_HEADER]: envelope.causationId } : {}),
+      [EVENT_VERSION_HEADER]: envelope.version,
+    },
+  };
+}
+
+export class Publisher {
+  private readonly channel: ChannelWrapper;
+  private readonly exchange: string;
+  private pending = 0;
+  private closing = false;
+
+  constructor(private readonly options: PublisherOptions) {
+    this.exchange = options.exchange ?? EVENTS_EXCHANGE;
+    const { logger, metrics } = options;
+    this.channel = options.connection.createChannel({
+      name: 'publisher',
+      confirm: true,
+      publishTimeout: options.publishTimeoutMs ?? 10_000,
+      setup: async (channel: ConfirmChannel) => {
+        watchChannel(channel, { manager: options.connection, logger, name: 'publisher', isClosing: () => this.closing });
+        channel.on('return', (message: Message) => {
+          const routingKey = message.fields.routingKey;
+          metrics.unroutable.inc({ exchange: message.fields.exchange, routing_key: routingKey });
+          logger.warn(
+            { exchange: message.fields.exchange, routingKey, messageId: message.properties.messageId },
+            'event is unroutable: no queue is bound for its routing key, the broker returned it',
+          );
+        });
+        await assertEventsExchange(channel, this.exchange);
+      },
+    });
+    this.channel.on('error', (err: Error) => logger.error({ err }, 'publisher channel setup failed'));
+  }
+
+  /** Resolves once the broker confirmed the event; rejects on nack, timeout or close. */
+  async publish(envelope: Envelope): Promise<void> {
+    const started = process.hrtime.bigint();
+    this.pending += 1;
+    try {
+      await this.channel.publish(this.exchange, envelope.type, Buffer.from(JSON.stringify(envelope)), envelopeProperties(envelope));
+      this.options.metrics.publishConfirm.observe({ exchange: this.exchange }, Number(process.hrtime.bigint() - started) / 1e9);
+    } finally {
+      this.pending -= 1;
+    }
+  }
+
+  /** Publishes all in order on one channel and reports each outcome (never rejects). */
+  publishAll(envelopes: readonly Envelope[]): Promise<PromiseSettledResult<void>[]> {
+    return Promise.allSettled(envelopes.map((e) => this.publish(e)));
+  }
+
+  /** Publishes not yet confirmed or rejected. */
+  pendingCount(): number {
+    return this.pending;
+  }
+
+  waitForConnect(): Promise<void> {
+    return this.channel.waitForConnect();
+  }
+
+  /** Rejects what is still unconfirmed and closes the channel; the outbox keeps those rows. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.channel.close();
+  }
+}

@@ -1,0 +1,84 @@
+// The smallest SQL surface the outbox and the inbox need, so the same code runs inside a Prisma
+// interactive transaction (services' state) and inside a plain pg transaction (relay, consumers).
+import type { ClientBase, Pool, PoolClient } from 'pg';
+
+export interface SqlExecutor {
+  // Rows are whatever the statement returns; callers name the columns they select.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  query(sql: string, params: unknown[]): Promise<{ rows: any[] }>;
+}
+
+/**
+ * What `prismaExecutor` needs from a Prisma transaction client, typed structurally so this package
+ * never imports a service's generated client.
+ */
+export interface PrismaRawQueries {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+}
+
+/** Runs SQL on the connection of a Prisma interactive transaction (`prisma.$transaction(async (tx) => …)`). */
+export function prismaExecutor(tx: PrismaRawQueries): SqlExecutor {
+  return {
+    async query(sql, params) {
+      // $queryRawUnsafe also runs INSERT/UPDATE/DELETE on PostgreSQL; it returns RETURNING rows or [].
+      const rows = await tx.$queryRawUnsafe<unknown>(sql, ...params);
+      return { rows: Array.isArray(rows) ? rows : [] };
+    },
+  };
+}
+
+/** Runs SQL on a pg client (or pool: then each statement may use a different connection). */
+export function pgExecutor(client: Pick<ClientBase, 'query'>): SqlExecutor {
+  return {
+    async query(sql, params) {
+      const result = await client.query(sql, params);
+      return { rows: result.rows };
+    },
+  };
+}
+
+/**
+ * Opens one transaction and hands it to `fn` as `tx` (the service's own client type) and as a
+ * SqlExecutor; commits when `fn` resolves, rolls back when it throws. Consumers are given one of these.
+ */
+export type TransactionRunner<TTx> = <T>(fn: (tx: TTx, sql: SqlExecutor) => Promise<T>) => Promise<T>;
+
+/** A TransactionRunner over a pg Pool: BEGIN … COMMIT on one pooled client. */
+export function pgTransactions(pool: Pool): TransactionRunner<PoolClient> {
+  return async (fn) => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client, pgExecutor(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        // The connection itself is gone (or unusable): never hand it to the next caller.
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      }
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  };
+}
+
+/** What `prismaTransactions` needs from a PrismaClient, typed structurally. */
+export interface PrismaTransactionStarter<TTx> {
+  $transaction<R>(fn: (tx: TTx) => Promise<R>, options?: { maxWait?: number; timeout?: number }): Promise<R>;
+}
+
+/**
+ * A TransactionRunner over a PrismaClient, for consumers whose handlers write through Prisma:
+ * the handler gets the interactive transaction client as `tx` and the same connection as `sql`.
+ */
+export function prismaTransactions<TTx extends PrismaRawQueries>(
+  prisma: PrismaTransactionStarter<TTx>,
+  options: { maxWait?: number; timeout?: number } = { maxWait: 5_000, timeout: 30_000 },
+): TransactionRunner<TTx> {
+  return (fn) => prisma.$transaction((tx) => fn(tx, prismaExecutor(tx)), options);
+}
