@@ -108,8 +108,8 @@ function databaseUrl(postgresUrl, database) {
 }
 
 /**
- * The complete environment of one service: only the variables it reads, so what a service
- * depends on is visible here rather than leaking in from the shell.
+ * The variables one service reads, with their values; they override anything of the same name
+ * in the shell `npm start` runs in (a stray PORT or DATABASE_URL there changes nothing).
  */
 function serviceEnv(name, secrets, environment = process.env) {
   const service = SERVICES.find((s) => s.name === name);
