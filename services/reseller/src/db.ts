@@ -3,7 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
 
 export { Prisma, PrismaClient } from './generated/prisma/client';
-export type { InboxMessage, OutboxEvent } from './generated/prisma/client';
+export type { ApiKey, AuditEvent, Customer, InboxMessage, OutboxEvent, Project, Reseller } from './generated/prisma/client';
 
 /** The client, or the transaction client `$transaction(async (tx) => …)` hands out; repositories accept either. */
 export type Db = PrismaClient | Prisma.TransactionClient;

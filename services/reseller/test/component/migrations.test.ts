@@ -43,6 +43,60 @@ describe('reseller migrations', () => {
     ).toEqual(message);
   });
 
+  it('give a schema the generated client round-trips a reseller, customer, project, API key and audit event through', async () => {
+    const reseller = await prisma.reseller.create({
+      data: { name: 'Acme Resale', email: 'ops@acme.example', commissionRateBps: 1500, currency: 'EUR' },
+    });
+    const customer = await prisma.customer.create({
+      data: { resellerId: reseller.id, name: 'Globex', email: 'it@globex.example', currency: 'EUR' },
+    });
+    const project = await prisma.project.create({ data: { customerId: customer.id, name: 'render farm' } });
+    const apiKey = await prisma.apiKey.create({
+      data: {
+        lookupId: `lk${randomUUID().slice(0, 10)}`,
+        secretHash: 'ab'.repeat(32),
+        last4: 'wxyz',
+        ownerType: 'customer',
+        ownerId: customer.id,
+        resellerId: reseller.id,
+        name: 'ci',
+        scopes: ['jobs:write'],
+        allowedIps: ['10.0.0.0/8'],
+        rateLimitPerMinute: 600,
+        createdByType: 'reseller',
+        createdById: reseller.id,
+      },
+    });
+    const rotated = await prisma.apiKey.create({
+      data: { ...apiKey, id: randomUUID(), lookupId: `lk${randomUUID().slice(0, 10)}`, rotatedFromId: apiKey.id },
+    });
+    const audit = await prisma.auditEvent.create({
+      data: {
+        actorType: 'admin',
+        actorId: randomUUID(),
+        action: 'reseller.commission_changed',
+        targetType: 'reseller',
+        targetId: reseller.id,
+        details: { from: 1000, to: 1500 },
+        resellerId: reseller.id,
+      },
+    });
+
+    expect(reseller).toMatchObject({ active: true, tier: 'bronze', currency: 'EUR' });
+    expect(await prisma.reseller.findUniqueOrThrow({ where: { id: reseller.id } })).toEqual(reseller);
+    expect(await prisma.customer.findUniqueOrThrow({ where: { id: customer.id } })).toEqual(customer);
+    expect(await prisma.project.findUniqueOrThrow({ where: { id: project.id } })).toEqual(project);
+    expect(await prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).toEqual(apiKey);
+    expect(await prisma.apiKey.findUniqueOrThrow({ where: { id: rotated.id } })).toEqual(rotated);
+    expect(await prisma.auditEvent.findUniqueOrThrow({ where: { id: audit.id } })).toEqual(audit);
+  });
+
+  it('refuse a commission rate above 50 % even when written past the API', async () => {
+    await expect(
+      prisma.reseller.create({ data: { name: 'Greedy', email: 'g@example.com', commissionRateBps: 5001, currency: 'EUR' } }),
+    ).rejects.toThrow();
+  });
+
   it('wake a relay listening on runfleet_outbox when an outbox event is committed', async () => {
     const listener = new Client({ connectionString: db.url });
     await listener.connect();
