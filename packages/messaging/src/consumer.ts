@@ -192,7 +192,8 @@ export class Consumer<N extends string = string, TTx = unknown> {
       const failures = numericHeader(msg.properties.headers, ATTEMPTS_HEADER);
       const check = checkIncoming(msg.content, this.validate);
       if (!check.ok) {
-        this.track(this.deadLetter(delivery, check.reason, check.error, failures, check.partial?.id));
+        // Validation failed once: that counts as one failed attempt, and no retry can fix it.
+        this.track(this.deadLetter(delivery, check.reason, check.error, failures + 1, check.partial?.id));
         return;
       }
       this.buffer.push({ delivery, envelope: check.envelope, failures });

@@ -59,7 +59,8 @@ export function describeDeadLetter(message: Message, deadQueue: string): DeadLet
     correlationId: message.properties.correlationId ?? undefined,
     reason: stringHeader(headers, REASON_HEADER) ?? brokerReason ?? 'unknown',
     error: stringHeader(headers, ERROR_HEADER),
-    attempts: numericHeader(headers, ATTEMPTS_HEADER) || numericHeader(headers, 'x-delivery-count'),
+    // Ours when we dead-lettered it; otherwise the broker's delivery count (delivery-limit case).
+    attempts: headers[ATTEMPTS_HEADER] !== undefined ? numericHeader(headers, ATTEMPTS_HEADER) : numericHeader(headers, 'x-delivery-count'),
     firstFailureAt: stringHeader(headers, FIRST_FAILURE_HEADER),
     deadLetteredAt: stringHeader(headers, DEAD_LETTERED_AT_HEADER),
     originalQueue: stringHeader(headers, ORIGINAL_QUEUE_HEADER) ?? brokerQueue ?? deadQueue.replace(/\.dead$/, ''),

@@ -90,10 +90,18 @@ export function retryQueueArguments(topology: ConsumerTopology, retry: RetryQueu
   };
 }
 
+/**
+ * Looking at a dead letter (the CLI, or "Get messages" with requeue in the management UI) counts as
+ * a delivery on a quorum queue, and RabbitMQ 4 gives quorum queues a default limit of 20 after
+ * which a message without a dead-letter target is dropped. The explicit, unreachable limit keeps
+ * dead letters however often they are inspected.
+ */
+export const DEAD_QUEUE_DELIVERY_LIMIT = 1_000_000;
+
 export function deadQueueArguments(): Record<string, unknown> {
   // Quorum: a dead letter is the only copy of an event that failed, so it is replicated like the
-  // main queue. No TTL, no delivery limit, no dead-lettering: it stays until an operator acts.
-  return { 'x-queue-type': 'quorum' };
+  // main queue. No TTL and no dead-lettering: it stays until an operator replays or purges it.
+  return { 'x-queue-type': 'quorum', 'x-delivery-limit': DEAD_QUEUE_DELIVERY_LIMIT };
 }
 
 /** Declares the exchange, the main queue with its bindings, the retry queues and the dead-letter queue. */

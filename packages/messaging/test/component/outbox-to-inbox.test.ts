@@ -132,8 +132,10 @@ test('an event no queue is bound for is counted as unroutable instead of vanishi
     { timeoutMs: 10_000, message: async () => `metric: ${await registry.getSingleMetricAsString('runfleet_publish_unroutable_total')}` },
   );
   // It still counts as published: the broker confirmed it; the log and the metric tell the operator.
-  const { rows } = await env.pool.query('SELECT published_at FROM outbox_event WHERE id = $1', [lonely.id]);
-  expect(rows[0].published_at).not.toBeNull();
+  await waitFor(
+    async () => (await env.pool.query('SELECT 1 FROM outbox_event WHERE id = $1 AND published_at IS NOT NULL', [lonely.id])).rowCount === 1,
+    { timeoutMs: 5_000, message: 'the returned event was not marked published' },
+  );
 });
 
 test('a consumer declares its quorum queue, retry queue and dead-letter queue with the documented arguments', async () => {
@@ -155,7 +157,7 @@ test('a consumer declares its quorum queue, retry queue and dead-letter queue wi
     'x-dead-letter-exchange': '',
     'x-dead-letter-routing-key': 'testsvc.declared',
   });
-  expect(dead?.arguments).toEqual({ 'x-queue-type': 'quorum' });
+  expect(dead?.arguments).toEqual({ 'x-queue-type': 'quorum', 'x-delivery-limit': 1_000_000 });
 });
 
 test('closing while messages are being handled finishes and acks them; the rest stay queued', async () => {

@@ -1,0 +1,21 @@
+// Runs the dead-letters CLI as an operator would (a separate process, AMQP_URL in its environment),
+// from its TypeScript source through the test register, so no build is needed.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+
+const REGISTER = path.join(__dirname, '../fixtures/register.js');
+const CLI = path.join(__dirname, '../../src/cli/dead-letters.ts');
+
+export function runDeadLettersCli(args: string[], amqpUrl: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--require', REGISTER, CLI, ...args],
+      { env: { ...process.env, AMQP_URL: amqpUrl }, timeout: 30_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
