@@ -164,17 +164,21 @@ async function main() {
     },
   );
 
-  const state = { stopping: false, finished: false };
+  const state = { stopping: false, finished: false, stoppingSince: 0 };
   const killAll = () => {
     for (const command of commands) if (command.pid) command.kill('SIGKILL');
   };
   const stopAll = (reason) => {
     if (state.stopping) {
+      // The same Ctrl-C can arrive twice (from the terminal and forwarded by npm): only a
+      // deliberate second one kills.
+      if (Date.now() - state.stoppingSince < 1000) return;
       fail(`${reason} again: killing everything now`);
       killAll();
       return;
     }
     state.stopping = true;
+    state.stoppingSince = Date.now();
     say(`${reason}: stopping all services`);
     signals.emit('SIGTERM', 'SIGTERM');
     setTimeout(() => {
@@ -183,6 +187,12 @@ async function main() {
     }, STOP_TIMEOUT_MS).unref();
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stopAll(signal));
+  // `kill <npm's pid>` ends npm without passing the signal on; orphaned, we stop too rather than
+  // leave five services holding their ports.
+  const parentPid = process.ppid;
+  setInterval(() => {
+    if (!state.stopping && process.ppid !== parentPid) stopAll('parent process exited');
+  }, 1000).unref();
 
   const finished = result.then(
     () => 0,
