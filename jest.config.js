@@ -11,5 +11,7 @@ const projects = roots.flatMap((root) =>
 );
 // infra/ checks the compose stack and the local-stack settings (infra/test/).
 projects.push(path.join(__dirname, 'infra'));
+// e2e/ runs the five services as processes from their build (npm test builds first).
+projects.push(path.join(__dirname, 'e2e'));
 
 module.exports = { projects };

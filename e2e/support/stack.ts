@@ -1,0 +1,161 @@
+// Starts the whole platform as real processes from the built dist/ (as `npm start` runs it), each
+// database service on a fresh database, all on a fresh vhost, on free ports — so this suite runs
+// beside every other one. Collects every log line for assertions.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { createTestDatabase, createTestVhost, REDIS_URL, type TestDatabase, type TestVhost } from '@runfleet/test-infra';
+
+export const ROOT = path.resolve(__dirname, '../..');
+
+export const SERVICES = ['api-gateway', 'reseller', 'billing', 'runner-registry', 'notifications'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+const DATABASE_SERVICES: ServiceName[] = ['reseller', 'billing', 'runner-registry', 'notifications'];
+
+export function mainOf(service: ServiceName): string {
+  return path.join(ROOT, 'services', service, 'dist', 'main.js');
+}
+
+export function assertBuilt(): void {
+  const missing = SERVICES.filter((s) => !existsSync(mainOf(s)));
+  if (missing.length > 0) {
+    throw new Error(`e2e needs a build (npm test builds first; or run npx tsc -b): missing ${missing.join(', ')}`);
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export interface RunningService {
+  name: ServiceName;
+  port: number;
+  url: string;
+  env: NodeJS.ProcessEnv;
+  child: ChildProcess;
+  /** every line the process wrote to stdout and stderr */
+  lines: string[];
+  exited: Promise<number | null>;
+}
+
+export interface Stack {
+  services: Record<ServiceName, RunningService>;
+  gatewayUrl: string;
+  secrets: { principalSecret: string; apiKeyPepper: string };
+  databases: Partial<Record<ServiceName, TestDatabase>>;
+  vhost: TestVhost;
+  /** every log line of every service, prefixed with its name */
+  allLines(): string[];
+  /** starts one more process of a service with other env (for boot-failure tests); does not wait for health */
+  stop(): Promise<void>;
+}
+
+function startProcess(name: ServiceName, env: NodeJS.ProcessEnv, port: number): RunningService {
+  const child = spawn(process.execPath, [mainOf(name)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const collect = (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter((l) => l.length > 0));
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { name, port, url: `http://127.0.0.1:${port}`, env, child, lines, exited };
+}
+
+export async function waitForReady(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/health/ready`);
+      if (res.status === 200) return;
+      last = `${res.status} ${await res.text()}`;
+    } catch (err) {
+      last = String(err);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms: ${last}`);
+}
+
+export async function startStack(label: string): Promise<Stack> {
+  assertBuilt();
+  const secrets = { principalSecret: randomBytes(32).toString('hex'), apiKeyPepper: randomBytes(32).toString('hex') };
+  const vhost = await createTestVhost(`e2e_${label}`);
+  const databases: Partial<Record<ServiceName, TestDatabase>> = {};
+  const ports = {} as Record<ServiceName, number>;
+  for (const name of SERVICES) ports[name] = await freePort();
+  for (const name of DATABASE_SERVICES) {
+    const db = await createTestDatabase(`e2e_${label}_${name}`);
+    databases[name] = db;
+    const migrate = spawnSync(process.execPath, [path.join(ROOT, 'services', name, 'dist', 'migrate.js')], {
+      env: { ...process.env, DATABASE_URL: db.url },
+      encoding: 'utf8',
+    });
+    if (migrate.status !== 0) throw new Error(`migrating ${name} failed: ${migrate.stderr}`);
+  }
+  const common = {
+    PATH: process.env.PATH,
+    LOG_LEVEL: 'info',
+    PRINCIPAL_SECRET: secrets.principalSecret,
+    AMQP_URL: vhost.url,
+    REDIS_URL,
+  };
+  const envOf = (name: ServiceName): NodeJS.ProcessEnv => {
+    const env: NodeJS.ProcessEnv = { ...common, PORT: String(ports[name]) };
+    const db = databases[name];
+    if (db) env.DATABASE_URL = db.url;
+    if (name === 'reseller') env.API_KEY_PEPPER = secrets.apiKeyPepper;
+    if (name === 'api-gateway') {
+      env.RESELLER_URL = `http://127.0.0.1:${ports.reseller}`;
+      env.BILLING_URL = `http://127.0.0.1:${ports.billing}`;
+      env.RUNNER_REGISTRY_URL = `http://127.0.0.1:${ports['runner-registry']}`;
+      env.NOTIFICATIONS_URL = `http://127.0.0.1:${ports.notifications}`;
+    }
+    return env;
+  };
+  const services = {} as Record<ServiceName, RunningService>;
+  for (const name of SERVICES) services[name] = startProcess(name, envOf(name), ports[name]);
+  const stack: Stack = {
+    services,
+    gatewayUrl: services['api-gateway'].url,
+    secrets,
+    databases,
+    vhost,
+    allLines: () => SERVICES.flatMap((name) => services[name].lines.map((line) => `[${name}] ${line}`)),
+    async stop() {
+      await Promise.all(
+        SERVICES.map(async (name) => {
+          const service = services[name];
+          if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill('SIGTERM');
+          const timer = setTimeout(() => service.child.kill('SIGKILL'), 12_000);
+          await service.exited;
+          clearTimeout(timer);
+        }),
+      );
+      await Promise.all(Object.values(databases).map((db) => db?.drop()));
+      await vhost.drop();
+    },
+  };
+  try {
+    await Promise.all(SERVICES.map((name) => waitForReady(services[name].url)));
+  } catch (err) {
+    const logs = stack.allLines().slice(-40).join('\n');
+    await stack.stop();
+    throw new Error(`${(err as Error).message}\n--- last log lines ---\n${logs}`);
+  }
+  return stack;
+}
+
+/** Runs a service's main with the given environment until it exits; returns its exit code and output. */
+export function runToExit(name: ServiceName, env: NodeJS.ProcessEnv, timeoutMs = 15_000): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [mainOf(name)], { env, encoding: 'utf8', timeout: timeoutMs });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
