@@ -97,6 +97,97 @@ describe('reseller migrations', () => {
     ).rejects.toThrow();
   });
 
+  it('give a schema the generated client round-trips a provider, offering, relationship, order and sale through', async () => {
+    const reseller = await prisma.reseller.create({
+      data: { name: 'Commerce Reseller', email: 'commerce@example.com', commissionRateBps: 1000, currency: 'EUR' },
+    });
+    const customer = await prisma.customer.create({
+      data: { resellerId: reseller.id, name: 'Buyer', email: 'buyer@example.com', currency: 'EUR' },
+    });
+    const provider = await prisma.provider.create({ data: { name: `Acme Cloud ${randomUUID()}`, description: 'managed databases' } });
+    const offering = await prisma.offering.create({
+      data: { providerId: provider.id, name: 'Postgres S', basePriceMicros: 100_000_000n, currency: 'EUR', unit: 'month' },
+    });
+    const relationship = await prisma.resellerRelationship.create({
+      data: { resellerId: reseller.id, providerId: provider.id, commissionBps: 1250 },
+    });
+    const order = await prisma.resellerOrder.create({
+      data: {
+        customerId: customer.id,
+        resellerId: reseller.id,
+        offeringId: offering.id,
+        providerId: provider.id,
+        offeringName: offering.name,
+        unit: 'month',
+        quantity: 1,
+        commissionBps: 1250,
+        basePriceMicros: 100_000_000n,
+        commissionMicros: 12_500_000n,
+        totalMicros: 112_500_000n,
+        currency: 'EUR',
+        details: { host: 'pg.example' },
+      },
+    });
+    const sale = await prisma.resellerSale.create({
+      data: {
+        eventId: randomUUID(),
+        resellerId: reseller.id,
+        customerId: customer.id,
+        sourceKind: 'order',
+        sourceId: order.id,
+        amountMicros: 112_500_000n,
+        currency: 'EUR',
+        occurredAt: new Date('2026-11-01T10:00:00.000Z'),
+      },
+    });
+
+    expect(relationship).toMatchObject({ status: 'active' });
+    expect(order).toMatchObject({ status: 'pending', failureReason: null, externalOrderId: null });
+    expect(await prisma.provider.findUniqueOrThrow({ where: { id: provider.id } })).toEqual(provider);
+    expect(await prisma.offering.findUniqueOrThrow({ where: { id: offering.id } })).toEqual(offering);
+    expect(await prisma.resellerRelationship.findUniqueOrThrow({ where: { id: relationship.id } })).toEqual(relationship);
+    expect(await prisma.resellerOrder.findUniqueOrThrow({ where: { id: order.id } })).toEqual(order);
+    expect(await prisma.resellerSale.findUniqueOrThrow({ where: { eventId: sale.eventId } })).toEqual(sale);
+  });
+
+  it('refuse a second relationship for the same reseller and provider, a relationship above 50 %, and an order whose total is not base + commission', async () => {
+    const reseller = await prisma.reseller.create({
+      data: { name: 'Pair Reseller', email: 'pair@example.com', commissionRateBps: 0, currency: 'EUR' },
+    });
+    const customer = await prisma.customer.create({ data: { resellerId: reseller.id, name: 'C', email: 'c@example.com', currency: 'EUR' } });
+    const provider = await prisma.provider.create({ data: { name: `Pair Provider ${randomUUID()}` } });
+    const offering = await prisma.offering.create({
+      data: { providerId: provider.id, name: 'X', basePriceMicros: 1n, currency: 'EUR', unit: 'unit' },
+    });
+    await prisma.resellerRelationship.create({ data: { resellerId: reseller.id, providerId: provider.id, commissionBps: 0 } });
+
+    await expect(
+      prisma.resellerRelationship.create({ data: { resellerId: reseller.id, providerId: provider.id, commissionBps: 10 } }),
+    ).rejects.toThrow();
+    await expect(prisma.provider.create({ data: { name: provider.name.toUpperCase() } })).rejects.toThrow();
+    const other = await prisma.provider.create({ data: { name: `Other ${randomUUID()}` } });
+    await expect(
+      prisma.resellerRelationship.create({ data: { resellerId: reseller.id, providerId: other.id, commissionBps: 5001 } }),
+    ).rejects.toThrow();
+    await expect(
+      prisma.resellerOrder.create({
+        data: {
+          customerId: customer.id,
+          offeringId: offering.id,
+          providerId: provider.id,
+          offeringName: 'X',
+          unit: 'unit',
+          quantity: 1,
+          commissionBps: 0,
+          basePriceMicros: 10n,
+          commissionMicros: 1n,
+          totalMicros: 10n,
+          currency: 'EUR',
+        },
+      }),
+    ).rejects.toThrow();
+  });
+
   it('wake a relay listening on runfleet_outbox when an outbox event is committed', async () => {
     const listener = new Client({ connectionString: db.url });
     await listener.connect();
