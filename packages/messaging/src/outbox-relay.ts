@@ -9,6 +9,7 @@ import type { MessagingMetrics } from './messaging-metrics';
 import type { Publisher } from './publisher';
 import { errorMessage } from './event-envelope';
 import { watchPool } from './database-errors';
+import { checkOut } from './sql-executor';
 
 export const OUTBOX_CHANNEL = 'runfleet_outbox';
 
@@ -137,7 +138,7 @@ export class OutboxRelay {
   /** One transaction: lock a batch, publish it with confirms, record the outcome. Returns rows selected. */
   private async publishBatch(): Promise<number> {
     const { pool, publisher, metrics, logger } = this.options;
-    const client = await pool.connect();
+    const { client, release } = await checkOut(pool);
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
@@ -173,7 +174,7 @@ export class OutboxRelay {
       }
       throw err;
     } finally {
-      client.release(broken);
+      release(broken);
     }
   }
 

@@ -43,10 +43,28 @@ export function pgExecutor(client: Pick<ClientBase, 'query'>): SqlExecutor {
  */
 export type TransactionRunner<TTx> = <T>(fn: (tx: TTx, sql: SqlExecutor) => Promise<T>) => Promise<T>;
 
+/**
+ * Checks out a pooled client that cannot crash the process: when its connection dies while checked
+ * out, pg rejects the running query *and* emits 'error' on the client, which unlistened would throw.
+ * `release(err)` with an error destroys the client instead of returning it to the pool.
+ */
+export async function checkOut(pool: Pool): Promise<{ client: PoolClient; release(broken?: Error): void }> {
+  const client = await pool.connect();
+  const ignore = () => undefined;
+  client.on('error', ignore);
+  return {
+    client,
+    release(broken) {
+      client.off('error', ignore);
+      client.release(broken);
+    },
+  };
+}
+
 /** A TransactionRunner over a pg Pool: BEGIN … COMMIT on one pooled client. */
 export function pgTransactions(pool: Pool): TransactionRunner<PoolClient> {
   return async (fn) => {
-    const client = await pool.connect();
+    const { client, release } = await checkOut(pool);
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
@@ -62,7 +80,7 @@ export function pgTransactions(pool: Pool): TransactionRunner<PoolClient> {
       }
       throw err;
     } finally {
-      client.release(broken);
+      release(broken);
     }
   };
 }
