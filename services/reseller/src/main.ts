@@ -1,6 +1,6 @@
-// Composition root of the reseller service: config → logger → database → broker → http; graceful stop.
+// Composition root of the reseller service: config → logger → database → messaging (relay, consumers) → http; graceful stop.
 import { amqpCheck, createHealth, createLogger, createMetrics, listen, runService, sqlCheck } from '@runfleet/service-kit';
-import { connectAmqp } from '@runfleet/messaging';
+import { createMessaging } from '@runfleet/messaging';
 import { readConfig } from './config';
 import { createPrisma } from './db';
 import { buildApp } from './http/app';
@@ -14,11 +14,20 @@ void runService({
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   start: async () => {
     const prisma = createPrisma(config.DATABASE_URL, { onPoolError: (err) => logger.warn({ err }, 'database connection lost') });
-    const amqp = connectAmqp({ url: config.AMQP_URL, logger, name: 'reseller' });
     const metrics = createMetrics('reseller');
+    const messaging = createMessaging({
+      service: 'reseller',
+      amqpUrl: config.AMQP_URL,
+      databaseUrl: config.DATABASE_URL,
+      logger,
+      registry: metrics.registry,
+    });
+    // Every event this service emits is written to outbox_event in the transaction of its state
+    // change (src/data/outbox.repository.ts); the relay publishes those rows (DESIGN.md §6).
+    messaging.startRelay();
     const health = createHealth([
       sqlCheck(() => prisma.$queryRaw`SELECT 1`),
-      amqpCheck(() => amqp.isConnected()),
+      amqpCheck(() => messaging.isConnected()),
     ]);
     const app = buildApp({
       prisma,
@@ -34,7 +43,7 @@ void runService({
       server,
       health,
       close: async () => {
-        await amqp.close();
+        await messaging.close();
         await prisma.$disconnect();
       },
     };

@@ -11,6 +11,8 @@ export interface AppDeps {
   health: Health;
   principalSecret: string;
   apiKeyPepper: string;
+  /** the clock use cases read; tests move it */
+  now?: () => Date;
 }
 
 export function buildApp(deps: AppDeps): Express {
@@ -20,6 +22,11 @@ export function buildApp(deps: AppDeps): Express {
     metrics: deps.metrics,
     health: deps.health,
     principalSecret: deps.principalSecret,
-    routes: (router) => registerRoutes(router, deps),
+    apiInfo: {
+      title: 'Runfleet reseller service',
+      version: '1.0.0',
+      description: 'Resellers, customers, projects, API keys, providers, offerings, orders and tiers (see docs/api.md).',
+    },
+    routes: (router, api) => registerRoutes(router, api, deps),
   });
 }

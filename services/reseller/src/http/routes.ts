@@ -1,7 +1,22 @@
-// Every route of the reseller service, mounted behind the signed-principal check.
+// Every route of the reseller service, mounted behind the signed-principal check; each area
+// declares its routes with `api.route` so they validate and document themselves.
 import type { Router } from 'express';
+import type { ApiRoutes } from '@runfleet/service-kit';
+import { LastUsedRecorder } from '../domain/verify-api-key';
 import type { AppDeps } from './app';
+import { registerApiKeyRoutes } from './api-keys.routes';
+import { registerAuditRoutes } from './audit-events.routes';
+import { registerCustomerRoutes } from './customers.routes';
+import { registerProjectRoutes } from './projects.routes';
+import { registerResellerRoutes } from './resellers.routes';
 
-export function registerRoutes(_router: Router, _deps: AppDeps): void {
-  // The reseller API (issue 4) mounts its routers here.
+export function registerRoutes(_router: Router, api: ApiRoutes, deps: AppDeps): void {
+  const useCaseDeps = { prisma: deps.prisma, now: deps.now ?? (() => new Date()), apiKeyPepper: deps.apiKeyPepper };
+  const lastUsed = new LastUsedRecorder((err) => deps.logger.warn({ err }, 'could not record an API key’s last use'));
+
+  registerResellerRoutes(api, useCaseDeps);
+  registerCustomerRoutes(api, useCaseDeps);
+  registerProjectRoutes(api, useCaseDeps);
+  registerApiKeyRoutes(api, useCaseDeps, lastUsed);
+  registerAuditRoutes(api, useCaseDeps);
 }

@@ -1,0 +1,24 @@
+// Events of the reseller service, written to the transactional outbox in the caller's transaction
+// (DESIGN.md §6) so a state change and its events commit or roll back together; the relay in
+// main.ts publishes them. Payloads are validated against packages/contracts here, before commit.
+import type { EventData, EventName } from '@runfleet/contracts';
+import { buildEnvelope, prismaExecutor, writeOutbox } from '@runfleet/messaging';
+import type { Db } from '../db';
+
+export const PRODUCER = 'reseller';
+
+export interface PendingEvent<N extends EventName = EventName> {
+  type: N;
+  data: EventData<N>;
+}
+
+/** Builds typed pending events so a list of several kinds keeps each payload checked against its name. */
+export function event<N extends EventName>(type: N, data: EventData<N>): PendingEvent<N> {
+  return { type, data };
+}
+
+/** Call inside `prisma.$transaction(async (tx) => …)` with `tx`. */
+export async function emitEvents(tx: Db, events: readonly PendingEvent[]): Promise<void> {
+  const envelopes = events.map((e) => buildEnvelope(e.type, e.data as never, { producer: PRODUCER }));
+  await writeOutbox(prismaExecutor(tx), envelopes);
+}
