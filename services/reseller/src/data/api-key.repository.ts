@@ -70,7 +70,7 @@ export async function insertApiKey(db: Db, data: NewApiKey): Promise<ApiKeyRecor
 }
 
 export async function findApiKey(db: Db, scope: ApiKeyScope, id: string): Promise<ApiKeyRecord | null> {
-  const row = await db.apiKey.findFirst({ where: { id, ...scopeWhere(scope) }, select: apiKeySelect });
+  const row = await db.apiKey.findFirst({ where: { AND: [{ id }, scopeWhere(scope)] }, select: apiKeySelect });
   return row && toRecord(row);
 }
 

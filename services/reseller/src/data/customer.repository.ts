@@ -55,7 +55,7 @@ export function insertCustomer(db: Db, data: NewCustomer): Promise<CustomerRecor
 }
 
 export function findCustomer(db: Db, scope: CustomerScope, id: string): Promise<CustomerRecord | null> {
-  return db.customer.findFirst({ where: { id, ...customerScopeWhere(scope) }, select: customerSelect });
+  return db.customer.findFirst({ where: { AND: [{ id }, customerScopeWhere(scope)] }, select: customerSelect });
 }
 
 /** Row-locks a visible customer inside a transaction and reads it; null when missing or not visible. */

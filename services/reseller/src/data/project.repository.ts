@@ -51,7 +51,7 @@ export async function insertProject(db: Db, data: { customerId: string; name: st
 }
 
 export async function findProject(db: Db, scope: CustomerScope, id: string): Promise<ProjectRecord | null> {
-  const row = await db.project.findFirst({ where: { id, ...projectScopeWhere(scope) }, select: projectSelect });
+  const row = await db.project.findFirst({ where: { AND: [{ id }, projectScopeWhere(scope)] }, select: projectSelect });
   return row && toRecord(row);
 }
 
