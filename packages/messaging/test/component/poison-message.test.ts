@@ -4,7 +4,7 @@ import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { connect } from 'amqplib';
+import { connect, type Options } from 'amqplib';
 import { createMessaging, envelopeProperties, listDeadLetters, pgExecutor, type Messaging } from '../../src';
 import { runDeadLettersCli } from '../support/run-cli';
 import {
@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 /** A buggy producer that skips validation publishes straight to the exchange. */
-async function publishRaw(body: Buffer, properties: Record<string, unknown>): Promise<void> {
+async function publishRaw(body: Buffer, properties: Options.Publish): Promise<void> {
   const connection = await connect(env.vhost.url);
   try {
     const channel = await connection.createConfirmChannel();
