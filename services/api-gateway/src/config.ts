@@ -1,0 +1,67 @@
+// The gateway's configuration: one zod schema over process.env, parsed once at boot (STYLE.md habit 12).
+import { createHmac } from 'node:crypto';
+import { z } from 'zod';
+import { baseServiceConfig, httpUrl, loadConfig, port, positiveInt, redisUrl, secret } from '@runfleet/service-kit';
+
+/** `https://a.example, https://b.example` or `*`; empty means no cross-origin access at all. */
+const originList = () =>
+  z
+    .string()
+    .trim()
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .refine((origins) => origins.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), 'must be `*` or a comma-separated list of origins like https://app.example.com');
+
+/** express 'trust proxy': `false`, `true`, a hop count, or addresses/CIDRs of the load balancers. */
+const trustProxy = () =>
+  z
+    .string()
+    .trim()
+    .transform((value): boolean | number | string => {
+      if (value === 'true') return true;
+      if (value === 'false' || value === '') return false;
+      if (/^\d+$/.test(value)) return Number(value);
+      return value;
+    });
+
+export const configSchema = z.object({
+  ...baseServiceConfig,
+  PORT: port().default(8080),
+  REDIS_URL: redisUrl(),
+  RESELLER_URL: httpUrl(),
+  BILLING_URL: httpUrl(),
+  RUNNER_REGISTRY_URL: httpUrl(),
+  NOTIFICATIONS_URL: httpUrl(),
+  /**
+   * HMAC key for the Redis keys of cached principals, so Redis never holds anything a key could be
+   * recovered or replayed from. Optional: derived from PRINCIPAL_SECRET (domain-separated) when unset.
+   */
+  KEY_CACHE_SECRET: secret(32).optional(),
+  CORS_ORIGINS: originList().default([]),
+  TRUST_PROXY: trustProxy().default(false),
+  /** requests per minute per principal unless its key carries its own limit */
+  RATE_LIMIT_PER_MINUTE: positiveInt().default(1200),
+  /** failed authentications per minute per client IP before it gets 429 (brute-force guard) */
+  AUTH_FAILURES_PER_MINUTE: positiveInt().default(20),
+  /** request body limit in bytes (413 past it) */
+  BODY_LIMIT_BYTES: positiveInt().default(1024 * 1024),
+  UPSTREAM_CONNECT_TIMEOUT_MS: positiveInt().default(2000),
+  /** time to the upstream's response headers, and between body chunks; past it 504 */
+  UPSTREAM_TIMEOUT_MS: positiveInt().default(10000),
+  /** concurrent requests per upstream before the gateway sheds load with 503 */
+  UPSTREAM_MAX_IN_FLIGHT: positiveInt().default(1024),
+  BREAKER_RESET_MS: positiveInt().default(10000),
+  /** seconds a verified principal stays cached (the issue caps it at 60) */
+  AUTH_CACHE_TTL_SECONDS: positiveInt().default(60).refine((n) => n <= 60, 'must be at most 60'),
+  /** Redis key prefix, so tests and several stacks can share one Redis */
+  REDIS_KEY_PREFIX: z.string().default('runfleet:gateway:'),
+});
+export type Config = z.infer<typeof configSchema>;
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return loadConfig(configSchema, env, { service: 'api-gateway' });
+}
+
+/** The key-cache HMAC key: KEY_CACHE_SECRET, or one derived from PRINCIPAL_SECRET for this purpose only. */
+export function keyCacheSecret(config: Pick<Config, 'KEY_CACHE_SECRET' | 'PRINCIPAL_SECRET'>): string {
+  return config.KEY_CACHE_SECRET ?? createHmac('sha256', config.PRINCIPAL_SECRET).update('runfleet api-gateway key cache v1').digest('base64url');
+}

@@ -1,0 +1,259 @@
+// The gateway's express app (no listen): correlation id, logging, helmet, CORS, its own routes
+// (health, metrics, docs), then every /v1 request through authentication, rate limiting,
+// idempotency and the routing table to the owning service (DESIGN.md §2, §6, §7, §8).
+import { randomUUID } from 'node:crypto';
+import cors from 'cors';
+import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import helmet from 'helmet';
+import type { Redis } from 'ioredis';
+import { pinoHttp } from 'pino-http';
+import { z } from 'zod';
+import {
+  ApiRoutes,
+  AppError,
+  correlationMiddleware,
+  createMetrics,
+  problemErrorHandler,
+  requestContextOf,
+  type Logger,
+  type Metrics,
+} from '@runfleet/service-kit';
+import { keyCacheSecret, type Config } from '../config';
+import { IdempotencyStore } from '../data/idempotency-store';
+import { PrincipalCache } from '../data/principal-cache';
+import { normalizeIp } from '../domain/ip-allow-list';
+import type { OpenApiDocument } from '../domain/openapi-merge';
+import { Authenticator } from './auth';
+import { CredentialVerifier } from './credential-verifier';
+import { ApiDocs } from './docs';
+import { GatewayError } from './gateway-errors';
+import { createGatewayMetrics, type GatewayMetrics } from './gateway-metrics';
+import { Idempotency } from './idempotency';
+import { PrincipalSigner } from './principal-signer';
+import { sendUpstream, streamResponse } from './proxy';
+import { RateLimits } from './rate-limits';
+import { createGatewayHealth, type GatewayHealth } from './readiness';
+import { UPSTREAM_NAMES, routeFor, upstreamOrigins } from './routing-table';
+import { Upstream, type Upstreams } from './upstreams';
+
+export const GATEWAY_VERSION = '1.0.0';
+
+export interface GatewayOptions {
+  config: Config;
+  logger: Logger;
+  redis: Redis;
+  /** broker connection state, for readiness */
+  amqpConnected: () => boolean;
+  /** per readiness check; default 2000 */
+  healthTimeoutMs?: number;
+}
+
+export interface Gateway {
+  app: Express;
+  health: GatewayHealth;
+  metrics: Metrics;
+  gatewayMetrics: GatewayMetrics;
+  upstreams: Upstreams;
+  principalCache: PrincipalCache;
+  docs: ApiDocs;
+  close(): Promise<void>;
+}
+
+const isOpsPath = (url: string | undefined): boolean => {
+  const path = (url ?? '').split('?')[0] ?? '';
+  return path.startsWith('/health/') || path === '/metrics' || path.startsWith('/docs/');
+};
+
+function requestLogging(logger: Logger): RequestHandler {
+  const contextFields = (req: Request) => {
+    const context = requestContextOf(req);
+    return context ? { correlationId: context.correlationId, requestId: context.requestId } : {};
+  };
+  return pinoHttp({
+    logger,
+    genReqId: (req) => requestContextOf(req as Request)?.requestId ?? randomUUID(),
+    autoLogging: { ignore: (req) => isOpsPath(req.url) },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    customSuccessObject: (req, _res, value) => ({ ...value, ...contextFields(req as Request) }),
+    customErrorObject: (req, _res, _err, value) => ({ ...value, ...contextFields(req as Request) }),
+  }) as unknown as RequestHandler;
+}
+
+/** The gateway's errors with their own headers (Retry-After, WWW-Authenticate), then the kit's problem+json path. */
+function errorHandler(logger: Logger): ErrorRequestHandler {
+  const problems = problemErrorHandler(logger);
+  return (err, req, res, next) => {
+    if (err instanceof GatewayError && !res.headersSent) {
+      for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
+    }
+    problems(err, req, res, next);
+  };
+}
+
+// Dot segments could walk out of the prefix the routing table matched, on a service that resolves them.
+const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
+
+export function buildGateway(options: GatewayOptions): Gateway {
+  const { config, logger, redis } = options;
+  const metrics = createMetrics('api-gateway');
+  const gatewayMetrics = createGatewayMetrics(metrics.registry);
+  const origins = upstreamOrigins(config);
+  const upstreams = Object.fromEntries(
+    UPSTREAM_NAMES.map((name) => [
+      name,
+      new Upstream({
+        name,
+        origin: origins[name],
+        connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
+        timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+        maxInFlight: config.UPSTREAM_MAX_IN_FLIGHT,
+        resetTimeoutMs: config.BREAKER_RESET_MS,
+      }),
+    ]),
+  ) as Upstreams;
+  for (const upstream of Object.values(upstreams)) {
+    gatewayMetrics.setBreakerState(upstream.name, upstream.state);
+    upstream.onStateChange((state) => {
+      gatewayMetrics.setBreakerState(upstream.name, state);
+      logger.warn({ upstream: upstream.name, state }, `circuit breaker ${state}`);
+    });
+  }
+
+  const health = createGatewayHealth({
+    origins,
+    redisPing: () => redis.ping(),
+    amqpConnected: options.amqpConnected,
+    timeoutMs: options.healthTimeoutMs,
+  });
+  const principalCache = new PrincipalCache(redis, config.REDIS_KEY_PREFIX, keyCacheSecret(config));
+  const rateLimits = new RateLimits({
+    redis,
+    prefix: config.REDIS_KEY_PREFIX,
+    perMinute: config.RATE_LIMIT_PER_MINUTE,
+    authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
+    metrics: gatewayMetrics,
+  });
+  const authenticator = new Authenticator({
+    cache: principalCache,
+    verifier: new CredentialVerifier(upstreams, config.PRINCIPAL_SECRET, logger),
+    rateLimits,
+    metrics: gatewayMetrics,
+    logger,
+    cacheTtlSeconds: config.AUTH_CACHE_TTL_SECONDS,
+  });
+  // The in-flight marker outlives the longest an upstream call can take, then frees the key.
+  const idempotency = new Idempotency({
+    store: new IdempotencyStore(redis, config.REDIS_KEY_PREFIX, 2 * config.UPSTREAM_TIMEOUT_MS + 5_000),
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    logger,
+  });
+  const signer = new PrincipalSigner(config.PRINCIPAL_SECRET);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
+  app.use(correlationMiddleware());
+  app.use(metrics.middleware);
+  app.use(requestLogging(logger));
+  app.use(helmet());
+  if (config.CORS_ORIGINS.length > 0) {
+    app.use(
+      cors({
+        origin: config.CORS_ORIGINS.includes('*') ? '*' : config.CORS_ORIGINS,
+        // Bearer keys, not cookies: credentialed CORS is never needed.
+        credentials: false,
+        allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-correlation-id'],
+        exposedHeaders: ['x-correlation-id', 'x-request-id', 'ratelimit', 'ratelimit-policy', 'retry-after', 'idempotent-replayed', 'location'],
+        maxAge: 600,
+      }),
+    );
+  }
+
+  // Requests by route, status and principal type (issue 5 item 8).
+  app.use((req, res, next) => {
+    res.once('finish', () => {
+      const locals = res.locals as { route?: string; principalType?: string };
+      gatewayMetrics.requests.inc({ route: locals.route ?? 'unmatched', status: String(res.statusCode), principal_type: locals.principalType ?? 'anonymous' });
+    });
+    next();
+  });
+
+  // The gateway's own routes, documented with the kit's ApiRoutes like every service's.
+  const ownRouter = express.Router();
+  const own = new ApiRoutes(ownRouter, { title: 'Runfleet API gateway', version: GATEWAY_VERSION });
+  const docs = new ApiDocs({ upstreams, logger, version: GATEWAY_VERSION, gatewayDocument: () => own.document31() as unknown as OpenApiDocument });
+  const statusBody = z.object({ status: z.string() });
+  const readyBody = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.string()) });
+  const call = (handler: RequestHandler) => async (_input: unknown, req: Request, res: Response): Promise<void> => {
+    await handler(req, res, () => undefined);
+  };
+  own.route(
+    { method: 'get', path: '/health/live', summary: 'Liveness of the gateway process', tags: ['gateway'], responses: { 200: { description: 'Alive', schema: statusBody }, 503: { description: 'Shutting down', schema: statusBody } } },
+    call(health.live),
+  );
+  own.route(
+    {
+      method: 'get',
+      path: '/health/ready',
+      summary: 'Readiness of the gateway, Redis, the broker and every service, each by name',
+      tags: ['gateway'],
+      responses: { 200: { description: 'Everything is ready', schema: readyBody }, 503: { description: 'Something is not ready; `checks` says what', schema: readyBody } },
+    },
+    call(health.aggregatedReady),
+  );
+  own.route(
+    { method: 'get', path: '/openapi.json', summary: 'This document: the gateway merged with every service', tags: ['gateway'], responses: { 200: { description: 'OpenAPI 3.1 document' } } },
+    call(docs.documentHandler),
+  );
+  own.route({ method: 'get', path: '/docs', summary: 'Interactive API documentation (Swagger UI)', tags: ['gateway'], responses: { 200: { description: 'HTML page' } } }, call(docs.pageHandler));
+  own.route({ method: 'get', path: '/metrics', summary: 'Prometheus metrics of the gateway', tags: ['gateway'], responses: { 200: { description: 'Prometheus text format' } } }, call(metrics.handler));
+  docs.mount(ownRouter);
+  app.use(ownRouter);
+
+  const forward: RequestHandler = async (req: Request, res: Response, next: NextFunction) => {
+    if (!req.path.startsWith('/v1/')) {
+      next();
+      return;
+    }
+    const clientIp = normalizeIp(req.ip ?? req.socket.remoteAddress ?? '');
+    const credential = await authenticator.authenticate(req, clientIp);
+    res.locals.principalType = credential.principal.type;
+    const route = routeFor(req.path);
+    if (!route || DOT_SEGMENT.test(req.path)) {
+      next();
+      return;
+    }
+    res.locals.route = route.prefix;
+    await rateLimits.consume(credential, res);
+    const key = idempotency.keyOf(req);
+    const forwardOptions = {
+      upstream: upstreams[route.upstream],
+      principalToken: signer.tokenFor(credential),
+      clientIp,
+      bodyLimitBytes: config.BODY_LIMIT_BYTES,
+      metrics: gatewayMetrics,
+    };
+    if (key !== undefined) {
+      await idempotency.handle(req, res, key, credential, (body) => sendUpstream(req, res, { ...forwardOptions, body }));
+      return;
+    }
+    streamResponse(res, await sendUpstream(req, res, forwardOptions), logger);
+  };
+  app.use(forward);
+
+  app.use((req, _res, next) => next(AppError.notFound('ROUTE_NOT_FOUND', `No route for ${req.method} ${req.path}.`)));
+  app.use(errorHandler(logger));
+
+  return {
+    app,
+    health,
+    metrics,
+    gatewayMetrics,
+    upstreams,
+    principalCache,
+    docs,
+    async close() {
+      await Promise.all(Object.values(upstreams).map((u) => u.close()));
+    },
+  };
+}

@@ -1,0 +1,78 @@
+// Authentication of every public request (issue 5 item 1): the bearer credential's prefix names
+// its issuer, the issuer's verdict is cached in Redis for at most 60 s, every failure is the same
+// 401, failures are counted per client IP (429 past the budget), and a key's IP allow-list → 403.
+import type { Request } from 'express';
+import { AppError, type Logger } from '@runfleet/service-kit';
+import { bearerToken, credentialKindOf } from '../domain/credential-kinds';
+import { ipAllowed } from '../domain/ip-allow-list';
+import { msUntilExpiry, type VerifiedCredential } from '../domain/verified-credential';
+import type { PrincipalCache } from '../data/principal-cache';
+import type { CredentialVerifier } from './credential-verifier';
+import { invalidCredentials } from './gateway-errors';
+import type { GatewayMetrics } from './gateway-metrics';
+import type { RateLimits } from './rate-limits';
+
+export interface AuthenticatorOptions {
+  cache: PrincipalCache;
+  verifier: CredentialVerifier;
+  rateLimits: RateLimits;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  cacheTtlSeconds: number;
+}
+
+export class Authenticator {
+  constructor(private readonly options: AuthenticatorOptions) {}
+
+  /** The caller's verified credential, or throws 401 / 403 / 429 / 503 (an AppError). */
+  async authenticate(req: Request, clientIp: string): Promise<VerifiedCredential> {
+    const { cache, verifier, rateLimits, metrics } = this.options;
+    const token = bearerToken(req.headers.authorization);
+    const kind = token === undefined ? undefined : credentialKindOf(token);
+    if (token === undefined || kind === undefined) return this.reject(clientIp);
+
+    const hash = cache.hashOf(token);
+    let credential = await this.cached(hash);
+    if (credential === null) {
+      // Only uncached credentials can be guesses, so only they pay for the brute-force check.
+      await rateLimits.assertNotBlocked(clientIp);
+      credential = await verifier.verify(kind, token);
+      if (credential === null || msUntilExpiry(credential) <= 0) return this.reject(clientIp);
+      const ttlMs = Math.min(this.options.cacheTtlSeconds * 1000, msUntilExpiry(credential));
+      await cache.put(hash, credential, ttlMs).catch((err: unknown) => {
+        metrics.redisFallbacks.inc({ feature: 'auth_cache' });
+        this.options.logger.warn({ err }, 'could not cache a verified credential; Redis unavailable');
+      });
+    }
+    if (!ipAllowed(clientIp, credential.allowedIps)) {
+      throw AppError.forbidden('AUTH_IP_NOT_ALLOWED', 'This key may not be used from this address.');
+    }
+    return credential;
+  }
+
+  private async cached(hash: string): Promise<VerifiedCredential | null> {
+    const { cache, metrics } = this.options;
+    try {
+      const credential = await cache.get(hash);
+      // An entry never outlives its key: the TTL is capped at the expiry, this is belt and braces.
+      if (credential !== null && msUntilExpiry(credential) > 0) {
+        metrics.authCache.inc({ result: 'hit' });
+        return credential;
+      }
+      metrics.authCache.inc({ result: 'miss' });
+      return null;
+    } catch (err) {
+      // Redis down: ask the issuer every time (it is built for that rate) rather than refuse.
+      metrics.authCache.inc({ result: 'error' });
+      metrics.redisFallbacks.inc({ feature: 'auth_cache' });
+      this.options.logger.warn({ err }, 'principal cache unavailable; verifying with the issuer');
+      return null;
+    }
+  }
+
+  private async reject(clientIp: string): Promise<never> {
+    await this.options.rateLimits.assertNotBlocked(clientIp);
+    await this.options.rateLimits.recordFailure(clientIp);
+    throw invalidCredentials();
+  }
+}

@@ -1,0 +1,137 @@
+// Forwarding a client's request to the service that owns it (DESIGN.md §2): the request body
+// streamed and size-limited, the client's credentials replaced by the gateway-signed principal,
+// the correlation id passed on, the upstream's answer streamed back untouched (4xx included).
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { Transform, pipeline, type Readable, type TransformCallback } from 'node:stream';
+import type { Request, Response } from 'express';
+import { CORRELATION_HEADER, PRINCIPAL_HEADER } from '@runfleet/contracts';
+import { AppError, type Logger, requestContextOf } from '@runfleet/service-kit';
+import type { GatewayMetrics } from './gateway-metrics';
+import type { Upstream, UpstreamResponse } from './upstreams';
+
+// Hop-by-hop headers (RFC 9110 §7.6.1), the client's credentials (services never see raw keys,
+// DESIGN.md §7) and anything a client could use to pose as the gateway.
+const DROPPED_REQUEST_HEADERS = new Set([
+  'connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer',
+  'transfer-encoding', 'upgrade', 'expect', 'host', 'authorization', 'cookie', PRINCIPAL_HEADER, CORRELATION_HEADER,
+  'x-request-id', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'forwarded',
+]);
+// The gateway sets its own correlation and request ids and security headers on the response.
+const DROPPED_RESPONSE_HEADERS = new Set([
+  'connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade',
+  'x-request-id', CORRELATION_HEADER, 'x-powered-by', 'date',
+]);
+
+export function payloadTooLarge(limitBytes: number): AppError {
+  return AppError.payloadTooLarge('REQUEST_TOO_LARGE', `The request body is larger than ${limitBytes} bytes.`);
+}
+
+/** Passes a stream through, failing with 413 once more than `limitBytes` went by. */
+export class BodyLimit extends Transform {
+  private seen = 0;
+  constructor(private readonly limitBytes: number) {
+    super();
+  }
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.seen += chunk.length;
+    if (this.seen > this.limitBytes) callback(payloadTooLarge(this.limitBytes));
+    else callback(null, chunk);
+  }
+}
+
+export function declaredLength(req: Request): number | undefined {
+  const header = req.headers['content-length'];
+  return header === undefined ? undefined : Number(header);
+}
+
+export function hasBody(req: Request): boolean {
+  const length = declaredLength(req);
+  return (length !== undefined && length > 0) || req.headers['transfer-encoding'] !== undefined;
+}
+
+/** Rejects at once when the declared length is over the limit: no upstream is bothered. */
+export function checkDeclaredLength(req: Request, limitBytes: number): void {
+  const length = declaredLength(req);
+  if (length !== undefined && length > limitBytes) throw payloadTooLarge(limitBytes);
+}
+
+function forwardedHeaders(req: Request, clientIp: string, principalToken: string): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  const connectionTokens = String(req.headers.connection ?? '').toLowerCase().split(',').map((t) => t.trim());
+  for (const [name, value] of Object.entries(req.headers as IncomingHttpHeaders)) {
+    if (value === undefined || DROPPED_REQUEST_HEADERS.has(name) || connectionTokens.includes(name)) continue;
+    headers[name] = value;
+  }
+  headers[PRINCIPAL_HEADER] = principalToken;
+  const correlationId = requestContextOf(req)?.correlationId;
+  if (correlationId) headers[CORRELATION_HEADER] = correlationId;
+  headers['x-forwarded-for'] = clientIp;
+  headers['x-forwarded-proto'] = req.protocol;
+  if (req.headers.host) headers['x-forwarded-host'] = req.headers.host;
+  return headers;
+}
+
+export interface ForwardOptions {
+  upstream: Upstream;
+  principalToken: string;
+  clientIp: string;
+  bodyLimitBytes: number;
+  metrics: GatewayMetrics;
+  /** an already read body (idempotent POSTs); otherwise the request is streamed */
+  body?: Buffer;
+}
+
+/**
+ * Sends the request upstream and resolves with its response (headers received, body unread).
+ * Rejects with an AppError (503, 504, 502, 413). Aborts the upstream call when the client leaves.
+ */
+export async function sendUpstream(req: Request, res: Response, options: ForwardOptions): Promise<UpstreamResponse> {
+  const headers = forwardedHeaders(req, options.clientIp, options.principalToken);
+  let body: Readable | Buffer | null = null;
+  if (options.body !== undefined) {
+    body = options.body;
+    headers['content-length'] = String(options.body.length);
+  } else if (hasBody(req)) {
+    checkDeclaredLength(req, options.bodyLimitBytes);
+    // req.pipe, not pipeline: a limit error must not destroy the client's socket before we answer 413.
+    body = req.pipe(new BodyLimit(options.bodyLimitBytes));
+  }
+  // A client that hangs up before the answer frees the upstream socket at once.
+  const abort = new AbortController();
+  const onClose = () => {
+    if (!res.writableFinished) abort.abort();
+  };
+  res.once('close', onClose);
+  const started = process.hrtime.bigint();
+  let status = 'error';
+  try {
+    const response = await options.upstream.request({ method: req.method, path: req.originalUrl, headers, body, signal: abort.signal });
+    status = String(response.statusCode);
+    return response;
+  } finally {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    options.metrics.upstreamDuration.observe({ upstream: options.upstream.name, status }, seconds);
+  }
+}
+
+/** The upstream's response headers a client should see. */
+export function responseHeaders(upstreamHeaders: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = {};
+  const connectionTokens = String(upstreamHeaders.connection ?? '').toLowerCase().split(',').map((t) => t.trim());
+  for (const [name, value] of Object.entries(upstreamHeaders)) {
+    if (value === undefined || DROPPED_RESPONSE_HEADERS.has(name) || connectionTokens.includes(name)) continue;
+    headers[name] = value;
+  }
+  return headers;
+}
+
+/** Streams the upstream's answer to the client; a failure mid-body ends the client's response. */
+export function streamResponse(res: Response, response: UpstreamResponse, logger: Logger): void {
+  res.status(response.statusCode);
+  for (const [name, value] of Object.entries(responseHeaders(response.headers))) {
+    if (value !== undefined) res.setHeader(name, value);
+  }
+  pipeline(response.body, res, (err) => {
+    if (err && !res.writableFinished) logger.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'upstream response body failed mid-stream; client connection closed');
+  });
+}

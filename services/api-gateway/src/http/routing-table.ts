@@ -1,0 +1,85 @@
+// The one table from public path prefix to the service that owns it (DESIGN.md §2, issue 2 item 6).
+// Everything under a prefix is forwarded unchanged; paths no entry matches answer 404 at the
+// gateway, so /internal/* and anything a service did not publish is unreachable from outside.
+// test/component/openapi.test.ts checks this table against the services' own OpenAPI documents.
+import type { Config } from '../config';
+
+export const UPSTREAM_NAMES = ['reseller', 'billing', 'runner-registry', 'notifications'] as const;
+export type UpstreamName = (typeof UPSTREAM_NAMES)[number];
+
+export interface RouteEntry {
+  /** path prefix matched segment by segment; `*` matches exactly one segment */
+  prefix: string;
+  upstream: UpstreamName;
+}
+
+export const ROUTING_TABLE: readonly RouteEntry[] = [
+  // reseller service: accounts, keys, catalogue and orders
+  { prefix: '/v1/me', upstream: 'reseller' },
+  { prefix: '/v1/resellers', upstream: 'reseller' },
+  { prefix: '/v1/customers', upstream: 'reseller' },
+  { prefix: '/v1/projects', upstream: 'reseller' },
+  { prefix: '/v1/api-keys', upstream: 'reseller' },
+  { prefix: '/v1/providers', upstream: 'reseller' },
+  { prefix: '/v1/offerings', upstream: 'reseller' },
+  { prefix: '/v1/reseller-relationships', upstream: 'reseller' },
+  { prefix: '/v1/marketplace', upstream: 'reseller' },
+  { prefix: '/v1/orders', upstream: 'reseller' },
+  { prefix: '/v1/audit-log', upstream: 'reseller' },
+  // runner-registry: runners and jobs
+  { prefix: '/v1/registration-tokens', upstream: 'runner-registry' },
+  { prefix: '/v1/runners', upstream: 'runner-registry' },
+  { prefix: '/v1/jobs', upstream: 'runner-registry' },
+  // billing: money
+  { prefix: '/v1/wallets', upstream: 'billing' },
+  { prefix: '/v1/holds', upstream: 'billing' },
+  { prefix: '/v1/price-lists', upstream: 'billing' },
+  { prefix: '/v1/commissions', upstream: 'billing' },
+  { prefix: '/v1/invoices', upstream: 'billing' },
+  { prefix: '/v1/payouts', upstream: 'billing' },
+  // notifications
+  { prefix: '/v1/webhook-endpoints', upstream: 'notifications' },
+  { prefix: '/v1/webhook-deliveries', upstream: 'notifications' },
+  { prefix: '/v1/feed', upstream: 'notifications' },
+  { prefix: '/v1/notification-preferences', upstream: 'notifications' },
+];
+
+/** Where each upstream answers, from the gateway's configuration. */
+export function upstreamOrigins(config: Pick<Config, 'RESELLER_URL' | 'BILLING_URL' | 'RUNNER_REGISTRY_URL' | 'NOTIFICATIONS_URL'>): Record<UpstreamName, string> {
+  return {
+    reseller: config.RESELLER_URL,
+    billing: config.BILLING_URL,
+    'runner-registry': config.RUNNER_REGISTRY_URL,
+    notifications: config.NOTIFICATIONS_URL,
+  };
+}
+
+/** Path-prefix patterns compiled once; `*` stands for exactly one segment. */
+export class PathPatterns<T> {
+  // Longest prefix first, so a more specific entry wins over a shorter one.
+  private readonly compiled: { segments: string[]; value: T }[];
+
+  constructor(entries: readonly (readonly [string, T])[]) {
+    this.compiled = entries
+      .map(([prefix, value]) => ({ segments: prefix.split('/').filter(Boolean), value }))
+      .sort((a, b) => b.segments.length - a.segments.length);
+  }
+
+  /** The value of the longest pattern that is a segment-wise prefix of `path` (exact when `exact`). */
+  match(path: string, exact = false): T | undefined {
+    const segments = path.split('/').filter(Boolean);
+    for (const entry of this.compiled) {
+      if (segments.length < entry.segments.length) continue;
+      if (exact && segments.length !== entry.segments.length) continue;
+      if (entry.segments.every((s, i) => s === '*' || s === segments[i])) return entry.value;
+    }
+    return undefined;
+  }
+}
+
+const table = new PathPatterns(ROUTING_TABLE.map((entry) => [entry.prefix, entry] as const));
+
+/** The table entry that owns `path` (no query string), or undefined: the gateway answers 404. */
+export function routeFor(path: string): RouteEntry | undefined {
+  return table.match(path);
+}

@@ -1,0 +1,154 @@
+// One client per upstream service: an undici connection pool with connect, header and body
+// timeouts, behind one opossum circuit breaker (DESIGN.md §6). Upstream 5xx and timeouts count as
+// failures; 4xx are the caller's business and count as successes. An open breaker, or more
+// requests in flight than the upstream is allowed, fails at once with 503 instead of queueing.
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import CircuitBreaker from 'opossum';
+import { Pool, type Dispatcher } from 'undici';
+import { AppError } from '@runfleet/service-kit';
+import { GatewayError, retryAfter, upstreamTimeout, upstreamUnavailable } from './gateway-errors';
+import type { UpstreamName } from './routing-table';
+
+export interface UpstreamRequest {
+  method: string;
+  /** path and query string, as the client sent them */
+  path: string;
+  headers: Record<string, string | string[]>;
+  body?: Readable | Buffer | string | null;
+  /** aborts the call (the client went away) */
+  signal?: AbortSignal;
+}
+
+export interface UpstreamResponse {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  /** a Readable with `.text()`, `.json()`, `.arrayBuffer()` */
+  body: Dispatcher.ResponseData['body'];
+}
+
+export interface UpstreamOptions {
+  name: UpstreamName;
+  origin: string;
+  connectTimeoutMs: number;
+  /** to the response headers, and between body chunks */
+  timeoutMs: number;
+  maxInFlight: number;
+  resetTimeoutMs: number;
+  /** sockets kept per upstream (default 128) */
+  connections?: number;
+}
+
+export type BreakerState = 'closed' | 'open' | 'half_open';
+
+/** Thrown inside the breaker for a 5xx, so it counts as a failure; the response still reaches the client. */
+class UpstreamServerError extends Error {
+  constructor(readonly response: UpstreamResponse) {
+    super(`upstream answered ${response.statusCode}`);
+  }
+}
+
+/** Errors that are not the upstream's fault and must not trip its breaker: a body too large, a client that left. */
+function isCallerError(err: unknown): boolean {
+  if (err instanceof AppError) return err.status < 500;
+  const { name, code } = err as { name?: string; code?: string };
+  return name === 'AbortError' || code === 'UND_ERR_ABORTED';
+}
+
+const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+export class Upstream {
+  readonly name: UpstreamName;
+  readonly origin: string;
+  private readonly pool: Pool;
+  private readonly breaker: CircuitBreaker<[UpstreamRequest], UpstreamResponse>;
+  private readonly resetTimeoutMs: number;
+  private openedAt = 0;
+
+  constructor(options: UpstreamOptions) {
+    this.name = options.name;
+    this.origin = options.origin;
+    this.resetTimeoutMs = options.resetTimeoutMs;
+    this.pool = new Pool(options.origin, {
+      connections: options.connections ?? 128,
+      connect: { timeout: options.connectTimeoutMs },
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      keepAliveTimeout: 4_000,
+    });
+    this.breaker = new CircuitBreaker((request: UpstreamRequest) => this.send(request), {
+      name: options.name,
+      // undici's own timeouts bound every call; a second timer here would only race them.
+      timeout: false,
+      errorThresholdPercentage: 50,
+      volumeThreshold: 5,
+      rollingCountTimeout: 10_000,
+      resetTimeout: options.resetTimeoutMs,
+      capacity: options.maxInFlight,
+      errorFilter: isCallerError,
+    });
+    this.breaker.on('open', () => {
+      this.openedAt = Date.now();
+    });
+  }
+
+  private async send(request: UpstreamRequest): Promise<UpstreamResponse> {
+    const response = await this.pool.request({
+      method: request.method as 'GET',
+      path: request.path,
+      headers: request.headers,
+      body: request.body ?? null,
+      signal: request.signal,
+    });
+    const result: UpstreamResponse = { statusCode: response.statusCode, headers: response.headers as IncomingHttpHeaders, body: response.body };
+    if (result.statusCode >= 500) throw new UpstreamServerError(result);
+    return result;
+  }
+
+  /**
+   * Sends one request. Resolves with the upstream's response for any status it answered with
+   * (5xx included); rejects with an AppError: 503 UPSTREAM_UNAVAILABLE (breaker open, unreachable,
+   * overloaded; with Retry-After), 504 UPSTREAM_TIMEOUT, 502 UPSTREAM_FAILED, or the caller's own
+   * error (413 from the body limit).
+   */
+  async request(request: UpstreamRequest): Promise<UpstreamResponse> {
+    try {
+      return await this.breaker.fire(request);
+    } catch (err) {
+      if (err instanceof UpstreamServerError) return err.response;
+      throw this.toAppError(err);
+    }
+  }
+
+  private toAppError(err: unknown): AppError {
+    if (err instanceof AppError) return err;
+    if (isCallerError(err)) return new AppError({ code: 'REQUEST_ABORTED', status: 499, title: 'Client Closed Request', cause: err });
+    const code = (err as { code?: string }).code ?? '';
+    if (code === 'EOPENBREAKER') return upstreamUnavailable(this.name, this.openedAt + this.resetTimeoutMs - Date.now(), err);
+    if (code === 'ESEMLOCKED') {
+      return new GatewayError(AppError.serviceUnavailable('GATEWAY_OVERLOADED', `Too many requests to the ${this.name} service are in flight; retry shortly.`), retryAfter(1000));
+    }
+    if (code === 'UND_ERR_HEADERS_TIMEOUT') return upstreamTimeout(this.name, err);
+    if (CONNECT_ERRORS.has(code)) return upstreamUnavailable(this.name, 1000, err);
+    return AppError.badGateway('UPSTREAM_FAILED', `The ${this.name} service failed to answer.`, { cause: err });
+  }
+
+  get state(): BreakerState {
+    if (this.breaker.opened) return 'open';
+    if (this.breaker.halfOpen) return 'half_open';
+    return 'closed';
+  }
+
+  onStateChange(listener: (state: BreakerState) => void): void {
+    this.breaker.on('open', () => listener('open'));
+    this.breaker.on('halfOpen', () => listener('half_open'));
+    this.breaker.on('close', () => listener('closed'));
+  }
+
+  async close(): Promise<void> {
+    this.breaker.shutdown();
+    await this.pool.close();
+  }
+}
+
+export type Upstreams = Record<UpstreamName, Upstream>;
