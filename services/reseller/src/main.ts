@@ -3,10 +3,20 @@ import { amqpCheck, createHealth, createLogger, createMetrics, listen, runServic
 import { createMessaging } from '@runfleet/messaging';
 import { readConfig } from './config';
 import { createPrisma } from './db';
+import { recomputeAllTiers } from './domain/recompute-tier';
+import type { TierPolicy } from './domain/tier-rules';
 import { buildApp } from './http/app';
+import { consumeOrderPayments } from './messaging/order-payments.consumer';
+import { consumeTierSales } from './messaging/tier-sales.consumer';
 
 const config = readConfig();
 const logger = createLogger({ service: 'reseller', level: config.LOG_LEVEL });
+const tierPolicy: TierPolicy = {
+  thresholds: config.TIER_THRESHOLDS,
+  bonusBps: config.TIER_BONUS_BPS,
+  windowDays: config.TIER_WINDOW_DAYS,
+};
+const now = () => new Date();
 
 void runService({
   name: 'reseller',
@@ -25,6 +35,21 @@ void runService({
     // Every event this service emits is written to outbox_event in the transaction of its state
     // change (src/data/outbox.repository.ts); the relay publishes those rows (DESIGN.md §6).
     messaging.startRelay();
+    // Billing's verdicts on orders, and the sales that decide tiers (DESIGN.md §4, §2).
+    await consumeOrderPayments(messaging, { prisma, now });
+    await consumeTierSales(messaging, { prisma, now, tierPolicy });
+    // Sales age out of the trailing window with no event to say so: a periodic sweep demotes.
+    // Each reseller is decided under its row lock, so replicas sweeping together agree.
+    let sweeping: Promise<unknown> | null = null;
+    const tierSweep = setInterval(() => {
+      if (sweeping) return;
+      sweeping = recomputeAllTiers({ prisma, now, tierPolicy }, logger)
+        .catch((err: unknown) => logger.warn({ err }, 'tier sweep failed; will retry at the next interval'))
+        .finally(() => {
+          sweeping = null;
+        });
+    }, config.TIER_RECOMPUTE_INTERVAL_MS);
+    tierSweep.unref();
     const health = createHealth([
       sqlCheck(() => prisma.$queryRaw`SELECT 1`),
       amqpCheck(() => messaging.isConnected()),
@@ -36,6 +61,8 @@ void runService({
       health,
       principalSecret: config.PRINCIPAL_SECRET,
       apiKeyPepper: config.API_KEY_PEPPER,
+      now,
+      tierPolicy,
     });
     const server = await listen(app, config.PORT);
     logger.info({ port: config.PORT }, 'reseller listening');
@@ -43,6 +70,8 @@ void runService({
       server,
       health,
       close: async () => {
+        clearInterval(tierSweep);
+        await sweeping;
         await messaging.close();
         await prisma.$disconnect();
       },

@@ -2,6 +2,7 @@
 import type { Express } from 'express';
 import { createHttpApp, type Health, type Logger, type Metrics } from '@runfleet/service-kit';
 import type { PrismaClient } from '../db';
+import type { TierPolicy } from '../domain/tier-rules';
 import { registerRoutes } from './routes';
 
 export interface AppDeps {
@@ -13,6 +14,8 @@ export interface AppDeps {
   apiKeyPepper: string;
   /** the clock use cases read; tests move it */
   now?: () => Date;
+  /** tier thresholds and bonuses (config TIER_*); defaults to the built-in ones */
+  tierPolicy?: TierPolicy;
 }
 
 export function buildApp(deps: AppDeps): Express {

@@ -2,13 +2,19 @@
 // declares its routes with `api.route` so they validate and document themselves.
 import type { Router } from 'express';
 import type { ApiRoutes } from '@runfleet/service-kit';
+import { tierPolicy } from '../domain/tier-rules';
 import { LastUsedRecorder } from '../domain/verify-api-key';
 import type { AppDeps } from './app';
 import { registerApiKeyRoutes } from './api-keys.routes';
 import { registerAuditRoutes } from './audit-events.routes';
 import { registerCustomerRoutes } from './customers.routes';
 import { registerProjectRoutes } from './projects.routes';
+import { registerMarketplaceRoutes } from './marketplace.routes';
+import { registerOrderRoutes } from './orders.routes';
+import { registerProviderRoutes } from './providers.routes';
+import { registerRelationshipRoutes } from './relationships.routes';
 import { registerResellerRoutes } from './resellers.routes';
+import { registerTierRoutes } from './tiers.routes';
 
 export function registerRoutes(_router: Router, api: ApiRoutes, deps: AppDeps): void {
   const useCaseDeps = { prisma: deps.prisma, now: deps.now ?? (() => new Date()), apiKeyPepper: deps.apiKeyPepper };
@@ -19,4 +25,10 @@ export function registerRoutes(_router: Router, api: ApiRoutes, deps: AppDeps): 
   registerProjectRoutes(api, useCaseDeps);
   registerApiKeyRoutes(api, useCaseDeps, lastUsed);
   registerAuditRoutes(api, useCaseDeps);
+  // commerce: catalog, relationships, marketplace, orders, tiers
+  registerProviderRoutes(api, useCaseDeps);
+  registerRelationshipRoutes(api, useCaseDeps);
+  registerMarketplaceRoutes(api, useCaseDeps);
+  registerOrderRoutes(api, useCaseDeps);
+  registerTierRoutes(api, { ...useCaseDeps, tierPolicy: deps.tierPolicy ?? tierPolicy() });
 }
