@@ -10,6 +10,7 @@ import { createTestDatabase, type TestDatabase } from '@runfleet/test-infra';
 import { createPrisma, type PrismaClient } from '../../src/db';
 import { createCustomer } from '../../src/domain/create-customer';
 import { createReseller } from '../../src/domain/create-reseller';
+import { tierPolicy as defaultTierPolicy, type TierPolicy } from '../../src/domain/tier-rules';
 import type { ApiKeyDeps } from '../../src/domain/use-case-deps';
 import { buildApp } from '../../src/http/app';
 import { migrate } from '../../src/migrate';
@@ -41,6 +42,8 @@ export interface World {
   clock: TestClock;
   /** the deps the app's use cases get, for calling use cases directly */
   deps: ApiKeyDeps;
+  /** the tier thresholds and bonuses the app was built with */
+  tierPolicy: TierPolicy;
   principals: Record<ActorName, Omit<Principal, 'exp'>>;
   ids: {
     admin: string;
@@ -67,12 +70,18 @@ export function signFor(principal: Omit<Principal, 'exp'>): string {
   return signPrincipal({ ...principal, exp: Math.floor(Date.now() / 1000) + 600 }, PRINCIPAL_SECRET);
 }
 
-export async function createWorld(prefix: string): Promise<World> {
+export interface WorldOptions {
+  /** tier thresholds and bonuses for the app (default: the built-in ones) */
+  tierPolicy?: TierPolicy;
+}
+
+export async function createWorld(prefix: string, options: WorldOptions = {}): Promise<World> {
   const db = await createTestDatabase(prefix);
   await migrate(db.url);
   const prisma = createPrisma(db.url, { poolMax: 5 });
   const clock = new TestClock();
   const logger = createLogger({ service: 'reseller', level: 'silent' });
+  const tierPolicy = options.tierPolicy ?? defaultTierPolicy();
   const app = buildApp({
     prisma,
     logger,
@@ -81,6 +90,7 @@ export async function createWorld(prefix: string): Promise<World> {
     principalSecret: PRINCIPAL_SECRET,
     apiKeyPepper: API_KEY_PEPPER,
     now: clock.now,
+    tierPolicy,
   });
   const deps: ApiKeyDeps = { prisma, now: clock.now, apiKeyPepper: API_KEY_PEPPER };
 
@@ -130,6 +140,7 @@ export async function createWorld(prefix: string): Promise<World> {
     app,
     clock,
     deps,
+    tierPolicy,
     principals,
     ids: {
       admin: adminId,
