@@ -59,22 +59,24 @@ export interface IssuedApiKey {
   apiKey: ApiKeyRecord;
 }
 
-const ownerForbidden = (actor: Actor, ownerType: KeyOwnerType) =>
-  AppError.forbidden('APIKEY_OWNER_FORBIDDEN', `A ${actor.type} may not create keys for a ${ownerType}.`);
+/** Kinds of owner an actor may never create keys for, refused before any id is looked at. */
+function assertMayCreateFor(actor: Actor, ownerType: KeyOwnerType): void {
+  const allowed = actor.type === 'admin' || (actor.type === 'reseller' ? ownerType !== 'admin' : ownerType === 'customer');
+  if (!allowed) throw AppError.forbidden('APIKEY_OWNER_FORBIDDEN', `A ${actor.type} may not create keys for a ${ownerType}.`);
+}
 
 /**
  * Who may hold a key the actor creates (issue 4): an admin for admins, resellers and customers; a
  * reseller for itself and its own customers; a customer for itself. A named owner the actor cannot
- * see answers 404 like a missing one. Returns the reseller the key is filed under.
+ * see answers 404 like a missing one (assertMayCreateFor has refused the kinds it may never own).
+ * Returns the reseller the key is filed under.
  */
 async function resolveOwner(db: Db, actor: Actor, ownerType: KeyOwnerType, ownerId: string): Promise<string | null> {
   if (ownerType === 'admin') {
-    if (actor.type !== 'admin') throw ownerForbidden(actor, ownerType);
     // There is no admin table: an admin is the uuid its first key was minted for (see the bootstrap CLI).
     return null;
   }
   if (ownerType === 'reseller') {
-    if (actor.type === 'customer') throw ownerForbidden(actor, ownerType);
     if (actor.type === 'reseller' && ownerId !== actor.id) throw notFound.reseller();
     const reseller = await findReseller(db, ownerId);
     if (!reseller) throw notFound.reseller();
@@ -103,6 +105,7 @@ export async function createApiKey(deps: ApiKeyDeps, actor: Actor, input: Create
     });
   }
   const ownerType = input.ownerType ?? actor.type;
+  assertMayCreateFor(actor, ownerType);
   const ownerId = ownerIdFor(actor, ownerType, input.ownerId);
   return deps.prisma.$transaction(async (tx) => {
     const resellerId = await resolveOwner(tx, actor, ownerType, ownerId);
