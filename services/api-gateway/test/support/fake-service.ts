@@ -1,0 +1,94 @@
+// A service built like Runfleet's (the kit's app, signed-principal check, documented routes) that
+// records what reached it: the principal, the headers, how many POSTs ran. It stands in for
+// upstreams whose real routes do not exist yet or cannot be made slow or failing on demand.
+import type { Server } from 'node:http';
+import { z } from 'zod';
+import { createHealth, createHttpApp, createLogger, createMetrics, listen, principalFromRequest, type Principal } from '@runfleet/service-kit';
+
+export interface Seen {
+  principal: Principal;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+
+export interface FakeService {
+  url: string;
+  seen: Seen[];
+  /** POST /v1/jobs executions, by body */
+  executions: number;
+  /** added to every request's handling time */
+  delayMs: number;
+  /** when set, every /v1 request answers this status */
+  failWith: number | null;
+  close(): Promise<void>;
+}
+
+const jobBody = z.object({ type: z.string(), payload: z.unknown().optional() });
+
+export async function startFakeService(secret: string): Promise<FakeService> {
+  const state = { seen: [] as Seen[], executions: 0, delayMs: 0, failWith: null as number | null };
+  const sleep = () => new Promise((resolve) => setTimeout(resolve, state.delayMs));
+  const app = createHttpApp({
+    service: 'fake',
+    logger: createLogger({ service: 'fake', level: 'silent' }),
+    metrics: createMetrics('fake'),
+    health: createHealth([]),
+    principalSecret: secret,
+    bodyLimit: '10mb',
+    routes: (router, api) => {
+      router.use('/v1', async (req, res, next) => {
+        state.seen.push({ principal: principalFromRequest(req), headers: req.headers, body: req.body });
+        if (state.delayMs > 0) await sleep();
+        if (state.failWith !== null) {
+          res.status(state.failWith).type('application/problem+json').json({ type: 'about:blank', title: 'Failure', status: state.failWith, code: 'FAKE_FAILURE' });
+          return;
+        }
+        next();
+      });
+      api.route(
+        { method: 'get', path: '/v1/jobs', summary: 'List jobs', tags: ['jobs'], responses: { 200: { description: 'Jobs', schema: z.object({ items: z.array(z.unknown()) }) } } },
+        (_input, req, res) => {
+          res.json({ items: [], principal: principalFromRequest(req) });
+        },
+      );
+      api.route(
+        {
+          method: 'post',
+          path: '/v1/jobs',
+          summary: 'Submit a job',
+          tags: ['jobs'],
+          request: { body: jobBody },
+          responses: { 201: { description: 'The job', schema: z.object({ id: z.number() }) } },
+          idempotencyKey: 'required',
+        },
+        ({ body }, _req, res) => {
+          state.executions += 1;
+          res.status(201).setHeader('location', `/v1/jobs/${state.executions}`);
+          res.json({ id: state.executions, type: body.type });
+        },
+      );
+      api.route(
+        { method: 'get', path: '/v1/jobs/:jobId', summary: 'A job', tags: ['jobs'], request: { params: z.object({ jobId: z.string() }) }, responses: { 200: { description: 'The job' } }, errors: [404] },
+        ({ params }, _req, res) => {
+          res.status(404).type('application/problem+json').json({ type: 'urn:runfleet:problem:job-not-found', title: 'Not Found', status: 404, code: 'JOB_NOT_FOUND', detail: `No job ${params.jobId}.` });
+        },
+      );
+      api.route(
+        { method: 'post', path: '/v1/runners', summary: 'Upload to a runner', tags: ['runners'], responses: { 200: { description: 'Bytes received' } } },
+        (_input, req, res) => {
+          res.json({ received: JSON.stringify(req.body ?? null).length });
+        },
+      );
+    },
+  });
+  const server: Server = await listen(app, 0);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return Object.assign(state, {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  }) as FakeService;
+}
