@@ -17,9 +17,11 @@ finish() {
 bash scripts/ensure-infra.sh || finish "FAILED: PostgreSQL, Redis or RabbitMQ is not available" 1
 bash scripts/build-workspace.sh || finish "FAILED: install, Prisma generate or build (tsc -b)" 1
 
+# A lint failure fails the run but does not hide the test results: both are reported.
+lint_status=0
 if [[ -f eslint.config.js ]]; then
   echo "lint: eslint"
-  pnpm exec eslint --cache --cache-location node_modules/.cache/eslint/ . || finish "FAILED: lint" 1
+  pnpm exec eslint --cache --cache-location node_modules/.cache/eslint/ . || lint_status=1
 fi
 
 echo "test: jest"
@@ -39,10 +41,13 @@ summary=$(node -e '
   }
 ' "$results_file")
 
-if [[ $jest_status -ne 0 ]]; then
-  echo "npm test: FAILED: jest ($((SECONDS - started_at))s)"
+failed=()
+((lint_status != 0)) && failed+=(lint)
+((jest_status != 0)) && failed+=(jest)
+if ((${#failed[@]} > 0)); then
+  echo "npm test: FAILED: ${failed[*]} ($((SECONDS - started_at))s)"
 else
   echo "npm test: passed ($((SECONDS - started_at))s)"
 fi
 echo "$summary"
-exit "$jest_status"
+((${#failed[@]} == 0))
