@@ -22,10 +22,10 @@ export const ROUTING_TABLE: readonly RouteEntry[] = [
   { prefix: '/v1/api-keys', upstream: 'reseller' },
   { prefix: '/v1/providers', upstream: 'reseller' },
   { prefix: '/v1/offerings', upstream: 'reseller' },
-  { prefix: '/v1/reseller-relationships', upstream: 'reseller' },
+  { prefix: '/v1/relationships', upstream: 'reseller' },
   { prefix: '/v1/marketplace', upstream: 'reseller' },
   { prefix: '/v1/orders', upstream: 'reseller' },
-  { prefix: '/v1/audit-log', upstream: 'reseller' },
+  { prefix: '/v1/audit-events', upstream: 'reseller' },
   // runner-registry: runners and jobs
   { prefix: '/v1/registration-tokens', upstream: 'runner-registry' },
   { prefix: '/v1/runners', upstream: 'runner-registry' },

@@ -1,0 +1,128 @@
+// Idempotency-Key on POST through the gateway (issue 5 item 4 and its acceptance), with real
+// keys from the reseller service, Redis for the records and a service that counts executions.
+import { createTestVhost, type TestVhost } from '@runfleet/test-infra';
+import { createAccounts, type Accounts } from '../support/accounts';
+import { startFakeService, type FakeService } from '../support/fake-service';
+import { PRINCIPAL_SECRET, call, closeAgents, startGateway, type GatewayUnderTest } from '../support/gateway-under-test';
+import { startReseller, type ResellerUnderTest } from '../support/reseller-under-test';
+
+jest.setTimeout(60_000);
+
+let vhost: TestVhost;
+let reseller: ResellerUnderTest;
+let registry: FakeService;
+let gw: GatewayUnderTest;
+let alice: Accounts;
+let bob: Accounts;
+
+beforeAll(async () => {
+  vhost = await createTestVhost('gateway_idem');
+  reseller = await startReseller(vhost.url);
+  registry = await startFakeService(PRINCIPAL_SECRET);
+  gw = await startGateway({ upstreams: { reseller: reseller.url, 'runner-registry': registry.url } });
+  alice = await createAccounts(gw.url, reseller.adminKey, 'alice');
+  bob = await createAccounts(gw.url, reseller.adminKey, 'bob');
+});
+
+afterAll(async () => {
+  await gw?.close();
+  await registry?.close();
+  await reseller?.close();
+  await vhost?.drop();
+  await closeAgents();
+});
+
+let keyCounter = 0;
+const freshKey = () => `test-key-${Date.now()}-${(keyCounter += 1)}`;
+const submit = (apiKey: string, idempotencyKey: string | undefined, body: object = { type: 'render' }) =>
+  call(gw.url, '/v1/jobs', { key: apiKey, body, headers: idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey } });
+
+describe('Idempotency-Key', () => {
+  it('10 replays of one request have one effect and the same response, marked as replayed', async () => {
+    const key = freshKey();
+    const before = registry.executions;
+    const results = [];
+    for (let i = 0; i < 10; i += 1) results.push(await submit(alice.customerKey, key));
+    expect(registry.executions - before).toBe(1);
+    for (const result of results) {
+      expect(result.status).toBe(201);
+      expect(result.text).toBe(results[0]!.text);
+      expect(result.headers.location).toBe(results[0]!.headers.location);
+      expect(result.headers['content-type']).toBe(results[0]!.headers['content-type']);
+    }
+    expect(results[0]!.headers['idempotent-replayed']).toBeUndefined();
+    expect(results.slice(1).every((r) => r.headers['idempotent-replayed'] === 'true')).toBe(true);
+  });
+
+  it('the same key with a different body is refused with 422 and nothing runs', async () => {
+    const key = freshKey();
+    expect((await submit(alice.customerKey, key, { type: 'render' })).status).toBe(201);
+    const before = registry.executions;
+    const reused = await submit(alice.customerKey, key, { type: 'transcode' });
+    expect(reused.status).toBe(422);
+    expect(reused.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(registry.executions).toBe(before);
+  });
+
+  it('20 concurrent requests with one key execute exactly once; the others are told it is in flight', async () => {
+    const key = freshKey();
+    const before = registry.executions;
+    registry.delayMs = 300;
+    let results;
+    try {
+      results = await Promise.all(Array.from({ length: 20 }, () => submit(alice.customerKey, key)));
+    } finally {
+      registry.delayMs = 0;
+    }
+    expect(registry.executions - before).toBe(1);
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(19);
+    expect(results.find((r) => r.status === 409)!.json()).toMatchObject({ code: 'IDEMPOTENCY_REQUEST_IN_FLIGHT' });
+  });
+
+  it("another principal's request with the same key is its own request, and sees nothing of the first", async () => {
+    const key = freshKey();
+    const first = await submit(alice.customerKey, key);
+    const before = registry.executions;
+    const other = await submit(bob.customerKey, key);
+    expect(other.status).toBe(201);
+    expect(registry.executions - before).toBe(1);
+    expect(other.headers['idempotent-replayed']).toBeUndefined();
+    expect(other.json().id).not.toBe(first.json().id);
+    expect(registry.seen.at(-1)!.principal.id).toBe(bob.customerId);
+  });
+
+  it('is required on POSTs that place work or move money: 400 without it, and nothing runs', async () => {
+    const before = registry.executions;
+    const missing = await submit(alice.customerKey, undefined);
+    expect(missing.status).toBe(400);
+    expect(missing.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_MISSING', errors: [{ field: 'header.idempotency-key' }] });
+    expect(registry.executions).toBe(before);
+  });
+
+  it('is optional on other POSTs', async () => {
+    const result = await call(gw.url, '/v1/runners', { key: alice.customerKey, body: { name: 'r1' } });
+    expect(result.status).toBe(200);
+  });
+
+  it('does not keep an upstream 5xx: a retry with the same key runs again', async () => {
+    const key = freshKey();
+    registry.failWith = 500;
+    try {
+      expect((await submit(alice.customerKey, key)).status).toBe(500);
+    } finally {
+      registry.failWith = null;
+    }
+    const before = registry.executions;
+    const retry = await submit(alice.customerKey, key);
+    expect(retry.status).toBe(201);
+    expect(registry.executions - before).toBe(1);
+  });
+
+  it('is forwarded to the service, which can use it for its own deduplication', async () => {
+    const key = freshKey();
+    await submit(alice.customerKey, key);
+    expect(registry.seen.at(-1)!.headers['idempotency-key']).toBe(key);
+  });
+});

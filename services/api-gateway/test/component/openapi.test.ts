@@ -1,0 +1,143 @@
+// The merged OpenAPI document (issue 5 item 6): valid OpenAPI 3.1 by a real validator, built from
+// the real services' documents; every route a service documents is forwarded by the routing
+// table to that service, every table prefix of a documented service is documented, and the docs
+// page and its assets are served from this host.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { createHealth, createLogger, createMetrics, listen, type Health } from '@runfleet/service-kit';
+import type { Express } from 'express';
+import type { Server } from 'node:http';
+import { PG_ADMIN_URL } from '@runfleet/test-infra';
+import { buildApp as buildBilling } from '../../../billing/src/http/app';
+import { createPrisma as billingPrisma } from '../../../billing/src/db';
+import { buildApp as buildNotifications } from '../../../notifications/src/http/app';
+import { createPrisma as notificationsPrisma } from '../../../notifications/src/db';
+import { buildApp as buildReseller } from '../../../reseller/src/http/app';
+import { createPrisma as resellerPrisma } from '../../../reseller/src/db';
+import { buildApp as buildRegistry } from '../../../runner-registry/src/http/app';
+import { createPrisma as registryPrisma } from '../../../runner-registry/src/db';
+import { IDEMPOTENCY_REQUIRED_POSTS, idempotencyKeyRequired } from '../../src/http/idempotency-policy';
+import { ROUTING_TABLE, UPSTREAM_NAMES, routeFor, type UpstreamName } from '../../src/http/routing-table';
+import { PRINCIPAL_SECRET, call, closeAgents, startGateway, type GatewayUnderTest } from '../support/gateway-under-test';
+
+jest.setTimeout(30_000);
+
+// The apps only serve their documents here; their database clients connect lazily and are never used.
+const common = (service: string) => ({
+  logger: createLogger({ service, level: 'silent' }),
+  metrics: createMetrics(service),
+  health: createHealth([]) as Health,
+  principalSecret: PRINCIPAL_SECRET,
+});
+const builders: Record<UpstreamName, () => Express> = {
+  reseller: () => buildReseller({ ...common('reseller'), prisma: resellerPrisma(PG_ADMIN_URL), apiKeyPepper: 'p'.repeat(40) }),
+  billing: () => buildBilling({ ...common('billing'), prisma: billingPrisma(PG_ADMIN_URL) }),
+  'runner-registry': () => buildRegistry({ ...common('runner-registry'), prisma: registryPrisma(PG_ADMIN_URL) }),
+  notifications: () => buildNotifications({ ...common('notifications'), prisma: notificationsPrisma(PG_ADMIN_URL) }),
+};
+
+const servers: Server[] = [];
+const origins = {} as Record<UpstreamName, string>;
+let gw: GatewayUnderTest;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+let merged: any;
+const serviceDocs = {} as Record<UpstreamName, { paths: Record<string, Record<string, unknown>> }>;
+
+beforeAll(async () => {
+  for (const name of UPSTREAM_NAMES) {
+    const server = await listen(builders[name](), 0);
+    servers.push(server);
+    const address = server.address();
+    origins[name] = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    serviceDocs[name] = (await call(origins[name], '/openapi.json')).json();
+  }
+  gw = await startGateway({ upstreams: origins });
+  const response = await call(gw.url, '/openapi.json');
+  expect(response.status).toBe(200);
+  merged = response.json();
+});
+
+afterAll(async () => {
+  await gw?.close();
+  for (const server of servers) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+  await closeAgents();
+});
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
+const operations = (paths: Record<string, Record<string, unknown>>) =>
+  Object.entries(paths).flatMap(([path, item]) => Object.keys(item).filter((m) => METHODS.includes(m)).map((method) => ({ method, path })));
+
+describe('the merged OpenAPI document', () => {
+  it('is valid OpenAPI 3.1', () => {
+    const output = execFileSync(process.execPath, [path.join(__dirname, '../support/validate-openapi.mjs')], { input: JSON.stringify(merged) });
+    const result = JSON.parse(output.toString('utf8'));
+    expect(result.errors).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(result.version).toBe('3.1');
+  });
+
+  it("documents the gateway's own routes without credentials and every forwarded route with bearer auth", () => {
+    for (const path of ['/health/live', '/health/ready', '/openapi.json', '/docs', '/metrics']) {
+      expect(merged.paths[path]?.get?.security).toEqual([]);
+    }
+    for (const { method, path } of operations(merged.paths)) {
+      if (!path.startsWith('/v1/')) continue;
+      expect(merged.paths[path][method].security).toEqual([{ bearerAuth: [] }]);
+      expect(merged.paths[path][method].responses['401']).toBeDefined();
+      expect(merged.paths[path][method].responses['429']).toBeDefined();
+    }
+  });
+
+  it('contains every /v1 route each service documents, and each is forwarded by the routing table to that service', () => {
+    for (const name of UPSTREAM_NAMES) {
+      for (const { method, path } of operations(serviceDocs[name].paths)) {
+        if (path.startsWith('/internal/')) {
+          // documented by the service for its internal callers, never reachable through the gateway
+          expect(routeFor(path)).toBeUndefined();
+          expect(merged.paths[path]).toBeUndefined();
+          continue;
+        }
+        expect({ route: `${method.toUpperCase()} ${path}`, owner: routeFor(path)?.upstream }).toEqual({ route: `${method.toUpperCase()} ${path}`, owner: name });
+        expect(merged.paths[path]?.[method]).toBeDefined();
+      }
+    }
+  });
+
+  it('has no forwarded route that its service does not document (services not built yet excepted)', () => {
+    const documented = new Set(Object.keys(merged.paths).filter((p) => p.startsWith('/v1/')));
+    const built = UPSTREAM_NAMES.filter((name) => operations(serviceDocs[name].paths).some(({ path }) => path.startsWith('/v1/')));
+    expect(built).toContain('reseller');
+    const undocumented = ROUTING_TABLE.filter((entry) => built.includes(entry.upstream))
+      .filter((entry) => ![...documented].some((path) => routeFor(path) === entry))
+      .map((entry) => `${entry.upstream} ${entry.prefix}`);
+    expect(undocumented).toEqual([]);
+  });
+
+  it('marks the Idempotency-Key header required exactly on the POSTs the gateway requires it for', () => {
+    expect(IDEMPOTENCY_REQUIRED_POSTS.length).toBeGreaterThan(0);
+    for (const { method, path } of operations(merged.paths)) {
+      if (method !== 'post' || !path.startsWith('/v1/')) continue;
+      const header = (merged.paths[path].post.parameters ?? []).find((p: { in: string; name: string }) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key');
+      expect({ path, required: header?.required }).toEqual({ path, required: idempotencyKeyRequired('POST', path) });
+    }
+  });
+});
+
+describe('the docs page', () => {
+  it('is served with its Swagger UI assets from this host, under a CSP that allows no other origin', async () => {
+    const page = await call(gw.url, '/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    const sources = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(sources.length).toBeGreaterThanOrEqual(3);
+    for (const source of sources) {
+      expect(source.startsWith('/')).toBe(true);
+      expect((await call(gw.url, source)).status).toBe(200);
+    }
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.text).not.toMatch(/<script>(?!<\/script>)/);
+  });
+});

@@ -1,0 +1,171 @@
+// Routing to the owning service (issue 5 item 5 and its acceptance): 4xx passed through untouched,
+// one circuit breaker per upstream that fails fast when open and recovers after its reset
+// timeout, 504 at the upstream timeout, size-limited streamed bodies, correlation ids, helmet,
+// CORS, and services that refuse anything not signed by the gateway.
+import { Readable } from 'node:stream';
+import { request } from 'undici';
+import { createTestVhost, type TestVhost } from '@runfleet/test-infra';
+import { createAccounts, type Accounts } from '../support/accounts';
+import { startFakeService, type FakeService } from '../support/fake-service';
+import { DOWN_URL, PRINCIPAL_SECRET, call, closeAgents, startGateway, type GatewayUnderTest } from '../support/gateway-under-test';
+import { startReseller, type ResellerUnderTest } from '../support/reseller-under-test';
+
+jest.setTimeout(60_000);
+
+const RESET_MS = 1_000;
+const TIMEOUT_MS = 500;
+const BODY_LIMIT = 1_000;
+
+let vhost: TestVhost;
+let reseller: ResellerUnderTest;
+let registry: FakeService;
+let billing: FakeService;
+let gw: GatewayUnderTest;
+let accounts: Accounts;
+
+beforeAll(async () => {
+  vhost = await createTestVhost('gateway_routing');
+  reseller = await startReseller(vhost.url);
+  registry = await startFakeService(PRINCIPAL_SECRET);
+  billing = await startFakeService(PRINCIPAL_SECRET);
+  gw = await startGateway({
+    upstreams: { reseller: reseller.url, 'runner-registry': registry.url, billing: billing.url, notifications: DOWN_URL },
+    env: { BREAKER_RESET_MS: String(RESET_MS), UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS), BODY_LIMIT_BYTES: String(BODY_LIMIT), CORS_ORIGINS: 'https://app.example.com' },
+  });
+  accounts = await createAccounts(gw.url, reseller.adminKey, 'routing');
+});
+
+afterAll(async () => {
+  await gw?.close();
+  await registry?.close();
+  await billing?.close();
+  await reseller?.close();
+  await vhost?.drop();
+  await closeAgents();
+});
+
+const get = (path: string, headers: Record<string, string> = {}) => call(gw.url, path, { key: accounts.customerKey, headers });
+
+describe('routing', () => {
+  it('passes an upstream 4xx through untouched', async () => {
+    const result = await get('/v1/jobs/42');
+    expect(result.status).toBe(404);
+    expect(result.headers['content-type']).toContain('application/problem+json');
+    expect(result.json()).toEqual({ type: 'urn:runfleet:problem:job-not-found', title: 'Not Found', status: 404, code: 'JOB_NOT_FOUND', detail: 'No job 42.' });
+  });
+
+  it('creates a correlation id when the client sends none and forwards the same one', async () => {
+    const result = await get('/v1/jobs');
+    expect(result.status).toBe(200);
+    expect(result.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(registry.seen.at(-1)!.headers['x-correlation-id']).toBe(result.headers['x-correlation-id']);
+  });
+
+  it('answers 404 for paths no service owns, internal routes and dot segments included', async () => {
+    expect((await get('/v1/nothing-here')).json()).toMatchObject({ status: 404, code: 'ROUTE_NOT_FOUND' });
+    expect((await call(gw.url, '/internal/api-keys/verify', { key: accounts.customerKey, body: { key: accounts.customerKey } })).status).toBe(404);
+    expect((await get('/v1/jobs/../../internal/api-keys/verify')).status).toBe(404);
+    expect((await get('/v1/jobs/%2e%2e/%2e%2e/internal/api-keys/verify')).status).toBe(404);
+  });
+
+  it('sets helmet security headers and CORS headers for a configured origin only', async () => {
+    const result = await get('/v1/jobs', { origin: 'https://app.example.com' });
+    expect(result.headers['x-content-type-options']).toBe('nosniff');
+    expect(result.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(result.headers['access-control-allow-origin']).toBe('https://app.example.com');
+    const preflight = await call(gw.url, '/v1/jobs', { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,idempotency-key' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-headers']).toContain('idempotency-key');
+    const stranger = await get('/v1/jobs', { origin: 'https://evil.example.com' });
+    expect(stranger.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('request bodies', () => {
+  it('are forwarded while under the limit', async () => {
+    const result = await call(gw.url, '/v1/runners', { key: accounts.customerKey, body: { note: 'x'.repeat(500) } });
+    expect(result.status).toBe(200);
+    expect(result.json().received).toBeGreaterThan(500);
+  });
+
+  it('over the limit get 413, whether declared by Content-Length or streamed in chunks', async () => {
+    const declared = await call(gw.url, '/v1/runners', { key: accounts.customerKey, body: { note: 'x'.repeat(2 * BODY_LIMIT) } });
+    expect(declared.status).toBe(413);
+    expect(declared.json()).toMatchObject({ code: 'REQUEST_TOO_LARGE' });
+
+    const before = registry.seen.length;
+    const chunks = Readable.from((function* () {
+      for (let i = 0; i < 10; i += 1) yield Buffer.from('x'.repeat(300));
+    })());
+    const streamed = await request(`${gw.url}/v1/runners`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accounts.customerKey}`, 'content-type': 'application/octet-stream' },
+      body: chunks,
+    });
+    expect(streamed.statusCode).toBe(413);
+    await streamed.body.dump();
+    expect(registry.seen.length).toBe(before);
+  });
+});
+
+describe('an upstream that is down', () => {
+  it('answers 503 with Retry-After, then fails fast once its breaker is open', async () => {
+    const first = await get('/v1/feed');
+    expect(first.status).toBe(503);
+    expect(first.json()).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    expect(first.headers['retry-after']).toBeDefined();
+    for (let i = 0; i < 5; i += 1) await get('/v1/feed');
+    const fast = await get('/v1/feed');
+    expect(fast.status).toBe(503);
+    expect(fast.ms).toBeLessThan(50);
+    expect(Number(fast.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(gw.gateway.upstreams.notifications.state).toBe('open');
+    // The other upstreams keep working: one breaker per upstream.
+    expect((await get('/v1/jobs')).status).toBe(200);
+    expect(await gw.gateway.metrics.registry.getSingleMetricAsString('gateway_circuit_breaker_state')).toMatch(/upstream="notifications"[^\n]* 2/);
+  });
+});
+
+describe('an upstream that fails with 5xx', () => {
+  it('has its 5xx passed on and counted until the breaker opens, and is used again after the reset timeout', async () => {
+    billing.failWith = 500;
+    const failures = [];
+    for (let i = 0; i < 6; i += 1) failures.push((await get('/v1/wallets')).status);
+    expect(failures.slice(0, 5)).toEqual([500, 500, 500, 500, 500]);
+    expect(gw.gateway.upstreams.billing.state).toBe('open');
+    const open = await get('/v1/wallets');
+    expect(open.status).toBe(503);
+    expect(open.ms).toBeLessThan(50);
+
+    billing.failWith = null;
+    await new Promise((resolve) => setTimeout(resolve, RESET_MS + 100));
+    const recovered = await get('/v1/wallets/anything');
+    expect(recovered.status).toBe(404);
+    expect(gw.gateway.upstreams.billing.state).toBe('closed');
+  });
+});
+
+describe('an upstream that is slow', () => {
+  it('gets 504 at the timeout instead of holding the client', async () => {
+    registry.delayMs = 3_000;
+    try {
+      const result = await get('/v1/jobs');
+      expect(result.status).toBe(504);
+      expect(result.json()).toMatchObject({ code: 'UPSTREAM_TIMEOUT' });
+      expect(result.ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
+      expect(result.ms).toBeLessThan(TIMEOUT_MS + 1_000);
+    } finally {
+      registry.delayMs = 0;
+    }
+  });
+});
+
+describe('services', () => {
+  it('refuse a request sent straight to their port without a gateway-signed principal', async () => {
+    const direct = await call(reseller.url, '/v1/me', { key: accounts.resellerKey });
+    expect(direct.status).toBe(401);
+    expect(direct.json()).toMatchObject({ code: 'AUTH_PRINCIPAL_MISSING' });
+    const forged = await call(registry.url, '/v1/jobs', { headers: { 'x-runfleet-principal': 'v1.e30.forged' } });
+    expect(forged.status).toBe(401);
+  });
+});
