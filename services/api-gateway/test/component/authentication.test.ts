@@ -180,3 +180,18 @@ describe('when the key issuer is down', () => {
     }
   });
 });
+
+describe('/metrics', () => {
+  it('shows requests by route, status and principal type, upstream latency, breaker state, rate-limit rejections and auth cache lookups', async () => {
+    const result = await call(gw.url, '/metrics');
+    expect(result.status).toBe(200);
+    const value = (pattern: RegExp) => Number(result.text.split('\n').find((line) => pattern.test(line))?.split(' ').pop() ?? NaN);
+    expect(value(/^gateway_requests_total\{[^}]*route="\/v1\/jobs"[^}]*status="200"[^}]*principal_type="customer"/)).toBeGreaterThan(0);
+    expect(value(/^gateway_requests_total\{[^}]*status="401"[^}]*principal_type="anonymous"/)).toBeGreaterThan(0);
+    expect(value(/^gateway_upstream_duration_seconds_count\{[^}]*upstream="runner-registry"[^}]*status="200"/)).toBeGreaterThan(0);
+    expect(value(/^gateway_circuit_breaker_state\{[^}]*upstream="reseller"/)).toBe(0);
+    expect(value(/^gateway_rate_limit_rejections_total\{[^}]*limiter="auth_failures"/)).toBeGreaterThan(900);
+    expect(value(/^gateway_auth_cache_lookups_total\{[^}]*result="hit"/)).toBeGreaterThan(0);
+    expect(value(/^gateway_auth_cache_lookups_total\{[^}]*result="miss"/)).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,40 @@
+// The routing table and the idempotency policy: which service owns a path, which POSTs need a key.
+import { idempotencyKeyRequired } from '../../src/http/idempotency-policy';
+import { ROUTING_TABLE, routeFor } from '../../src/http/routing-table';
+
+describe('routeFor', () => {
+  it('sends a path to the service owning its prefix, for the prefix itself and anything below it', () => {
+    expect(routeFor('/v1/jobs')?.upstream).toBe('runner-registry');
+    expect(routeFor('/v1/jobs/123/cancel')?.upstream).toBe('runner-registry');
+    expect(routeFor('/v1/wallets/w1/top-ups')?.upstream).toBe('billing');
+    expect(routeFor('/v1/customers/{customerId}')?.upstream).toBe('reseller');
+  });
+
+  it('matches whole segments only, and nothing outside /v1', () => {
+    expect(routeFor('/v1/jobsx')).toBeUndefined();
+    expect(routeFor('/v1')).toBeUndefined();
+    expect(routeFor('/internal/api-keys/verify')).toBeUndefined();
+    expect(routeFor('/health/ready')).toBeUndefined();
+  });
+
+  it('has one owner per prefix', () => {
+    const prefixes = ROUTING_TABLE.map((entry) => entry.prefix);
+    expect(new Set(prefixes).size).toBe(prefixes.length);
+  });
+});
+
+describe('idempotencyKeyRequired', () => {
+  it('requires a key on POSTs that place an order or a job or move money', () => {
+    expect(idempotencyKeyRequired('POST', '/v1/orders')).toBe(true);
+    expect(idempotencyKeyRequired('POST', '/v1/jobs')).toBe(true);
+    expect(idempotencyKeyRequired('POST', '/v1/wallets/w_1/top-ups')).toBe(true);
+    expect(idempotencyKeyRequired('POST', '/v1/payouts')).toBe(true);
+  });
+
+  it('does not require one elsewhere: other methods, other POSTs, sub-resources of those paths', () => {
+    expect(idempotencyKeyRequired('GET', '/v1/orders')).toBe(false);
+    expect(idempotencyKeyRequired('POST', '/v1/customers')).toBe(false);
+    expect(idempotencyKeyRequired('POST', '/v1/orders/o1/cancel')).toBe(false);
+    expect(idempotencyKeyRequired('POST', '/v1/wallets/w_1')).toBe(false);
+  });
+});
