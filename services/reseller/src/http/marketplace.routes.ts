@@ -13,7 +13,7 @@ import { currencyInput, listQuery, searchQuery } from './common.schemas';
 
 export const marketplaceOfferingSchema = z
   .object({
-    offeringId: z.uuid(),
+    id: z.uuid().meta({ description: 'the offering’s id (order it with POST /v1/orders {offeringId})' }),
     providerId: z.uuid(),
     providerName: z.string(),
     name: z.string(),
@@ -27,7 +27,7 @@ export const marketplaceOfferingSchema = z
   })
   .meta({
     example: {
-      offeringId: COMMERCE_EXAMPLE_IDS.offering,
+      id: COMMERCE_EXAMPLE_IDS.offering,
       providerId: COMMERCE_EXAMPLE_IDS.provider,
       providerName: 'Acme Cloud',
       name: 'Postgres S',
@@ -42,7 +42,7 @@ export const marketplaceOfferingSchema = z
   });
 
 export const marketplaceOfferingJson = (m: MarketplaceOffering): z.infer<typeof marketplaceOfferingSchema> => ({
-  offeringId: m.offering.id,
+  id: m.offering.id,
   providerId: m.offering.providerId,
   providerName: m.providerName,
   name: m.offering.name,

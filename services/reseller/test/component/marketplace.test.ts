@@ -15,8 +15,8 @@ afterAll(async () => {
   await world?.close();
 });
 
-type Item = { offeringId: string; basePrice: string; commission: string; price: string; commissionBps: number };
-const items = (res: { body: { items: Item[] } }) => new Map(res.body.items.map((i) => [i.offeringId, i]));
+type Item = { id: string; basePrice: string; commission: string; price: string; commissionBps: number };
+const items = (res: { body: { items: Item[] } }) => new Map(res.body.items.map((i) => [i.id, i]));
 
 describe('marketplace', () => {
   it('a reseller’s customer sees its reseller’s offerings at base + commission; the other reseller’s customer does not see them', async () => {
@@ -28,7 +28,7 @@ describe('marketplace', () => {
     expect(forA.status).toBe(200);
     expect(forA.body.items).toEqual([
       expect.objectContaining({
-        offeringId,
+        id: offeringId,
         providerId,
         basePrice: '100.000000',
         commissionBps: 1250,
@@ -68,7 +68,7 @@ describe('marketplace', () => {
     const offeringId = await seedOffering(world, providerId);
     await seedOffering(world, providerId, { active: false });
     const relationshipId = await seedRelationship(world, 'resellerA', providerId, 1000);
-    const list = async () => (await world.as('customerA').get(`/v1/marketplace/offerings?providerId=${providerId}`)).body.items.map((i: Item) => i.offeringId);
+    const list = async () => (await world.as('customerA').get(`/v1/marketplace/offerings?providerId=${providerId}`)).body.items.map((i: Item) => i.id);
 
     expect(await list()).toEqual([offeringId]);
 
@@ -116,7 +116,7 @@ describe('marketplace', () => {
     const badCursor = await world.as('customerA').get('/v1/marketplace/offerings?cursor=not-a-cursor');
     const badProvider = await world.as('customerA').get('/v1/marketplace/offerings?providerId=nope');
 
-    expect(asReseller.body.items.map((i: Item) => i.offeringId)).toEqual([offeringId]);
+    expect(asReseller.body.items.map((i: Item) => i.id)).toEqual([offeringId]);
     expect(asAdmin.status).toBe(403);
     expect(badCursor.status).toBe(400);
     expect(badProvider.status).toBe(400);

@@ -7,6 +7,10 @@ import { createApiKey } from '../../src/domain/api-keys';
 import { createCustomer } from '../../src/domain/create-customer';
 import { createProject } from '../../src/domain/projects';
 import { createReseller } from '../../src/domain/create-reseller';
+import { createOffering, createProvider } from '../../src/domain/manage-catalog';
+import { createRelationship } from '../../src/domain/manage-relationships';
+import { placeOrder } from '../../src/domain/place-order';
+import { markPaid } from './commerce-fixtures';
 import type { ActorName, World } from './world';
 
 /** Who an object belongs to: one of the seeded actors. */
@@ -222,3 +226,223 @@ export const LIST_ROUTES: ListRoute[] = [
   { name: 'GET /v1/projects', path: '/v1/projects', kind: projectKind },
   { name: 'GET /v1/api-keys', path: '/v1/api-keys', kind: apiKeyKind },
 ];
+
+// ---- commerce (R2): providers, offerings, relationships, marketplace, orders, tiers -------------
+
+const CATALOG_READERS = (caller: ActorName) => caller === 'admin' || caller === 'resellerA' || caller === 'resellerB';
+const resellerActor = (world: World, owner: OwnerName) => ({ type: 'reseller' as const, id: world.ids[owner] });
+
+/** The catalog belongs to the admins: every provider and offering is the admin's object. */
+export const providerKind: ObjectKind = {
+  name: 'provider',
+  owners: ['admin'],
+  create: async (world) => (await createProvider(world.deps, adminOf(world), { name: `matrix provider ${randomUUID()}` })).id,
+};
+
+export const offeringKind: ObjectKind = {
+  name: 'offering',
+  owners: ['admin'],
+  async create(world) {
+    const providerId = await providerKind.create(world, 'admin');
+    return (await createOffering(world.deps, adminOf(world), providerId, { name: `matrix offering ${randomUUID()}`, basePriceMicros: 10_000_000n, currency: 'EUR', unit: 'month' })).id;
+  },
+};
+
+/**
+ * An offering resold by the owner reseller (owner admin: resold by nobody, so only direct customers
+ * see it). Named to sort first, so a marketplace page of 100 holds it however many the matrix made.
+ */
+export const resoldOfferingKind: ObjectKind = {
+  name: 'offering (resold by)',
+  owners: ['resellerA', 'resellerB', 'admin'],
+  async create(world, owner) {
+    const providerId = await providerKind.create(world, 'admin');
+    const offering = await createOffering(world.deps, adminOf(world), providerId, {
+      name: `0 matrix ${randomUUID()}`,
+      basePriceMicros: 10_000_000n,
+      currency: 'EUR',
+      unit: 'month',
+    });
+    if (owner !== 'admin') await createRelationship(world.deps, resellerActor(world, owner), { providerId, commissionBps: 1000 });
+    return offering.id;
+  },
+};
+/** Who may buy (or see in the marketplace) an offering resold by `owner`. */
+const buys = (caller: ActorName, owner: OwnerName) => caller === 'direct' || RESELLER_OF[caller] === owner;
+
+export const relationshipKind: ObjectKind = {
+  name: 'relationship',
+  owners: ['resellerA', 'resellerB'],
+  async create(world, owner) {
+    const providerId = await providerKind.create(world, 'admin');
+    return (await createRelationship(world.deps, resellerActor(world, owner), { providerId, commissionBps: 500 })).id;
+  },
+};
+
+// One offering every customer can buy (resold by both resellers), made once per world.
+const orderableOffering = new WeakMap<World, Promise<string>>();
+function offeringEveryoneBuys(world: World): Promise<string> {
+  let offering = orderableOffering.get(world);
+  if (!offering) {
+    offering = (async () => {
+      const providerId = await providerKind.create(world, 'admin');
+      const created = await createOffering(world.deps, adminOf(world), providerId, { name: 'matrix orderable', basePriceMicros: 5_000_000n, currency: 'EUR', unit: 'unit' });
+      for (const reseller of ['resellerA', 'resellerB'] as const) {
+        await createRelationship(world.deps, resellerActor(world, reseller), { providerId, commissionBps: 100 });
+      }
+      return created.id;
+    })();
+    orderableOffering.set(world, offering);
+  }
+  return offering;
+}
+
+/** A pending order placed by the owner customer. */
+export const orderKind: ObjectKind = {
+  name: 'order',
+  owners: CUSTOMERS,
+  async create(world, owner) {
+    const customer = { type: 'customer' as const, id: world.ids[owner], resellerId: RESELLER_OF[owner] ? world.ids[RESELLER_OF[owner]] : null };
+    return (await placeOrder(world.deps, customer, { offeringId: await offeringEveryoneBuys(world), quantity: 1 })).id;
+  },
+};
+
+/** A paid order of the owner customer (billing's order.paid applied). */
+export const paidOrderKind: ObjectKind = {
+  name: 'order (paid)',
+  owners: CUSTOMERS,
+  async create(world, owner) {
+    const id = await orderKind.create(world, owner);
+    await markPaid(world, id);
+    return id;
+  },
+};
+
+OBJECT_ROUTES.push(
+  { name: 'GET /v1/providers/:providerId', method: 'get', kind: providerKind, path: (id) => `/v1/providers/${id}`, success: 200, refused: EVERY_CUSTOMER_REFUSED, allowed: CATALOG_READERS },
+  {
+    name: 'PATCH /v1/providers/:providerId',
+    method: 'patch',
+    kind: providerKind,
+    path: (id) => `/v1/providers/${id}`,
+    body: () => ({ description: `changed ${randomUUID().slice(0, 8)}` }),
+    success: 200,
+    refused: ONLY_ADMIN,
+  },
+  { name: 'DELETE /v1/providers/:providerId', method: 'delete', kind: providerKind, path: (id) => `/v1/providers/${id}`, success: 204, refused: ONLY_ADMIN, fresh: true },
+  {
+    name: 'POST /v1/providers/:providerId/offerings',
+    method: 'post',
+    kind: providerKind,
+    path: (id) => `/v1/providers/${id}/offerings`,
+    body: () => ({ name: 'matrix added', basePrice: '1.00', currency: 'EUR', unit: 'unit' }),
+    success: 201,
+    refused: ONLY_ADMIN,
+  },
+  {
+    name: 'GET /v1/providers/:providerId/offerings',
+    method: 'get',
+    kind: providerKind,
+    path: (id) => `/v1/providers/${id}/offerings`,
+    success: 200,
+    refused: EVERY_CUSTOMER_REFUSED,
+    allowed: CATALOG_READERS,
+  },
+  { name: 'GET /v1/offerings/:offeringId', method: 'get', kind: offeringKind, path: (id) => `/v1/offerings/${id}`, success: 200, refused: EVERY_CUSTOMER_REFUSED, allowed: CATALOG_READERS },
+  {
+    name: 'PATCH /v1/offerings/:offeringId',
+    method: 'patch',
+    kind: offeringKind,
+    path: (id) => `/v1/offerings/${id}`,
+    body: () => ({ description: `changed ${randomUUID().slice(0, 8)}` }),
+    success: 200,
+    refused: ONLY_ADMIN,
+  },
+  { name: 'DELETE /v1/offerings/:offeringId', method: 'delete', kind: offeringKind, path: (id) => `/v1/offerings/${id}`, success: 204, refused: ONLY_ADMIN, fresh: true },
+  {
+    name: 'POST /v1/relationships (providerId in body)',
+    method: 'post',
+    kind: providerKind,
+    path: () => '/v1/relationships',
+    body: (id) => ({ providerId: id, commissionBps: 1000 }),
+    success: 201,
+    // an admin must name the reseller (400 body.resellerId) before any provider is looked at
+    refused: { admin: 400, ...EVERY_CUSTOMER_REFUSED },
+    allowed: CATALOG_READERS,
+    fresh: true,
+  },
+  { name: 'GET /v1/relationships/:relationshipId', method: 'get', kind: relationshipKind, path: (id) => `/v1/relationships/${id}`, success: 200, refused: EVERY_CUSTOMER_REFUSED },
+  {
+    name: 'PATCH /v1/relationships/:relationshipId',
+    method: 'patch',
+    kind: relationshipKind,
+    path: (id) => `/v1/relationships/${id}`,
+    body: () => ({ commissionBps: Math.floor(Math.random() * 5000) }),
+    success: 200,
+    refused: EVERY_CUSTOMER_REFUSED,
+  },
+  {
+    name: 'DELETE /v1/relationships/:relationshipId',
+    method: 'delete',
+    kind: relationshipKind,
+    path: (id) => `/v1/relationships/${id}`,
+    success: 204,
+    refused: EVERY_CUSTOMER_REFUSED,
+    fresh: true,
+  },
+  {
+    name: 'POST /v1/orders (offeringId in body)',
+    method: 'post',
+    kind: resoldOfferingKind,
+    path: () => '/v1/orders',
+    body: (id) => ({ offeringId: id }),
+    success: 201,
+    refused: { admin: 403, resellerA: 403, resellerB: 403 },
+    allowed: buys,
+  },
+  { name: 'GET /v1/orders/:orderId', method: 'get', kind: orderKind, path: (id) => `/v1/orders/${id}`, success: 200 },
+  {
+    name: 'POST /v1/orders/:orderId/cancel',
+    method: 'post',
+    kind: orderKind,
+    path: (id) => `/v1/orders/${id}/cancel`,
+    body: () => ({ reason: 'matrix' }),
+    success: 200,
+    fresh: true,
+  },
+  {
+    name: 'POST /v1/orders/:orderId/fulfil',
+    method: 'post',
+    kind: paidOrderKind,
+    path: (id) => `/v1/orders/${id}/fulfil`,
+    body: () => ({ externalOrderId: 'matrix-1', details: { matrix: true } }),
+    success: 200,
+    refused: EVERY_CUSTOMER_REFUSED,
+    fresh: true,
+  },
+  {
+    name: 'POST /v1/orders/:orderId/fail',
+    method: 'post',
+    kind: paidOrderKind,
+    path: (id) => `/v1/orders/${id}/fail`,
+    body: () => ({ reason: 'matrix' }),
+    success: 200,
+    refused: EVERY_CUSTOMER_REFUSED,
+    fresh: true,
+  },
+  { name: 'GET /v1/resellers/:resellerId/tier', method: 'get', kind: resellerKind, path: (id) => `/v1/resellers/${id}/tier`, success: 200, refused: EVERY_CUSTOMER_REFUSED },
+);
+
+LIST_ROUTES.push(
+  { name: 'GET /v1/providers', path: '/v1/providers', kind: providerKind, refused: EVERY_CUSTOMER_REFUSED, allowed: CATALOG_READERS },
+  { name: 'GET /v1/relationships', path: '/v1/relationships', kind: relationshipKind, refused: EVERY_CUSTOMER_REFUSED },
+  { name: 'GET /v1/orders', path: '/v1/orders', kind: orderKind },
+  {
+    name: 'GET /v1/marketplace/offerings',
+    path: '/v1/marketplace/offerings',
+    kind: resoldOfferingKind,
+    refused: { admin: 403 },
+    // a reseller sees its customers' marketplace
+    allowed: (caller, owner) => buys(caller, owner) || caller === owner,
+  },
+);
