@@ -6,7 +6,6 @@ import { formatMoney, pageSchema, parseMoney } from '@runfleet/contracts';
 import { principalFromRequest, type ApiRoutes } from '@runfleet/service-kit';
 import type { Request } from 'express';
 import type { OfferingRecord } from '../data/offering.repository';
-import type { ProviderRecord } from '../data/provider.repository';
 import { actorOf } from '../domain/actor';
 import {
   createOffering,

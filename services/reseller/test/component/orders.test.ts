@@ -207,6 +207,7 @@ describe('order transitions', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'fulfilled', externalOrderId: 'prov-1', details });
     expect(res.body.fulfilledAt).not.toBeNull();
+    expect(Date.parse(res.body.updatedAt)).toBeGreaterThan(Date.parse(res.body.createdAt));
     const event = (await outboxEvents(world.prisma, 'order.fulfilled')).find((e) => e.orderId === id);
     expect(event).toMatchObject({ externalOrderId: 'prov-1', details, total: '112.500000', resellerId: world.ids.resellerA });
     const audit = await world.prisma.auditEvent.findMany({ where: { targetId: id, action: 'order.fulfilled' } });
