@@ -2,7 +2,7 @@
 import { amqpCheck, createHealth, createLogger, createMetrics, listen, runService, sqlCheck } from '@runfleet/service-kit';
 import { createMessaging } from '@runfleet/messaging';
 import { readConfig } from './config';
-import { createPrisma } from './db';
+import { createDatabase } from './db';
 import { recomputeAllTiers } from './domain/recompute-tier';
 import type { TierPolicy } from './domain/tier-rules';
 import { buildApp } from './http/app';
@@ -23,7 +23,9 @@ void runService({
   logger,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   start: async () => {
-    const prisma = createPrisma(config.DATABASE_URL, { onPoolError: (err) => logger.warn({ err }, 'database connection lost') });
+    const { prisma, pool } = createDatabase(config.DATABASE_URL, {
+      onPoolError: (err) => logger.warn({ err }, 'database connection lost'),
+    });
     const metrics = createMetrics('reseller');
     const messaging = createMessaging({
       service: 'reseller',
@@ -56,6 +58,7 @@ void runService({
     ]);
     const app = buildApp({
       prisma,
+      pool,
       logger,
       metrics,
       health,

@@ -1,5 +1,6 @@
 // API keys in the database. Views never select the hash; the verification read is one indexed
 // statement (the gateway's hot path, issue 4 "Speed") that also says whether the owner is active.
+import type { Pool } from 'pg';
 import type { Page } from '@runfleet/contracts';
 import type { Db, Prisma } from '../db';
 import { afterCursor, NEWEST_FIRST, toPage } from './keyset-page';
@@ -114,31 +115,41 @@ export interface KeyForVerification {
   ownerActive: boolean;
 }
 
-export async function findKeyForVerification(db: Db, lookupId: string): Promise<KeyForVerification | null> {
-  const rows = await db.$queryRaw<KeyForVerification[]>`
-    SELECT k.id, k.secret_hash AS "secretHash", k.owner_type AS "ownerType", k.owner_id::text AS "ownerId",
-           k.reseller_id::text AS "resellerId", k.scopes, k.allowed_ips AS "allowedIps",
-           k.rate_limit_per_minute AS "rateLimitPerMinute", k.expires_at AS "expiresAt", k.revoked_at AS "revokedAt",
-           CASE k.owner_type WHEN 'admin' THEN true
-                             WHEN 'reseller' THEN COALESCE(r.active, false)
-                             ELSE COALESCE(c.active, false) END AS "ownerActive"
-      FROM "api_key" k
-      LEFT JOIN "reseller" r ON k.owner_type = 'reseller' AND r.id = k.owner_id
-      LEFT JOIN "customer" c ON k.owner_type = 'customer' AND c.id = k.owner_id
-     WHERE k.lookup_id = ${lookupId}`;
-  return rows[0] ?? null;
+/** A pg pool or client: the verification path runs on node-postgres directly (see db.ts `pool`). */
+export type SqlQueryable = Pick<Pool, 'query'>;
+
+// A named statement is parsed and planned once per connection, then only executed.
+const VERIFY_STATEMENT = {
+  name: 'apikey-verify',
+  text: `SELECT k.id::text AS "id", k.secret_hash AS "secretHash", k.owner_type AS "ownerType", k.owner_id::text AS "ownerId",
+                k.reseller_id::text AS "resellerId", k.scopes, k.allowed_ips AS "allowedIps",
+                k.rate_limit_per_minute AS "rateLimitPerMinute", k.expires_at AS "expiresAt", k.revoked_at AS "revokedAt",
+                CASE k.owner_type WHEN 'admin' THEN true
+                                  WHEN 'reseller' THEN COALESCE(r.active, false)
+                                  ELSE COALESCE(c.active, false) END AS "ownerActive"
+           FROM "api_key" k
+           LEFT JOIN "reseller" r ON k.owner_type = 'reseller' AND r.id = k.owner_id
+           LEFT JOIN "customer" c ON k.owner_type = 'customer' AND c.id = k.owner_id
+          WHERE k.lookup_id = $1`,
+};
+
+export async function findKeyForVerification(sql: SqlQueryable, lookupId: string): Promise<KeyForVerification | null> {
+  const result = await sql.query<KeyForVerification>({ ...VERIFY_STATEMENT, values: [lookupId] });
+  return result.rows[0] ?? null;
 }
 
 /**
  * Records use without a write per request: the row is touched only when its last_used_at is older
  * than `minIntervalMs` (the condition also holds across replicas). Returns whether it wrote.
  */
-export async function touchLastUsed(db: Db, id: string, now: Date, minIntervalMs: number): Promise<boolean> {
-  const threshold = new Date(now.getTime() - minIntervalMs);
-  const count = await db.$executeRaw`
-    UPDATE "api_key" SET last_used_at = ${now}
-     WHERE id = ${id}::uuid AND (last_used_at IS NULL OR last_used_at <= ${threshold})`;
-  return count > 0;
+export async function touchLastUsed(sql: SqlQueryable, id: string, now: Date, minIntervalMs: number): Promise<boolean> {
+  const result = await sql.query({
+    name: 'apikey-touch-last-used',
+    text: `UPDATE "api_key" SET last_used_at = $2
+            WHERE id = $1::uuid AND (last_used_at IS NULL OR last_used_at <= $3)`,
+    values: [id, now, new Date(now.getTime() - minIntervalMs)],
+  });
+  return (result.rowCount ?? 0) > 0;
 }
 
 /** An admin key that still verifies: not revoked, not expired (admins have no active flag). */

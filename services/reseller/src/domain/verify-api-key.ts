@@ -4,7 +4,7 @@
 import { AppError } from '@runfleet/service-kit';
 import { findKeyForVerification, touchLastUsed, type KeyOwnerType } from '../data/api-key.repository';
 import { hashApiKey, keyMatchesHash, lookupIdOf } from './api-key-format';
-import type { ApiKeyDeps } from './use-case-deps';
+import type { VerifyDeps } from './use-case-deps';
 
 export interface VerifiedApiKey {
   keyId: string;
@@ -31,14 +31,14 @@ export class LastUsedRecorder {
 
   constructor(private readonly onError: (err: unknown) => void = () => undefined) {}
 
-  record(deps: Pick<ApiKeyDeps, 'prisma'>, keyId: string, now: Date): void {
+  record(deps: Pick<VerifyDeps, 'pool'>, keyId: string, now: Date): void {
     const at = now.getTime();
     const last = this.touched.get(keyId);
     if (last !== undefined && at - last < LAST_USED_RESOLUTION_MS) return;
     if (this.touched.size >= MAX_TRACKED_KEYS) this.forgetBefore(at - LAST_USED_RESOLUTION_MS);
     this.touched.set(keyId, at);
     // Not awaited: the last-used time is informational and must not slow or fail verification.
-    touchLastUsed(deps.prisma, keyId, now, LAST_USED_RESOLUTION_MS).catch((err: unknown) => {
+    touchLastUsed(deps.pool, keyId, now, LAST_USED_RESOLUTION_MS).catch((err: unknown) => {
       this.touched.delete(keyId);
       this.onError(err);
     });
@@ -53,13 +53,13 @@ export class LastUsedRecorder {
 // tell a caller whether a lookup id exists.
 const DUMMY_HASH = '0'.repeat(64);
 
-export async function verifyApiKey(deps: ApiKeyDeps, recorder: LastUsedRecorder, rawKey: string): Promise<VerifiedApiKey> {
+export async function verifyApiKey(deps: VerifyDeps, recorder: LastUsedRecorder, rawKey: string): Promise<VerifiedApiKey> {
   const lookupId = lookupIdOf(rawKey);
   if (lookupId === null) {
     hashApiKey(deps.apiKeyPepper, rawKey);
     throw invalidKey();
   }
-  const key = await findKeyForVerification(deps.prisma, lookupId);
+  const key = await findKeyForVerification(deps.pool, lookupId);
   const matches = keyMatchesHash(deps.apiKeyPepper, rawKey, key?.secretHash ?? DUMMY_HASH);
   const now = deps.now();
   if (

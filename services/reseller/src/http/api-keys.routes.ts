@@ -5,7 +5,7 @@ import { AppError, principalFromRequest, type ApiRoutes } from '@runfleet/servic
 import { actorOf } from '../domain/actor';
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey, rotateApiKey } from '../domain/api-keys';
 import { verifyApiKey, type LastUsedRecorder } from '../domain/verify-api-key';
-import type { ApiKeyDeps } from '../domain/use-case-deps';
+import type { ApiKeyDeps, VerifyDeps } from '../domain/use-case-deps';
 import {
   apiKeyJson,
   apiKeySchema,
@@ -24,7 +24,11 @@ export const GATEWAY_SERVICE_ID = 'api-gateway';
 
 const keyParams = idParams('keyId', EXAMPLE_IDS.apiKey);
 
-export function registerApiKeyRoutes(api: ApiRoutes, deps: ApiKeyDeps, recorder: LastUsedRecorder): void {
+export function registerApiKeyRoutes(
+  api: ApiRoutes,
+  deps: ApiKeyDeps,
+  verify: { deps: VerifyDeps; lastUsed: LastUsedRecorder },
+): void {
   const actor = (req: Parameters<typeof principalFromRequest>[0]) => actorOf(principalFromRequest(req));
 
   api.route(
@@ -143,7 +147,7 @@ export function registerApiKeyRoutes(api: ApiRoutes, deps: ApiKeyDeps, recorder:
       if (principal.type !== 'service' || principal.id !== GATEWAY_SERVICE_ID) {
         throw AppError.forbidden('AUTH_FORBIDDEN', 'Only the gateway may verify API keys.');
       }
-      res.json(await verifyApiKey(deps, recorder, body.key));
+      res.json(await verifyApiKey(verify.deps, verify.lastUsed, body.key));
     },
   );
 }

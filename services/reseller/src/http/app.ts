@@ -1,12 +1,14 @@
 // The reseller service's HTTP app (no listen): the kit's app with this service's routes.
 import type { Express } from 'express';
 import { createHttpApp, type Health, type Logger, type Metrics } from '@runfleet/service-kit';
-import type { PrismaClient } from '../db';
+import type { Database, PrismaClient } from '../db';
 import type { TierPolicy } from '../domain/tier-rules';
 import { registerRoutes } from './routes';
 
 export interface AppDeps {
   prisma: PrismaClient;
+  /** the pool under `prisma` (createDatabase), for API key verification */
+  pool: Database['pool'];
   logger: Logger;
   metrics: Metrics;
   health: Health;

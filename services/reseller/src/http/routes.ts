@@ -23,7 +23,7 @@ export function registerRoutes(_router: Router, api: ApiRoutes, deps: AppDeps): 
   registerResellerRoutes(api, useCaseDeps);
   registerCustomerRoutes(api, useCaseDeps);
   registerProjectRoutes(api, useCaseDeps);
-  registerApiKeyRoutes(api, useCaseDeps, lastUsed);
+  registerApiKeyRoutes(api, useCaseDeps, { deps: { ...useCaseDeps, pool: deps.pool }, lastUsed });
   registerAuditRoutes(api, useCaseDeps);
   // commerce: catalog, relationships, marketplace, orders, tiers
   registerProviderRoutes(api, useCaseDeps);

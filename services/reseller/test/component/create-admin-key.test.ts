@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@runfleet/test-infra';
-import { createPrisma, type PrismaClient } from '../../src/db';
+import { createDatabase, type Database, type PrismaClient } from '../../src/db';
 import { verifyApiKey, LastUsedRecorder } from '../../src/domain/verify-api-key';
 import { migrate } from '../../src/migrate';
 
@@ -12,11 +12,12 @@ const CLI = path.join(__dirname, '../../src/cli/create-admin-key.ts');
 
 let db: TestDatabase;
 let prisma: PrismaClient;
+let pool: Database['pool'];
 
 beforeAll(async () => {
   db = await createTestDatabase('reseller_cli');
   await migrate(db.url);
-  prisma = createPrisma(db.url, { poolMax: 2 });
+  ({ prisma, pool } = createDatabase(db.url, { poolMax: 2 }));
 });
 
 afterAll(async () => {
@@ -39,7 +40,7 @@ function run(args: string[], env: Record<string, string> = { DATABASE_URL: db.ur
   });
 }
 
-const deps = () => ({ prisma, now: () => new Date(), apiKeyPepper: PEPPER });
+const deps = () => ({ pool, now: () => new Date(), apiKeyPepper: PEPPER });
 
 describe('create-admin-key', () => {
   let firstKey: string;

@@ -7,11 +7,11 @@ import request from 'supertest';
 import { PRINCIPAL_HEADER, type Principal } from '@runfleet/contracts';
 import { createHealth, createLogger, createMetrics, signPrincipal } from '@runfleet/service-kit';
 import { createTestDatabase, type TestDatabase } from '@runfleet/test-infra';
-import { createPrisma, type PrismaClient } from '../../src/db';
+import { createDatabase, type PrismaClient } from '../../src/db';
 import { createCustomer } from '../../src/domain/create-customer';
 import { createReseller } from '../../src/domain/create-reseller';
 import { tierPolicy as defaultTierPolicy, type TierPolicy } from '../../src/domain/tier-rules';
-import type { ApiKeyDeps } from '../../src/domain/use-case-deps';
+import type { ApiKeyDeps, VerifyDeps } from '../../src/domain/use-case-deps';
 import { buildApp } from '../../src/http/app';
 import { migrate } from '../../src/migrate';
 
@@ -41,7 +41,7 @@ export interface World {
   app: Express;
   clock: TestClock;
   /** the deps the app's use cases get, for calling use cases directly */
-  deps: ApiKeyDeps;
+  deps: ApiKeyDeps & VerifyDeps;
   /** the tier thresholds and bonuses the app was built with */
   tierPolicy: TierPolicy;
   principals: Record<ActorName, Omit<Principal, 'exp'>>;
@@ -78,12 +78,13 @@ export interface WorldOptions {
 export async function createWorld(prefix: string, options: WorldOptions = {}): Promise<World> {
   const db = await createTestDatabase(prefix);
   await migrate(db.url);
-  const prisma = createPrisma(db.url, { poolMax: 5 });
+  const { prisma, pool } = createDatabase(db.url, { poolMax: 5 });
   const clock = new TestClock();
   const logger = createLogger({ service: 'reseller', level: 'silent' });
   const tierPolicy = options.tierPolicy ?? defaultTierPolicy();
   const app = buildApp({
     prisma,
+    pool,
     logger,
     metrics: createMetrics('reseller'),
     health: createHealth([]),
@@ -92,7 +93,7 @@ export async function createWorld(prefix: string, options: WorldOptions = {}): P
     now: clock.now,
     tierPolicy,
   });
-  const deps: ApiKeyDeps = { prisma, now: clock.now, apiKeyPepper: API_KEY_PEPPER };
+  const deps: World['deps'] = { prisma, pool, now: clock.now, apiKeyPepper: API_KEY_PEPPER };
 
   const adminId = randomUUID();
   const admin = { type: 'admin' as const, id: adminId };
