@@ -67,47 +67,47 @@ export const rotateApiKeyBody = z
   })
   .meta({ example: { graceSeconds: 3600 } });
 
-export const apiKeySchema = z
-  .object({
-    id: z.uuid(),
-    prefix: z.string().meta({ description: 'public part of the key: rf_sk_<lookupId>' }),
-    last4: z.string().meta({ description: 'last four characters of the secret' }),
-    name: z.string(),
-    ownerType: z.enum(OWNER_TYPES),
-    ownerId: z.uuid(),
-    resellerId: z.uuid().nullable().meta({ description: 'the reseller the owner is or belongs to' }),
-    scopes: z.array(z.string()),
-    allowedIps: z.array(z.string()),
-    rateLimitPerMinute: z.number().int().nullable(),
-    status: z.enum(['active', 'revoked', 'expired']),
-    expiresAt: nullableTimestampSchema,
-    lastUsedAt: nullableTimestampSchema.meta({ description: 'updated at most once a minute' }),
-    revokedAt: nullableTimestampSchema,
-    createdAt: timestampSchema,
-    createdBy: z.object({ type: z.string(), id: z.string() }),
-    rotatedFromId: z.uuid().nullable().meta({ description: 'the key this one replaced by rotation' }),
-  })
-  .meta({
-    example: {
-      id: EXAMPLE_IDS.apiKey,
-      prefix: 'rf_sk_3kTq9ZxB2mLp',
-      last4: 'x9Qa',
-      name: 'CI pipeline',
-      ownerType: 'customer',
-      ownerId: EXAMPLE_IDS.customer,
-      resellerId: EXAMPLE_IDS.reseller,
-      scopes: ['jobs:write'],
-      allowedIps: ['203.0.113.0/24'],
-      rateLimitPerMinute: 600,
-      status: 'active',
-      expiresAt: null,
-      lastUsedAt: EXAMPLE_TIME,
-      revokedAt: null,
-      createdAt: EXAMPLE_TIME,
-      createdBy: { type: 'reseller', id: EXAMPLE_IDS.reseller },
-      rotatedFromId: null,
-    },
-  });
+const apiKeyObject = z.object({
+  id: z.uuid(),
+  prefix: z.string().meta({ description: 'public part of the key: rf_sk_<lookupId>' }),
+  last4: z.string().meta({ description: 'last four characters of the secret' }),
+  name: z.string(),
+  ownerType: z.enum(OWNER_TYPES),
+  ownerId: z.uuid(),
+  resellerId: z.uuid().nullable().meta({ description: 'the reseller the owner is or belongs to' }),
+  scopes: z.array(z.string()),
+  allowedIps: z.array(z.string()),
+  rateLimitPerMinute: z.number().int().nullable(),
+  status: z.enum(['active', 'revoked', 'expired']),
+  expiresAt: nullableTimestampSchema,
+  lastUsedAt: nullableTimestampSchema.meta({ description: 'updated at most once a minute' }),
+  revokedAt: nullableTimestampSchema,
+  createdAt: timestampSchema,
+  createdBy: z.object({ type: z.string(), id: z.string() }),
+  rotatedFromId: z.uuid().nullable().meta({ description: 'the key this one replaced by rotation' }),
+});
+
+const API_KEY_EXAMPLE = {
+  id: EXAMPLE_IDS.apiKey,
+  prefix: 'rf_sk_3kTq9ZxB2mLp',
+  last4: 'x9Qa',
+  name: 'CI pipeline',
+  ownerType: 'customer',
+  ownerId: EXAMPLE_IDS.customer,
+  resellerId: EXAMPLE_IDS.reseller,
+  scopes: ['jobs:write'],
+  allowedIps: ['203.0.113.0/24'],
+  rateLimitPerMinute: 600,
+  status: 'active',
+  expiresAt: null,
+  lastUsedAt: EXAMPLE_TIME,
+  revokedAt: null,
+  createdAt: EXAMPLE_TIME,
+  createdBy: { type: 'reseller', id: EXAMPLE_IDS.reseller },
+  rotatedFromId: null,
+};
+
+export const apiKeySchema = apiKeyObject.meta({ example: API_KEY_EXAMPLE });
 
 export type ApiKeyJson = z.infer<typeof apiKeySchema>;
 
@@ -134,15 +134,32 @@ export const apiKeyJson = (k: ApiKeyRecord, now: Date): ApiKeyJson => ({
 const EXAMPLE_RAW_KEY = 'rf_sk_3kTq9ZxB2mLp_Vb8Jm2Qw4Er6Ty8Ui0Op2As4Df6Gh8Jk0Lz2Xc4Vb6Nx9Qa';
 const rawKeyField = z.string().meta({ description: 'the key itself, shown this once and never again', example: EXAMPLE_RAW_KEY });
 
-export const issuedApiKeySchema = apiKeySchema.extend({ key: rawKeyField });
-export const rotatedApiKeySchema = apiKeySchema.extend({
-  key: rawKeyField,
-  rotatedFrom: apiKeySchema.meta({ description: 'the old key, now expiring at the end of the grace period' }),
-});
+export const issuedApiKeySchema = apiKeyObject
+  .extend({ key: rawKeyField })
+  .meta({ example: { ...API_KEY_EXAMPLE, key: EXAMPLE_RAW_KEY } });
+export const rotatedApiKeySchema = apiKeyObject
+  .extend({
+    key: rawKeyField,
+    rotatedFrom: apiKeySchema.meta({ description: 'the old key, now expiring at the end of the grace period' }),
+  })
+  .meta({
+    example: {
+      ...API_KEY_EXAMPLE,
+      id: '5d6c7b8a-9f0e-4d1c-8b2a-3f4e5d6c7b8a',
+      prefix: 'rf_sk_8HnW2cVb5TqR',
+      key: 'rf_sk_8HnW2cVb5TqR_Qw3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz1Xc3Vb5Nm7Qw9Er1',
+      last4: 'wEr1',
+      lastUsedAt: null,
+      rotatedFromId: EXAMPLE_IDS.apiKey,
+      rotatedFrom: { ...API_KEY_EXAMPLE, expiresAt: '2026-11-22T11:15:00.000Z' },
+    },
+  });
 
-export const verifyBody = z.strictObject({
-  key: z.string().max(1024).meta({ description: 'the raw key from the client request', example: EXAMPLE_RAW_KEY }),
-});
+export const verifyBody = z
+  .strictObject({
+    key: z.string().max(1024).meta({ description: 'the raw key from the client request', example: EXAMPLE_RAW_KEY }),
+  })
+  .meta({ example: { key: EXAMPLE_RAW_KEY } });
 
 export const verifiedKeySchema = z
   .object({

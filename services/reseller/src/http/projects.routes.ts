@@ -63,7 +63,9 @@ const createProjectBody = z
   .strictObject({ name: nameSchema.meta({ example: 'render farm' }), customerId: customerIdField })
   .meta({ example: { name: 'render farm' } });
 
-const renameProjectBody = z.strictObject({ name: nameSchema.meta({ example: 'render farm (EU)' }) });
+const renameProjectBody = z
+  .strictObject({ name: nameSchema.meta({ example: 'render farm (EU)' }) })
+  .meta({ example: { name: 'render farm (EU)' } });
 
 const projectParams = idParams('projectId', EXAMPLE_IDS.project);
 
