@@ -1,4 +1,4 @@
-// Issue 4: every route described with examples — the accounts routes in the service's OpenAPI document.
+// Issue 4: every route described with examples — the accounts and commerce routes in the service's OpenAPI document.
 import { createWorld, type World } from '../support/world';
 
 let world: World;
@@ -44,11 +44,37 @@ const ACCOUNT_ROUTES = [
   'get /v1/audit-events',
 ];
 
+// DELETE /v1/relationships/{relationshipId} answers 204 without a body, so it has no example to show.
+const COMMERCE_ROUTES = [
+  'post /v1/providers',
+  'get /v1/providers',
+  'get /v1/providers/{providerId}',
+  'patch /v1/providers/{providerId}',
+  'delete /v1/providers/{providerId}',
+  'post /v1/providers/{providerId}/offerings',
+  'get /v1/providers/{providerId}/offerings',
+  'get /v1/offerings/{offeringId}',
+  'patch /v1/offerings/{offeringId}',
+  'delete /v1/offerings/{offeringId}',
+  'post /v1/relationships',
+  'get /v1/relationships',
+  'get /v1/relationships/{relationshipId}',
+  'patch /v1/relationships/{relationshipId}',
+  'get /v1/marketplace/offerings',
+  'post /v1/orders',
+  'get /v1/orders',
+  'get /v1/orders/{orderId}',
+  'post /v1/orders/{orderId}/fulfil',
+  'post /v1/orders/{orderId}/fail',
+  'post /v1/orders/{orderId}/cancel',
+  'get /v1/resellers/{resellerId}/tier',
+];
+
 const hasExample = (schema: Schema | undefined): boolean =>
   schema !== undefined && (schema.example !== undefined || (schema.examples?.length ?? 0) > 0);
 
 describe('the OpenAPI document', () => {
-  it.each(ACCOUNT_ROUTES)('describes %s with a summary and an example of its success body', (route) => {
+  it.each([...ACCOUNT_ROUTES, ...COMMERCE_ROUTES])('describes %s with a summary and an example of its success body', (route) => {
     const [method, path] = route.split(' ') as [string, string];
     const operation = doc.paths[path]?.[method];
 
