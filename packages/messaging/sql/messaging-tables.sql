@@ -1,14 +1,14 @@
 -- Outbox and inbox tables every producing/consuming Runfleet service has in its own database
 -- (DESIGN.md §6). Each service's first Prisma migration carries a copy of this DDL; the messaging
 -- package's tests and benchmark apply this file to a fresh database. Keep the copies identical.
+-- No NOTIFY trigger on outbox_event: a transaction that notifies holds a database-wide lock through
+-- its commit's WAL flush, which serialises all producer commits (760/s instead of 6,600/s here).
+-- Producers wake the relay after commit instead (messaging.outboxCommitted / transactions()).
 CREATE TABLE "outbox_event" (
   "id" UUID NOT NULL PRIMARY KEY, "seq" BIGSERIAL NOT NULL UNIQUE, "type" TEXT NOT NULL, "envelope" JSONB NOT NULL,
   "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, "published_at" TIMESTAMPTZ(3),
   "attempts" INTEGER NOT NULL DEFAULT 0, "next_attempt_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, "last_error" TEXT);
 CREATE INDEX "outbox_event_unpublished_idx" ON "outbox_event" ("seq") WHERE "published_at" IS NULL;
 CREATE INDEX "outbox_event_published_at_idx" ON "outbox_event" ("published_at") WHERE "published_at" IS NOT NULL;
-CREATE FUNCTION "outbox_event_notify"() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN PERFORM pg_notify('runfleet_outbox', ''); RETURN NULL; END $$;
-CREATE TRIGGER "outbox_event_notify" AFTER INSERT ON "outbox_event" FOR EACH STATEMENT EXECUTE FUNCTION "outbox_event_notify"();
 CREATE TABLE "inbox_message" ("consumer" TEXT NOT NULL, "message_id" UUID NOT NULL,
   "processed_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY ("consumer", "message_id"));

@@ -217,7 +217,12 @@ export class Consumer<N extends string = string, TTx = unknown> {
   }
 
   private pump(): void {
-    while (this.activeBatches < this.concurrency && this.buffer.length > 0) {
+    // A second transaction in parallel only for a backlog (a full batch waiting); otherwise
+    // messages arriving meanwhile gather into the next batch, which is cheaper per message.
+    while (
+      this.buffer.length > 0 &&
+      (this.activeBatches === 0 || (this.activeBatches < this.concurrency && this.buffer.length >= this.batchSize))
+    ) {
       const items = this.buffer.splice(0, this.batchSize);
       this.activeBatches += 1;
       this.track(
@@ -310,17 +315,23 @@ export class Consumer<N extends string = string, TTx = unknown> {
 
   private runHandler(item: Item, tx: TTx, sql: SqlExecutor): Promise<void> {
     const { envelope, delivery } = item;
-    const log = this.log.child({ messageId: envelope.id, eventType: envelope.type, correlationId: envelope.correlationId });
+    const consumerLog = this.log;
+    let log: Logger | undefined;
+    const context: HandlerContext<TTx> = {
+      tx,
+      sql,
+      queue: this.topology.queue,
+      attempt: item.failures + 1,
+      redelivered: delivery.msg.fields.redelivered,
+      // Made on first use: most handlers never log, and a child logger per message is not free.
+      get log() {
+        log ??= consumerLog.child({ messageId: envelope.id, eventType: envelope.type, correlationId: envelope.correlationId });
+        return log;
+      },
+    };
     // Restore the producer's correlation id; whatever the handler publishes is caused by this message.
     return runWithContext({ correlationId: envelope.correlationId, causationId: envelope.id }, () =>
-      this.options.handler(envelope as EnvelopeOf<N>, {
-        tx,
-        sql,
-        queue: this.topology.queue,
-        attempt: item.failures + 1,
-        redelivered: delivery.msg.fields.redelivered,
-        log,
-      }),
+      this.options.handler(envelope as EnvelopeOf<N>, context),
     );
   }
 

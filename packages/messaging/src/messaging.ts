@@ -10,7 +10,7 @@ import { watchPool } from './database-errors';
 import { buildEnvelope, type BuildEnvelopeOptions, type DataOf, type EnvelopeOf, type EventValidator } from './event-envelope';
 import { pruneInbox } from './inbox';
 import { messagingMetrics, type MessagingMetrics } from './messaging-metrics';
-import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
+import { OUTBOX_CHANNEL, OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 import { writeOutbox } from './outbox-writer';
 import { Publisher } from './publisher';
 import { pgExecutor, pgTransactions, type SqlExecutor, type TransactionRunner } from './sql-executor';
@@ -55,6 +55,13 @@ export interface Messaging {
   emit<N extends string>(sql: SqlExecutor, type: N, data: DataOf<N>): Promise<EnvelopeOf<N>>;
   /** Writes already built envelopes to the outbox in the caller's transaction (one INSERT). */
   writeOutbox(sql: SqlExecutor, envelopes: readonly Envelope[]): Promise<void>;
+  /**
+   * Tells the relay that a transaction with outbox rows has committed, so it publishes now rather
+   * than at its next poll: directly when a relay runs in this process, else by NOTIFY.
+   */
+  outboxCommitted(): void;
+  /** Wraps a TransactionRunner (pgTransactions, prismaTransactions) to call outboxCommitted() after each commit. */
+  transactions<TTx>(runner: TransactionRunner<TTx>): TransactionRunner<TTx>;
   /** Declares the queue and starts consuming; resolves once subscribed. */
   consume<N extends string, TTx = PoolClient>(spec: ConsumeSpec<N, TTx>): Promise<Consumer<N, TTx>>;
   /** Starts the outbox relay (needs databaseUrl). */
@@ -81,6 +88,32 @@ export function createMessaging(options: MessagingOptions): Messaging {
   const pools = new Map<string, Pool>();
   let inboxPruneTimer: NodeJS.Timeout | null = null;
   let closed = false;
+  let notifying: Promise<void> | null = null;
+  let notifyAgain = false;
+
+  // NOTIFY is sent outside the producer's transaction on purpose: a transaction that notifies takes
+  // a database-wide lock at commit and holds it through the WAL flush, which serialises every such
+  // commit (measured here: 760 commits/s instead of 6,600). Coalesced: one in flight at a time.
+  function notifyRelays(): void {
+    if (!options.databaseUrl) return;
+    if (notifying) {
+      notifyAgain = true;
+      return;
+    }
+    notifying = pool('relay')
+      .query(`NOTIFY ${OUTBOX_CHANNEL}`)
+      .then(
+        () => undefined,
+        (err: unknown) => logger.warn({ err }, 'could not notify the outbox relay; it will find the events at its next poll'),
+      )
+      .finally(() => {
+        notifying = null;
+        if (notifyAgain && !closed) {
+          notifyAgain = false;
+          notifyRelays();
+        }
+      });
+  }
 
   function pool(purpose: 'relay' | 'consumers'): Pool {
     if (!options.databaseUrl) throw new Error(`messaging for ${service}: databaseUrl is needed for the ${purpose}`);
@@ -123,6 +156,18 @@ export function createMessaging(options: MessagingOptions): Messaging {
       return envelope;
     },
     writeOutbox,
+    outboxCommitted() {
+      if (closed) return;
+      if (relays.length > 0) for (const relay of relays) relay.trigger();
+      else notifyRelays();
+    },
+    transactions(runner) {
+      return async (fn) => {
+        const result = await runner(fn);
+        messaging.outboxCommitted();
+        return result;
+      };
+    },
     async consume<N extends string, TTx = PoolClient>(spec: ConsumeSpec<N, TTx>) {
       if (closed) throw new Error('messaging is closed');
       const transaction = spec.transaction ?? (pgTransactions(pool('consumers')) as unknown as TransactionRunner<TTx>);
@@ -158,6 +203,7 @@ export function createMessaging(options: MessagingOptions): Messaging {
       if (inboxPruneTimer) clearInterval(inboxPruneTimer);
       await Promise.all(consumers.map((c) => c.close()));
       await Promise.all(relays.map((r) => r.close()));
+      await notifying;
       await publisher.close();
       await connection.close();
       await Promise.all([...pools.values()].map((p) => p.end()));

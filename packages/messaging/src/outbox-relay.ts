@@ -1,12 +1,12 @@
 // The relay half of the transactional outbox (DESIGN.md §6, STYLE.md habit 3): publishes committed
 // outbox rows in `seq` order, marks them published only after the broker confirmed them, retries
 // failures with backoff, and prunes old published rows. Several replicas share the work through
-// FOR UPDATE SKIP LOCKED; a NOTIFY from the insert trigger wakes it, a poll covers lost notifications.
+// FOR UPDATE SKIP LOCKED. It wakes when told a transaction with events committed — directly when
+// the producer is in the same process, by NOTIFY runfleet_outbox otherwise — and polls as a fallback.
 import { Client, type ClientConfig, type Pool } from 'pg';
-import type { Envelope } from '@runfleet/contracts';
 import type { Logger } from 'pino';
 import type { MessagingMetrics } from './messaging-metrics';
-import type { Publisher } from './publisher';
+import type { Publisher, SerializedEnvelope } from './publisher';
 import { errorMessage } from './event-envelope';
 import { watchPool } from './database-errors';
 import { checkOut } from './sql-executor';
@@ -21,8 +21,15 @@ export interface OutboxRelayOptions {
   metrics: MessagingMetrics;
   /** rows per transaction (default 500) */
   batchSize?: number;
-  /** fallback wake-up when no notification arrives (default 1 s) */
+  /**
+   * batches in flight at once (default 2): while one waits for the broker's confirms the next is
+   * already claimed, so neither the database nor the broker sits idle under load
+   */
+  concurrency?: number;
+  /** fallback wake-up for commits nobody announced (default 500 ms) */
   pollIntervalMs?: number;
+  /** LISTEN for NOTIFY runfleet_outbox from producers in other processes (default true) */
+  listen?: boolean;
   /** published rows are deleted after this (default 24 h) */
   retentionMs?: number;
   pruneIntervalMs?: number;
@@ -33,21 +40,36 @@ export interface OutboxRelayOptions {
   listenClientConfig?: ClientConfig;
 }
 
-interface OutboxRow {
+interface ClaimedRow {
   id: string;
+  seq: string;
   attempts: number;
-  envelope: Envelope;
+  body: string;
+  type: string;
+  version: number;
+  occurred_at: string;
+  producer: string;
+  correlation_id: string;
+  causation_id: string | null;
 }
 
-const SELECT_BATCH = `SELECT "id", "attempts", "envelope" FROM "outbox_event"
-WHERE "published_at" IS NULL AND "next_attempt_at" <= now()
-ORDER BY "seq" LIMIT $1 FOR UPDATE SKIP LOCKED`;
-
-const MARK_PUBLISHED = `UPDATE "outbox_event" SET "published_at" = clock_timestamp(), "last_error" = NULL
-WHERE "id" = ANY($1::uuid[])`;
+// Claims a batch by marking it published in the batch's own transaction: nobody sees the mark
+// before COMMIT, which happens only after the broker confirmed. One statement both locks and
+// marks the rows (instead of SELECT … FOR UPDATE and a second UPDATE), and the body comes back as
+// text, ready to send. RETURNING has no order, so rows are sorted by seq before publishing.
+const CLAIM_BATCH = `UPDATE "outbox_event" SET "published_at" = clock_timestamp()
+WHERE "id" IN (
+  SELECT "id" FROM "outbox_event"
+  WHERE "published_at" IS NULL AND "next_attempt_at" <= now()
+  ORDER BY "seq" LIMIT $1 FOR UPDATE SKIP LOCKED)
+RETURNING "id", "seq", "attempts", "type", "envelope"::text AS body,
+  ("envelope"->>'version')::int AS version, "envelope"->>'occurredAt' AS occurred_at,
+  "envelope"->>'producer' AS producer, "envelope"->>'correlationId' AS correlation_id,
+  "envelope"->>'causationId' AS causation_id`;
 
 const MARK_FAILED = `UPDATE "outbox_event" AS o
-SET "attempts" = o."attempts" + 1,
+SET "published_at" = NULL,
+    "attempts" = o."attempts" + 1,
     "last_error" = f.error,
     "next_attempt_at" = clock_timestamp() + f.delay_ms * interval '1 millisecond'
 FROM unnest($1::uuid[], $2::text[], $3::bigint[]) AS f(id, error, delay_ms)
@@ -62,13 +84,32 @@ const PRUNE = `WITH doomed AS (
   LIMIT $2 FOR UPDATE SKIP LOCKED)
 DELETE FROM "outbox_event" o USING doomed d WHERE o."id" = d."id"`;
 
+function toSerializedEnvelope(row: ClaimedRow): SerializedEnvelope {
+  return {
+    id: row.id,
+    type: row.type,
+    version: row.version,
+    occurredAt: row.occurred_at,
+    producer: row.producer,
+    correlationId: row.correlation_id,
+    causationId: row.causation_id,
+    body: Buffer.from(row.body),
+  };
+}
+
 export class OutboxRelay {
   private readonly batchSize: number;
+  private readonly concurrency: number;
   private readonly pollIntervalMs: number;
   private stopping = false;
   private started = false;
-  private running: Promise<void> | null = null;
-  private rerun = false;
+  /** a drain was asked for and not yet started */
+  private wanted = false;
+  /** a batch is claiming rows; the next may start once it has (keeps publishes in seq order) */
+  private claiming = false;
+  /** the last claim filled a whole batch: a backlog, worth a second batch in flight */
+  private backlog = false;
+  private readonly batches = new Set<Promise<void>>();
   private listener: Client | null = null;
   private readonly lostListeners = new WeakSet<Client>();
   private listenRetryMs = 100;
@@ -81,7 +122,8 @@ export class OutboxRelay {
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 500;
-    this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.concurrency = Math.max(1, options.concurrency ?? 2);
+    this.pollIntervalMs = options.pollIntervalMs ?? 500;
     watchPool(options.pool, options.logger, 'outbox relay');
   }
 
@@ -93,88 +135,117 @@ export class OutboxRelay {
     this.pollTimer = setInterval(() => this.trigger(), this.pollIntervalMs);
     const pruneEvery = this.options.pruneIntervalMs ?? 10 * 60_000;
     this.pruneTimer = setInterval(() => void this.prune(), pruneEvery);
-    void this.connectListener();
+    if (this.options.listen ?? true) void this.connectListener();
     this.trigger();
     void this.prune();
   }
 
-  /** Asks for a drain now; coalesces with one already running. */
+  /** Asks for a drain now (a transaction with events committed); coalesces with drains under way. */
   trigger(): void {
     if (this.stopping || !this.started) return;
-    if (this.running) {
-      this.rerun = true;
-      return;
-    }
-    this.running = this.drain().finally(() => {
-      this.running = null;
-      if (this.rerun && !this.stopping) this.trigger();
-    });
+    this.wanted = true;
+    this.pump();
   }
 
-  /** Resolves when no drain is in progress (for tests and shutdown). */
+  private pump(): void {
+    // Without a backlog one batch at a time: commits arriving meanwhile are gathered into the next
+    // batch instead of each paying for its own transaction and confirm round trip.
+    const limit = this.backlog ? this.concurrency : 1;
+    while (this.wanted && !this.claiming && this.batches.size < limit && !this.stopping) {
+      this.wanted = false;
+      this.claiming = true;
+      const batch = this.publishBatch((claimed) => {
+        this.claiming = false;
+        // A full batch means more rows are probably waiting.
+        this.backlog = claimed === this.batchSize;
+        if (this.backlog) this.wanted = true;
+        this.pump();
+      })
+        .then(
+          () => {
+            this.lastBatchError = '';
+          },
+          (err: unknown) => {
+            // Database unreachable or the connection died mid-batch: the rows stay unpublished (or
+            // are published again, which consumers' inboxes absorb); the next poll tries again.
+            const message = errorMessage(err);
+            if (message !== this.lastBatchError) this.options.logger.warn({ err }, 'outbox relay batch failed; will retry');
+            this.lastBatchError = message;
+          },
+        )
+        .finally(() => {
+          this.batches.delete(batch);
+          this.pump();
+        });
+      this.batches.add(batch);
+    }
+  }
+
+  /** Resolves when no batch is in flight (for tests and shutdown). */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.batches.size > 0) await Promise.all([...this.batches]);
   }
 
-  private async drain(): Promise<void> {
-    while (!this.stopping) {
-      this.rerun = false;
-      let selected: number;
-      try {
-        selected = await this.publishBatch();
-        this.lastBatchError = '';
-      } catch (err) {
-        // Database unreachable or the connection died mid-batch: the rows stay unpublished (or are
-        // re-published, which consumers' inboxes absorb); the next poll tries again.
-        const message = errorMessage(err);
-        if (message !== this.lastBatchError) this.options.logger.warn({ err }, 'outbox relay batch failed; will retry');
-        this.lastBatchError = message;
-        return;
-      }
-      if (selected < this.batchSize && !this.rerun) return;
-    }
-  }
-
-  /** One transaction: lock a batch, publish it with confirms, record the outcome. Returns rows selected. */
-  private async publishBatch(): Promise<number> {
+  /**
+   * One transaction: claim a batch, publish it with confirms, put failed rows back with a backoff,
+   * commit. `onClaimed` runs once the rows are claimed and their publishes queued on the channel.
+   */
+  private async publishBatch(onClaimed: (claimed: number) => void): Promise<void> {
     const { pool, publisher, metrics, logger } = this.options;
-    const { client, release } = await checkOut(pool);
+    let claimedReported = false;
+    const reportClaimed = (n: number) => {
+      if (!claimedReported) {
+        claimedReported = true;
+        onClaimed(n);
+      }
+    };
+    let checkout: Awaited<ReturnType<typeof checkOut>> | undefined;
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
-      const { rows } = await client.query<OutboxRow>(SELECT_BATCH, [this.batchSize]);
-      if (rows.length === 0) {
-        await client.query('COMMIT');
-        return 0;
-      }
-      const results = await publisher.publishAll(rows.map((r) => r.envelope));
-      const published: string[] = [];
-      const failed: { id: string; error: string; delayMs: number }[] = [];
-      results.forEach((result, i) => {
-        const row = rows[i]!;
-        if (result.status === 'fulfilled') published.push(row.id);
-        else failed.push({ id: row.id, error: errorMessage(result.reason).slice(0, 1_000), delayMs: this.retryDelay(row.attempts) });
-      });
-      if (published.length > 0) await client.query(MARK_PUBLISHED, [published]);
-      if (failed.length > 0) {
-        await client.query(MARK_FAILED, [failed.map((f) => f.id), failed.map((f) => f.error), failed.map((f) => f.delayMs)]);
-      }
-      await client.query('COMMIT');
-      metrics.outboxPublished.inc(published.length);
-      if (failed.length > 0) {
-        metrics.outboxPublishFailures.inc(failed.length);
-        logger.warn({ failed: failed.length, published: published.length, error: failed[0]!.error }, 'outbox events failed to publish; retrying with backoff');
-      }
-      return rows.length;
-    } catch (err) {
+      checkout = await checkOut(pool);
+      const { client } = checkout;
       try {
-        await client.query('ROLLBACK');
-      } catch (rollbackError) {
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        await client.query('BEGIN');
+        const { rows } = await client.query<ClaimedRow>(CLAIM_BATCH, [this.batchSize]);
+        if (rows.length === 0) {
+          reportClaimed(0);
+          await client.query('COMMIT');
+          return;
+        }
+        rows.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
+        const publishing = publisher.publishAll(rows.map(toSerializedEnvelope));
+        reportClaimed(rows.length);
+        const results = await publishing;
+        const failed: { id: string; error: string; delayMs: number }[] = [];
+        results.forEach((result, i) => {
+          if (result.status === 'rejected') {
+            const row = rows[i]!;
+            failed.push({ id: row.id, error: errorMessage(result.reason).slice(0, 1_000), delayMs: this.retryDelay(row.attempts) });
+          }
+        });
+        if (failed.length > 0) {
+          await client.query(MARK_FAILED, [failed.map((f) => f.id), failed.map((f) => f.error), failed.map((f) => f.delayMs)]);
+        }
+        await client.query('COMMIT');
+        metrics.outboxPublished.inc(rows.length - failed.length);
+        if (failed.length > 0) {
+          metrics.outboxPublishFailures.inc(failed.length);
+          logger.warn(
+            { failed: failed.length, published: rows.length - failed.length, error: failed[0]!.error },
+            'outbox events failed to publish; retrying with backoff',
+          );
+        }
+      } catch (err) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackError) {
+          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        }
+        throw err;
       }
-      throw err;
     } finally {
-      release(broken);
+      reportClaimed(-1);
+      checkout?.release(broken);
     }
   }
 

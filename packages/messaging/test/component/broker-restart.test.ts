@@ -2,8 +2,7 @@
 // (`rabbitmqctl stop_app` / `start_app`). No publish is left hanging more than 10 s, every event is
 // delivered, and the consumer's database holds exactly 6,000 effects. The restart hits the whole
 // broker, so this suite holds the machine-wide broker-restart lock while it runs.
-import type { Envelope } from '@runfleet/contracts';
-import { createMessaging, pgExecutor, type Messaging } from '../../src';
+import { createMessaging, pgExecutor, type Messaging, type SerializedEnvelope } from '../../src';
 import { withBrokerRestartLock } from '../support/broker-restart-lock';
 import { startBroker, stopBroker } from '../support/rabbitmq-control';
 import {
@@ -45,8 +44,8 @@ afterAll(async () => {
 test('6,000 events across a 3 s broker outage: no publish hangs past 10 s, all are delivered, exactly 6,000 effects', async () => {
   // Every publish the relay makes, with when it started and when it settled.
   const publishes: { startedAt: number; settledAt?: number }[] = [];
-  const publish = messaging.publisher.publish.bind(messaging.publisher);
-  messaging.publisher.publish = (envelope: Envelope) => {
+  const publish = messaging.publisher.publishSerialized.bind(messaging.publisher);
+  messaging.publisher.publishSerialized = (envelope: SerializedEnvelope) => {
     const record: { startedAt: number; settledAt?: number } = { startedAt: Date.now() };
     publishes.push(record);
     const result = publish(envelope);
@@ -66,6 +65,7 @@ test('6,000 events across a 3 s broker outage: no publish hangs past 10 s, all a
           const envelopes = Array.from({ length: PER_TX }, (_, i) => messaging.envelope('test.broker_restart', { n: n + i }));
           await messaging.writeOutbox(pgExecutor(client), envelopes);
           await client.query('COMMIT');
+          messaging.outboxCommitted();
         } finally {
           client.release();
         }

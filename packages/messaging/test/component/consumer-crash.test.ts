@@ -37,6 +37,7 @@ async function produce(type: string, count: number): Promise<void> {
       const envelopes = Array.from({ length: Math.min(100, count - from) }, (_, i) => producer.envelope(type, { n: from + i }));
       await producer.writeOutbox(pgExecutor(client), envelopes);
       await client.query('COMMIT');
+      producer.outboxCommitted();
     } finally {
       client.release();
     }

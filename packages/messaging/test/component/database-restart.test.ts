@@ -1,7 +1,9 @@
 // PostgreSQL restarted mid-stream (issue 3). Restarting the machine's PostgreSQL would hit every
 // other suite, so the restart is simulated the way clients experience one: every backend connected
 // to this test's database is terminated (pg_terminate_backend), twice, while events flow. The relay
-// and the consumer must recover on their own — no restart — and lose or double nothing.
+// and the consumer must recover on their own — no restart — and lose or double nothing. The producer
+// is a separate messaging instance without a relay, as in another process: it wakes the relay by
+// NOTIFY, so the relay's LISTEN connection has to come back too.
 import { Client } from 'pg';
 import { PG_ADMIN_URL } from '@runfleet/test-infra';
 import { checkOut, createMessaging, pgExecutor, type Messaging } from '../../src';
@@ -23,14 +25,18 @@ const PER_TX = 10;
 const POLL_MS = 5_000;
 let env: MessagingTestEnv;
 let messaging: Messaging;
+let producer: Messaging;
 
 beforeAll(async () => {
   env = await createMessagingTestEnv('msg_db_restart');
-  messaging = createMessaging({ service: 'dbsvc', amqpUrl: env.vhost.url, databaseUrl: env.db.url, logger: testLogger(), validate: testValidator });
+  const options = { service: 'dbsvc', amqpUrl: env.vhost.url, databaseUrl: env.db.url, logger: testLogger(), validate: testValidator };
+  messaging = createMessaging(options);
   await messaging.consume({ concern: 'effects', events: ['test.db_restart'], handler: recordEffect, batchSize: 50 });
   messaging.startRelay({ pollIntervalMs: POLL_MS, batchSize: 100 });
+  producer = createMessaging(options);
 });
 afterAll(async () => {
+  await producer.close();
   await messaging.close();
   await env.drop();
 });
@@ -51,15 +57,16 @@ async function terminateEveryConnection(): Promise<number> {
 
 /** A producer that, like a client of a real service, retries a transaction that failed with the connection. */
 async function produceBatch(n0: number): Promise<void> {
-  const envelopes = Array.from({ length: PER_TX }, (_, i) => messaging.envelope('test.db_restart', { n: n0 + i }));
+  const envelopes = Array.from({ length: PER_TX }, (_, i) => producer.envelope('test.db_restart', { n: n0 + i }));
   for (;;) {
     try {
       const { client, release } = await checkOut(env.pool);
       try {
         await client.query('BEGIN');
-        await messaging.writeOutbox(pgExecutor(client), envelopes);
+        await producer.writeOutbox(pgExecutor(client), envelopes);
         await client.query('COMMIT');
         release();
+        producer.outboxCommitted();
         return;
       } catch (err) {
         release(err as Error);
@@ -101,7 +108,7 @@ test('terminating every database connection twice mid-stream: relay and consumer
   const { rows } = await env.pool.query('SELECT count(*)::int AS n FROM outbox_event WHERE published_at IS NULL');
   expect(rows[0].n).toBe(0);
 
-  // Notifications work again: a new event arrives well before the 5 s poll would find it.
+  // The relay LISTENs again: a new event arrives well before the 5 s poll would find it.
   const startedAt = Date.now();
   await produceBatch(EVENTS);
   await waitFor(async () => (await env.effects()).total >= EVENTS + PER_TX, { timeoutMs: POLL_MS - 1_000, message: 'relay no longer wakes on NOTIFY' });

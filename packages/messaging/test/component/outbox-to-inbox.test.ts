@@ -50,6 +50,7 @@ async function inTransaction<T>(fn: (sql: ReturnType<typeof pgExecutor>) => Prom
     await client.query('BEGIN');
     const result = await fn(pgExecutor(client));
     await client.query(commit ? 'COMMIT' : 'ROLLBACK');
+    if (commit) messaging.outboxCommitted();
     return result;
   } finally {
     client.release();

@@ -63,6 +63,7 @@ async function emitGood(from: number, count: number): Promise<void> {
       Array.from({ length: count }, (_, i) => messaging.envelope('test.order_placed', { n: from + i })),
     );
     await client.query('COMMIT');
+    messaging.outboxCommitted();
   } finally {
     client.release();
   }

@@ -43,6 +43,7 @@ async function emit(type: string, n: number): Promise<string> {
     await client.query('BEGIN');
     const envelope = await messaging.emit(pgExecutor(client), type, { n });
     await client.query('COMMIT');
+    messaging.outboxCommitted();
     return envelope.id;
   } finally {
     client.release();

@@ -1,0 +1,274 @@
+// Messaging benchmark (issue 3, docs/benchmarks.md): in one run, the bare ceilings of this machine
+// (raw amqplib confirms + acks on a quorum queue; single-row PostgreSQL transactions over the same
+// pool) and Runfleet's outbox → relay → broker → consumer + inbox path with a trivial effect.
+// Usage: pnpm build && node bench/messaging/run.js   (BENCH_SECONDS=8 by default)
+// Uses its own vhost and database (via @runfleet/test-infra) and removes them at the end.
+'use strict';
+const path = require('node:path');
+const { createRequire } = require('node:module');
+const { randomUUID } = require('node:crypto');
+
+const root = path.resolve(__dirname, '../..');
+const requireFromMessaging = createRequire(path.join(root, 'packages/messaging/package.json'));
+const { Pool } = requireFromMessaging('pg');
+const amqplib = requireFromMessaging('amqplib');
+const pino = requireFromMessaging('pino');
+const { createTestDatabase, createTestVhost } = requireFromMessaging('@runfleet/test-infra');
+const messagingLib = require(path.join(root, 'packages/messaging/dist/index.js'));
+const { readFileSync } = require('node:fs');
+const { fork } = require('node:child_process');
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const PRODUCERS = Number(process.env.BENCH_PRODUCERS ?? 8);
+const POOL_SIZE = PRODUCERS + 2;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const now = () => performance.now();
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+
+const testValidator = (type, data) => {
+  if (!type.startsWith('bench.')) throw new Error(`unknown event type ${type}`);
+  return data;
+};
+
+/** Runs `workers` loops calling fn until `seconds` elapse; returns completed calls. */
+async function forDuration(seconds, workers, fn) {
+  const end = now() + seconds * 1000;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (now() < end) {
+        await fn();
+        done += 1;
+      }
+    }),
+  );
+  return done;
+}
+
+async function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function bareAmqp(amqpUrl) {
+  const total = 20_000;
+  const body = Buffer.from(JSON.stringify({ id: randomUUID(), type: 'bench.raw', data: { n: 1, pad: 'x'.repeat(200) } }));
+  const connection = await amqplib.connect(amqpUrl);
+  const pub = await connection.createConfirmChannel();
+  const sub = await connection.createChannel();
+  await pub.assertQueue('bench.raw', { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+  await sub.prefetch(500);
+  let received = 0;
+  let resolveDone;
+  const done = new Promise((r) => (resolveDone = r));
+  await sub.consume('bench.raw', (msg) => {
+    sub.ack(msg);
+    received += 1;
+    if (received === total) resolveDone();
+  });
+  const started = now();
+  // A window of unconfirmed publishes, like a busy publisher; each publish waits for its own confirm.
+  const window = 1_000;
+  let inFlight = 0;
+  let sent = 0;
+  await new Promise((resolve, reject) => {
+    const pump = () => {
+      while (inFlight < window && sent < total) {
+        inFlight += 1;
+        sent += 1;
+        pub.publish('', 'bench.raw', body, { persistent: true }, (err) => {
+          if (err) return reject(err);
+          inFlight -= 1;
+          if (sent === total && inFlight === 0) resolve();
+          else pump();
+        });
+      }
+    };
+    pump();
+  });
+  const confirmedAt = now();
+  await done;
+  const finished = now();
+  await connection.close();
+  return { publishRate: total / ((confirmedAt - started) / 1000), endToEndRate: total / ((finished - started) / 1000) };
+}
+
+async function barePostgres(pool) {
+  const done = await forDuration(SECONDS, PRODUCERS, async () => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('INSERT INTO bare_row (id, n) VALUES ($1, 1)', [randomUUID()]);
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+  });
+  return done / SECONDS;
+}
+
+const wallClock = () => performance.timeOrigin + performance.now();
+
+/** Starts the consuming service in its own process; resolves once it consumes. */
+async function startConsumer(config) {
+  const child = fork(path.join(__dirname, 'consumer-process.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const consumer = { child, applied: 0, lastAppliedAt: 0, appliedAt: new Map() };
+  child.on('message', (m) => {
+    if (!m.applied) return;
+    consumer.applied += m.applied;
+    consumer.lastAppliedAt = m.at;
+    if (m.ids) for (const id of m.ids) consumer.appliedAt.set(id, m.at);
+  });
+  await new Promise((resolve, reject) => {
+    child.on('message', (m) => m.ready && resolve());
+    child.once('exit', (code) => reject(new Error(`consumer process exited with ${code}`)));
+    child.send({ start: config });
+  });
+  consumer.stop = () =>
+    new Promise((resolve) => {
+      child.once('exit', resolve);
+      child.send({ stop: true });
+    });
+  return consumer;
+}
+
+function producerMessaging(amqpUrl, databaseUrl) {
+  const logger = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'warn' });
+  return messagingLib.createMessaging({ service: 'bench', amqpUrl, databaseUrl, logger, validate: testValidator });
+}
+
+/**
+ * Runfleet's path end to end: producers commit `perTx` events per transaction, each event with one
+ * business row (the state change); the relay publishes; the consumer process applies them.
+ */
+async function outboxToInbox({ amqpUrl, databaseUrl, pool, perTx, label }) {
+  const type = `bench.${label}`;
+  const consumer = await startConsumer({ amqpUrl, databaseUrl, concern: label, type, batchSize: 200, concurrency: 2 });
+  const messaging = producerMessaging(amqpUrl, databaseUrl);
+  messaging.startRelay({ batchSize: 500 });
+  await messaging.publisher.waitForConnect();
+  const transaction = messaging.transactions(messagingLib.pgTransactions(pool));
+  let produced = 0;
+  const started = wallClock();
+  await forDuration(SECONDS, PRODUCERS, async () => {
+    await transaction(async (_client, sql) => {
+      const envelopes = [];
+      for (let i = 0; i < perTx; i++) envelopes.push(messaging.envelope(type, { n: produced + i }));
+      await sql.query('INSERT INTO business_row (id, n) SELECT unnest($1::uuid[]), 1', [envelopes.map((e) => e.id)]);
+      await messaging.writeOutbox(sql, envelopes);
+    });
+    produced += perTx;
+  });
+  const producedAt = wallClock();
+  while (consumer.applied < produced) await sleep(5);
+  await Promise.all([messaging.close(), consumer.stop()]);
+  const { rows } = await pool.query(
+    `SELECT EXTRACT(EPOCH FROM max(published_at) - min(created_at))::float8 AS seconds FROM outbox_event WHERE type = $1`,
+    [type],
+  );
+  return {
+    produced,
+    commitRate: produced / ((producedAt - started) / 1000),
+    relayRate: produced / rows[0].seconds,
+    endToEndRate: produced / ((consumer.lastAppliedAt - started) / 1000),
+    drainAfterProducersMs: consumer.lastAppliedAt - producedAt,
+  };
+}
+
+/** Commit-to-effect latency at a steady rate, 1 event (+ its business row) per transaction. */
+async function latencyAtSteadyRate({ amqpUrl, databaseUrl, pool, ratePerSecond }) {
+  const type = 'bench.latency';
+  const consumer = await startConsumer({ amqpUrl, databaseUrl, concern: 'latency', type, batchSize: 200, concurrency: 1, reportIds: true });
+  const messaging = producerMessaging(amqpUrl, databaseUrl);
+  messaging.startRelay({ batchSize: 500 });
+  await messaging.publisher.waitForConnect();
+  const transaction = messaging.transactions(messagingLib.pgTransactions(pool));
+  const committedAt = new Map();
+  const total = ratePerSecond * SECONDS;
+  const started = now();
+  const inflight = new Set();
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / ratePerSecond;
+    const wait = due - now();
+    if (wait > 1) await sleep(wait);
+    const work = (async () => {
+      const envelope = messaging.envelope(type, { n: i });
+      await transaction(async (_client, sql) => {
+        await sql.query('INSERT INTO business_row (id, n) VALUES ($1, 1)', [envelope.id]);
+        await messaging.writeOutbox(sql, [envelope]);
+      });
+      committedAt.set(envelope.id, wallClock());
+    })();
+    inflight.add(work);
+    work.finally(() => inflight.delete(work));
+  }
+  await Promise.all(inflight);
+  const achievedRate = total / ((now() - started) / 1000);
+  while (consumer.applied < total) await sleep(5);
+  await Promise.all([messaging.close(), consumer.stop()]);
+  const latencies = [...committedAt].map(([id, at]) => consumer.appliedAt.get(id) - at);
+  // Where the time goes: commit → the relay's claim of the row, from the outbox timestamps.
+  const { rows } = await pool.query(
+    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99
+     FROM (SELECT EXTRACT(EPOCH FROM published_at - created_at) * 1000 AS ms FROM outbox_event WHERE type = $1) t`,
+    [type],
+  );
+  return {
+    achievedRate,
+    p50: await percentile(latencies, 50),
+    p99: await percentile(latencies, 99),
+    max: Math.max(...latencies),
+    txStartToRelayClaimP50: Number(rows[0].p50),
+    txStartToRelayClaimP99: Number(rows[0].p99),
+  };
+}
+
+const PHASES = (process.env.BENCH_PHASES ?? 'amqp,pg,batched,single,latency').split(',');
+
+async function main() {
+  const db = await createTestDatabase('bench_messaging');
+  const vhost = await createTestVhost('bench_messaging');
+  const pool = new Pool({ connectionString: db.url, max: POOL_SIZE });
+  try {
+    await pool.query(readFileSync(path.join(root, 'packages/messaging/sql/messaging-tables.sql'), 'utf8'));
+    await pool.query(`CREATE TABLE bare_row (id uuid PRIMARY KEY, n integer NOT NULL);
+      CREATE TABLE business_row (id uuid PRIMARY KEY, n integer NOT NULL);
+      CREATE TABLE effect (message_id uuid NOT NULL, n integer)`);
+    console.log(`messaging benchmark: ${SECONDS} s per phase, ${PRODUCERS} producer connections (pool of ${POOL_SIZE})`);
+
+    const amqp = PHASES.includes('amqp') ? await bareAmqp(vhost.url) : { publishRate: NaN, endToEndRate: NaN };
+    console.log(`bare RabbitMQ quorum queue: publish with confirms ${fmt(amqp.publishRate)} msg/s; publish+consume+ack end to end ${fmt(amqp.endToEndRate)} msg/s`);
+    const pg = PHASES.includes('pg') ? await barePostgres(pool) : NaN;
+    console.log(`bare PostgreSQL single-row INSERT transactions: ${fmt(pg)} tx/s`);
+
+    const skipped = { produced: 0, commitRate: NaN, endToEndRate: NaN, relayRate: NaN, drainAfterProducersMs: NaN };
+    const batch = !PHASES.includes('batched') ? skipped : await outboxToInbox({ amqpUrl: vhost.url, databaseUrl: db.url, pool, perTx: 100, label: 'batched' });
+    console.log(
+      `outbox→inbox, 100 events/tx: committed ${fmt(batch.commitRate)} events/s, applied end to end ${fmt(batch.endToEndRate)} events/s ` +
+        `(goal ≥ 5,000: ${batch.endToEndRate >= 5_000 ? 'met' : 'NOT met'}); backlog drained ${fmt(batch.drainAfterProducersMs)} ms after producers stopped`,
+    );
+    const single = !PHASES.includes('single') ? skipped : await outboxToInbox({ amqpUrl: vhost.url, databaseUrl: db.url, pool, perTx: 1, label: 'single' });
+    const ratio = single.endToEndRate / pg;
+    console.log(
+      `outbox→inbox, 1 event/tx: committed ${fmt(single.commitRate)} events/s, applied end to end ${fmt(single.endToEndRate)} events/s = ` +
+        `${(ratio * 100).toFixed(0)} % of bare single-row tx rate (goal ≥ 80 %: ${ratio >= 0.8 ? 'met' : 'NOT met'})`,
+    );
+    const latency = !PHASES.includes('latency') ? { achievedRate: NaN, p50: NaN, p99: NaN, max: NaN } : await latencyAtSteadyRate({ amqpUrl: vhost.url, databaseUrl: db.url, pool, ratePerSecond: 1_000 });
+    console.log(
+      `commit-to-effect latency at ${fmt(latency.achievedRate)} events/s (1 event/tx): p50 ${latency.p50.toFixed(1)} ms, ` +
+        `p99 ${latency.p99.toFixed(1)} ms (goal < 50 ms: ${latency.p99 < 50 ? 'met' : 'NOT met'}), max ${latency.max.toFixed(1)} ms`,
+    );
+    console.log(
+      JSON.stringify({ amqp, pgTxPerSecond: pg, batched: batch, single: { ...single, ratioToBarePg: ratio }, latency }, null, 2),
+    );
+  } finally {
+    await pool.end();
+    await vhost.drop();
+    await db.drop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
