@@ -183,7 +183,7 @@ export function createMessaging(options: MessagingOptions): Messaging {
         metrics,
       });
       consumers.push(consumer as unknown as Consumer<string, unknown>);
-      if (!spec.transaction) startInboxPruning();
+      startInboxPruning();
       await consumer.start();
       return consumer;
     },
