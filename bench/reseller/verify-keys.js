@@ -9,7 +9,8 @@
 // Goal: ≥ 3,000 verifications/s through the endpoint. Needs the build (`npx tsc -b services/reseller`)
 // and the local PostgreSQL; creates and drops its own database.
 //
-//   node bench/reseller/verify-keys.js [--seconds 10] [--concurrency 32] [--keys 1000] [--pool 10]
+//   node bench/reseller/verify-keys.js [--seconds 10] [--concurrency 32] [--keys 1000] [--pool 10] [--log-level warn]
+// --log-level is the app's LOG_LEVEL: at `info` the kit logs one line per request (default `warn`).
 'use strict';
 
 const { fork } = require('node:child_process');
@@ -32,6 +33,7 @@ const { values: opts } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     keys: { type: 'string', default: '1000' },
     pool: { type: 'string', default: '10' },
+    'log-level': { type: 'string', default: 'warn' },
     server: { type: 'boolean', default: false },
     url: { type: 'string' },
   },
@@ -72,7 +74,7 @@ async function serve(url) {
   const app = buildApp({
     prisma,
     pool,
-    logger: createLogger({ service: 'reseller', level: 'warn' }),
+    logger: createLogger({ service: 'reseller', level: opts['log-level'] }),
     metrics: createMetrics('reseller'),
     health: createHealth([]),
     principalSecret: PRINCIPAL_SECRET,
@@ -151,7 +153,11 @@ async function main() {
 
     // 2. over HTTP, the app in a child process
     const execArgv = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-    child = fork(__filename, ['--server', '--url', dbUrl, '--pool', String(POOL)], { stdio: 'inherit', execArgv });
+    child = fork(__filename, ['--server', '--url', dbUrl, '--pool', String(POOL), '--log-level', opts['log-level']], {
+      // request log lines (at --log-level info) go nowhere, as if shipped by a collector
+      stdio: ['inherit', 'ignore', 'inherit', 'ipc'],
+      execArgv,
+    });
     const messages = [];
     const waiters = [];
     child.on('message', (m) => (waiters.length ? waiters.shift()(m) : messages.push(m)));
@@ -180,7 +186,11 @@ async function main() {
     agent.destroy();
 
     const row = (label, r) => `${label.padEnd(58)} ${r.perSecond.toFixed(0).padStart(8)} /s  (${r.ops} in ${SECONDS}s)`;
-    console.log(`node ${process.version}, ${require('node:os').cpus().length} CPUs, pool ${POOL}, concurrency ${CONCURRENCY}, ${keys.length} keys`);
+    const os = require('node:os');
+    console.log(
+      `node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, ` +
+        `pool ${POOL}, concurrency ${CONCURRENCY}, ${keys.length} keys, app LOG_LEVEL ${opts['log-level']}`,
+    );
     console.log(row('in process: verifyApiKey (DB lookup + HMAC)', inVerify));
     console.log(row('in process: SELECT 1 on the same pool', inSelect));
     console.log(`  ratio verify / SELECT 1: ${(inVerify.perSecond / inSelect.perSecond).toFixed(2)}`);
