@@ -1,2 +1,3 @@
 // End-to-end: the five services as real processes (built dist/), driven only over HTTP.
-module.exports = require('../jest.preset.js')(__dirname, { testTimeout: 120_000 });
+// (testTimeout is a global option jest ignores per project, so each hook and test sets its own.)
+module.exports = require('../jest.preset.js')(__dirname);

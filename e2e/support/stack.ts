@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { createTestDatabase, createTestVhost, REDIS_URL, type TestDatabase, type TestVhost } from '@runfleet/test-infra';
+import { createTestDatabase, createTestVhost, REDIS_URL, uniqueRedisPrefix, type TestDatabase, type TestVhost } from '@runfleet/test-infra';
 
 export const ROOT = path.resolve(__dirname, '../..');
 
@@ -55,7 +55,7 @@ export interface Stack {
   vhost: TestVhost;
   /** every log line of every service, prefixed with its name */
   allLines(): string[];
-  /** starts one more process of a service with other env (for boot-failure tests); does not wait for health */
+  /** stops every service still running (SIGTERM, then SIGKILL after 12 s) and drops the databases and vhost */
   stop(): Promise<void>;
 }
 
@@ -114,6 +114,7 @@ export async function startStack(label: string): Promise<Stack> {
     if (db) env.DATABASE_URL = db.url;
     if (name === 'reseller') env.API_KEY_PEPPER = secrets.apiKeyPepper;
     if (name === 'api-gateway') {
+      env.REDIS_KEY_PREFIX = uniqueRedisPrefix(`e2e_${label}`);
       env.RESELLER_URL = `http://127.0.0.1:${ports.reseller}`;
       env.BILLING_URL = `http://127.0.0.1:${ports.billing}`;
       env.RUNNER_REGISTRY_URL = `http://127.0.0.1:${ports['runner-registry']}`;
@@ -158,4 +159,16 @@ export async function startStack(label: string): Promise<Stack> {
 export function runToExit(name: ServiceName, env: NodeJS.ProcessEnv, timeoutMs = 15_000): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [mainOf(name)], { env, encoding: 'utf8', timeout: timeoutMs });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Creates the first admin key with the reseller service's bootstrap CLI, as an operator would. */
+export function createAdminKey(stack: Stack): string {
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'services/reseller/dist/cli/create-admin-key.js'), '--name', 'e2e'], {
+    env: { PATH: process.env.PATH, DATABASE_URL: stack.databases.reseller?.url, API_KEY_PEPPER: stack.secrets.apiKeyPepper },
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`create-admin-key failed: ${result.stderr}`);
+  const key = result.stdout.trim().split('\n').pop() ?? '';
+  if (!key.startsWith('rf_')) throw new Error(`create-admin-key printed no key: ${result.stdout}`);
+  return key;
 }
