@@ -138,10 +138,11 @@ function producerMessaging(amqpUrl, databaseUrl) {
 }
 
 /**
- * Runfleet's path end to end: producers commit `perTx` events per transaction, each event with one
- * business row (the state change); the relay publishes; the consumer process applies them.
+ * Runfleet's path end to end: producers commit `perTx` events per transaction (with `stateRows`,
+ * also one business row per event, as a service's state change); the relay publishes; the
+ * consumer process applies them.
  */
-async function outboxToInbox({ amqpUrl, databaseUrl, pool, perTx, label }) {
+async function outboxToInbox({ amqpUrl, databaseUrl, pool, perTx, label, stateRows = false }) {
   const type = `bench.${label}`;
   const consumer = await startConsumer({ amqpUrl, databaseUrl, concern: label, type, batchSize: 200, concurrency: 2 });
   const messaging = producerMessaging(amqpUrl, databaseUrl);
@@ -154,7 +155,7 @@ async function outboxToInbox({ amqpUrl, databaseUrl, pool, perTx, label }) {
     await transaction(async (_client, sql) => {
       const envelopes = [];
       for (let i = 0; i < perTx; i++) envelopes.push(messaging.envelope(type, { n: produced + i }));
-      await sql.query('INSERT INTO business_row (id, n) SELECT unnest($1::uuid[]), 1', [envelopes.map((e) => e.id)]);
+      if (stateRows) await sql.query('INSERT INTO business_row (id, n) SELECT unnest($1::uuid[]), 1', [envelopes.map((e) => e.id)]);
       await messaging.writeOutbox(sql, envelopes);
     });
     produced += perTx;
@@ -223,7 +224,27 @@ async function latencyAtSteadyRate({ amqpUrl, databaseUrl, pool, ratePerSecond }
   };
 }
 
-const PHASES = (process.env.BENCH_PHASES ?? 'amqp,pg,batched,single,latency').split(',');
+/**
+ * Why the outbox has no NOTIFY trigger: producer commit rate (1 event per transaction, no relay)
+ * without and with a statement-level trigger that calls pg_notify.
+ */
+async function notifyTriggerCost(pool) {
+  const run = messagingLib.pgTransactions(pool);
+  const produce = () =>
+    forDuration(SECONDS / 2, PRODUCERS, () =>
+      run((_client, sql) => messagingLib.writeOutbox(sql, [messagingLib.buildEnvelope('bench.trigger', { n: 1 }, { producer: 'bench', validate: testValidator })])),
+    );
+  const without = (await produce()) / (SECONDS / 2);
+  await pool.query(`CREATE FUNCTION bench_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN PERFORM pg_notify('runfleet_outbox', ''); RETURN NULL; END $$;
+    CREATE TRIGGER bench_notify AFTER INSERT ON outbox_event FOR EACH STATEMENT EXECUTE FUNCTION bench_notify()`);
+  const withTrigger = (await produce()) / (SECONDS / 2);
+  await pool.query('DROP TRIGGER bench_notify ON outbox_event; DROP FUNCTION bench_notify()');
+  await pool.query("DELETE FROM outbox_event WHERE type = 'bench.trigger'");
+  return { without, withTrigger };
+}
+
+const PHASES = (process.env.BENCH_PHASES ?? 'amqp,pg,trigger,batched,single,latency').split(',');
 
 async function main() {
   const db = await createTestDatabase('bench_messaging');
@@ -241,6 +262,10 @@ async function main() {
     const pg = PHASES.includes('pg') ? await barePostgres(pool) : NaN;
     console.log(`bare PostgreSQL single-row INSERT transactions: ${fmt(pg)} tx/s`);
 
+    const trigger = PHASES.includes('trigger') ? await notifyTriggerCost(pool) : { without: NaN, withTrigger: NaN };
+    console.log(
+      `producer commits, 1 event/tx, no relay: ${fmt(trigger.without)} tx/s without a NOTIFY trigger, ${fmt(trigger.withTrigger)} tx/s with one`,
+    );
     const skipped = { produced: 0, commitRate: NaN, endToEndRate: NaN, relayRate: NaN, drainAfterProducersMs: NaN };
     const batch = !PHASES.includes('batched') ? skipped : await outboxToInbox({ amqpUrl: vhost.url, databaseUrl: db.url, pool, perTx: 100, label: 'batched' });
     console.log(
@@ -253,13 +278,18 @@ async function main() {
       `outbox→inbox, 1 event/tx: committed ${fmt(single.commitRate)} events/s, applied end to end ${fmt(single.endToEndRate)} events/s = ` +
         `${(ratio * 100).toFixed(0)} % of bare single-row tx rate (goal ≥ 80 %: ${ratio >= 0.8 ? 'met' : 'NOT met'})`,
     );
+    const withState = !PHASES.includes('single') ? skipped : await outboxToInbox({ amqpUrl: vhost.url, databaseUrl: db.url, pool, perTx: 1, label: 'stateful', stateRows: true });
+    console.log(
+      `outbox→inbox, 1 event + 1 state row per tx: applied end to end ${fmt(withState.endToEndRate)} events/s = ` +
+        `${((withState.endToEndRate / pg) * 100).toFixed(0)} % of bare single-row tx rate (two rows per transaction instead of one)`,
+    );
     const latency = !PHASES.includes('latency') ? { achievedRate: NaN, p50: NaN, p99: NaN, max: NaN } : await latencyAtSteadyRate({ amqpUrl: vhost.url, databaseUrl: db.url, pool, ratePerSecond: 1_000 });
     console.log(
       `commit-to-effect latency at ${fmt(latency.achievedRate)} events/s (1 event/tx): p50 ${latency.p50.toFixed(1)} ms, ` +
         `p99 ${latency.p99.toFixed(1)} ms (goal < 50 ms: ${latency.p99 < 50 ? 'met' : 'NOT met'}), max ${latency.max.toFixed(1)} ms`,
     );
     console.log(
-      JSON.stringify({ amqp, pgTxPerSecond: pg, batched: batch, single: { ...single, ratioToBarePg: ratio }, latency }, null, 2),
+      JSON.stringify({ amqp, pgTxPerSecond: pg, notifyTrigger: trigger, batched: batch, single: { ...single, ratioToBarePg: ratio }, singleWithStateRow: { ...withState, ratioToBarePg: withState.endToEndRate / pg }, latency }, null, 2),
     );
   } finally {
     await pool.end();

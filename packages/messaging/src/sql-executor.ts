@@ -55,7 +55,8 @@ export async function checkOut(pool: Pool): Promise<{ client: PoolClient; releas
   return {
     client,
     release(broken) {
-      client.off('error', ignore);
+      // A broken client is being destroyed and may still emit errors: keep ignoring them.
+      if (!broken) client.off('error', ignore);
       client.release(broken);
     },
   };
