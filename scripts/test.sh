@@ -17,6 +17,10 @@ finish() {
 bash scripts/ensure-infra.sh || finish "FAILED: PostgreSQL, Redis or RabbitMQ is not available" 1
 bash scripts/build-workspace.sh || finish "FAILED: install, Prisma generate or build (tsc -b)" 1
 
+# tsc -b compiles src/; the tests, e2e and benchmarks are type-checked here (swc only strips types).
+echo "typecheck: tests"
+pnpm exec tsc -p tsconfig.tests.json || finish "FAILED: type errors in tests" 1
+
 # A lint failure fails the run but does not hide the test results: both are reported.
 lint_status=0
 if [[ -f eslint.config.js ]]; then

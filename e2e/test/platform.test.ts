@@ -58,7 +58,7 @@ describe('the platform, started as five processes', () => {
   it.each(SERVICES)('%s answers the requests in flight when sent SIGTERM and exits 0 within 10 s', async (name) => {
     const service = stack.services[name];
     // Through the gateway a request is in flight once authenticated and streaming to its upstream.
-    const headers = name === 'api-gateway' ? { authorization: `Bearer ${adminKey}` } : {};
+    const headers: Record<string, string> = name === 'api-gateway' ? { authorization: `Bearer ${adminKey}` } : {};
     const inFlight = await Promise.all(Array.from({ length: 20 }, () => startHalfSentRequest(service.port, headers)));
     const started = Date.now();
 

@@ -3,12 +3,14 @@
 // simulated by publishing its order.paid / order.payment_failed envelopes. Published twice, an
 // event has one effect.
 import { randomUUID } from 'node:crypto';
-import type { Envelope } from '@runfleet/contracts';
+import type { Envelope, EventData } from '@runfleet/contracts';
 import { createWorld, type World } from '../support/world';
 import { startBroker, waitFor, type Broker } from '../support/broker';
 import { placeOrderAs, seedResoldOffering } from '../support/commerce-fixtures';
 
 jest.setTimeout(60_000);
+
+type OrderCreated = EventData<'order.created'>;
 
 let world: World;
 let broker: Broker;
@@ -46,7 +48,7 @@ describe('order flow with billing simulated on the broker', () => {
 
     // billing charged the total and answers with the order's data plus its ledger entry
     const transactionId = randomUUID();
-    await broker.publishAsBilling('order.paid', { ...(created.data as never), transactionId }, {});
+    await broker.publishAsBilling('order.paid', { ...(created.data as OrderCreated), transactionId }, {});
     await waitFor(async () => (await orderStatus(order.id as string)) === 'paid', 'the order is paid');
 
     const fulfilled = await world.as('resellerA').post(`/v1/orders/${order.id}/fulfil`, { externalOrderId: 'prov-42', details: { host: 'h' } });
@@ -62,7 +64,7 @@ describe('order flow with billing simulated on the broker', () => {
     const created = await createdOnBroker(order.id as string);
     const duplicatesBefore = { payments: await broker.consumed(PAYMENTS, 'duplicate'), sales: await broker.consumed(SALES, 'duplicate') };
 
-    const paid = await broker.publishAsBilling('order.paid', { ...(created.data as never), transactionId: randomUUID() });
+    const paid = await broker.publishAsBilling('order.paid', { ...(created.data as OrderCreated), transactionId: randomUUID() });
     await waitFor(async () => (await orderStatus(order.id as string)) === 'paid', 'the order is paid');
     const afterFirst = await world.prisma.resellerOrder.findUniqueOrThrow({ where: { id: order.id as string } });
     await broker.republish(paid);
@@ -83,7 +85,7 @@ describe('order flow with billing simulated on the broker', () => {
     const duplicatesBefore = await broker.consumed(PAYMENTS, 'duplicate');
 
     const failed = await broker.publishAsBilling('order.payment_failed', {
-      ...(created.data as never),
+      ...(created.data as OrderCreated),
       reason: 'insufficient_funds',
       message: 'available balance 20.000000 EUR is below 112.500000 EUR',
     });
@@ -104,7 +106,7 @@ describe('order flow with billing simulated on the broker', () => {
     const created = await createdOnBroker(order.id as string);
     expect((await world.as('customerA').post(`/v1/orders/${order.id}/cancel`, { reason: 'changed my mind' })).body.status).toBe('cancelled');
 
-    await broker.publishAsBilling('order.paid', { ...(created.data as never), transactionId: randomUUID() });
+    await broker.publishAsBilling('order.paid', { ...(created.data as OrderCreated), transactionId: randomUUID() });
 
     await waitFor(
       () => broker.observed('order.cancelled').some((e) => (e.data as { orderId: string; previousStatus: string }).orderId === order.id && (e.data as { previousStatus: string }).previousStatus === 'paid'),
