@@ -17,6 +17,7 @@ const { createTestDatabase, createTestVhost } = requireFromMessaging('@runfleet/
 const messagingLib = require(path.join(root, 'packages/messaging/dist/index.js'));
 const { readFileSync } = require('node:fs');
 const { fork } = require('node:child_process');
+const os = require('node:os');
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const PRODUCERS = Number(process.env.BENCH_PRODUCERS ?? 8);
@@ -255,7 +256,11 @@ async function main() {
     await pool.query(`CREATE TABLE bare_row (id uuid PRIMARY KEY, n integer NOT NULL);
       CREATE TABLE business_row (id uuid PRIMARY KEY, n integer NOT NULL);
       CREATE TABLE effect (message_id uuid NOT NULL, n integer)`);
-    console.log(`messaging benchmark: ${SECONDS} s per phase, ${PRODUCERS} producer connections (pool of ${POOL_SIZE})`);
+    const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+    console.log(
+      `messaging benchmark: ${SECONDS} s per phase, ${PRODUCERS} producer connections (pool of ${POOL_SIZE}); ` +
+        `${os.cpus().length} CPUs, load average at start ${load()}`,
+    );
 
     const amqp = PHASES.includes('amqp') ? await bareAmqp(vhost.url) : { publishRate: NaN, endToEndRate: NaN };
     console.log(`bare RabbitMQ quorum queue: publish with confirms ${fmt(amqp.publishRate)} msg/s; publish+consume+ack end to end ${fmt(amqp.endToEndRate)} msg/s`);
@@ -288,6 +293,7 @@ async function main() {
       `commit-to-effect latency at ${fmt(latency.achievedRate)} events/s (1 event/tx): p50 ${latency.p50.toFixed(1)} ms, ` +
         `p99 ${latency.p99.toFixed(1)} ms (goal < 50 ms: ${latency.p99 < 50 ? 'met' : 'NOT met'}), max ${latency.max.toFixed(1)} ms`,
     );
+    console.log(`load average at end ${load()}`);
     console.log(
       JSON.stringify({ amqp, pgTxPerSecond: pg, notifyTrigger: trigger, batched: batch, single: { ...single, ratioToBarePg: ratio }, singleWithStateRow: { ...withState, ratioToBarePg: withState.endToEndRate / pg }, latency }, null, 2),
     );

@@ -79,6 +79,8 @@ interface ChannelState {
   channel: ConfirmChannel;
   open: boolean;
   consumerTag: string | null;
+  /** delivery tags received on this channel and not acked yet */
+  unacked: Set<number>;
   /** tokens of our republishes the broker returned as unroutable */
   returned: Set<string>;
 }
@@ -141,7 +143,7 @@ export class Consumer<N extends string = string, TTx = unknown> {
       name: this.topology.queue,
       confirm: true,
       setup: async (channel: ConfirmChannel) => {
-        const state: ChannelState = { channel, open: true, consumerTag: null, returned: new Set() };
+        const state: ChannelState = { channel, open: true, consumerTag: null, unacked: new Set(), returned: new Set() };
         channel.on('close', () => {
           state.open = false;
         });
@@ -189,6 +191,7 @@ export class Consumer<N extends string = string, TTx = unknown> {
         return;
       }
       const delivery: Delivery = { state, msg };
+      state.unacked.add(msg.fields.deliveryTag);
       const failures = numericHeader(msg.properties.headers, ATTEMPTS_HEADER);
       const check = checkIncoming(msg.content, this.validate);
       if (!check.ok) {
@@ -263,8 +266,8 @@ export class Consumer<N extends string = string, TTx = unknown> {
     }
     if (outcomes === 'abandoned') return;
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    this.ackAll(items.map((item) => item.delivery));
     items.forEach((item, i) => {
-      this.ack(item.delivery);
       const outcome = outcomes[i]!;
       this.options.metrics.consumed.inc({ queue: this.topology.queue, outcome });
       if (outcome === 'processed') this.options.metrics.handling.observe({ queue: this.topology.queue }, seconds);
@@ -429,14 +432,38 @@ export class Consumer<N extends string = string, TTx = unknown> {
     });
   }
 
-  private ack(delivery: Delivery): void {
+  private ack(delivery: Delivery, allUpTo = false): void {
+    const { state, msg } = delivery;
     // A delivery tag is only valid on its own channel; after a reconnect the broker redelivers
     // the message and the inbox turns that into a no-op, so skipping the ack here is safe.
-    if (!delivery.state.open) return;
+    if (!state.open) return;
     try {
-      delivery.state.channel.ack(delivery.msg);
+      state.channel.ack(msg, allUpTo);
+      if (allUpTo) {
+        for (const tag of state.unacked) if (tag <= msg.fields.deliveryTag) state.unacked.delete(tag);
+      } else state.unacked.delete(msg.fields.deliveryTag);
     } catch (err) {
       this.log.warn({ err }, 'ack failed; the message will be redelivered and deduplicated');
+    }
+  }
+
+  /**
+   * Acks a committed batch with as few frames as possible: one "multiple" ack covers every tag up
+   * to the highest one below the first delivery still outstanding elsewhere (being retried, say);
+   * the rest are acked one by one.
+   */
+  private ackAll(deliveries: Delivery[]): void {
+    const byChannel = new Map<ChannelState, Delivery[]>();
+    for (const d of deliveries) byChannel.set(d.state, [...(byChannel.get(d.state) ?? []), d]);
+    for (const [state, list] of byChannel) {
+      const ours = new Set(list.map((d) => d.msg.fields.deliveryTag));
+      let firstOther = Infinity;
+      for (const tag of state.unacked) if (!ours.has(tag) && tag < firstOther) firstOther = tag;
+      list.sort((a, b) => a.msg.fields.deliveryTag - b.msg.fields.deliveryTag);
+      const covered = list.filter((d) => d.msg.fields.deliveryTag < firstOther);
+      if (covered.length > 1) this.ack(covered[covered.length - 1]!, true);
+      else if (covered.length === 1) this.ack(covered[0]!);
+      for (const d of list) if (d.msg.fields.deliveryTag > firstOther) this.ack(d);
     }
   }
 

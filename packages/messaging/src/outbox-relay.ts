@@ -107,8 +107,6 @@ export class OutboxRelay {
   private wanted = false;
   /** a batch is claiming rows; the next may start once it has (keeps publishes in seq order) */
   private claiming = false;
-  /** the last claim filled a whole batch: a backlog, worth a second batch in flight */
-  private backlog = false;
   private readonly batches = new Set<Promise<void>>();
   private listener: Client | null = null;
   private readonly lostListeners = new WeakSet<Client>();
@@ -148,17 +146,15 @@ export class OutboxRelay {
   }
 
   private pump(): void {
-    // Without a backlog one batch at a time: commits arriving meanwhile are gathered into the next
+    // While `concurrency` batches are in flight, commits arriving meanwhile gather into the next
     // batch instead of each paying for its own transaction and confirm round trip.
-    const limit = this.backlog ? this.concurrency : 1;
-    while (this.wanted && !this.claiming && this.batches.size < limit && !this.stopping) {
+    while (this.wanted && !this.claiming && this.batches.size < this.concurrency && !this.stopping) {
       this.wanted = false;
       this.claiming = true;
       const batch = this.publishBatch((claimed) => {
         this.claiming = false;
         // A full batch means more rows are probably waiting.
-        this.backlog = claimed === this.batchSize;
-        if (this.backlog) this.wanted = true;
+        if (claimed === this.batchSize) this.wanted = true;
         this.pump();
       })
         .then(
