@@ -1,11 +1,10 @@
-// /v1/api-keys (create, list, get, revoke, rotate) and the gateway's POST /internal/api-keys/verify.
+// /v1/api-keys: create, list, get, revoke, rotate (the gateway's verify route is in verify-api-key.routes.ts).
 import { z } from 'zod';
 import { pageSchema } from '@runfleet/contracts';
-import { AppError, principalFromRequest, type ApiRoutes } from '@runfleet/service-kit';
+import { principalFromRequest, type ApiRoutes } from '@runfleet/service-kit';
 import { actorOf } from '../domain/actor';
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey, rotateApiKey } from '../domain/api-keys';
-import { verifyApiKey, type LastUsedRecorder } from '../domain/verify-api-key';
-import type { ApiKeyDeps, VerifyDeps } from '../domain/use-case-deps';
+import type { ApiKeyDeps } from '../domain/use-case-deps';
 import {
   apiKeyJson,
   apiKeySchema,
@@ -14,21 +13,12 @@ import {
   OWNER_TYPES,
   rotateApiKeyBody,
   rotatedApiKeySchema,
-  verifiedKeySchema,
-  verifyBody,
 } from './api-key.schemas';
 import { EXAMPLE_IDS, idParams, listQuery, queryBoolean } from './common.schemas';
 
-/** The only caller of the internal verify route: the gateway, as a signed `service` principal. */
-export const GATEWAY_SERVICE_ID = 'api-gateway';
-
 const keyParams = idParams('keyId', EXAMPLE_IDS.apiKey);
 
-export function registerApiKeyRoutes(
-  api: ApiRoutes,
-  deps: ApiKeyDeps,
-  verify: { deps: VerifyDeps; lastUsed: LastUsedRecorder },
-): void {
+export function registerApiKeyRoutes(api: ApiRoutes, deps: ApiKeyDeps): void {
   const actor = (req: Parameters<typeof principalFromRequest>[0]) => actorOf(principalFromRequest(req));
 
   api.route(
@@ -125,32 +115,6 @@ export function registerApiKeyRoutes(
       const rotated = await rotateApiKey(deps, actor(req), params.keyId, body.graceSeconds);
       const now = deps.now();
       res.status(201).json({ ...apiKeyJson(rotated.apiKey, now), key: rotated.key, rotatedFrom: apiKeyJson(rotated.previous, now) });
-    },
-  );
-
-  api.route(
-    {
-      method: 'post',
-      path: '/internal/api-keys/verify',
-      summary: 'Verify an API key (gateway only)',
-      description:
-        'Internal: callable only with a `service` principal for `api-gateway`; the gateway never forwards /internal/*. ' +
-        'Answers the key’s principal, or 401 AUTH_KEY_INVALID with one body for every failure (malformed, unknown, ' +
-        'wrong secret, expired, revoked, owner deactivated or suspended).',
-      tags: ['internal'],
-      request: { body: verifyBody },
-      responses: { 200: { description: 'The principal the key stands for', schema: verifiedKeySchema } },
-      errors: [401, 403],
-    },
-    async ({ body }, req, res) => {
-      const principal = principalFromRequest(req);
-      if (principal.type !== 'service' || principal.id !== GATEWAY_SERVICE_ID) {
-        throw AppError.forbidden('AUTH_FORBIDDEN', 'Only the gateway may verify API keys.');
-      }
-      const verified = await verifyApiKey(verify.deps, verify.lastUsed, body.key);
-      // The gateway's hot path: a string body goes out with its headers in one write, where
-      // res.json's Buffer (built for an ETag nobody uses here) costs a second, vectored one.
-      res.type('application/json').end(JSON.stringify(verified));
     },
   );
 }

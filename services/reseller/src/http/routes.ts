@@ -3,8 +3,8 @@
 import type { Router } from 'express';
 import type { ApiRoutes } from '@runfleet/service-kit';
 import { tierPolicy } from '../domain/tier-rules';
-import { LastUsedRecorder } from '../domain/verify-api-key';
 import type { AppDeps } from './app';
+import { registerVerifyRoute, type KeyVerification } from './verify-api-key.routes';
 import { registerApiKeyRoutes } from './api-keys.routes';
 import { registerAuditRoutes } from './audit-events.routes';
 import { registerCustomerRoutes } from './customers.routes';
@@ -16,14 +16,14 @@ import { registerRelationshipRoutes } from './relationships.routes';
 import { registerResellerRoutes } from './resellers.routes';
 import { registerTierRoutes } from './tiers.routes';
 
-export function registerRoutes(_router: Router, api: ApiRoutes, deps: AppDeps): void {
+export function registerRoutes(_router: Router, api: ApiRoutes, deps: AppDeps, verification: KeyVerification): void {
   const useCaseDeps = { prisma: deps.prisma, now: deps.now ?? (() => new Date()), apiKeyPepper: deps.apiKeyPepper };
-  const lastUsed = new LastUsedRecorder((err) => deps.logger.warn({ err }, 'could not record an API key’s last use'));
 
   registerResellerRoutes(api, useCaseDeps);
   registerCustomerRoutes(api, useCaseDeps);
   registerProjectRoutes(api, useCaseDeps);
-  registerApiKeyRoutes(api, useCaseDeps, { deps: { ...useCaseDeps, pool: deps.pool }, lastUsed });
+  registerApiKeyRoutes(api, useCaseDeps);
+  registerVerifyRoute(api, verification);
   registerAuditRoutes(api, useCaseDeps);
   // commerce: catalog, relationships, marketplace, orders, tiers
   registerProviderRoutes(api, useCaseDeps);

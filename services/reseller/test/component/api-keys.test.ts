@@ -1,6 +1,7 @@
 // API keys end to end through the HTTP API: who may create keys for whom, the raw key shown once,
 // verification for the gateway, revocation, rotation with a grace period, owners switched off.
 import { randomUUID } from 'node:crypto';
+import request from 'supertest';
 import { createWorld, GATEWAY, outboxEvents, type ActorName, type World } from '../support/world';
 
 let world: World;
@@ -215,6 +216,34 @@ describe('verifying API keys (gateway only)', () => {
 
     expect(res.status).toBe(403);
     expect(res.body.principal).toBeUndefined();
+  });
+
+  it("keeps the gateway's correlation id and answers bad input as a problem naming the field", async () => {
+    const created = await issue('customerA');
+
+    const ok = await verify(created.key).set('x-correlation-id', 'gw-corr-123');
+    const missingKey = await world.as(GATEWAY).post('/internal/api-keys/verify', { token: created.key });
+    const malformed = await world.as(GATEWAY).post('/internal/api-keys/verify').set('content-type', 'application/json').send('{"key":');
+    const unsigned = await request(world.app).post('/internal/api-keys/verify').send({ key: created.key });
+
+    expect(ok.headers['x-correlation-id']).toBe('gw-corr-123');
+    expect(ok.headers['content-type']).toMatch(/^application\/json/);
+    expect(missingKey.status).toBe(400);
+    expect(missingKey.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(missingKey.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.key', 'body.token']);
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.code).toBe('REQUEST_MALFORMED_JSON');
+    expect(unsigned.status).toBe(401);
+    expect(unsigned.body.code).toBe('AUTH_PRINCIPAL_MISSING');
+  });
+
+  it('counts verifications in the request-duration metric', async () => {
+    const created = await issue('customerA');
+    await verify(created.key);
+
+    const metrics = await request(world.app).get('/metrics');
+
+    expect(metrics.text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/internal\/api-keys\/verify"[^}]*status="200"/);
   });
 
   it('refuses another service than the gateway with 403', async () => {
