@@ -21,7 +21,7 @@ void runService({
     const amqp = connectAmqp({ url: config.AMQP_URL, logger, name: 'api-gateway' });
     const gateway = buildGateway({ config, logger, redis, amqpConnected: () => amqp.isConnected() });
     // Not awaited: the gateway serves (and reports not-ready) while the broker is still coming up.
-    const revocations = new ApiKeyRevokedConsumer({ connection: amqp, cache: gateway.principalCache, logger });
+    const revocations = new ApiKeyRevokedConsumer({ connection: amqp, dropCredential: (keyId) => gateway.dropCredential(keyId), logger });
     void revocations.start().then(() => logger.info({ queue: revocations.topology.queue }, 'consuming key revocations'));
     const server = await listen(gateway.app, config.PORT);
     // Longer than any load balancer's idle timeout would be wrong; shorter than the client's makes resets.

@@ -12,6 +12,8 @@ export function createRedis(url: string, logger: Logger): Redis {
     // Keep trying to reconnect, at most once a second.
     retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
     connectionName: 'api-gateway',
+    // Commands issued in the same tick by concurrent requests share one socket write.
+    enableAutoPipelining: true,
   });
   let lastError = '';
   redis.on('error', (err: Error) => {

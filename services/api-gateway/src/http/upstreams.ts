@@ -2,6 +2,7 @@
 // timeouts, behind one opossum circuit breaker (DESIGN.md §6). Upstream 5xx and timeouts count as
 // failures; 4xx are the caller's business and count as successes. An open breaker, or more
 // requests in flight than the upstream is allowed, fails at once with 503 instead of queueing.
+import type { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import CircuitBreaker from 'opossum';
@@ -16,8 +17,8 @@ export interface UpstreamRequest {
   path: string;
   headers: Record<string, string | string[]>;
   body?: Readable | Buffer | string | null;
-  /** aborts the call (the client went away) */
-  signal?: AbortSignal;
+  /** aborts the call (the client went away): an AbortSignal, or an EventEmitter that emits 'abort' */
+  signal?: AbortSignal | EventEmitter;
 }
 
 export interface UpstreamResponse {
@@ -86,6 +87,9 @@ export class Upstream {
       resetTimeout: options.resetTimeoutMs,
       capacity: options.maxInFlight,
       errorFilter: isCallerError,
+      // Only the error rate is used: no latency percentiles or snapshots to compute on the hot path.
+      rollingPercentilesEnabled: false,
+      enableSnapshots: false,
     });
     this.breaker.on('open', () => {
       this.openedAt = Date.now();

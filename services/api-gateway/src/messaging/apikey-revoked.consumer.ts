@@ -7,7 +7,6 @@ import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { runWithContext, type Logger } from '@runfleet/service-kit';
 import { assertConsumerTopology, checkIncoming, consumerTopology, watchChannel, type AmqpConnectionManager, type ConsumerTopology } from '@runfleet/messaging';
-import type { PrincipalCache } from '../data/principal-cache';
 
 export const SERVICE = 'api-gateway';
 export const REVOCATIONS_CONCERN = 'apikey-revocations';
@@ -23,7 +22,8 @@ function sleep(ms: number): Promise<void> {
 
 export interface RevocationConsumerOptions {
   connection: AmqpConnectionManager;
-  cache: PrincipalCache;
+  /** forgets a credential everywhere the gateway keeps it (Redis and this process); idempotent */
+  dropCredential: (keyId: string) => Promise<void>;
   logger: Logger;
 }
 
@@ -85,7 +85,7 @@ export class ApiKeyRevokedConsumer {
     await runWithContext({ correlationId: envelope.correlationId, causationId: envelope.id }, async () => {
       for (let attempt = 1; ; attempt += 1) {
         try {
-          await this.options.cache.drop(keyId);
+          await this.options.dropCredential(keyId);
           channel.ack(msg);
           this.log.info({ keyId, messageId: envelope.id }, 'revoked key dropped from the principal cache');
           return;

@@ -13,7 +13,7 @@ import { createPrisma as billingPrisma } from '../../../billing/src/db';
 import { buildApp as buildNotifications } from '../../../notifications/src/http/app';
 import { createPrisma as notificationsPrisma } from '../../../notifications/src/db';
 import { buildApp as buildReseller } from '../../../reseller/src/http/app';
-import { createPrisma as resellerPrisma } from '../../../reseller/src/db';
+import { createDatabase as resellerDatabase } from '../../../reseller/src/db';
 import { buildApp as buildRegistry } from '../../../runner-registry/src/http/app';
 import { createPrisma as registryPrisma } from '../../../runner-registry/src/db';
 import { IDEMPOTENCY_REQUIRED_POSTS, idempotencyKeyRequired } from '../../src/http/idempotency-policy';
@@ -30,7 +30,7 @@ const common = (service: string) => ({
   principalSecret: PRINCIPAL_SECRET,
 });
 const builders: Record<UpstreamName, () => Express> = {
-  reseller: () => buildReseller({ ...common('reseller'), prisma: resellerPrisma(PG_ADMIN_URL), apiKeyPepper: 'p'.repeat(40) }),
+  reseller: () => buildReseller({ ...common('reseller'), ...resellerDatabase(PG_ADMIN_URL), apiKeyPepper: 'p'.repeat(40) }),
   billing: () => buildBilling({ ...common('billing'), prisma: billingPrisma(PG_ADMIN_URL) }),
   'runner-registry': () => buildRegistry({ ...common('runner-registry'), prisma: registryPrisma(PG_ADMIN_URL) }),
   notifications: () => buildNotifications({ ...common('notifications'), prisma: notificationsPrisma(PG_ADMIN_URL) }),
@@ -39,7 +39,6 @@ const builders: Record<UpstreamName, () => Express> = {
 const servers: Server[] = [];
 const origins = {} as Record<UpstreamName, string>;
 let gw: GatewayUnderTest;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 let merged: any;
 const serviceDocs = {} as Record<UpstreamName, { paths: Record<string, Record<string, unknown>> }>;
 

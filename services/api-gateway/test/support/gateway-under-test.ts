@@ -59,7 +59,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
   const gateway = buildGateway({ config, logger, redis, amqpConnected: () => amqp?.isConnected() ?? false, healthTimeoutMs: options.healthTimeoutMs });
   let revocations: ApiKeyRevokedConsumer | undefined;
   if (amqp) {
-    revocations = new ApiKeyRevokedConsumer({ connection: amqp, cache: gateway.principalCache, logger });
+    revocations = new ApiKeyRevokedConsumer({ connection: amqp, dropCredential: (keyId) => gateway.dropCredential(keyId), logger });
     await revocations.start();
   }
   const server: Server = await listen(gateway.app, 0);
@@ -115,7 +115,7 @@ export interface CallResult {
   status: number;
   headers: Record<string, string>;
   text: string;
-  json: () => any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  json: () => any;
   ms: number;
 }
 

@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import { createMessaging, type Messaging } from '@runfleet/messaging';
 import { createHealth, createLogger, createMetrics, listen } from '@runfleet/service-kit';
 import { createTestDatabase, type TestDatabase } from '@runfleet/test-infra';
-import { createPrisma, type PrismaClient } from '../../../reseller/src/db';
+import { createDatabase, type PrismaClient } from '../../../reseller/src/db';
 import { createApiKey } from '../../../reseller/src/domain/api-keys';
 import { buildApp } from '../../../reseller/src/http/app';
 import { migrate } from '../../../reseller/src/migrate';
@@ -28,12 +28,12 @@ export interface ResellerUnderTest {
 export async function startReseller(amqpUrl: string): Promise<ResellerUnderTest> {
   const db = await createTestDatabase('gateway_reseller');
   await migrate(db.url);
-  const prisma = createPrisma(db.url, { poolMax: 5 });
+  const { prisma, pool } = createDatabase(db.url, { poolMax: 5 });
   const logger = createLogger({ service: 'reseller', level: 'silent' });
   const metrics = createMetrics('reseller');
   const messaging = createMessaging({ service: 'reseller', amqpUrl, databaseUrl: db.url, logger, registry: metrics.registry });
   messaging.startRelay();
-  const app = buildApp({ prisma, logger, metrics, health: createHealth([]), principalSecret: PRINCIPAL_SECRET, apiKeyPepper: API_KEY_PEPPER });
+  const app = buildApp({ prisma, pool, logger, metrics, health: createHealth([]), principalSecret: PRINCIPAL_SECRET, apiKeyPepper: API_KEY_PEPPER });
   const adminId = randomUUID();
   const issued = await createApiKey(
     { prisma, now: () => new Date(), apiKeyPepper: API_KEY_PEPPER },
