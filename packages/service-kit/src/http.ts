@@ -2,15 +2,14 @@
 // health and metrics, the gateway-signed principal, the service's routes, then one error path
 // that answers application/problem+json for everything (DESIGN.md §7, §8, §9).
 import { randomUUID } from 'node:crypto';
-import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { z } from 'zod';
 import { CORRELATION_HEADER, PROBLEM_CONTENT_TYPE } from '@runfleet/contracts';
 import { currentCorrelationId, runWithContext, type RequestContext } from './context';
 import { AppError, logError, missingAsRequired, toProblem, zodFieldErrors, type FieldError } from './errors';
 import type { Health } from './health';
-import type { Metrics } from './metrics';
+import { routeLabel, type Metrics } from './metrics';
 import { ApiRoutes, type ApiDocsInfo } from './openapi';
 import { requirePrincipal } from './principal';
 
@@ -49,20 +48,43 @@ const isOpsPath = (url: string | undefined): boolean => {
   return path.startsWith('/health/') || path === '/metrics';
 };
 
-function requestLogging(logger: Logger): RequestHandler {
-  const contextFields = (req: Request) => {
-    const context = requestContexts.get(req);
-    return context ? { correlationId: context.correlationId, requestId: context.requestId } : {};
+/**
+ * One log line per completed request (method, url without query, matched route, status, time,
+ * correlation and request ids), built only when its level is enabled. Hand-written rather than
+ * pino-http, which builds a child logger and serialises every header on every request — work on
+ * the hot path for fields nobody reads — and logging no headers at all means no credential can
+ * reach a log line from here. `extra` adds fields (the gateway adds the principal type).
+ */
+export function accessLog(
+  logger: Logger,
+  extra?: (req: Request, res: Response) => Record<string, unknown>,
+): RequestHandler {
+  return (req, res, next) => {
+    if (isOpsPath(req.url)) {
+      next();
+      return;
+    }
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
+      if (!logger.isLevelEnabled(level)) return;
+      // 'finish' may fire outside the request's async context, so the ids are added explicitly.
+      const context = requestContexts.get(req);
+      logger[level](
+        {
+          correlationId: context?.correlationId,
+          requestId: context?.requestId,
+          req: { method: req.method, url: req.originalUrl.split('?')[0], remoteAddress: req.socket.remoteAddress },
+          res: { statusCode: res.statusCode },
+          route: routeLabel(req),
+          responseTime: Number(process.hrtime.bigint() - started) / 1e6,
+          ...extra?.(req, res),
+        },
+        'request completed',
+      );
+    });
+    next();
   };
-  return pinoHttp({
-    logger,
-    genReqId: (req) => requestContexts.get(req as Request)?.requestId ?? randomUUID(),
-    autoLogging: { ignore: (req) => isOpsPath(req.url) },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    // 'finish' may fire outside the request's async context, so the ids are added explicitly.
-    customSuccessObject: (req, _res, value) => ({ ...value, ...contextFields(req as Request) }),
-    customErrorObject: (req, _res, _err, value) => ({ ...value, ...contextFields(req as Request) }),
-  }) as unknown as RequestHandler;
 }
 
 /** Express error handler: every error becomes a problem+json body and one log line. */
@@ -112,7 +134,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
 
   app.use(correlationMiddleware());
   app.use(options.metrics.middleware);
-  app.use(requestLogging(options.logger));
+  app.use(accessLog(options.logger));
   // raw-body (under express.json) binds its callback to the request's async context, so the
   // correlation id survives slow, chunked bodies (tested in http-app.test.ts).
   app.use(express.json({ limit: options.bodyLimit ?? '1mb', type: ['application/json', 'application/*+json'] }));
