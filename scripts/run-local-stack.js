@@ -205,8 +205,15 @@ async function main() {
   const readiness = await waitUntilReady(SERVICES, state);
   if (readiness.ok) {
     printWhereToLook();
-    // Demo data goes here once it exists: after every service is ready, run scripts/seed-demo.*
-    // or the root `seed` npm script (neither exists yet).
+    // Demo data (idempotent: a re-run prints what the first made). A failed seed is reported but
+    // leaves the platform running: the services are fine, only the demo is missing.
+    // Spawned, not spawnSync: this process relays the services' logs and must keep doing so.
+    const seedStatus = await new Promise((resolve) => {
+      const seed = spawn(process.execPath, [path.join(__dirname, 'seed-demo.js')], { stdio: 'inherit' });
+      seed.once('exit', (code) => resolve(code));
+      seed.once('error', () => resolve(-1));
+    });
+    if (seedStatus !== 0) fail(`demo seed failed (exit ${seedStatus}); run it again with: npm run seed`);
   } else if (!state.finished && !state.stopping) {
     fail(`not ready after ${READY_TIMEOUT_MS / 1000}s: ${[...readiness.pending].join(', ')} (/health/ready is not 200)`);
     stopAll('not ready');
