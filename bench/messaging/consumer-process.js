@@ -48,9 +48,12 @@ process.on('message', async (message) => {
       return result;
     },
   });
+  const cpuAtStart = process.cpuUsage();
   process.send({ ready: true });
   process.on('message', async (m) => {
     if (m.stop) {
+      const cpu = process.cpuUsage(cpuAtStart);
+      process.send({ cpuMicros: cpu.user + cpu.system });
       await messaging.close();
       await pool.end();
       process.exit(0);

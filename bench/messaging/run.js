@@ -95,6 +95,7 @@ async function bareAmqp(amqpUrl) {
 }
 
 async function barePostgres(pool) {
+  const cpu = process.cpuUsage();
   const done = await forDuration(SECONDS, PRODUCERS, async () => {
     const client = await pool.connect();
     try {
@@ -105,7 +106,8 @@ async function barePostgres(pool) {
       client.release();
     }
   });
-  return done / SECONDS;
+  const used = process.cpuUsage(cpu);
+  return { rate: done / SECONDS, nodeCpuMicrosPerTx: (used.user + used.system) / done };
 }
 
 const wallClock = () => performance.timeOrigin + performance.now();
@@ -115,6 +117,7 @@ async function startConsumer(config) {
   const child = fork(path.join(__dirname, 'consumer-process.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const consumer = { child, applied: 0, lastAppliedAt: 0, appliedAt: new Map() };
   child.on('message', (m) => {
+    if (m.cpuMicros !== undefined) consumer.cpuMicros = m.cpuMicros;
     if (!m.applied) return;
     consumer.applied += m.applied;
     consumer.lastAppliedAt = m.at;
@@ -151,6 +154,7 @@ async function outboxToInbox({ amqpUrl, databaseUrl, pool, perTx, label, stateRo
   await messaging.publisher.waitForConnect();
   const transaction = messaging.transactions(messagingLib.pgTransactions(pool));
   let produced = 0;
+  const cpu = process.cpuUsage();
   const started = wallClock();
   await forDuration(SECONDS, PRODUCERS, async () => {
     await transaction(async (_client, sql) => {
@@ -163,6 +167,7 @@ async function outboxToInbox({ amqpUrl, databaseUrl, pool, perTx, label, stateRo
   });
   const producedAt = wallClock();
   while (consumer.applied < produced) await sleep(5);
+  const used = process.cpuUsage(cpu);
   await Promise.all([messaging.close(), consumer.stop()]);
   const { rows } = await pool.query(
     `SELECT EXTRACT(EPOCH FROM max(published_at) - min(created_at))::float8 AS seconds FROM outbox_event WHERE type = $1`,
@@ -174,6 +179,9 @@ async function outboxToInbox({ amqpUrl, databaseUrl, pool, perTx, label, stateRo
     relayRate: produced / rows[0].seconds,
     endToEndRate: produced / ((consumer.lastAppliedAt - started) / 1000),
     drainAfterProducersMs: consumer.lastAppliedAt - producedAt,
+    // node CPU per event: the producing process (producers + relay) and the consuming process
+    producerCpuMicrosPerEvent: (used.user + used.system) / produced,
+    consumerCpuMicrosPerEvent: consumer.cpuMicros / produced,
   };
 }
 
@@ -264,8 +272,9 @@ async function main() {
 
     const amqp = PHASES.includes('amqp') ? await bareAmqp(vhost.url) : { publishRate: NaN, endToEndRate: NaN };
     console.log(`bare RabbitMQ quorum queue: publish with confirms ${fmt(amqp.publishRate)} msg/s; publish+consume+ack end to end ${fmt(amqp.endToEndRate)} msg/s`);
-    const pg = PHASES.includes('pg') ? await barePostgres(pool) : NaN;
-    console.log(`bare PostgreSQL single-row INSERT transactions: ${fmt(pg)} tx/s`);
+    const bare = PHASES.includes('pg') ? await barePostgres(pool) : { rate: NaN, nodeCpuMicrosPerTx: NaN };
+    const pg = bare.rate;
+    console.log(`bare PostgreSQL single-row INSERT transactions: ${fmt(pg)} tx/s (client CPU ${fmt(bare.nodeCpuMicrosPerTx)} µs/tx)`);
 
     const trigger = PHASES.includes('trigger') ? await notifyTriggerCost(pool) : { without: NaN, withTrigger: NaN };
     console.log(
@@ -281,7 +290,8 @@ async function main() {
     const ratio = single.endToEndRate / pg;
     console.log(
       `outbox→inbox, 1 event/tx: committed ${fmt(single.commitRate)} events/s, applied end to end ${fmt(single.endToEndRate)} events/s = ` +
-        `${(ratio * 100).toFixed(0)} % of bare single-row tx rate (goal ≥ 80 %: ${ratio >= 0.8 ? 'met' : 'NOT met'})`,
+        `${(ratio * 100).toFixed(0)} % of bare single-row tx rate (goal ≥ 80 %: ${ratio >= 0.8 ? 'met' : 'NOT met'}); ` +
+        `node CPU per event: producer+relay ${fmt(single.producerCpuMicrosPerEvent)} µs, consumer ${fmt(single.consumerCpuMicrosPerEvent)} µs`,
     );
     const withState = !PHASES.includes('single') ? skipped : await outboxToInbox({ amqpUrl: vhost.url, databaseUrl: db.url, pool, perTx: 1, label: 'stateful', stateRows: true });
     console.log(
@@ -295,7 +305,7 @@ async function main() {
     );
     console.log(`load average at end ${load()}`);
     console.log(
-      JSON.stringify({ amqp, pgTxPerSecond: pg, notifyTrigger: trigger, batched: batch, single: { ...single, ratioToBarePg: ratio }, singleWithStateRow: { ...withState, ratioToBarePg: withState.endToEndRate / pg }, latency }, null, 2),
+      JSON.stringify({ amqp, bare, notifyTrigger: trigger, batched: batch, single: { ...single, ratioToBarePg: ratio }, singleWithStateRow: { ...withState, ratioToBarePg: withState.endToEndRate / pg }, latency }, null, 2),
     );
   } finally {
     await pool.end();
