@@ -2,7 +2,7 @@
 -- (DESIGN.md §6). Each service's first Prisma migration carries a copy of this DDL; the messaging
 -- package's tests and benchmark apply this file to a fresh database. Keep the copies identical.
 -- No NOTIFY trigger on outbox_event: a transaction that notifies holds a database-wide lock through
--- its commit's WAL flush, which serialises all producer commits (760/s instead of 6,600/s here).
+-- its commit's WAL flush, which serialises producer commits (it halved them here; docs/benchmarks.md).
 -- Producers wake the relay after commit instead (messaging.outboxCommitted / transactions()).
 CREATE TABLE "outbox_event" (
   "id" UUID NOT NULL PRIMARY KEY, "seq" BIGSERIAL NOT NULL UNIQUE, "type" TEXT NOT NULL, "envelope" JSONB NOT NULL,

@@ -93,7 +93,7 @@ export function createMessaging(options: MessagingOptions): Messaging {
 
   // NOTIFY is sent outside the producer's transaction on purpose: a transaction that notifies takes
   // a database-wide lock at commit and holds it through the WAL flush, which serialises every such
-  // commit (measured here: 760 commits/s instead of 6,600). Coalesced: one in flight at a time.
+  // commit (it halved producer commits here: docs/benchmarks.md). Coalesced: one in flight at a time.
   function notifyRelays(): void {
     if (!options.databaseUrl) return;
     if (notifying) {
