@@ -96,7 +96,9 @@ async function startHalfSentRequest(
   });
   await new Promise<void>((resolve) => req.on('socket', (socket) => socket.on('connect', () => resolve())));
   req.write(body.slice(0, 5));
-  await new Promise((r) => setTimeout(r, 50));
+  // Until the server has parsed the headers, the connection counts as idle and a draining server
+  // may close it — that request was never in flight. Give a loaded machine ample time to parse them.
+  await new Promise((r) => setTimeout(r, 500));
   return {
     finish: () => {
       req.end(body.slice(5));
