@@ -5,6 +5,7 @@ import { readConfig } from './config';
 import { createDatabase } from './db';
 import { recomputeAllTiers } from './domain/recompute-tier';
 import type { TierPolicy } from './domain/tier-rules';
+import { wakingRelayAfterCommits } from './data/outbox.repository';
 import { buildApp } from './http/app';
 import { consumeOrderPayments } from './messaging/order-payments.consumer';
 import { consumeTierSales } from './messaging/tier-sales.consumer';
@@ -23,7 +24,7 @@ void runService({
   logger,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   start: async () => {
-    const { prisma, pool } = createDatabase(config.DATABASE_URL, {
+    const database = createDatabase(config.DATABASE_URL, {
       onPoolError: (err) => logger.warn({ err }, 'database connection lost'),
     });
     const metrics = createMetrics('reseller');
@@ -35,8 +36,11 @@ void runService({
       registry: metrics.registry,
     });
     // Every event this service emits is written to outbox_event in the transaction of its state
-    // change (src/data/outbox.repository.ts); the relay publishes those rows (DESIGN.md §6).
+    // change (src/data/outbox.repository.ts); the relay publishes those rows (DESIGN.md §6), woken
+    // right after each commit.
     messaging.startRelay();
+    const prisma = wakingRelayAfterCommits(database.prisma, () => messaging.outboxCommitted());
+    const { pool } = database;
     // Billing's verdicts on orders, and the sales that decide tiers (DESIGN.md §4, §2).
     await consumeOrderPayments(messaging, { prisma, now });
     await consumeTierSales(messaging, { prisma, now, tierPolicy });

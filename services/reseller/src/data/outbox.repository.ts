@@ -22,3 +22,29 @@ export async function emitEvents(tx: Db, events: readonly PendingEvent[]): Promi
   const envelopes = events.map((e) => buildEnvelope(e.type, e.data as never, { producer: PRODUCER }));
   await writeOutbox(prismaExecutor(tx), envelopes);
 }
+
+/**
+ * The Prisma client the use cases get: every interactive transaction that commits wakes the outbox
+ * relay at once (DESIGN.md §6: events published promptly after the state change), so use cases
+ * keep calling `prisma.$transaction(...)` and need not know about the relay. A transaction without
+ * outbox rows costs the relay one empty claim.
+ */
+export function wakingRelayAfterCommits<T extends { $transaction: (...args: never[]) => Promise<unknown> }>(
+  prisma: T,
+  wakeRelay: () => void,
+): T {
+  return new Proxy(prisma, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property);
+      if (property === '$transaction') {
+        return async (...args: never[]) => {
+          const result = await target.$transaction(...args);
+          wakeRelay();
+          return result;
+        };
+      }
+      // Prisma's methods rely on their own `this`, never on the proxy's.
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { createTestDatabase, type TestDatabase } from '@runfleet/test-infra';
 import { createPrisma, type PrismaClient } from '../../src/db';
 import { migrate } from '../../src/migrate';
@@ -186,20 +185,5 @@ describe('reseller migrations', () => {
         },
       }),
     ).rejects.toThrow();
-  });
-
-  it('wake a relay listening on runfleet_outbox when an outbox event is committed', async () => {
-    const listener = new Client({ connectionString: db.url });
-    await listener.connect();
-    try {
-      await listener.query('LISTEN runfleet_outbox');
-      const notified = new Promise<string>((resolve) => listener.once('notification', (n) => resolve(n.channel)));
-
-      await prisma.outboxEvent.create({ data: { id: randomUUID(), type: 'customer.created', envelope: {} } });
-
-      await expect(notified).resolves.toBe('runfleet_outbox');
-    } finally {
-      await listener.end();
-    }
   });
 });
