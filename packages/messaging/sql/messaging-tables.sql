@@ -1,6 +1,6 @@
 -- Outbox and inbox tables every producing/consuming Runfleet service has in its own database
--- (DESIGN.md §6). Each service's migrations 20261122000000_init (which still created the trigger
--- below) and 20261122030000_outbox_wake_after_commit (which drops it) together make this schema; the
+-- (DESIGN.md §6). Each service's migrations 20261122000000_init (which created a NOTIFY trigger
+-- on outbox_event) and 20261122030000_outbox_wake_after_commit (which drops it) together make this schema; the
 -- messaging package's tests and benchmark apply this file to a fresh database. Keep them in step.
 -- No NOTIFY trigger on outbox_event: a transaction that notifies holds a database-wide lock through
 -- its commit's WAL flush, which serialises producer commits (it halved them here; docs/benchmarks.md).
