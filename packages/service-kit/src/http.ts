@@ -53,14 +53,18 @@ const isOpsPath = (url: string | undefined): boolean => {
  * correlation and request ids), built only when its level is enabled. Hand-written rather than
  * pino-http, which builds a child logger and serialises every header on every request — work on
  * the hot path for fields nobody reads — and logging no headers at all means no credential can
- * reach a log line from here. `extra` adds fields (the gateway adds the principal type).
+ * reach a log line from here. `extra` adds or overrides fields (the gateway adds the principal
+ * type); `skip` leaves more paths unlogged than /health and /metrics (the gateway's docs assets).
  */
-export function accessLog(
-  logger: Logger,
-  extra?: (req: Request, res: Response) => Record<string, unknown>,
-): RequestHandler {
+export interface AccessLogOptions {
+  extra?: (req: Request, res: Response) => Record<string, unknown>;
+  skip?: (path: string) => boolean;
+}
+
+export function accessLog(logger: Logger, options: AccessLogOptions = {}): RequestHandler {
+  const { extra, skip } = options;
   return (req, res, next) => {
-    if (isOpsPath(req.url)) {
+    if (isOpsPath(req.url) || (skip !== undefined && skip(req.path))) {
       next();
       return;
     }

@@ -12,7 +12,7 @@ import {
   correlationMiddleware,
   createMetrics,
   problemErrorHandler,
-  requestContextOf,
+  accessLog,
   type Logger,
   type Metrics,
 } from '@runfleet/service-kit';
@@ -59,44 +59,6 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-const isOpsPath = (url: string | undefined): boolean => {
-  const path = (url ?? '').split('?')[0] ?? '';
-  return path.startsWith('/health/') || path === '/metrics' || path.startsWith('/docs/');
-};
-
-/**
- * One log line per completed request, like the services' pino-http lines (correlation id, method,
- * url, status, time) but built only when its level is enabled: pino-http's per-request child
- * logger and redaction pass cost the gateway's hot path more than its Redis round trips.
- * Headers are not logged at all, so no credential can reach a log line from here.
- */
-function requestLogging(logger: Logger): RequestHandler {
-  return (req, res, next) => {
-    if (isOpsPath(req.url)) {
-      next();
-      return;
-    }
-    const started = process.hrtime.bigint();
-    res.once('finish', () => {
-      const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
-      if (!logger.isLevelEnabled(level)) return;
-      const context = requestContextOf(req);
-      logger[level](
-        {
-          correlationId: context?.correlationId,
-          requestId: context?.requestId,
-          req: { method: req.method, url: req.originalUrl, remoteAddress: req.socket.remoteAddress },
-          res: { statusCode: res.statusCode },
-          route: (res.locals as { route?: string }).route,
-          principalType: (res.locals as { principalType?: string }).principalType,
-          responseTime: Number(process.hrtime.bigint() - started) / 1e6,
-        },
-        'request completed',
-      );
-    });
-    next();
-  };
-}
 
 /** The gateway's errors with their own headers (Retry-After, WWW-Authenticate), then the kit's problem+json path. */
 function errorHandler(logger: Logger): ErrorRequestHandler {
@@ -173,7 +135,15 @@ export function buildGateway(options: GatewayOptions): Gateway {
   app.set('trust proxy', config.TRUST_PROXY);
   app.use(correlationMiddleware());
   app.use(metrics.middleware);
-  app.use(requestLogging(logger));
+  app.use(
+    accessLog(logger, {
+      skip: (path) => path.startsWith('/docs/'),
+      extra: (_req, res) => ({
+        route: (res.locals as { route?: string }).route,
+        principalType: (res.locals as { principalType?: string }).principalType,
+      }),
+    }),
+  );
   app.use(helmet());
   if (config.CORS_ORIGINS.length > 0) {
     app.use(
