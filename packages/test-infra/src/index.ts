@@ -2,6 +2,9 @@
 // database and its own vhost, so suites run together and twice in a row without interfering.
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { brokerRestartFinished } from './broker-restart-lock';
+
+export { brokerRestartFinished, withBrokerRestartLock, BROKER_RESTART_LOCK } from './broker-restart-lock';
 
 export const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 export const AMQP_BASE_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -75,6 +78,7 @@ async function management(method: string, path: string, body?: unknown): Promise
 
 /** Creates a vhost (guest has all permissions on it) through the management API. */
 export async function createTestVhost(prefix: string): Promise<TestVhost> {
+  await brokerRestartFinished();
   const name = uniqueName(prefix);
   const user = decodeURIComponent(new URL(AMQP_BASE_URL).username || 'guest');
   await management('PUT', `/api/vhosts/${encodeURIComponent(name)}`);

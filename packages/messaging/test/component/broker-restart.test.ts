@@ -3,7 +3,7 @@
 // delivered, and the consumer's database holds exactly 6,000 effects. The restart hits the whole
 // broker, so this suite holds the machine-wide broker-restart lock while it runs.
 import { createMessaging, pgExecutor, type Messaging, type SerializedEnvelope } from '../../src';
-import { withBrokerRestartLock } from '../support/broker-restart-lock';
+import { withBrokerRestartLock } from '@runfleet/test-infra';
 import { startBroker, stopBroker } from '../support/rabbitmq-control';
 import {
   createMessagingTestEnv,

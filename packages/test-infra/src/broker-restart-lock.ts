@@ -1,6 +1,7 @@
 // `rabbitmqctl stop_app` stops the whole broker, not just this suite's vhost, so tests that restart
 // it take this machine-wide lock (a directory: mkdir is atomic) and never overlap, whichever jest
-// process runs them. A lock left by a dead process is taken over.
+// process runs them. A lock left by a dead process is taken over. createTestVhost waits while the
+// lock is held, so no suite starts against a broker that is being restarted.
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,6 +28,24 @@ function ownerAlive(): boolean {
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Resolves once no live process holds the broker-restart lock (at once when none does). */
+export async function brokerRestartFinished(timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (lockHeld() && ownerAlive()) {
+    if (Date.now() > deadline) throw new Error(`the broker restart holding ${BROKER_RESTART_LOCK} did not finish in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function lockHeld(): boolean {
+  try {
+    statSync(BROKER_RESTART_LOCK);
+    return true;
+  } catch {
+    return false;
   }
 }
 
