@@ -107,3 +107,4 @@ export async function getQueue(vhost: string, queue: string): Promise<Record<str
 export function uniqueRedisPrefix(prefix: string): string {
   return `${uniqueName(prefix)}:`;
 }
+export { serviceMigrationsSuite, type MessagingTablesClient, type ServiceMigrationsOptions } from './service-migrations';

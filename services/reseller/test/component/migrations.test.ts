@@ -1,56 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '@runfleet/test-infra';
-import { createPrisma, type PrismaClient } from '../../src/db';
+import { serviceMigrationsSuite } from '@runfleet/test-infra';
+import { createPrisma } from '../../src/db';
 import { migrate } from '../../src/migrate';
 
-let db: TestDatabase;
-let prisma: PrismaClient;
-let firstRun: Awaited<ReturnType<typeof migrate>>;
-let secondRun: Awaited<ReturnType<typeof migrate>>;
+const db = serviceMigrationsSuite({ service: 'reseller', migrate, createClient: (url) => createPrisma(url, { poolMax: 2 }) });
 
-beforeAll(async () => {
-  db = await createTestDatabase('reseller_migrations');
-  firstRun = await migrate(db.url);
-  secondRun = await migrate(db.url);
-  prisma = createPrisma(db.url, { poolMax: 2 });
-});
-
-afterAll(async () => {
-  await prisma?.$disconnect();
-  await db?.drop();
-});
-
-describe('reseller migrations', () => {
-  it('apply to an empty database once, and a second run applies nothing', () => {
-    expect(firstRun.applied.length).toBeGreaterThan(0);
-    expect(firstRun.skipped).toEqual([]);
-    expect(secondRun).toEqual({ applied: [], skipped: firstRun.applied });
-  });
-
-  it('give a schema the generated client round-trips an outbox event and an inbox message through', async () => {
-    const id = randomUUID();
-    const envelope = { id, type: 'customer.created', version: 1, data: { sample: true } };
-    const event = await prisma.outboxEvent.create({ data: { id, type: 'customer.created', envelope } });
-    const messageId = randomUUID();
-    const message = await prisma.inboxMessage.create({ data: { consumer: 'reseller.test', messageId } });
-
-    expect(await prisma.outboxEvent.findUniqueOrThrow({ where: { id } })).toEqual(event);
-    expect(event).toMatchObject({ envelope, publishedAt: null, attempts: 0, lastError: null });
-    expect(typeof event.seq).toBe('bigint');
-    expect(
-      await prisma.inboxMessage.findUniqueOrThrow({ where: { consumer_messageId: { consumer: 'reseller.test', messageId } } }),
-    ).toEqual(message);
-  });
-
+describe('reseller schema', () => {
   it('give a schema the generated client round-trips a reseller, customer, project, API key and audit event through', async () => {
-    const reseller = await prisma.reseller.create({
+    const reseller = await db.client.reseller.create({
       data: { name: 'Acme Resale', email: 'ops@acme.example', commissionRateBps: 1500, currency: 'EUR' },
     });
-    const customer = await prisma.customer.create({
+    const customer = await db.client.customer.create({
       data: { resellerId: reseller.id, name: 'Globex', email: 'it@globex.example', currency: 'EUR' },
     });
-    const project = await prisma.project.create({ data: { customerId: customer.id, name: 'render farm' } });
-    const apiKey = await prisma.apiKey.create({
+    const project = await db.client.project.create({ data: { customerId: customer.id, name: 'render farm' } });
+    const apiKey = await db.client.apiKey.create({
       data: {
         lookupId: `lk${randomUUID().slice(0, 10)}`,
         secretHash: 'ab'.repeat(32),
@@ -66,10 +30,10 @@ describe('reseller migrations', () => {
         createdById: reseller.id,
       },
     });
-    const rotated = await prisma.apiKey.create({
+    const rotated = await db.client.apiKey.create({
       data: { ...apiKey, id: randomUUID(), lookupId: `lk${randomUUID().slice(0, 10)}`, rotatedFromId: apiKey.id },
     });
-    const audit = await prisma.auditEvent.create({
+    const audit = await db.client.auditEvent.create({
       data: {
         actorType: 'admin',
         actorId: randomUUID(),
@@ -82,35 +46,35 @@ describe('reseller migrations', () => {
     });
 
     expect(reseller).toMatchObject({ active: true, tier: 'bronze', currency: 'EUR' });
-    expect(await prisma.reseller.findUniqueOrThrow({ where: { id: reseller.id } })).toEqual(reseller);
-    expect(await prisma.customer.findUniqueOrThrow({ where: { id: customer.id } })).toEqual(customer);
-    expect(await prisma.project.findUniqueOrThrow({ where: { id: project.id } })).toEqual(project);
-    expect(await prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).toEqual(apiKey);
-    expect(await prisma.apiKey.findUniqueOrThrow({ where: { id: rotated.id } })).toEqual(rotated);
-    expect(await prisma.auditEvent.findUniqueOrThrow({ where: { id: audit.id } })).toEqual(audit);
+    expect(await db.client.reseller.findUniqueOrThrow({ where: { id: reseller.id } })).toEqual(reseller);
+    expect(await db.client.customer.findUniqueOrThrow({ where: { id: customer.id } })).toEqual(customer);
+    expect(await db.client.project.findUniqueOrThrow({ where: { id: project.id } })).toEqual(project);
+    expect(await db.client.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).toEqual(apiKey);
+    expect(await db.client.apiKey.findUniqueOrThrow({ where: { id: rotated.id } })).toEqual(rotated);
+    expect(await db.client.auditEvent.findUniqueOrThrow({ where: { id: audit.id } })).toEqual(audit);
   });
 
   it('refuse a commission rate above 50 % even when written past the API', async () => {
     await expect(
-      prisma.reseller.create({ data: { name: 'Greedy', email: 'g@example.com', commissionRateBps: 5001, currency: 'EUR' } }),
+      db.client.reseller.create({ data: { name: 'Greedy', email: 'g@example.com', commissionRateBps: 5001, currency: 'EUR' } }),
     ).rejects.toThrow();
   });
 
   it('give a schema the generated client round-trips a provider, offering, relationship, order and sale through', async () => {
-    const reseller = await prisma.reseller.create({
+    const reseller = await db.client.reseller.create({
       data: { name: 'Commerce Reseller', email: 'commerce@example.com', commissionRateBps: 1000, currency: 'EUR' },
     });
-    const customer = await prisma.customer.create({
+    const customer = await db.client.customer.create({
       data: { resellerId: reseller.id, name: 'Buyer', email: 'buyer@example.com', currency: 'EUR' },
     });
-    const provider = await prisma.provider.create({ data: { name: `Acme Cloud ${randomUUID()}`, description: 'managed databases' } });
-    const offering = await prisma.offering.create({
+    const provider = await db.client.provider.create({ data: { name: `Acme Cloud ${randomUUID()}`, description: 'managed databases' } });
+    const offering = await db.client.offering.create({
       data: { providerId: provider.id, name: 'Postgres S', basePriceMicros: 100_000_000n, currency: 'EUR', unit: 'month' },
     });
-    const relationship = await prisma.resellerRelationship.create({
+    const relationship = await db.client.resellerRelationship.create({
       data: { resellerId: reseller.id, providerId: provider.id, commissionBps: 1250 },
     });
-    const order = await prisma.resellerOrder.create({
+    const order = await db.client.resellerOrder.create({
       data: {
         customerId: customer.id,
         resellerId: reseller.id,
@@ -127,7 +91,7 @@ describe('reseller migrations', () => {
         details: { host: 'pg.example' },
       },
     });
-    const sale = await prisma.resellerSale.create({
+    const sale = await db.client.resellerSale.create({
       data: {
         eventId: randomUUID(),
         resellerId: reseller.id,
@@ -142,34 +106,34 @@ describe('reseller migrations', () => {
 
     expect(relationship).toMatchObject({ status: 'active' });
     expect(order).toMatchObject({ status: 'pending', failureReason: null, externalOrderId: null });
-    expect(await prisma.provider.findUniqueOrThrow({ where: { id: provider.id } })).toEqual(provider);
-    expect(await prisma.offering.findUniqueOrThrow({ where: { id: offering.id } })).toEqual(offering);
-    expect(await prisma.resellerRelationship.findUniqueOrThrow({ where: { id: relationship.id } })).toEqual(relationship);
-    expect(await prisma.resellerOrder.findUniqueOrThrow({ where: { id: order.id } })).toEqual(order);
-    expect(await prisma.resellerSale.findUniqueOrThrow({ where: { eventId: sale.eventId } })).toEqual(sale);
+    expect(await db.client.provider.findUniqueOrThrow({ where: { id: provider.id } })).toEqual(provider);
+    expect(await db.client.offering.findUniqueOrThrow({ where: { id: offering.id } })).toEqual(offering);
+    expect(await db.client.resellerRelationship.findUniqueOrThrow({ where: { id: relationship.id } })).toEqual(relationship);
+    expect(await db.client.resellerOrder.findUniqueOrThrow({ where: { id: order.id } })).toEqual(order);
+    expect(await db.client.resellerSale.findUniqueOrThrow({ where: { eventId: sale.eventId } })).toEqual(sale);
   });
 
   it('refuse a second relationship for the same reseller and provider, a relationship above 50 %, and an order whose total is not base + commission', async () => {
-    const reseller = await prisma.reseller.create({
+    const reseller = await db.client.reseller.create({
       data: { name: 'Pair Reseller', email: 'pair@example.com', commissionRateBps: 0, currency: 'EUR' },
     });
-    const customer = await prisma.customer.create({ data: { resellerId: reseller.id, name: 'C', email: 'c@example.com', currency: 'EUR' } });
-    const provider = await prisma.provider.create({ data: { name: `Pair Provider ${randomUUID()}` } });
-    const offering = await prisma.offering.create({
+    const customer = await db.client.customer.create({ data: { resellerId: reseller.id, name: 'C', email: 'c@example.com', currency: 'EUR' } });
+    const provider = await db.client.provider.create({ data: { name: `Pair Provider ${randomUUID()}` } });
+    const offering = await db.client.offering.create({
       data: { providerId: provider.id, name: 'X', basePriceMicros: 1n, currency: 'EUR', unit: 'unit' },
     });
-    await prisma.resellerRelationship.create({ data: { resellerId: reseller.id, providerId: provider.id, commissionBps: 0 } });
+    await db.client.resellerRelationship.create({ data: { resellerId: reseller.id, providerId: provider.id, commissionBps: 0 } });
 
     await expect(
-      prisma.resellerRelationship.create({ data: { resellerId: reseller.id, providerId: provider.id, commissionBps: 10 } }),
+      db.client.resellerRelationship.create({ data: { resellerId: reseller.id, providerId: provider.id, commissionBps: 10 } }),
     ).rejects.toThrow();
-    await expect(prisma.provider.create({ data: { name: provider.name.toUpperCase() } })).rejects.toThrow();
-    const other = await prisma.provider.create({ data: { name: `Other ${randomUUID()}` } });
+    await expect(db.client.provider.create({ data: { name: provider.name.toUpperCase() } })).rejects.toThrow();
+    const other = await db.client.provider.create({ data: { name: `Other ${randomUUID()}` } });
     await expect(
-      prisma.resellerRelationship.create({ data: { resellerId: reseller.id, providerId: other.id, commissionBps: 5001 } }),
+      db.client.resellerRelationship.create({ data: { resellerId: reseller.id, providerId: other.id, commissionBps: 5001 } }),
     ).rejects.toThrow();
     await expect(
-      prisma.resellerOrder.create({
+      db.client.resellerOrder.create({
         data: {
           customerId: customer.id,
           offeringId: offering.id,
