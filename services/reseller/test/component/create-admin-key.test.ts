@@ -7,7 +7,7 @@ import { verifyApiKey, LastUsedRecorder } from '../../src/domain/verify-api-key'
 import { migrate } from '../../src/migrate';
 
 const PEPPER = 'cli-test-pepper-of-at-least-32-characters!';
-const REGISTER = path.join(__dirname, '../fixtures/register-ts.js');
+const REGISTER = path.join(__dirname, '../../../../packages/test-infra/register-ts.js');
 const CLI = path.join(__dirname, '../../src/cli/create-admin-key.ts');
 
 let db: TestDatabase;
