@@ -112,7 +112,9 @@ export function buildGateway(options: GatewayOptions): Gateway {
     prefix: config.REDIS_KEY_PREFIX,
     perMinute: config.RATE_LIMIT_PER_MINUTE,
     authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
+    syncIntervalMs: config.RATE_LIMIT_SYNC_MS,
     metrics: gatewayMetrics,
+    logger,
   });
   const authenticator = new Authenticator({
     cache: principalCache,
@@ -248,6 +250,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
     },
     docs,
     async close() {
+      await rateLimits.flush().catch((err: unknown) => logger.warn({ err }, 'could not send the last rate-limit counts to Redis'));
       await Promise.all(Object.values(upstreams).map((u) => u.close()));
     },
   };

@@ -3,6 +3,10 @@
 // stops key guessing. Answers carry RateLimit / RateLimit-Policy (draft-ietf-httpapi-ratelimit-
 // headers) and 429s carry Retry-After.
 //
+// The per-principal budgets are kept write-behind (data/write-behind-limiter.ts): each process
+// decides locally and sends its counts to Redis every RATE_LIMIT_SYNC_MS, so a request does not
+// wait for Redis. The failed-authentication budget stays exact: only failures pay for it.
+//
 // When Redis is unreachable each limiter falls back to an in-memory one with the same budget
 // (rate-limiter-flexible's insurance limiter), per gateway process. Chosen over failing open
 // (no limit at all while Redis is down, exactly when the system is weakest) and over failing
@@ -11,7 +15,8 @@
 import type { Response } from 'express';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { AppError } from '@runfleet/service-kit';
+import { AppError, type Logger } from '@runfleet/service-kit';
+import { WriteBehindLimiter } from '../data/write-behind-limiter';
 import type { VerifiedCredential } from '../domain/verified-credential';
 import { GatewayError, retryAfter } from './gateway-errors';
 import type { GatewayMetrics } from './gateway-metrics';
@@ -24,7 +29,10 @@ export interface RateLimitOptions {
   prefix: string;
   perMinute: number;
   authFailuresPerMinute: number;
+  /** how often each process sends its per-principal counts to Redis (ms) */
+  syncIntervalMs: number;
   metrics: GatewayMetrics;
+  logger: Logger;
 }
 
 function limiter(redis: Redis, keyPrefix: string, points: number): RateLimiterRedis {
@@ -44,20 +52,29 @@ function tooManyRequests(code: string, detail: string, msBeforeNext: number): Ga
 }
 
 export class RateLimits {
-  private readonly byPoints = new Map<number, RateLimiterRedis>();
+  private readonly byPoints = new Map<number, WriteBehindLimiter>();
   private readonly authFailures: RateLimiterRedis;
 
   constructor(private readonly options: RateLimitOptions) {
     this.authFailures = limiter(options.redis, `${options.prefix}rl:authfail`, options.authFailuresPerMinute);
   }
 
-  private principalLimiter(points: number): RateLimiterRedis {
+  private principalLimiter(points: number): WriteBehindLimiter {
     let found = this.byPoints.get(points);
     if (!found) {
-      found = limiter(this.options.redis, `${this.options.prefix}rl:${points}`, points);
+      const { redis, prefix, syncIntervalMs, logger } = this.options;
+      found = new WriteBehindLimiter(limiter(redis, `${prefix}rl:${points}`, points), {
+        syncIntervalMs,
+        onSyncError: (err) => logger.warn({ err }, 'could not send rate-limit counts to Redis'),
+      });
       this.byPoints.set(points, found);
     }
     return found;
+  }
+
+  /** Sends the counts not yet in Redis (graceful shutdown). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.byPoints.values()].map((l) => l.flush()));
   }
 
   private noteFallback(): void {
@@ -73,20 +90,12 @@ export class RateLimits {
     const points = own ?? this.options.perMinute;
     const key = own !== undefined ? `key:${credential.keyId}` : `${credential.principal.type}:${credential.principal.id}`;
     const policy = own !== undefined ? 'key' : 'principal';
-    let result: RateLimiterRes;
-    let allowed = true;
-    try {
-      result = await this.principalLimiter(points).consume(key);
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      result = rejection;
-      allowed = false;
-    }
+    const result = await this.principalLimiter(points).consume(key);
     this.noteFallback();
     const resetSeconds = Math.max(0, Math.ceil(result.msBeforeNext / 1000));
     res.setHeader('RateLimit-Policy', `"${policy}";q=${points};w=${WINDOW_SECONDS}`);
     res.setHeader('RateLimit', `"${policy}";r=${result.remainingPoints};t=${resetSeconds}`);
-    if (!allowed) {
+    if (!result.allowed) {
       this.options.metrics.rateLimitRejections.inc({ limiter: 'principal' });
       throw tooManyRequests('RATE_LIMIT_EXCEEDED', `Rate limit of ${points} requests per minute exceeded.`, result.msBeforeNext);
     }
