@@ -1,12 +1,17 @@
 #!/usr/bin/env node
 // bench/gateway (issue 5 "Speed"): the same cheap GET (`GET /v1/me` of the reseller service, one
-// indexed read) measured in one run on this machine, three ways:
+// indexed read) measured in one run on this machine, four ways:
 //   direct     straight to the reseller service with a valid signed principal (no gateway);
 //   gateway    through the gateway with a real API key, principal cache hit, rate limiter on;
+//   bare proxy through bare-proxy.js, the smallest Node proxy (no auth, limits or logs): the
+//              bound any Node gateway on this machine is held to;
 //   cache-miss through the gateway, each request with a key never seen before (full verification).
+// Throughput is measured at saturation (32 connections as fast as they go); added latency at a
+// fixed rate well below it (--rate), where a p99 shows what the gateway adds rather than how long
+// requests queue for two saturated cores.
 // Services run as built processes (`npx tsc -b` first) with LOG_LEVEL=warn on both sides, against
 // this machine's PostgreSQL, Redis and RabbitMQ. Prints a Markdown table and writes results.json.
-// Usage: node bench/gateway/run.js [--duration 10] [--connections 32]
+// Usage: node bench/gateway/run.js [--duration 10] [--connections 32] [--miss-keys 1000] [--rate 1000]
 'use strict';
 
 const { execFileSync, spawn } = require('node:child_process');
@@ -19,14 +24,16 @@ const { parseArgs } = require('node:util');
 const ROOT = path.resolve(__dirname, '../..');
 const fromGateway = (id) => require(require.resolve(id, { paths: [path.join(ROOT, 'services/api-gateway')] }));
 const autocannon = fromGateway('autocannon');
+const undici = fromGateway('undici');
 const { Client } = require(require.resolve('pg', { paths: [path.join(ROOT, 'services/reseller')] }));
 
 const { values: args } = parseArgs({
-  options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' }, 'miss-keys': { type: 'string', default: '1000' } },
+  options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' }, 'miss-keys': { type: 'string', default: '1000' }, rate: { type: 'string', default: '1000' } },
 });
 const DURATION = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
 const MISS_KEYS = Number(args['miss-keys']);
+const RATE = Number(args.rate);
 
 const PG = process.env.POSTGRES_URL || 'postgresql://postgres@127.0.0.1:5432';
 const DATABASE = `runfleet_bench_gateway_${process.pid}`;
@@ -35,8 +42,10 @@ const PRINCIPAL_SECRET = crypto.randomBytes(32).toString('base64url');
 const API_KEY_PEPPER = crypto.randomBytes(32).toString('base64url');
 const RESELLER_PORT = 18_181;
 const GATEWAY_PORT = 18_180;
+const BARE_PORT = 18_182;
 const RESELLER = `http://127.0.0.1:${RESELLER_PORT}`;
 const GATEWAY = `http://127.0.0.1:${GATEWAY_PORT}`;
+const BARE = `http://127.0.0.1:${BARE_PORT}`;
 
 const children = [];
 function start(name, script, env) {
@@ -94,12 +103,12 @@ function cpuSeconds(child) {
 }
 
 /** Runs a load and adds the CPU milliseconds per request each service spent on it. */
-async function measured(title, options) {
+async function measured(title, options, run = async () => summary(await load(title, options))) {
   const before = children.map(cpuSeconds);
-  const result = summary(await load(title, options));
+  const result = await run();
   const after = children.map(cpuSeconds);
   const perRequest = (i) => Number((((after[i] - before[i]) * 1000) / Math.max(1, result.total)).toFixed(3));
-  return { ...result, cpuMsPerRequest: { reseller: perRequest(0), gateway: perRequest(1) } };
+  return { ...result, cpuMsPerRequest: { reseller: perRequest(0), gateway: perRequest(1), bareProxy: perRequest(2) } };
 }
 
 function load(title, options) {
@@ -108,6 +117,43 @@ function load(title, options) {
     autocannon.track(instance, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
     instance.on('done', () => console.error(`  ${title}: done`));
   });
+}
+
+/**
+ * Requests sent at a steady `rate` (one every 1000/rate ms, not in bursts: autocannon's overallRate
+ * sends each second's budget at the start of the second), each timed from send to last byte.
+ */
+async function paced(title, target, rate, seconds) {
+  const agent = new undici.Agent({ connections: 64, keepAliveTimeout: 10_000 });
+  const latencies = [];
+  let failed = 0;
+  const inflight = new Set();
+  const total = rate * seconds;
+  const started = performance.now();
+  for (let i = 0; i < total; i += 1) {
+    const wait = started + (i * 1000) / rate - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const sent = performance.now();
+    const request = undici
+      .request(target.url, { headers: target.headers ?? {}, dispatcher: agent })
+      .then(async (response) => {
+        await response.body.arrayBuffer();
+        if (response.statusCode !== 200) failed += 1;
+        latencies.push(performance.now() - sent);
+      })
+      .catch(() => {
+        failed += 1;
+      });
+    inflight.add(request);
+    void request.finally(() => inflight.delete(request));
+  }
+  await Promise.all(inflight);
+  const elapsed = (performance.now() - started) / 1000;
+  await agent.close();
+  console.error(`  ${title}: done`);
+  latencies.sort((a, b) => a - b);
+  const at = (p) => Number(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(1));
+  return { requestsPerSecond: Math.round(total / elapsed), p50ms: at(0.5), p99ms: at(0.99), non2xx: failed, errors: 0, timeouts: 0, total };
 }
 
 function summary(result) {
@@ -158,21 +204,32 @@ async function main() {
     // Creating the keys left the reseller's outbox relay busy publishing their events: let it settle.
     await new Promise((resolve) => setTimeout(resolve, 10_000));
     const principal = signPrincipal({ type: 'reseller', id: reseller.id, resellerId: reseller.id, scopes: [], exp: Math.floor(Date.now() / 1000) + 3600 });
-    // Warm both paths (JIT, pools, the cache entry) before measuring.
-    await load('warm-up direct', { url: `${RESELLER}/v1/me`, duration: 5, headers: { 'x-runfleet-principal': principal } });
-    await load('warm-up gateway', { url: `${GATEWAY}/v1/me`, duration: 5, headers: { authorization: `Bearer ${key}` } });
+    start('bare-proxy', 'bench/gateway/bare-proxy.js', { PORT: String(BARE_PORT), UPSTREAM: RESELLER, PRINCIPAL: principal });
+    await waitFor(`${BARE}/health/live`);
+    const paths = {
+      direct: { url: `${RESELLER}/v1/me`, headers: { 'x-runfleet-principal': principal } },
+      gateway: { url: `${GATEWAY}/v1/me`, headers: { authorization: `Bearer ${key}` } },
+      bareProxy: { url: `${BARE}/v1/me` },
+    };
+    // Warm every path (JIT, pools, the cache entry) before measuring.
+    for (const [name, target] of Object.entries(paths)) await load(`warm-up ${name}`, { ...target, duration: 5 });
 
-    // Alternate the two paths so neither benefits from running later; the better of two rounds counts for each.
+    // Alternate the paths so none benefits from running later; the better of two rounds counts for each.
     const rounds = [];
     for (let round = 1; round <= 2; round += 1) {
-      rounds.push({
-        direct: await measured(`direct, round ${round}`, { url: `${RESELLER}/v1/me`, duration: DURATION, headers: { 'x-runfleet-principal': principal } }),
-        gateway: await measured(`gateway (cache hit), round ${round}`, { url: `${GATEWAY}/v1/me`, duration: DURATION, headers: { authorization: `Bearer ${key}` } }),
-      });
+      const measuredRound = {};
+      for (const [name, target] of Object.entries(paths)) measuredRound[name] = await measured(`${name}, round ${round}`, { ...target, duration: DURATION });
+      rounds.push(measuredRound);
     }
     const best = (path) => rounds.map((r) => r[path]).sort((a, b) => b.requestsPerSecond - a.requestsPerSecond)[0];
     const direct = best('direct');
     const gateway = best('gateway');
+    const bareProxy = best('bareProxy');
+    // Added latency at a fixed rate below saturation (the same rate for each path).
+    const steady = {};
+    for (const [name, target] of Object.entries(paths)) {
+      steady[name] = await measured(`${name} at ${RATE} req/s`, null, () => paced(`${name} at ${RATE} req/s`, target, RATE, DURATION));
+    }
     let next = 0;
     const miss = await measured('gateway (cache miss)', {
       url: `${GATEWAY}/v1/me`,
@@ -186,26 +243,37 @@ async function main() {
       settings: { durationSeconds: DURATION, connections: CONNECTIONS, missKeys: MISS_KEYS, route: 'GET /v1/me (reseller)' },
       direct,
       gateway,
+      bareProxy,
       cacheMiss: miss,
       rounds,
+      paced: steady,
       gatewayThroughputRatio: Number((gateway.requestsPerSecond / direct.requestsPerSecond).toFixed(3)),
-      addedP99ms: gateway.p99ms - direct.p99ms,
-      addedP50ms: gateway.p50ms - direct.p50ms,
+      bareProxyThroughputRatio: Number((bareProxy.requestsPerSecond / direct.requestsPerSecond).toFixed(3)),
+      saturatedAddedP99ms: gateway.p99ms - direct.p99ms,
+      pacedAddedP99ms: Number((steady.gateway.p99ms - steady.direct.p99ms).toFixed(1)),
+      pacedAddedP50ms: Number((steady.gateway.p50ms - steady.direct.p50ms).toFixed(1)),
     };
     fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(result, null, 2)}\n`);
-    const row = (name, r) =>
-      `| ${name} | ${r.requestsPerSecond} | ${r.p50ms} | ${r.p99ms} | ${r.cpuMsPerRequest.gateway} | ${r.cpuMsPerRequest.reseller} | ${r.non2xx + r.errors + r.timeouts} |`;
+    const row = (name, r, proxy = 'gateway') =>
+      `| ${name} | ${r.requestsPerSecond} | ${r.p50ms} | ${r.p99ms} | ${proxy ? r.cpuMsPerRequest[proxy] : '–'} | ${r.cpuMsPerRequest.reseller} | ${r.non2xx + r.errors + r.timeouts} |`;
     console.log(
       [
         `${result.date}, ${result.machine.cpus} × ${result.machine.cpu}, Node ${result.machine.node}; ${CONNECTIONS} connections, ${DURATION} s per run`,
         '',
-        '| path | req/s | p50 ms | p99 ms | gateway CPU ms/req | reseller CPU ms/req | failed |',
+        '| path | req/s | p50 ms | p99 ms | proxy CPU ms/req | reseller CPU ms/req | failed |',
         '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-        row('direct to the reseller service (signed principal)', direct),
+        row('direct to the reseller service (signed principal)', direct, null),
         row('through the gateway (API key, cache hit, rate limiter on)', gateway),
+        row('through the bare Node proxy (no auth, limits or logs)', bareProxy, 'bareProxy'),
         row(`through the gateway, cache miss (${MISS_KEYS} fresh keys, once each)`, miss),
+        row(`direct, paced at ${RATE} req/s`, steady.direct, null),
+        row(`through the gateway, paced at ${RATE} req/s`, steady.gateway),
+        row(`through the bare proxy, paced at ${RATE} req/s`, steady.bareProxy, 'bareProxy'),
         '',
-        `gateway throughput = ${(result.gatewayThroughputRatio * 100).toFixed(1)} % of direct; added p99 = ${result.addedP99ms} ms (p50 +${result.addedP50ms} ms)`,
+        `saturated: gateway throughput = ${(result.gatewayThroughputRatio * 100).toFixed(1)} % of direct ` +
+          `(the bare proxy: ${(result.bareProxyThroughputRatio * 100).toFixed(1)} %); p99 +${result.saturatedAddedP99ms} ms`,
+        `paced at ${RATE} req/s: gateway adds p50 ${result.pacedAddedP50ms} ms, p99 ${result.pacedAddedP99ms} ms ` +
+          `(the bare proxy: p99 +${(steady.bareProxy.p99ms - steady.direct.p99ms).toFixed(1)} ms)`,
       ].join('\n'),
     );
   } finally {

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { createTestVhost, type TestVhost } from '@runfleet/test-infra';
 import { createAccounts, type Accounts } from '../support/accounts';
-import { startFakeService, type FakeService } from '../support/fake-service';
+import { FAKE_ARTIFACT, startFakeService, type FakeService } from '../support/fake-service';
 import { DOWN_URL, PRINCIPAL_SECRET, call, closeAgents, startGateway, type GatewayUnderTest } from '../support/gateway-under-test';
 import { startReseller, type ResellerUnderTest } from '../support/reseller-under-test';
 
@@ -52,6 +52,15 @@ describe('routing', () => {
     expect(result.status).toBe(404);
     expect(result.headers['content-type']).toContain('application/problem+json');
     expect(result.json()).toEqual({ type: 'urn:runfleet:problem:job-not-found', title: 'Not Found', status: 404, code: 'JOB_NOT_FOUND', detail: 'No job 42.' });
+  });
+
+  it('passes response bodies on byte for byte, binary and multi-byte UTF-8 alike', async () => {
+    const response = await request(`${gw.url}/v1/jobs/7/artifact`, { headers: { authorization: `Bearer ${accounts.customerKey}` } });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-length']).toBe(String(FAKE_ARTIFACT.length));
+    expect(Buffer.from(await response.body.arrayBuffer()).equals(FAKE_ARTIFACT)).toBe(true);
+    const json = await get('/v1/jobs/7');
+    expect(Buffer.byteLength(json.text)).toBe(Number(json.headers['content-length']));
   });
 
   it('creates a correlation id when the client sends none and forwards the same one', async () => {

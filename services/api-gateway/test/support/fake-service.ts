@@ -23,6 +23,9 @@ export interface FakeService {
   close(): Promise<void>;
 }
 
+/** every byte value four times, then multi-byte UTF-8: what a proxy that re-encodes would corrupt */
+export const FAKE_ARTIFACT = Buffer.concat([Buffer.from(Array.from({ length: 1024 }, (_, i) => i % 256)), Buffer.from('Zoë ✓ 🚀', 'utf8')]);
+
 const jobBody = z.object({ type: z.string(), payload: z.unknown().optional() });
 
 export async function startFakeService(secret: string): Promise<FakeService> {
@@ -71,6 +74,19 @@ export async function startFakeService(secret: string): Promise<FakeService> {
         { method: 'get', path: '/v1/jobs/:jobId', summary: 'A job', tags: ['jobs'], request: { params: z.object({ jobId: z.string() }) }, responses: { 200: { description: 'The job' } }, errors: [404] },
         ({ params }, _req, res) => {
           res.status(404).type('application/problem+json').json({ type: 'urn:runfleet:problem:job-not-found', title: 'Not Found', status: 404, code: 'JOB_NOT_FOUND', detail: `No job ${params.jobId}.` });
+        },
+      );
+      api.route(
+        {
+          method: 'get',
+          path: '/v1/jobs/:jobId/artifact',
+          summary: 'A job artifact: every byte value, then UTF-8 text',
+          tags: ['jobs'],
+          request: { params: z.object({ jobId: z.string() }) },
+          responses: { 200: { description: 'Bytes' } },
+        },
+        (_input, _req, res) => {
+          res.type('application/octet-stream').send(FAKE_ARTIFACT);
         },
       );
       api.route(
