@@ -2,10 +2,11 @@
 // health and metrics, the gateway-signed principal, the service's routes, then one error path
 // that answers application/problem+json for everything (DESIGN.md §7, §8, §9).
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { CORRELATION_HEADER, PROBLEM_CONTENT_TYPE } from '@runfleet/contracts';
+import { CORRELATION_HEADER, PROBLEM_CONTENT_TYPE, type Problem } from '@runfleet/contracts';
 import { currentCorrelationId, runWithContext, type RequestContext } from './context';
 import { AppError, logError, missingAsRequired, toProblem, zodFieldErrors, type FieldError } from './errors';
 import type { Health } from './health';
@@ -18,28 +19,37 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 // Ids from the outside are kept only when harmless in logs and headers.
 const SANE_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
-function incomingId(req: Request, header: string): string {
+function incomingId(req: IncomingMessage, header: string): string {
   const value = req.headers[header];
   return typeof value === 'string' && SANE_ID.test(value) ? value : randomUUID();
 }
 
-const requestContexts = new WeakMap<Request, RequestContext>();
+const requestContexts = new WeakMap<IncomingMessage, RequestContext>();
 
 /** The context a request runs in (correlation and request id), also outside AsyncLocalStorage. */
-export function requestContextOf(req: Request): RequestContext | undefined {
+export function requestContextOf(req: IncomingMessage): RequestContext | undefined {
   return requestContexts.get(req);
+}
+
+/**
+ * Keeps (or creates) the request's correlation and request ids, sets them on the response and
+ * returns them; run the rest of the request in it with `runWithContext`. For handlers on plain
+ * node:http (the gateway's hot path); express apps use `correlationMiddleware`.
+ */
+export function beginRequestContext(req: IncomingMessage, res: ServerResponse): RequestContext {
+  const correlationId = incomingId(req, CORRELATION_HEADER);
+  const requestId = incomingId(req, REQUEST_ID_HEADER);
+  const context: RequestContext = { correlationId, requestId };
+  requestContexts.set(req, context);
+  res.setHeader(CORRELATION_HEADER, correlationId);
+  res.setHeader(REQUEST_ID_HEADER, requestId);
+  return context;
 }
 
 /** Sets (or keeps) x-correlation-id and x-request-id and runs the rest of the request in that context. */
 export function correlationMiddleware(): RequestHandler {
   return (req, res, next) => {
-    const correlationId = incomingId(req, CORRELATION_HEADER);
-    const requestId = incomingId(req, REQUEST_ID_HEADER);
-    const context: RequestContext = { correlationId, requestId };
-    requestContexts.set(req, context);
-    res.setHeader(CORRELATION_HEADER, correlationId);
-    res.setHeader(REQUEST_ID_HEADER, requestId);
-    runWithContext(context, next);
+    runWithContext(beginRequestContext(req, res), next);
   };
 }
 
@@ -69,26 +79,40 @@ export function accessLog(logger: Logger, options: AccessLogOptions = {}): Reque
       return;
     }
     const started = process.hrtime.bigint();
-    res.once('finish', () => {
-      const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
-      if (!logger.isLevelEnabled(level)) return;
-      // 'finish' may fire outside the request's async context, so the ids are added explicitly.
-      const context = requestContexts.get(req);
-      logger[level](
-        {
-          correlationId: context?.correlationId,
-          requestId: context?.requestId,
-          req: { method: req.method, url: req.originalUrl.split('?')[0], remoteAddress: req.socket.remoteAddress },
-          res: { statusCode: res.statusCode },
-          route: routeLabel(req),
-          responseTime: Number(process.hrtime.bigint() - started) / 1e6,
-          ...extra?.(req, res),
-        },
-        'request completed',
-      );
-    });
+    res.once('finish', () => logRequestCompleted(logger, req, res, started, req.originalUrl, routeLabel(req), extra?.(req, res)));
     next();
   };
+}
+
+/**
+ * The access log's line for one finished request (see `accessLog`), built only when its level is
+ * enabled. `started` is process.hrtime.bigint() at its start; `url` may carry a query (dropped).
+ */
+export function logRequestCompleted(
+  logger: Logger,
+  req: IncomingMessage,
+  res: ServerResponse,
+  started: bigint,
+  url: string,
+  route: string,
+  extra?: Record<string, unknown>,
+): void {
+  const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
+  if (!logger.isLevelEnabled(level)) return;
+  // 'finish' may fire outside the request's async context, so the ids are added explicitly.
+  const context = requestContexts.get(req);
+  logger[level](
+    {
+      correlationId: context?.correlationId,
+      requestId: context?.requestId,
+      req: { method: req.method, url: url.split('?')[0], remoteAddress: req.socket.remoteAddress },
+      res: { statusCode: res.statusCode },
+      route,
+      responseTime: Number(process.hrtime.bigint() - started) / 1e6,
+      ...extra,
+    },
+    'request completed',
+  );
 }
 
 /** Express error handler: every error becomes a problem+json body and one log line. */
@@ -102,8 +126,17 @@ export function problemErrorHandler(logger: Logger): ErrorRequestHandler {
       next(err);
       return;
     }
-    res.status(problem.status).type(PROBLEM_CONTENT_TYPE).json(problem);
+    writeProblem(res, problem);
   };
+}
+
+/** Answers with a problem+json body (headers already set on `res` are kept). */
+export function writeProblem(res: ServerResponse, problem: Problem): void {
+  const body = JSON.stringify(problem);
+  res.statusCode = problem.status;
+  res.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }
 
 export const routeNotFound: RequestHandler = (req, _res, next) => {

@@ -23,7 +23,7 @@ void runService({
     // Not awaited: the gateway serves (and reports not-ready) while the broker is still coming up.
     const revocations = new ApiKeyRevokedConsumer({ connection: amqp, dropCredential: (keyId) => gateway.dropCredential(keyId), logger });
     void revocations.start().then(() => logger.info({ queue: revocations.topology.queue }, 'consuming key revocations'));
-    const server = await listen(gateway.app, config.PORT);
+    const server = await listen(gateway.handler, config.PORT);
     // Longer than any load balancer's idle timeout would be wrong; shorter than the client's makes resets.
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 66_000;

@@ -1,8 +1,10 @@
-// The gateway's express app (no listen): correlation id, logging, helmet, CORS, its own routes
-// (health, metrics, docs), then every /v1 request through authentication, rate limiting,
-// idempotency and the routing table to the owning service (DESIGN.md §2, §6, §7, §8).
+// The gateway (no listen): every /v1 request through authentication, rate limiting, idempotency
+// and the routing table to the owning service on the public API's hot path (public-api.ts), and
+// the gateway's own routes (health, metrics, docs) on express with correlation id, logging,
+// helmet and CORS (DESIGN.md §2, §6, §7, §8).
+import type { RequestListener } from 'node:http';
 import cors from 'cors';
-import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -19,7 +21,6 @@ import {
 import { keyCacheSecret, type Config } from '../config';
 import { IdempotencyStore } from '../data/idempotency-store';
 import { PrincipalCache } from '../data/principal-cache';
-import { normalizeIp } from '../domain/ip-allow-list';
 import type { OpenApiDocument } from '../domain/openapi-merge';
 import { Authenticator } from './auth';
 import { CredentialVerifier } from './credential-verifier';
@@ -28,10 +29,10 @@ import { GatewayError } from './gateway-errors';
 import { createGatewayMetrics, type GatewayMetrics } from './gateway-metrics';
 import { Idempotency } from './idempotency';
 import { PrincipalSigner } from './principal-signer';
-import { sendUpstream, streamResponse } from './proxy';
+import { createPublicApi, headersSetBy, type NodeMiddleware, type TrustProxy } from './public-api';
 import { RateLimits } from './rate-limits';
 import { createGatewayHealth, type GatewayHealth } from './readiness';
-import { UPSTREAM_NAMES, routeFor, upstreamOrigins } from './routing-table';
+import { UPSTREAM_NAMES, upstreamOrigins } from './routing-table';
 import { Upstream, type Upstreams } from './upstreams';
 
 export const GATEWAY_VERSION = '1.0.0';
@@ -47,7 +48,10 @@ export interface GatewayOptions {
 }
 
 export interface Gateway {
+  /** the gateway's own routes (health, metrics, docs) */
   app: Express;
+  /** what the server listens with: /v1 on the public API's hot path, the rest on `app` */
+  handler: RequestListener;
   health: GatewayHealth;
   metrics: Metrics;
   gatewayMetrics: GatewayMetrics;
@@ -71,8 +75,6 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
-// Dot segments could walk out of the prefix the routing table matched, on a service that resolves them.
-const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
 
 export function buildGateway(options: GatewayOptions): Gateway {
   const { config, logger, redis } = options;
@@ -132,74 +134,28 @@ export function buildGateway(options: GatewayOptions): Gateway {
   });
   const signer = new PrincipalSigner(config.PRINCIPAL_SECRET);
 
+  const security = helmet();
+  const corsMiddleware =
+    config.CORS_ORIGINS.length === 0
+      ? undefined
+      : cors({
+          origin: config.CORS_ORIGINS.includes('*') ? '*' : config.CORS_ORIGINS,
+          // Bearer keys, not cookies: credentialed CORS is never needed.
+          credentials: false,
+          allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-correlation-id'],
+          exposedHeaders: ['x-correlation-id', 'x-request-id', 'ratelimit', 'ratelimit-policy', 'retry-after', 'idempotent-replayed', 'location'],
+          maxAge: 600,
+        });
+
+  // The gateway's own routes (health, metrics, docs) on express.
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
   app.use(correlationMiddleware());
   app.use(metrics.middleware);
-  app.use(
-    accessLog(logger, {
-      skip: (path) => path.startsWith('/docs/'),
-      extra: (_req, res) => ({
-        route: (res.locals as { route?: string }).route,
-        principalType: (res.locals as { principalType?: string }).principalType,
-      }),
-    }),
-  );
-  app.use(helmet());
-  if (config.CORS_ORIGINS.length > 0) {
-    app.use(
-      cors({
-        origin: config.CORS_ORIGINS.includes('*') ? '*' : config.CORS_ORIGINS,
-        // Bearer keys, not cookies: credentialed CORS is never needed.
-        credentials: false,
-        allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-correlation-id'],
-        exposedHeaders: ['x-correlation-id', 'x-request-id', 'ratelimit', 'ratelimit-policy', 'retry-after', 'idempotent-replayed', 'location'],
-        maxAge: 600,
-      }),
-    );
-  }
-
-  // Requests by route, status and principal type (issue 5 item 8).
-  app.use((req, res, next) => {
-    res.once('finish', () => {
-      const locals = res.locals as { route?: string; principalType?: string };
-      gatewayMetrics.requests.inc({ route: locals.route ?? 'unmatched', status: String(res.statusCode), principal_type: locals.principalType ?? 'anonymous' });
-    });
-    next();
-  });
-
-  const forward: RequestHandler = async (req: Request, res: Response, next: NextFunction) => {
-    if (!req.path.startsWith('/v1/')) {
-      next();
-      return;
-    }
-    const clientIp = normalizeIp(req.ip ?? req.socket.remoteAddress ?? '');
-    const credential = await authenticator.authenticate(req, clientIp);
-    res.locals.principalType = credential.principal.type;
-    const route = routeFor(req.path);
-    if (!route || DOT_SEGMENT.test(req.path)) {
-      next();
-      return;
-    }
-    res.locals.route = route.prefix;
-    await rateLimits.consume(credential, res);
-    const key = idempotency.keyOf(req);
-    const forwardOptions = {
-      upstream: upstreams[route.upstream],
-      principalToken: signer.tokenFor(credential),
-      clientIp,
-      bodyLimitBytes: config.BODY_LIMIT_BYTES,
-      metrics: gatewayMetrics,
-    };
-    if (key !== undefined) {
-      await idempotency.handle(req, res, key, credential, (body) => sendUpstream(req, res, { ...forwardOptions, body }));
-      return;
-    }
-    streamResponse(res, await sendUpstream(req, res, forwardOptions), logger);
-  };
-  // First: the public API is the hot path, and needs none of the gateway's own routes' layers.
-  app.use(forward);
+  app.use(accessLog(logger, { skip: (path) => path.startsWith('/docs/') }));
+  app.use(security);
+  if (corsMiddleware) app.use(corsMiddleware);
 
   // The gateway's own routes, documented with the kit's ApiRoutes like every service's.
   const ownRouter = express.Router();
@@ -234,11 +190,35 @@ export function buildGateway(options: GatewayOptions): Gateway {
   app.use(ownRouter);
 
 
-  app.use((req, _res, next) => next(AppError.notFound('ROUTE_NOT_FOUND', `No route for ${req.method} ${req.path}.`)));
+  app.use((req, res, next) => {
+    gatewayMetrics.requests.inc({ route: 'unmatched', status: '404', principal_type: 'anonymous' });
+    next(AppError.notFound('ROUTE_NOT_FOUND', `No route for ${req.method} ${req.path}.`));
+  });
   app.use(errorHandler(logger));
+
+  // The public API (/v1) on its own hot path, everything else on express.
+  const publicApi = createPublicApi({
+    logger,
+    metrics,
+    gatewayMetrics,
+    authenticator,
+    rateLimits,
+    idempotency,
+    signer,
+    upstreams,
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    trustProxy: app.get('trust proxy fn') as TrustProxy,
+    securityHeaders: headersSetBy(security as unknown as NodeMiddleware),
+    cors: corsMiddleware as unknown as NodeMiddleware | undefined,
+  });
+  const handler: RequestListener = (req, res) => {
+    if (req.url?.startsWith('/v1/')) publicApi(req, res);
+    else app(req, res);
+  };
 
   return {
     app,
+    handler,
     health,
     metrics,
     gatewayMetrics,

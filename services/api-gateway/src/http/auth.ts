@@ -1,7 +1,7 @@
 // Authentication of every public request (issue 5 item 1): the bearer credential's prefix names
 // its issuer, the issuer's verdict is cached in Redis for at most 60 s, every failure is the same
 // 401, failures are counted per client IP (429 past the budget), and a key's IP allow-list → 403.
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { AppError, type Logger } from '@runfleet/service-kit';
 import { bearerToken, credentialKindOf } from '../domain/credential-kinds';
 import { ipAllowed } from '../domain/ip-allow-list';
@@ -43,7 +43,7 @@ export class Authenticator {
   }
 
   /** The caller's verified credential, or throws 401 / 403 / 429 / 503 (an AppError). */
-  async authenticate(req: Request, clientIp: string): Promise<VerifiedCredential> {
+  async authenticate(req: IncomingMessage, clientIp: string): Promise<VerifiedCredential> {
     const { cache, verifier, rateLimits, metrics } = this.options;
     const token = bearerToken(req.headers.authorization);
     const kind = token === undefined ? undefined : credentialKindOf(token);

@@ -7,7 +7,7 @@
 //
 // Redis down: a POST with a key answers 503 with Retry-After. Executing it without the store could
 // charge twice, which is worse for a client than being asked to retry.
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, type Logger } from '@runfleet/service-kit';
 import { requestFingerprint, type IdempotencyStore, type StoredResponse } from '../data/idempotency-store';
 import type { VerifiedCredential } from '../domain/verified-credential';
@@ -23,7 +23,7 @@ const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 // What a replay must repeat for a client to treat it as the original answer.
 const KEPT_HEADERS = ['content-type', 'location', 'etag', 'last-modified', 'content-location', 'link', 'cache-control'];
 
-async function readBody(req: Request, limitBytes: number): Promise<Buffer> {
+async function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
   checkDeclaredLength(req, limitBytes);
   const chunks: Buffer[] = [];
   let size = 0;
@@ -61,11 +61,11 @@ export class Idempotency {
   constructor(private readonly options: IdempotencyOptions) {}
 
   /** The request's Idempotency-Key, undefined when it has none and needs none; 400 when missing but required, or malformed. */
-  keyOf(req: Request): string | undefined {
+  keyOf(req: IncomingMessage, path: string): string | undefined {
     if (req.method !== 'POST') return undefined;
     const key = req.headers[IDEMPOTENCY_KEY_HEADER];
     if (key === undefined) {
-      if (idempotencyKeyRequired(req.method, req.path)) {
+      if (idempotencyKeyRequired(req.method, path)) {
         throw AppError.badRequest('IDEMPOTENCY_KEY_MISSING', 'This request moves money or places work: send an Idempotency-Key header.', {
           errors: [{ field: 'header.idempotency-key', message: 'is required' }],
         });
@@ -82,15 +82,16 @@ export class Idempotency {
 
   /** Runs the POST at most once per (principal, key) and answers the client. */
   async handle(
-    req: Request,
-    res: Response,
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: string,
     key: string,
     credential: VerifiedCredential,
     forward: (body: Buffer) => Promise<UpstreamResponse>,
   ): Promise<void> {
     const { store, logger } = this.options;
     const body = await readBody(req, this.options.bodyLimitBytes);
-    const fingerprint = requestFingerprint(req.method, req.originalUrl, body);
+    const fingerprint = requestFingerprint(req.method ?? 'POST', url, body);
     const scope = `${credential.principal.type}:${credential.principal.id}`;
 
     let outcome;
@@ -128,15 +129,15 @@ export class Idempotency {
         logger.error({ err }, 'could not store an idempotent response'),
       );
     }
-    res.status(response.statusCode);
+    res.statusCode = response.statusCode;
     for (const [name, value] of Object.entries(responseHeaders(response.headers))) {
       if (value !== undefined && name !== 'content-length') res.setHeader(name, value);
     }
     res.end(responseBody);
   }
 
-  private send(res: Response, stored: StoredResponse, replayed: boolean): void {
-    res.status(stored.status);
+  private send(res: ServerResponse, stored: StoredResponse, replayed: boolean): void {
+    res.statusCode = stored.status;
     for (const [name, value] of Object.entries(stored.headers)) res.setHeader(name, value);
     if (replayed) res.setHeader(REPLAYED_HEADER, 'true');
     res.end(Buffer.from(stored.body, 'base64'));

@@ -2,9 +2,8 @@
 // streamed and size-limited, the client's credentials replaced by the gateway-signed principal,
 // the correlation id passed on, the upstream's answer streamed back untouched (4xx included).
 import { EventEmitter } from 'node:events';
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import type { Request, Response } from 'express';
 import { CORRELATION_HEADER, PRINCIPAL_HEADER } from '@runfleet/contracts';
 import { AppError, type Logger, requestContextOf } from '@runfleet/service-kit';
 import type { GatewayMetrics } from './gateway-metrics';
@@ -40,40 +39,44 @@ export class BodyLimit extends Transform {
   }
 }
 
-export function declaredLength(req: Request): number | undefined {
+export function declaredLength(req: IncomingMessage): number | undefined {
   const header = req.headers['content-length'];
   return header === undefined ? undefined : Number(header);
 }
 
-export function hasBody(req: Request): boolean {
+export function hasBody(req: IncomingMessage): boolean {
   const length = declaredLength(req);
   return (length !== undefined && length > 0) || req.headers['transfer-encoding'] !== undefined;
 }
 
 /** Rejects at once when the declared length is over the limit: no upstream is bothered. */
-export function checkDeclaredLength(req: Request, limitBytes: number): void {
+export function checkDeclaredLength(req: IncomingMessage, limitBytes: number): void {
   const length = declaredLength(req);
   if (length !== undefined && length > limitBytes) throw payloadTooLarge(limitBytes);
 }
 
-function forwardedHeaders(req: Request, clientIp: string, principalToken: string): Record<string, string | string[]> {
+function forwardedHeaders(req: IncomingMessage, options: ForwardOptions): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
   const connectionTokens = String(req.headers.connection ?? '').toLowerCase().split(',').map((t) => t.trim());
   for (const [name, value] of Object.entries(req.headers as IncomingHttpHeaders)) {
     if (value === undefined || DROPPED_REQUEST_HEADERS.has(name) || connectionTokens.includes(name)) continue;
     headers[name] = value;
   }
-  headers[PRINCIPAL_HEADER] = principalToken;
+  headers[PRINCIPAL_HEADER] = options.principalToken;
   const correlationId = requestContextOf(req)?.correlationId;
   if (correlationId) headers[CORRELATION_HEADER] = correlationId;
-  headers['x-forwarded-for'] = clientIp;
-  headers['x-forwarded-proto'] = req.protocol;
+  headers['x-forwarded-for'] = options.clientIp;
+  headers['x-forwarded-proto'] = options.protocol;
   if (req.headers.host) headers['x-forwarded-host'] = req.headers.host;
   return headers;
 }
 
 export interface ForwardOptions {
   upstream: Upstream;
+  /** path and query, as the client sent them */
+  url: string;
+  /** the client's protocol (X-Forwarded-Proto from a trusted proxy, else the socket's) */
+  protocol: string;
   principalToken: string;
   clientIp: string;
   bodyLimitBytes: number;
@@ -86,8 +89,8 @@ export interface ForwardOptions {
  * Sends the request upstream and resolves with its response (headers received, body unread).
  * Rejects with an AppError (503, 504, 502, 413). Aborts the upstream call when the client leaves.
  */
-export async function sendUpstream(req: Request, res: Response, options: ForwardOptions): Promise<UpstreamResponse> {
-  const headers = forwardedHeaders(req, options.clientIp, options.principalToken);
+export async function sendUpstream(req: IncomingMessage, res: ServerResponse, options: ForwardOptions): Promise<UpstreamResponse> {
+  const headers = forwardedHeaders(req, options);
   let body: Readable | Buffer | null = null;
   if (options.body !== undefined) {
     body = options.body;
@@ -106,7 +109,7 @@ export async function sendUpstream(req: Request, res: Response, options: Forward
   const started = process.hrtime.bigint();
   let status = 'error';
   try {
-    const response = await options.upstream.request({ method: req.method, path: req.originalUrl, headers, body, signal: abort });
+    const response = await options.upstream.request({ method: req.method ?? 'GET', path: options.url, headers, body, signal: abort });
     status = String(response.statusCode);
     return response;
   } finally {
@@ -131,8 +134,8 @@ export function responseHeaders(upstreamHeaders: IncomingHttpHeaders): OutgoingH
 const BUFFERED_RESPONSE_BYTES = 64 * 1024;
 
 /** Sends the upstream's answer to the client; a failure mid-body ends the client's response. */
-export function streamResponse(res: Response, response: UpstreamResponse, logger: Logger): void {
-  res.status(response.statusCode);
+export function streamResponse(res: ServerResponse, response: UpstreamResponse, logger: Logger): void {
+  res.statusCode = response.statusCode;
   for (const [name, value] of Object.entries(responseHeaders(response.headers))) {
     if (value !== undefined) res.setHeader(name, value);
   }

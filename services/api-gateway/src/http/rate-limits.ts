@@ -12,7 +12,7 @@
 // (no limit at all while Redis is down, exactly when the system is weakest) and over failing
 // closed (an outage of the whole API because a cache is down): with N replicas a caller may get
 // up to N times its budget for the length of the outage, which is bounded and logged.
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError, type Logger } from '@runfleet/service-kit';
@@ -85,7 +85,7 @@ export class RateLimits {
    * Takes one request from the caller's budget and sets the RateLimit headers; throws 429 when it
    * is spent. A key with its own limit has its own budget; otherwise all keys of a principal share one.
    */
-  async consume(credential: VerifiedCredential, res: Response): Promise<void> {
+  async consume(credential: VerifiedCredential, res: ServerResponse): Promise<void> {
     const own = credential.rateLimit?.requestsPerMinute;
     const points = own ?? this.options.perMinute;
     const key = own !== undefined ? `key:${credential.keyId}` : `${credential.principal.type}:${credential.principal.id}`;

@@ -90,6 +90,24 @@ describe('routing', () => {
   });
 });
 
+describe('the public API and the gateway’s own routes', () => {
+  it('answer with the same security headers, on success and on error alike', async () => {
+    const securityHeaders = (headers: Record<string, string>) =>
+      Object.fromEntries(Object.entries(headers).filter(([name]) => /^(content-security-policy|cross-origin-|origin-agent|referrer-policy|strict-transport|x-content-type|x-dns|x-download|x-frame|x-permitted|x-xss)/.test(name)));
+    const own = securityHeaders((await call(gw.url, '/health/live')).headers);
+    expect(Object.keys(own).length).toBeGreaterThanOrEqual(10);
+    expect(securityHeaders((await get('/v1/jobs')).headers)).toEqual(own);
+    expect(securityHeaders((await call(gw.url, '/v1/jobs')).headers)).toEqual(own);
+    expect(securityHeaders((await get('/v1/nowhere')).headers)).toEqual(own);
+  });
+
+  it('time every public request in the request-duration histogram by routing-table prefix', async () => {
+    await get('/v1/jobs');
+    const text = await gw.gateway.metrics.registry.getSingleMetricAsString('http_request_duration_seconds');
+    expect(text).toMatch(/http_request_duration_seconds_count\{[^}]*method="GET"[^}]*route="\/v1\/jobs"[^}]*status="200"/);
+  });
+});
+
 describe('request bodies', () => {
   it('are forwarded while under the limit', async () => {
     const result = await call(gw.url, '/v1/runners', { key: accounts.customerKey, body: { note: 'x'.repeat(500) } });

@@ -62,7 +62,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
     revocations = new ApiKeyRevokedConsumer({ connection: amqp, dropCredential: (keyId) => gateway.dropCredential(keyId), logger });
     await revocations.start();
   }
-  const server: Server = await listen(gateway.app, 0);
+  const server: Server = await listen(gateway.handler, 0);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {

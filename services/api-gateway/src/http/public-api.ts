@@ -1,0 +1,167 @@
+// The public API's hot path: every /v1 request, on plain node:http rather than express. It does
+// what the express chain in front of the gateway's own routes does — correlation and request ids,
+// the request metric and access log line, helmet's security headers, CORS when configured,
+// problem+json errors — then authenticates, rate-limits, applies Idempotency-Key and forwards.
+//
+// Why not express: a bare Node proxy in front of the same service reaches ~86 % of direct
+// throughput on the development machine, the gateway on express ~61–70 % (bench/gateway,
+// docs/benchmarks.md); express's per-request work (prototype swap, router layers, header-by-header
+// middleware) is a share of that gap. Express still serves the gateway's own routes (health,
+// metrics, docs), where nothing is hot.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import proxyAddr from 'proxy-addr';
+import {
+  AppError,
+  beginRequestContext,
+  logError,
+  logRequestCompleted,
+  runWithContext,
+  toProblem,
+  writeProblem,
+  type Logger,
+  type Metrics,
+} from '@runfleet/service-kit';
+import type { Authenticator } from './auth';
+import type { GatewayMetrics } from './gateway-metrics';
+import { GatewayError } from './gateway-errors';
+import type { Idempotency } from './idempotency';
+import type { PrincipalSigner } from './principal-signer';
+import { sendUpstream, streamResponse } from './proxy';
+import type { RateLimits } from './rate-limits';
+import { routeFor } from './routing-table';
+import type { Upstreams } from './upstreams';
+import { normalizeIp } from '../domain/ip-allow-list';
+
+/** A connect-style middleware (helmet's, cors's): they only use node's req/res. */
+export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
+
+/** express's compiled 'trust proxy' setting: is the hop at `index` (0 = the socket's peer) a trusted proxy? */
+export type TrustProxy = (address: string, index: number) => boolean;
+
+export interface PublicApiOptions {
+  logger: Logger;
+  metrics: Metrics;
+  gatewayMetrics: GatewayMetrics;
+  authenticator: Authenticator;
+  rateLimits: RateLimits;
+  idempotency: Idempotency;
+  signer: PrincipalSigner;
+  upstreams: Upstreams;
+  bodyLimitBytes: number;
+  trustProxy: TrustProxy;
+  /** response headers set on every answer (helmet's, computed once) */
+  securityHeaders: readonly (readonly [string, string])[];
+  /** CORS, when origins are configured */
+  cors?: NodeMiddleware;
+}
+
+// Dot segments could walk out of the prefix the routing table matched, on a service that resolves them.
+const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
+
+/**
+ * The headers a middleware that only sets fixed headers (helmet) sets, captured once at start-up
+ * so the hot path sets them without running it per request.
+ */
+export function headersSetBy(middleware: NodeMiddleware): [string, string][] {
+  const headers: [string, string][] = [];
+  const recorder = {
+    setHeader(name: string, value: unknown) {
+      headers.push([name, String(value)]);
+      return recorder;
+    },
+    removeHeader: () => undefined,
+    getHeader: () => undefined,
+  };
+  let ran = false;
+  middleware({ headers: {}, method: 'GET', url: '/' } as IncomingMessage, recorder as unknown as ServerResponse, () => {
+    ran = true;
+  });
+  if (!ran) throw new Error('the middleware did not call next(): its headers cannot be computed once');
+  return headers;
+}
+
+/** The client's address and protocol, as express computes req.ip and req.protocol under 'trust proxy'. */
+function clientOf(req: IncomingMessage, trust: TrustProxy): { ip: string; protocol: string } {
+  const ip = normalizeIp(proxyAddr(req, trust));
+  const socketProtocol = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+  const forwarded = req.headers['x-forwarded-proto'];
+  if (typeof forwarded !== 'string' || !trust(req.socket.remoteAddress ?? '', 0)) return { ip, protocol: socketProtocol };
+  return { ip, protocol: forwarded.split(',')[0]!.trim() || socketProtocol };
+}
+
+export function createPublicApi(options: PublicApiOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const { logger, metrics, gatewayMetrics, authenticator, rateLimits, idempotency, signer, upstreams, securityHeaders } = options;
+
+  async function forward(req: IncomingMessage, res: ServerResponse, url: string, path: string, seen: { route?: string; principalType?: string }): Promise<void> {
+    const client = clientOf(req, options.trustProxy);
+    const credential = await authenticator.authenticate(req, client.ip);
+    seen.principalType = credential.principal.type;
+    const route = routeFor(path);
+    if (!route || DOT_SEGMENT.test(path)) throw AppError.notFound('ROUTE_NOT_FOUND', `No route for ${req.method} ${path}.`);
+    seen.route = route.prefix;
+    await rateLimits.consume(credential, res);
+    const key = idempotency.keyOf(req, path);
+    const forwardOptions = {
+      upstream: upstreams[route.upstream],
+      url,
+      protocol: client.protocol,
+      principalToken: signer.tokenFor(credential),
+      clientIp: client.ip,
+      bodyLimitBytes: options.bodyLimitBytes,
+      metrics: gatewayMetrics,
+    };
+    if (key !== undefined) {
+      await idempotency.handle(req, res, url, key, credential, (body) => sendUpstream(req, res, { ...forwardOptions, body }));
+      return;
+    }
+    streamResponse(res, await sendUpstream(req, res, forwardOptions), logger);
+  }
+
+  /** The gateway's error path for the public API: its own headers (Retry-After, WWW-Authenticate), then problem+json. */
+  function fail(req: IncomingMessage, res: ServerResponse, path: string, correlationId: string, err: unknown): void {
+    const problem = toProblem(err, correlationId, path);
+    logError(logger, err, problem, { method: req.method, path, correlationId });
+    if (res.headersSent) {
+      // Too late for a problem body: cut the connection so the client sees a truncated answer.
+      res.destroy(err instanceof Error ? err : undefined);
+      return;
+    }
+    if (err instanceof GatewayError) for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
+    writeProblem(res, problem);
+  }
+
+  return (req, res) => {
+    const started = process.hrtime.bigint();
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    const context = beginRequestContext(req, res);
+    for (const [name, value] of securityHeaders) res.setHeader(name, value);
+    const seen: { route?: string; principalType?: string } = {};
+    let recorded = false;
+    const record = () => {
+      if (recorded) return;
+      recorded = true;
+      const status = String(res.statusCode);
+      const route = seen.route ?? 'unmatched';
+      metrics.httpRequestDuration.observe({ method: req.method, route, status }, Number(process.hrtime.bigint() - started) / 1e9);
+      gatewayMetrics.requests.inc({ route, status, principal_type: seen.principalType ?? 'anonymous' });
+      logRequestCompleted(logger, req, res, started, url, route, seen);
+    };
+    res.once('finish', record);
+    res.once('close', record);
+
+    runWithContext(context, () => {
+      const run = () => forward(req, res, url, path, seen).catch((err: unknown) => fail(req, res, path, context.correlationId, err));
+      if (options.cors === undefined) {
+        void run();
+        return;
+      }
+      // cors answers preflights itself and calls next() for everything else.
+      options.cors(req, res, (err) => {
+        if (err !== undefined) fail(req, res, path, context.correlationId, err);
+        else void run();
+      });
+    });
+  };
+}
