@@ -49,6 +49,8 @@ export const configSchema = z.object({
   AUTH_FAILURES_PER_MINUTE: positiveInt().default(20),
   /** request body limit in bytes (413 past it) */
   BODY_LIMIT_BYTES: positiveInt().default(1024 * 1024),
+  /** upstream answer limit in bytes: a larger declared answer is 502, an unsized one is cut off there */
+  RESPONSE_LIMIT_BYTES: positiveInt().default(10 * 1024 * 1024),
   UPSTREAM_CONNECT_TIMEOUT_MS: positiveInt().default(2000),
   /** time to the upstream's response headers, and between body chunks; past it 504 */
   UPSTREAM_TIMEOUT_MS: positiveInt().default(10000),

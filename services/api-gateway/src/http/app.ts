@@ -130,6 +130,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
   const idempotency = new Idempotency({
     store: new IdempotencyStore(redis, config.REDIS_KEY_PREFIX, 2 * config.UPSTREAM_TIMEOUT_MS + 5_000),
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    responseLimitBytes: config.RESPONSE_LIMIT_BYTES,
     logger,
   });
   const signer = new PrincipalSigner(config.PRINCIPAL_SECRET);
@@ -207,6 +208,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
     signer,
     upstreams,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    responseLimitBytes: config.RESPONSE_LIMIT_BYTES,
     trustProxy: app.get('trust proxy fn') as TrustProxy,
     securityHeaders: headersSetBy(security as unknown as NodeMiddleware),
     cors: corsMiddleware as unknown as NodeMiddleware | undefined,

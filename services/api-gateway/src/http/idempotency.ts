@@ -13,7 +13,7 @@ import { requestFingerprint, type IdempotencyStore, type StoredResponse } from '
 import type { VerifiedCredential } from '../domain/verified-credential';
 import { GatewayError, retryAfter } from './gateway-errors';
 import { idempotencyKeyRequired } from './idempotency-policy';
-import { checkDeclaredLength, payloadTooLarge, responseHeaders } from './proxy';
+import { checkDeclaredLength, payloadTooLarge, readResponse, responseHeaders } from './proxy';
 import type { UpstreamResponse } from './upstreams';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
@@ -54,6 +54,7 @@ function keptHeaders(response: UpstreamResponse): Record<string, string> {
 export interface IdempotencyOptions {
   store: IdempotencyStore;
   bodyLimitBytes: number;
+  responseLimitBytes: number;
   logger: Logger;
 }
 
@@ -87,6 +88,7 @@ export class Idempotency {
     url: string,
     key: string,
     credential: VerifiedCredential,
+    upstream: string,
     forward: (body: Buffer) => Promise<UpstreamResponse>,
   ): Promise<void> {
     const { store, logger } = this.options;
@@ -115,7 +117,7 @@ export class Idempotency {
     let responseBody: Buffer;
     try {
       response = await forward(body);
-      responseBody = Buffer.from(await response.body.arrayBuffer());
+      responseBody = await readResponse(response, upstream, this.options.responseLimitBytes);
     } catch (err) {
       await store.release(scope, key, outcome.owner).catch((releaseErr: unknown) => logger.error({ err: releaseErr }, 'could not release an idempotency key'));
       throw err;

@@ -26,15 +26,18 @@ export function payloadTooLarge(limitBytes: number): AppError {
   return AppError.payloadTooLarge('REQUEST_TOO_LARGE', `The request body is larger than ${limitBytes} bytes.`);
 }
 
-/** Passes a stream through, failing with 413 once more than `limitBytes` went by. */
+/** Passes a stream through, failing (413 by default) once more than `limitBytes` went by. */
 export class BodyLimit extends Transform {
   private seen = 0;
-  constructor(private readonly limitBytes: number) {
+  constructor(
+    private readonly limitBytes: number,
+    private readonly tooLarge: () => Error = () => payloadTooLarge(limitBytes),
+  ) {
     super();
   }
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.seen += chunk.length;
-    if (this.seen > this.limitBytes) callback(payloadTooLarge(this.limitBytes));
+    if (this.seen > this.limitBytes) callback(this.tooLarge());
     else callback(null, chunk);
   }
 }
@@ -133,18 +136,50 @@ export function responseHeaders(upstreamHeaders: IncomingHttpHeaders): OutgoingH
 // unsized ones are streamed. Socket writes are the largest cost of the gateway's hot path.
 const BUFFERED_RESPONSE_BYTES = 64 * 1024;
 
-/** Sends the upstream's answer to the client; a failure mid-body ends the client's response. */
-export function streamResponse(res: ServerResponse, response: UpstreamResponse, logger: Logger): void {
+export function responseTooLarge(upstream: string, limitBytes: number): AppError {
+  return AppError.badGateway('UPSTREAM_RESPONSE_TOO_LARGE', `The ${upstream} service answered with more than ${limitBytes} bytes.`);
+}
+
+/** Reads an upstream answer whole (to keep it), refusing one past `limitBytes` with 502. */
+export async function readResponse(response: UpstreamResponse, upstream: string, limitBytes: number): Promise<Buffer> {
+  const length = Number(response.headers['content-length']);
+  if (Number.isFinite(length) && length > limitBytes) {
+    response.body.destroy();
+    throw responseTooLarge(upstream, limitBytes);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limitBytes) {
+      response.body.destroy();
+      throw responseTooLarge(upstream, limitBytes);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Sends the upstream's answer to the client; a failure mid-body ends the client's response.
+ * An answer that declares more than `limitBytes` is refused with 502 before anything is sent; an
+ * unsized one that grows past it is cut off there (the client sees a truncated response).
+ */
+export function streamResponse(res: ServerResponse, response: UpstreamResponse, logger: Logger, upstream: string, limitBytes: number): void {
+  const { body } = response;
+  const length = Number(response.headers['content-length']);
+  if (Number.isFinite(length) && length > limitBytes) {
+    body.destroy();
+    throw responseTooLarge(upstream, limitBytes);
+  }
   res.statusCode = response.statusCode;
   for (const [name, value] of Object.entries(responseHeaders(response.headers))) {
     if (value !== undefined) res.setHeader(name, value);
   }
-  const { body } = response;
   const failed = (err: Error) => {
     logger.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'upstream response body failed mid-stream; client connection closed');
     res.destroy(err);
   };
-  const length = Number(response.headers['content-length']);
   if (Number.isFinite(length) && length <= BUFFERED_RESPONSE_BYTES) {
     body.arrayBuffer().then((bytes) => res.end(Buffer.from(bytes)), failed);
     return;
@@ -155,5 +190,14 @@ export function streamResponse(res: ServerResponse, response: UpstreamResponse, 
   res.once('close', () => {
     if (!res.writableFinished && !body.destroyed) body.destroy();
   });
-  body.pipe(res);
+  if (Number.isFinite(length)) {
+    body.pipe(res);
+    return;
+  }
+  const limited = new BodyLimit(limitBytes, () => responseTooLarge(upstream, limitBytes));
+  limited.once('error', (err) => {
+    body.destroy();
+    failed(err);
+  });
+  body.pipe(limited).pipe(res);
 }

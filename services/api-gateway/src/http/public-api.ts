@@ -48,6 +48,8 @@ export interface PublicApiOptions {
   signer: PrincipalSigner;
   upstreams: Upstreams;
   bodyLimitBytes: number;
+  /** upstream answers past it: 502 (declared) or cut off (unsized) */
+  responseLimitBytes: number;
   trustProxy: TrustProxy;
   /** response headers set on every answer (helmet's, computed once) */
   securityHeaders: readonly (readonly [string, string])[];
@@ -111,10 +113,10 @@ export function createPublicApi(options: PublicApiOptions): (req: IncomingMessag
       metrics: gatewayMetrics,
     };
     if (key !== undefined) {
-      await idempotency.handle(req, res, url, key, credential, (body) => sendUpstream(req, res, { ...forwardOptions, body }));
+      await idempotency.handle(req, res, url, key, credential, route.upstream, (body) => sendUpstream(req, res, { ...forwardOptions, body }));
       return;
     }
-    streamResponse(res, await sendUpstream(req, res, forwardOptions), logger);
+    streamResponse(res, await sendUpstream(req, res, forwardOptions), logger, route.upstream, options.responseLimitBytes);
   }
 
   /** The gateway's error path for the public API: its own headers (Retry-After, WWW-Authenticate), then problem+json. */

@@ -15,6 +15,7 @@ jest.setTimeout(60_000);
 const RESET_MS = 1_000;
 const TIMEOUT_MS = 500;
 const BODY_LIMIT = 1_000;
+const RESPONSE_LIMIT = 8_192;
 
 let vhost: TestVhost;
 let reseller: ResellerUnderTest;
@@ -30,7 +31,7 @@ beforeAll(async () => {
   billing = await startFakeService(PRINCIPAL_SECRET);
   gw = await startGateway({
     upstreams: { reseller: reseller.url, 'runner-registry': registry.url, billing: billing.url, notifications: DOWN_URL },
-    env: { BREAKER_RESET_MS: String(RESET_MS), UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS), BODY_LIMIT_BYTES: String(BODY_LIMIT), CORS_ORIGINS: 'https://app.example.com' },
+    env: { BREAKER_RESET_MS: String(RESET_MS), UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS), BODY_LIMIT_BYTES: String(BODY_LIMIT), RESPONSE_LIMIT_BYTES: String(RESPONSE_LIMIT), CORS_ORIGINS: 'https://app.example.com' },
   });
   accounts = await createAccounts(gw.url, reseller.adminKey, 'routing');
 });
@@ -132,6 +133,26 @@ describe('request bodies', () => {
     expect(streamed.statusCode).toBe(413);
     await streamed.body.dump();
     expect(registry.seen.length).toBe(before);
+  });
+});
+
+describe('response bodies', () => {
+  it('are passed on up to the limit, streamed or not', async () => {
+    for (const chunked of ['false', 'true']) {
+      const result = await get(`/v1/jobs/1/output?size=${RESPONSE_LIMIT}&chunked=${chunked}`);
+      expect(result.status).toBe(200);
+      expect(result.text).toHaveLength(RESPONSE_LIMIT);
+    }
+  });
+
+  it('past the limit get 502 when the upstream declares their size, and are cut off when it does not', async () => {
+    const declared = await get(`/v1/jobs/1/output?size=${RESPONSE_LIMIT + 1}`);
+    expect(declared.status).toBe(502);
+    expect(declared.headers['content-type']).toContain('application/problem+json');
+    expect(declared.json()).toMatchObject({ code: 'UPSTREAM_RESPONSE_TOO_LARGE' });
+
+    // Headers went out before the size was known: the client sees the connection cut, never the excess.
+    await expect(request(`${gw.url}/v1/jobs/1/output?size=${4 * RESPONSE_LIMIT}&chunked=true`, { headers: { authorization: `Bearer ${accounts.customerKey}` } }).then((r) => r.body.text())).rejects.toThrow();
   });
 });
 

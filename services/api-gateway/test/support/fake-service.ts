@@ -90,6 +90,25 @@ export async function startFakeService(secret: string): Promise<FakeService> {
         },
       );
       api.route(
+        {
+          method: 'get',
+          path: '/v1/jobs/:jobId/output',
+          summary: 'A job output of `size` bytes, with Content-Length or (chunked=true) streamed without one',
+          tags: ['jobs'],
+          request: { params: z.object({ jobId: z.string() }), query: z.object({ size: z.coerce.number().int().min(0), chunked: z.enum(['true', 'false']).default('false') }) },
+          responses: { 200: { description: 'Bytes' } },
+        },
+        ({ query }, _req, res) => {
+          res.type('text/plain');
+          if (query.chunked === 'false') {
+            res.send('o'.repeat(query.size));
+            return;
+          }
+          for (let sent = 0; sent < query.size; sent += 1024) res.write('o'.repeat(Math.min(1024, query.size - sent)));
+          res.end();
+        },
+      );
+      api.route(
         { method: 'post', path: '/v1/runners', summary: 'Upload to a runner', tags: ['runners'], responses: { 200: { description: 'Bytes received' } } },
         (_input, req, res) => {
           res.json({ received: JSON.stringify(req.body ?? null).length });
