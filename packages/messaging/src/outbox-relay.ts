@@ -57,11 +57,18 @@ interface ClaimedRow {
 // before COMMIT, which happens only after the broker confirmed. One statement both locks and
 // marks the rows (instead of SELECT … FOR UPDATE and a second UPDATE), and the body comes back as
 // text, ready to send. RETURNING has no order, so rows are sorted by seq before publishing.
-const CLAIM_BATCH = `UPDATE "outbox_event" SET "published_at" = clock_timestamp()
+//
+// The transaction is opened in the same round trip (one simple query: BEGIN, the commit setting,
+// the claim — which is why the batch size is inlined, a validated integer), and commits with
+// synchronous_commit off: the relay never waits for its mark to be flushed. A crash can lose a
+// mark that was not flushed yet; its rows are then published again, which consumers' inboxes
+// absorb — the same as a relay killed between the broker's confirm and its commit.
+const claimBatch = (batchSize: number) => `BEGIN; SET LOCAL synchronous_commit TO off;
+UPDATE "outbox_event" SET "published_at" = clock_timestamp()
 WHERE "id" IN (
   SELECT "id" FROM "outbox_event"
   WHERE "published_at" IS NULL AND "next_attempt_at" <= now()
-  ORDER BY "seq" LIMIT $1 FOR UPDATE SKIP LOCKED)
+  ORDER BY "seq" LIMIT ${batchSize} FOR UPDATE SKIP LOCKED)
 RETURNING "id", "seq", "attempts", "type", "envelope"::text AS body,
   ("envelope"->>'version')::int AS version, "envelope"->>'occurredAt' AS occurred_at,
   "envelope"->>'producer' AS producer, "envelope"->>'correlationId' AS correlation_id,
@@ -99,6 +106,7 @@ function toSerializedEnvelope(row: ClaimedRow): SerializedEnvelope {
 
 export class OutboxRelay {
   private readonly batchSize: number;
+  private readonly claimBatch: string;
   private readonly concurrency: number;
   private readonly pollIntervalMs: number;
   private stopping = false;
@@ -120,6 +128,8 @@ export class OutboxRelay {
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 500;
+    if (!Number.isSafeInteger(this.batchSize) || this.batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${this.batchSize}`);
+    this.claimBatch = claimBatch(this.batchSize);
     this.concurrency = Math.max(1, options.concurrency ?? 2);
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     watchPool(options.pool, options.logger, 'outbox relay');
@@ -201,8 +211,9 @@ export class OutboxRelay {
       checkout = await checkOut(pool);
       const { client } = checkout;
       try {
-        await client.query('BEGIN');
-        const { rows } = await client.query<ClaimedRow>(CLAIM_BATCH, [this.batchSize]);
+        // A multi-statement query answers with one result per statement; the claim's is the last.
+        const claimed = (await client.query(this.claimBatch)) as unknown as { rows: ClaimedRow[] }[];
+        const rows = claimed[claimed.length - 1]!.rows;
         if (rows.length === 0) {
           reportClaimed(0);
           await client.query('COMMIT');
