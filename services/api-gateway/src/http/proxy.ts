@@ -136,6 +136,12 @@ export function responseHeaders(upstreamHeaders: IncomingHttpHeaders): OutgoingH
 // unsized ones are streamed. Socket writes are the largest cost of the gateway's hot path.
 const BUFFERED_RESPONSE_BYTES = 64 * 1024;
 
+/** Drops an upstream body unread; undici reports the abort as an 'error' nobody needs to hear. */
+function discard(body: UpstreamResponse['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
 export function responseTooLarge(upstream: string, limitBytes: number): AppError {
   return AppError.badGateway('UPSTREAM_RESPONSE_TOO_LARGE', `The ${upstream} service answered with more than ${limitBytes} bytes.`);
 }
@@ -144,7 +150,7 @@ export function responseTooLarge(upstream: string, limitBytes: number): AppError
 export async function readResponse(response: UpstreamResponse, upstream: string, limitBytes: number): Promise<Buffer> {
   const length = Number(response.headers['content-length']);
   if (Number.isFinite(length) && length > limitBytes) {
-    response.body.destroy();
+    discard(response.body);
     throw responseTooLarge(upstream, limitBytes);
   }
   const chunks: Buffer[] = [];
@@ -152,7 +158,7 @@ export async function readResponse(response: UpstreamResponse, upstream: string,
   for await (const chunk of response.body as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > limitBytes) {
-      response.body.destroy();
+      discard(response.body);
       throw responseTooLarge(upstream, limitBytes);
     }
     chunks.push(chunk);
@@ -169,7 +175,7 @@ export function streamResponse(res: ServerResponse, response: UpstreamResponse, 
   const { body } = response;
   const length = Number(response.headers['content-length']);
   if (Number.isFinite(length) && length > limitBytes) {
-    body.destroy();
+    discard(body);
     throw responseTooLarge(upstream, limitBytes);
   }
   res.statusCode = response.statusCode;
@@ -188,7 +194,7 @@ export function streamResponse(res: ServerResponse, response: UpstreamResponse, 
   // when it finishes) per call, a measurable share of the hot path.
   body.once('error', failed);
   res.once('close', () => {
-    if (!res.writableFinished && !body.destroyed) body.destroy();
+    if (!res.writableFinished && !body.destroyed) discard(body);
   });
   if (Number.isFinite(length)) {
     body.pipe(res);
@@ -196,7 +202,7 @@ export function streamResponse(res: ServerResponse, response: UpstreamResponse, 
   }
   const limited = new BodyLimit(limitBytes, () => responseTooLarge(upstream, limitBytes));
   limited.once('error', (err) => {
-    body.destroy();
+    discard(body);
     failed(err);
   });
   body.pipe(limited).pipe(res);
