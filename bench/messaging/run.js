@@ -113,6 +113,22 @@ async function barePostgres(pool) {
 
 const wallClock = () => performance.timeOrigin + performance.now();
 
+/** Busy and total jiffies of the whole machine (Linux /proc/stat), to tell how loaded it was. */
+function machineCpu() {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const idle = fields[3] + (fields[4] ?? 0);
+  const total = fields.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
+/** Share of the machine's CPU time (all cores) used while `fn` ran. */
+async function withMachineLoad(fn) {
+  const before = machineCpu();
+  const result = await fn();
+  const after = machineCpu();
+  return { ...result, machineBusy: (after.busy - before.busy) / Math.max(1, after.total - before.total) };
+}
+
 /** Starts the consuming service in its own process; resolves once it consumes. */
 async function startConsumer(config) {
   const child = fork(path.join(__dirname, 'consumer-process.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -276,11 +292,15 @@ async function main() {
         `${os.cpus().length} CPUs, load average at start ${load()}`,
     );
 
-    const amqp = PHASES.includes('amqp') ? await bareAmqp(vhost.url) : { publishRate: NaN, endToEndRate: NaN };
-    console.log(`bare RabbitMQ quorum queue: publish with confirms ${fmt(amqp.publishRate)} msg/s; publish+consume+ack end to end ${fmt(amqp.endToEndRate)} msg/s`);
-    const bare = PHASES.includes('pg') ? await barePostgres(pool) : { rate: NaN, nodeCpuMicrosPerTx: NaN };
+    const pct = (share) => `${(share * 100).toFixed(0)} %`;
+    const amqp = PHASES.includes('amqp') ? await withMachineLoad(() => bareAmqp(vhost.url)) : { publishRate: NaN, endToEndRate: NaN, machineBusy: NaN };
+    console.log(
+      `bare RabbitMQ quorum queue: publish with confirms ${fmt(amqp.publishRate)} msg/s; publish+consume+ack end to end ${fmt(amqp.endToEndRate)} msg/s ` +
+        `(machine CPU busy ${pct(amqp.machineBusy)})`,
+    );
+    const bare = PHASES.includes('pg') ? await withMachineLoad(() => barePostgres(pool)) : { rate: NaN, nodeCpuMicrosPerTx: NaN, machineBusy: NaN };
     const pg = bare.rate;
-    console.log(`bare PostgreSQL single-row INSERT transactions: ${fmt(pg)} tx/s (client CPU ${fmt(bare.nodeCpuMicrosPerTx)} µs/tx)`);
+    console.log(`bare PostgreSQL single-row INSERT transactions: ${fmt(pg)} tx/s (client CPU ${fmt(bare.nodeCpuMicrosPerTx)} µs/tx; machine CPU busy ${pct(bare.machineBusy)})`);
 
     const trigger = PHASES.includes('trigger') ? await notifyTriggerCost(pool) : { without: NaN, withTrigger: NaN };
     console.log(
@@ -292,7 +312,7 @@ async function main() {
       `outbox→inbox, 100 events/tx: committed ${fmt(batch.commitRate)} events/s, applied end to end ${fmt(batch.endToEndRate)} events/s ` +
         `(goal ≥ 5,000: ${batch.endToEndRate >= 5_000 ? 'met' : 'NOT met'}); backlog drained ${fmt(batch.drainAfterProducersMs)} ms after producers stopped`,
     );
-    const single = !PHASES.includes('single') ? skipped : await outboxToInbox({ amqpUrl: vhost.url, databaseUrl: db.url, pool, perTx: 1, label: 'single' });
+    const single = !PHASES.includes('single') ? skipped : await withMachineLoad(() => outboxToInbox({ amqpUrl: vhost.url, databaseUrl: db.url, pool, perTx: 1, label: 'single' }));
     const ratio = single.endToEndRate / pg;
     // What any outbox → broker → inbox path could reach here if each event cost no more than one
     // bare single-row transaction plus one bare broker round trip, both measured above on the same
@@ -301,7 +321,7 @@ async function main() {
     console.log(
       `outbox→inbox, 1 event/tx: committed ${fmt(single.commitRate)} events/s, applied end to end ${fmt(single.endToEndRate)} events/s = ` +
         `${(ratio * 100).toFixed(0)} % of bare single-row tx rate (goal ≥ 80 %: ${ratio >= 0.8 ? 'met' : 'NOT met'}); ` +
-        `node CPU per event: producer+relay ${fmt(single.producerCpuMicrosPerEvent)} µs, consumer ${fmt(single.consumerCpuMicrosPerEvent)} µs`,
+        `node CPU per event: producer+relay ${fmt(single.producerCpuMicrosPerEvent)} µs, consumer ${fmt(single.consumerCpuMicrosPerEvent)} µs; machine CPU busy ${pct(single.machineBusy)}`,
     );
     console.log(
       `additive ceiling (one bare transaction + one bare broker round trip per event): ${fmt(additiveCeiling)} events/s = ` +
