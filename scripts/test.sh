@@ -15,6 +15,13 @@ finish() {
 }
 
 bash scripts/ensure-infra.sh || finish "FAILED: PostgreSQL, Redis or RabbitMQ is not available" 1
+# infra/test validates infra/docker-compose.yml with `docker-compose config` (no Docker engine
+# needed); Debian's package provides it where it is missing and apt is usable.
+if ! command -v docker-compose >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [[ $(id -u) -eq 0 ]]; then
+  echo "test: installing docker-compose (Debian) to validate the compose file"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker-compose >/dev/null 2>&1 || echo "test: could not install docker-compose"
+fi
+
 bash scripts/build-workspace.sh || finish "FAILED: install, Prisma generate or build (tsc -b)" 1
 
 # tsc -b compiles src/; the tests, e2e and benchmarks are type-checked here (swc only strips types).
