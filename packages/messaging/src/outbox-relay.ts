@@ -9,7 +9,7 @@ import type { MessagingMetrics } from './messaging-metrics';
 import type { Publisher, SerializedEnvelope } from './publisher';
 import { errorMessage } from './event-envelope';
 import { watchPool } from './database-errors';
-import { checkOut } from './sql-executor';
+import { checkOut, rollBack } from './sql-executor';
 
 export const OUTBOX_CHANNEL = 'runfleet_outbox';
 
@@ -243,11 +243,7 @@ export class OutboxRelay {
           );
         }
       } catch (err) {
-        try {
-          await client.query('ROLLBACK');
-        } catch (rollbackError) {
-          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-        }
+        broken = await rollBack(client);
         throw err;
       }
     } finally {

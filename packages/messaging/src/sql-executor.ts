@@ -62,6 +62,19 @@ export async function checkOut(pool: Pool): Promise<{ client: PoolClient; releas
   };
 }
 
+/**
+ * Rolls back the client's open transaction. Resolves with the error when the connection itself is
+ * gone or unusable: pass it to `release` so the client is destroyed, never handed to the next caller.
+ */
+export async function rollBack(client: PoolClient): Promise<Error | undefined> {
+  try {
+    await client.query('ROLLBACK');
+    return undefined;
+  } catch (rollbackError) {
+    return rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+  }
+}
+
 /** A TransactionRunner over a pg Pool: BEGIN … COMMIT on one pooled client. */
 export function pgTransactions(pool: Pool): TransactionRunner<PoolClient> {
   return async (fn) => {
@@ -73,12 +86,7 @@ export function pgTransactions(pool: Pool): TransactionRunner<PoolClient> {
       await client.query('COMMIT');
       return result;
     } catch (err) {
-      try {
-        await client.query('ROLLBACK');
-      } catch (rollbackError) {
-        // The connection itself is gone (or unusable): never hand it to the next caller.
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-      }
+      broken = await rollBack(client);
       throw err;
     } finally {
       release(broken);

@@ -79,24 +79,25 @@ export function accessLog(logger: Logger, options: AccessLogOptions = {}): Reque
       return;
     }
     const started = process.hrtime.bigint();
-    res.once('finish', () => logRequestCompleted(logger, req, res, started, req.originalUrl, routeLabel(req), extra?.(req, res)));
+    res.once('finish', () => logRequestCompleted(logger, req, res, { started, url: req.originalUrl, route: routeLabel(req), extra: extra?.(req, res) }));
     next();
   };
 }
 
-/**
- * The access log's line for one finished request (see `accessLog`), built only when its level is
- * enabled. `started` is process.hrtime.bigint() at its start; `url` may carry a query (dropped).
- */
-export function logRequestCompleted(
-  logger: Logger,
-  req: IncomingMessage,
-  res: ServerResponse,
-  started: bigint,
-  url: string,
-  route: string,
-  extra?: Record<string, unknown>,
-): void {
+export interface CompletedRequest {
+  /** process.hrtime.bigint() when the request came in */
+  started: bigint;
+  /** as the client sent it; the query is dropped from the line */
+  url: string;
+  /** the route pattern that answered, or 'unmatched' */
+  route: string;
+  /** more fields, or overrides */
+  extra?: Record<string, unknown>;
+}
+
+/** The access log's line for one finished request (see `accessLog`), built only when its level is enabled. */
+export function logRequestCompleted(logger: Logger, req: IncomingMessage, res: ServerResponse, request: CompletedRequest): void {
+  const { started, url, route, extra } = request;
   const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
   if (!logger.isLevelEnabled(level)) return;
   // 'finish' may fire outside the request's async context, so the ids are added explicitly.

@@ -1,6 +1,7 @@
 // Public API of the runtime kit every Runfleet service boots with (see README.md).
 export * from './context';
 export * from './credentials';
+export * from './database';
 export * from './config';
 export * from './logger';
 export * from './errors';

@@ -1,6 +1,6 @@
 // What every database service's migrations must pass (issue 2): applied to a fresh database twice,
 // the second run applies nothing; the generated client round-trips the messaging tables every
-// service has. Call it at the top of a service's migrations test; the returned handle gives the
+// service has, on connections named after the service. Call it at the top of a service's migrations test; the returned handle gives the
 // client for the service's own models once the suite has started.
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from './index';
@@ -24,6 +24,7 @@ export interface MessagingTablesClient {
     create(args: { data: { consumer: string; messageId: string } }): Promise<object>;
     findUniqueOrThrow(args: { where: { consumer_messageId: { consumer: string; messageId: string } } }): Promise<object>;
   };
+  $queryRawUnsafe<T>(query: string): Promise<T>;
   $disconnect(): Promise<void>;
 }
 
@@ -71,6 +72,12 @@ export function serviceMigrationsSuite<C extends { $disconnect(): Promise<void> 
       expect(event).toMatchObject({ envelope, publishedAt: null, attempts: 0, lastError: null });
       expect(typeof (event as { seq: unknown }).seq).toBe('bigint');
       expect(await prisma.inboxMessage.findUniqueOrThrow({ where: { consumer_messageId: { consumer, messageId } } })).toEqual(message);
+    });
+
+    it(`names the client's connections runfleet-${options.service} (pg_stat_activity)`, async () => {
+      const prisma = client as unknown as MessagingTablesClient;
+      const rows = await prisma.$queryRawUnsafe<{ name: string }[]>('SELECT application_name AS name FROM pg_stat_activity WHERE pid = pg_backend_pid()');
+      expect(rows).toEqual([{ name: `runfleet-${options.service}` }]);
     });
   });
 

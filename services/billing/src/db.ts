@@ -1,5 +1,6 @@
 // The billing service's database client: Prisma Client over node-postgres (Prisma 7 driver adapter).
 import { PrismaPg } from '@prisma/adapter-pg';
+import { databasePoolConfig, type DatabasePoolOptions } from '@runfleet/service-kit';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
 
 export { Prisma, PrismaClient } from './generated/prisma/client';
@@ -8,23 +9,11 @@ export type { InboxMessage, OutboxEvent } from './generated/prisma/client';
 /** The client, or the transaction client `$transaction(async (tx) => …)` hands out; repositories accept either. */
 export type Db = PrismaClient | Prisma.TransactionClient;
 
-export interface CreatePrismaOptions {
-  /** most connections this process opens (pg pool `max`); default 10 */
-  poolMax?: number;
-  /** give up opening a connection after this long; default 5000 ms */
-  connectionTimeoutMs?: number;
-  /** an idle pooled connection failed (e.g. the database restarted); the pool replaces it */
-  onPoolError?: (error: Error) => void;
-}
+export type CreatePrismaOptions = DatabasePoolOptions;
 
 export function createPrisma(databaseUrl: string, options: CreatePrismaOptions = {}): PrismaClient {
   const adapter = new PrismaPg(
-    {
-      connectionString: databaseUrl,
-      max: options.poolMax ?? 10,
-      connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
-      application_name: 'runfleet-billing',
-    },
+    databasePoolConfig('billing', databaseUrl, options),
     options.onPoolError ? { onPoolError: options.onPoolError } : undefined,
   );
   return new PrismaClient({ adapter });

@@ -1,6 +1,7 @@
 // The reseller service's database client: Prisma Client over node-postgres (Prisma 7 driver adapter).
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
+import { databasePoolConfig, type DatabasePoolOptions } from '@runfleet/service-kit';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
 
 export { Prisma, PrismaClient } from './generated/prisma/client';
@@ -9,14 +10,7 @@ export type { ApiKey, AuditEvent, Customer, InboxMessage, OutboxEvent, Project, 
 /** The client, or the transaction client `$transaction(async (tx) => …)` hands out; repositories accept either. */
 export type Db = PrismaClient | Prisma.TransactionClient;
 
-export interface CreatePrismaOptions {
-  /** most connections this process opens (pg pool `max`); default 10 */
-  poolMax?: number;
-  /** give up opening a connection after this long; default 5000 ms */
-  connectionTimeoutMs?: number;
-  /** an idle pooled connection failed (e.g. the database restarted); the pool replaces it */
-  onPoolError?: (error: Error) => void;
-}
+export type CreatePrismaOptions = DatabasePoolOptions;
 
 /** The Prisma client and the node-postgres pool under it: one set of connections for both. */
 export interface Database {
@@ -29,12 +23,7 @@ export interface Database {
 }
 
 export function createDatabase(databaseUrl: string, options: CreatePrismaOptions = {}): Database {
-  const pool = new Pool({
-    connectionString: databaseUrl,
-    max: options.poolMax ?? 10,
-    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
-    application_name: 'runfleet-reseller',
-  });
+  const pool = new Pool(databasePoolConfig('reseller', databaseUrl, options));
   const adapter = new PrismaPg(pool, {
     disposeExternalPool: true,
     ...(options.onPoolError ? { onPoolError: options.onPoolError } : {}),

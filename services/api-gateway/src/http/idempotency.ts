@@ -13,7 +13,7 @@ import { requestFingerprint, type IdempotencyStore, type StoredResponse } from '
 import type { VerifiedCredential } from '../domain/verified-credential';
 import { GatewayError, retryAfter } from './gateway-errors';
 import { idempotencyKeyRequired } from './idempotency-policy';
-import { checkDeclaredLength, payloadTooLarge, readResponse, responseHeaders } from './proxy';
+import { readRequestBody, readResponse, responseHeaders } from './proxy';
 import type { UpstreamResponse } from './upstreams';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
@@ -22,18 +22,6 @@ export const REPLAYED_HEADER = 'Idempotent-Replayed';
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 // What a replay must repeat for a client to treat it as the original answer.
 const KEPT_HEADERS = ['content-type', 'location', 'etag', 'last-modified', 'content-location', 'link', 'cache-control'];
-
-async function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
-  checkDeclaredLength(req, limitBytes);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limitBytes) throw payloadTooLarge(limitBytes);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
 
 function unavailable(cause: unknown): GatewayError {
   return new GatewayError(
@@ -92,7 +80,7 @@ export class Idempotency {
     forward: (body: Buffer) => Promise<UpstreamResponse>,
   ): Promise<void> {
     const { store, logger } = this.options;
-    const body = await readBody(req, this.options.bodyLimitBytes);
+    const body = await readRequestBody(req, this.options.bodyLimitBytes);
     const fingerprint = requestFingerprint(req.method ?? 'POST', url, body);
     const scope = `${credential.principal.type}:${credential.principal.id}`;
 

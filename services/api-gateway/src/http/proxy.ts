@@ -146,24 +146,43 @@ export function responseTooLarge(upstream: string, limitBytes: number): AppError
   return AppError.badGateway('UPSTREAM_RESPONSE_TOO_LARGE', `The ${upstream} service answered with more than ${limitBytes} bytes.`);
 }
 
-/** Reads an upstream answer whole (to keep it), refusing one past `limitBytes` with 502. */
-export async function readResponse(response: UpstreamResponse, upstream: string, limitBytes: number): Promise<Buffer> {
+/** Reads a stream whole, failing with `tooLarge()` as soon as more than `limitBytes` came. */
+async function readWhole(stream: AsyncIterable<Buffer>, limitBytes: number, tooLarge: () => Error): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    if (size > limitBytes) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** A request body read whole (to fingerprint and keep it); 413 past `limitBytes`, declared or sent. */
+export function readRequestBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+  checkDeclaredLength(req, limitBytes);
+  return readWhole(req, limitBytes, () => payloadTooLarge(limitBytes));
+}
+
+/** Refuses (502) an answer that declares more than `limitBytes`, before anything of it is sent on. */
+function checkDeclaredResponseLength(response: UpstreamResponse, upstream: string, limitBytes: number): number {
   const length = Number(response.headers['content-length']);
   if (Number.isFinite(length) && length > limitBytes) {
     discard(response.body);
     throw responseTooLarge(upstream, limitBytes);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of response.body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limitBytes) {
-      discard(response.body);
-      throw responseTooLarge(upstream, limitBytes);
-    }
-    chunks.push(chunk);
+  return length;
+}
+
+/** An upstream answer read whole (to keep it); 502 past `limitBytes`, declared or sent. */
+export async function readResponse(response: UpstreamResponse, upstream: string, limitBytes: number): Promise<Buffer> {
+  checkDeclaredResponseLength(response, upstream, limitBytes);
+  try {
+    return await readWhole(response.body, limitBytes, () => responseTooLarge(upstream, limitBytes));
+  } catch (err) {
+    discard(response.body);
+    throw err;
   }
-  return Buffer.concat(chunks);
 }
 
 /**
@@ -173,11 +192,7 @@ export async function readResponse(response: UpstreamResponse, upstream: string,
  */
 export function streamResponse(res: ServerResponse, response: UpstreamResponse, logger: Logger, upstream: string, limitBytes: number): void {
   const { body } = response;
-  const length = Number(response.headers['content-length']);
-  if (Number.isFinite(length) && length > limitBytes) {
-    discard(body);
-    throw responseTooLarge(upstream, limitBytes);
-  }
+  const length = checkDeclaredResponseLength(response, upstream, limitBytes);
   res.statusCode = response.statusCode;
   for (const [name, value] of Object.entries(responseHeaders(response.headers))) {
     if (value !== undefined) res.setHeader(name, value);

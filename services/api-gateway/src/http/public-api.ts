@@ -148,7 +148,7 @@ export function createPublicApi(options: PublicApiOptions): (req: IncomingMessag
       const route = seen.route ?? 'unmatched';
       metrics.httpRequestDuration.observe({ method: req.method, route, status }, Number(process.hrtime.bigint() - started) / 1e9);
       gatewayMetrics.requests.inc({ route, status, principal_type: seen.principalType ?? 'anonymous' });
-      logRequestCompleted(logger, req, res, started, url, route, seen);
+      logRequestCompleted(logger, req, res, { started, url, route, extra: seen });
     };
     res.once('finish', record);
     res.once('close', record);
