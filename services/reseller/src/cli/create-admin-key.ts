@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, maskUrlCredentials, parseConfig, postgresUrl, secret } from '@runfleet/service-kit';
 import { hasUsableAdminKey } from '../data/api-key.repository';
-import { createPrisma } from '../db';
+import { createDatabase } from '../db';
 import { createApiKey } from '../domain/api-keys';
 
 const cliConfig = z.object({ DATABASE_URL: postgresUrl(), API_KEY_PEPPER: secret(32) });
@@ -19,6 +19,9 @@ export interface CliIo {
 }
 
 const USAGE = 'usage: create-admin-key [--name <name>] [--if-none]';
+
+/** The advisory lock that serialises --if-none runs (a 64-bit key derived from a name). */
+const ADMIN_KEY_LOCK = "hashtextextended('runfleet.reseller.create-admin-key', 0)";
 
 /** Runs the command; resolves to the process exit code. */
 export async function createAdminKeyCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
@@ -45,18 +48,29 @@ export async function createAdminKeyCommand(argv: string[], env: NodeJS.ProcessE
     throw err;
   }
 
-  const prisma = createPrisma(config.DATABASE_URL, { poolMax: 1 });
+  const { prisma, pool } = createDatabase(config.DATABASE_URL, { poolMax: 2 });
   try {
-    const deps = { prisma, now: () => new Date(), apiKeyPepper: config.API_KEY_PEPPER };
-    if (args['if-none'] && (await hasUsableAdminKey(prisma, deps.now()))) {
-      io.stderr('an active admin key already exists; nothing created');
+    // Start-up scripts run --if-none every time, possibly several at once: without a lock two runs
+    // could both find no key and both create one. A session advisory lock, held on a connection of
+    // its own, serialises the check and the creation (which runs in a Prisma transaction on the
+    // pool's other connection).
+    const lock = args['if-none'] ? await pool.connect() : undefined;
+    try {
+      if (lock) await lock.query(`SELECT pg_advisory_lock(${ADMIN_KEY_LOCK})`);
+      const deps = { prisma, now: () => new Date(), apiKeyPepper: config.API_KEY_PEPPER };
+      if (args['if-none'] && (await hasUsableAdminKey(prisma, deps.now()))) {
+        io.stderr('an active admin key already exists; nothing created');
+        return 0;
+      }
+      const adminId = randomUUID();
+      const issued = await createApiKey(deps, { type: 'admin', id: adminId }, { name, ownerType: 'admin', ownerId: adminId });
+      io.stdout(issued.key);
+      io.stderr(`created admin key ${issued.apiKey.lookupId} ("${name}") for admin ${adminId}; it is shown only this once`);
       return 0;
+    } finally {
+      // Closing the connection would release the lock too; unlocking first hands it over at once.
+      if (lock) await lock.query(`SELECT pg_advisory_unlock(${ADMIN_KEY_LOCK})`).finally(() => lock.release());
     }
-    const adminId = randomUUID();
-    const issued = await createApiKey(deps, { type: 'admin', id: adminId }, { name, ownerType: 'admin', ownerId: adminId });
-    io.stdout(issued.key);
-    io.stderr(`created admin key ${issued.apiKey.lookupId} ("${name}") for admin ${adminId}; it is shown only this once`);
-    return 0;
   } finally {
     await prisma.$disconnect();
   }

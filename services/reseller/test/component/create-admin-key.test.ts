@@ -78,6 +78,16 @@ describe('create-admin-key', () => {
     expect(await prisma.apiKey.count({ where: { ownerType: 'admin', revokedAt: null } })).toBe(1);
   }, 30_000);
 
+  it('with --if-none run several times at once creates exactly one key', async () => {
+    await prisma.apiKey.updateMany({ where: { ownerType: 'admin' }, data: { revokedAt: new Date() } });
+
+    const results = await Promise.all([1, 2, 3, 4].map(() => run(['--if-none'])));
+
+    expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0]);
+    expect(results.filter((r) => r.stdout !== '')).toHaveLength(1);
+    expect(await prisma.apiKey.count({ where: { ownerType: 'admin', revokedAt: null } })).toBe(1);
+  }, 60_000);
+
   it('refuses to start without a pepper, saying which variable is missing and printing no key', async () => {
     const result = await run([], { DATABASE_URL: db.url });
 
