@@ -44,7 +44,7 @@ export const configSchema = z.object({
    * how often each gateway process sends its per-principal rate-limit counts to Redis (ms); replicas
    * together may overshoot a budget by what they admit in one interval
    */
-  RATE_LIMIT_SYNC_MS: positiveInt().default(10).refine((n) => n <= 1000, 'must be at most 1000'),
+  RATE_LIMIT_SYNC_MS: positiveInt().default(50).refine((n) => n <= 1000, 'must be at most 1000'),
   /** failed authentications per minute per client IP before it gets 429 (brute-force guard) */
   AUTH_FAILURES_PER_MINUTE: positiveInt().default(20),
   /** request body limit in bytes (413 past it) */

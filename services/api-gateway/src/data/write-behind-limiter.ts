@@ -52,9 +52,17 @@ export class WriteBehindLimiter {
 
   /** Takes one point from `key`'s budget, or refuses when the budget is spent. */
   async consume(key: string): Promise<Decision> {
+    return this.decideLocally(key) ?? this.consumeInRedis(key);
+  }
+
+  /**
+   * `consume` without waiting, for the hot path: the decision when this process knows `key`'s
+   * budget in the current window, or undefined when only Redis can decide (then call `consume`).
+   */
+  decideLocally(key: string): Decision | undefined {
     const now = Date.now();
     const budget = this.budgets.get(key);
-    if (budget === undefined || now >= budget.resetAt) return this.consumeInRedis(key);
+    if (budget === undefined || now >= budget.resetAt) return undefined;
     const taken = budget.consumed + budget.inFlight + budget.pending;
     if (taken >= this.limiter.points) return { allowed: false, remainingPoints: 0, msBeforeNext: budget.resetAt - now };
     budget.pending += 1;

@@ -58,11 +58,17 @@ export function checkDeclaredLength(req: IncomingMessage, limitBytes: number): v
   if (length !== undefined && length > limitBytes) throw payloadTooLarge(limitBytes);
 }
 
+/** The header names a Connection header lists (RFC 9110 §7.6.1): hop-by-hop, never forwarded. */
+function connectionOptions(connection: string | string[] | undefined): string[] | undefined {
+  if (connection === undefined) return undefined;
+  return String(connection).toLowerCase().split(',').map((t) => t.trim());
+}
+
 function forwardedHeaders(req: IncomingMessage, options: ForwardOptions): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
-  const connectionTokens = String(req.headers.connection ?? '').toLowerCase().split(',').map((t) => t.trim());
+  const connectionTokens = connectionOptions(req.headers.connection);
   for (const [name, value] of Object.entries(req.headers as IncomingHttpHeaders)) {
-    if (value === undefined || DROPPED_REQUEST_HEADERS.has(name) || connectionTokens.includes(name)) continue;
+    if (value === undefined || DROPPED_REQUEST_HEADERS.has(name) || connectionTokens?.includes(name)) continue;
     headers[name] = value;
   }
   headers[PRINCIPAL_HEADER] = options.principalToken;
@@ -92,7 +98,7 @@ export interface ForwardOptions {
  * Sends the request upstream and resolves with its response (headers received, body unread).
  * Rejects with an AppError (503, 504, 502, 413). Aborts the upstream call when the client leaves.
  */
-export async function sendUpstream(req: IncomingMessage, res: ServerResponse, options: ForwardOptions): Promise<UpstreamResponse> {
+export function sendUpstream(req: IncomingMessage, res: ServerResponse, options: ForwardOptions): Promise<UpstreamResponse> {
   const headers = forwardedHeaders(req, options);
   let body: Readable | Buffer | null = null;
   if (options.body !== undefined) {
@@ -110,23 +116,26 @@ export async function sendUpstream(req: IncomingMessage, res: ServerResponse, op
     if (!res.writableFinished) abort.emit('abort');
   });
   const started = process.hrtime.bigint();
-  let status = 'error';
-  try {
-    const response = await options.upstream.request({ method: req.method ?? 'GET', path: options.url, headers, body, signal: abort });
-    status = String(response.statusCode);
-    return response;
-  } finally {
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    options.metrics.upstreamDuration.observe({ upstream: options.upstream.name, status }, seconds);
-  }
+  const observe = (status: string) =>
+    options.metrics.upstreamDuration.observe({ upstream: options.upstream.name, status }, Number(process.hrtime.bigint() - started) / 1e9);
+  return options.upstream.request({ method: req.method ?? 'GET', path: options.url, headers, body, signal: abort }).then(
+    (response) => {
+      observe(String(response.statusCode));
+      return response;
+    },
+    (err: unknown) => {
+      observe('error');
+      throw err;
+    },
+  );
 }
 
 /** The upstream's response headers a client should see. */
 export function responseHeaders(upstreamHeaders: IncomingHttpHeaders): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {};
-  const connectionTokens = String(upstreamHeaders.connection ?? '').toLowerCase().split(',').map((t) => t.trim());
+  const connectionTokens = connectionOptions(upstreamHeaders.connection);
   for (const [name, value] of Object.entries(upstreamHeaders)) {
-    if (value === undefined || DROPPED_RESPONSE_HEADERS.has(name) || connectionTokens.includes(name)) continue;
+    if (value === undefined || DROPPED_RESPONSE_HEADERS.has(name) || connectionTokens?.includes(name)) continue;
     headers[name] = value;
   }
   return headers;

@@ -96,12 +96,16 @@ export function createPublicApi(options: PublicApiOptions): (req: IncomingMessag
 
   async function forward(req: IncomingMessage, res: ServerResponse, url: string, path: string, seen: { route?: string; principalType?: string }): Promise<void> {
     const client = clientOf(req, options.trustProxy);
-    const credential = await authenticator.authenticate(req, client.ip);
+    // The common case (a key this process verified moments ago, a budget it knows) takes no
+    // promise until the upstream call: each one is a measurable share of the hot path on Node 20,
+    // where AsyncLocalStorage runs a hook for every promise.
+    const credential = authenticator.remembered(req, client.ip) ?? (await authenticator.authenticate(req, client.ip));
     seen.principalType = credential.principal.type;
     const route = routeFor(path);
     if (!route || DOT_SEGMENT.test(path)) throw AppError.notFound('ROUTE_NOT_FOUND', `No route for ${req.method} ${path}.`);
     seen.route = route.prefix;
-    await rateLimits.consume(credential, res);
+    const limited = rateLimits.consumeLocally(credential, res);
+    if (limited !== undefined) await limited;
     const key = idempotency.keyOf(req, path);
     const forwardOptions = {
       upstream: upstreams[route.upstream],

@@ -16,7 +16,7 @@ import type { ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError, type Logger } from '@runfleet/service-kit';
-import { WriteBehindLimiter } from '../data/write-behind-limiter';
+import { WriteBehindLimiter, type Decision } from '../data/write-behind-limiter';
 import type { VerifiedCredential } from '../domain/verified-credential';
 import { GatewayError, retryAfter } from './gateway-errors';
 import type { GatewayMetrics } from './gateway-metrics';
@@ -86,11 +86,29 @@ export class RateLimits {
    * is spent. A key with its own limit has its own budget; otherwise all keys of a principal share one.
    */
   async consume(credential: VerifiedCredential, res: ServerResponse): Promise<void> {
+    const pending = this.consumeLocally(credential, res);
+    if (pending !== undefined) await pending;
+  }
+
+  /**
+   * `consume` for the hot path: decides without a promise when this process knows the budget
+   * (nearly always), and returns a promise only when Redis must be asked first.
+   */
+  consumeLocally(credential: VerifiedCredential, res: ServerResponse): Promise<void> | undefined {
     const own = credential.rateLimit?.requestsPerMinute;
     const points = own ?? this.options.perMinute;
     const key = own !== undefined ? `key:${credential.keyId}` : `${credential.principal.type}:${credential.principal.id}`;
     const policy = own !== undefined ? 'key' : 'principal';
-    const result = await this.principalLimiter(points).consume(key);
+    const limiter = this.principalLimiter(points);
+    const local = limiter.decideLocally(key);
+    if (local !== undefined) {
+      this.apply(local, policy, points, res);
+      return undefined;
+    }
+    return limiter.consume(key).then((result) => this.apply(result, policy, points, res));
+  }
+
+  private apply(result: Decision, policy: string, points: number, res: ServerResponse): void {
     this.noteFallback();
     const resetSeconds = Math.max(0, Math.ceil(result.msBeforeNext / 1000));
     res.setHeader('RateLimit-Policy', `"${policy}";q=${points};w=${WINDOW_SECONDS}`);

@@ -96,17 +96,15 @@ export class Upstream {
     });
   }
 
-  private async send(request: UpstreamRequest): Promise<UpstreamResponse> {
-    const response = await this.pool.request({
-      method: request.method as 'GET',
-      path: request.path,
-      headers: request.headers,
-      body: request.body ?? null,
-      signal: request.signal,
-    });
-    const result: UpstreamResponse = { statusCode: response.statusCode, headers: response.headers as IncomingHttpHeaders, body: response.body };
-    if (result.statusCode >= 500) throw new UpstreamServerError(result);
-    return result;
+  // Promise chains rather than async functions in send and request: one promise less each per call.
+  private send(request: UpstreamRequest): Promise<UpstreamResponse> {
+    return this.pool
+      .request({ method: request.method as 'GET', path: request.path, headers: request.headers, body: request.body ?? null, signal: request.signal })
+      .then((response) => {
+        const result: UpstreamResponse = { statusCode: response.statusCode, headers: response.headers as IncomingHttpHeaders, body: response.body };
+        if (result.statusCode >= 500) throw new UpstreamServerError(result);
+        return result;
+      });
   }
 
   /**
@@ -115,13 +113,11 @@ export class Upstream {
    * overloaded; with Retry-After), 504 UPSTREAM_TIMEOUT, 502 UPSTREAM_FAILED, or the caller's own
    * error (413 from the body limit).
    */
-  async request(request: UpstreamRequest): Promise<UpstreamResponse> {
-    try {
-      return await this.breaker.fire(request);
-    } catch (err) {
+  request(request: UpstreamRequest): Promise<UpstreamResponse> {
+    return this.breaker.fire(request).catch((err: unknown) => {
       if (err instanceof UpstreamServerError) return err.response;
       throw this.toAppError(err);
-    }
+    });
   }
 
   private toAppError(err: unknown): AppError {

@@ -2,6 +2,7 @@
 // one circuit breaker per upstream that fails fast when open and recovers after its reset
 // timeout, 504 at the upstream timeout, size-limited streamed bodies, correlation ids, helmet,
 // CORS, and services that refuse anything not signed by the gateway.
+import { request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { createTestVhost, type TestVhost } from '@runfleet/test-infra';
@@ -69,6 +70,32 @@ describe('routing', () => {
     expect(result.status).toBe(200);
     expect(result.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(registry.seen.at(-1)!.headers['x-correlation-id']).toBe(result.headers['x-correlation-id']);
+  });
+
+  it('forwards end-to-end headers and drops hop-by-hop ones, those the Connection header names included, and the client credentials', async () => {
+    // node:http, not undici: undici refuses a Connection header other than keep-alive or close.
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(`${gw.url}/v1/jobs`, {
+        headers: {
+          authorization: `Bearer ${accounts.customerKey}`,
+          connection: 'keep-alive, X-Hop-Secret',
+          'x-hop-secret': 'only for the next hop',
+          'x-end-to-end': 'kept',
+          cookie: 'session=1',
+        },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(200);
+    const seen = registry.seen.at(-1)!.headers;
+    expect(seen['x-end-to-end']).toBe('kept');
+    expect(seen['x-runfleet-principal']).toEqual(expect.any(String));
+    for (const dropped of ['x-hop-secret', 'authorization', 'cookie']) expect(seen[dropped]).toBeUndefined();
   });
 
   it('answers 404 for paths no service owns, internal routes and dot segments included', async () => {
