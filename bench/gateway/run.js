@@ -6,13 +6,17 @@
 //   bare proxy through bare-proxy.js, the smallest Node proxy (no auth, limits or logs): the
 //              bound any Node gateway on this machine is held to;
 //   cache-miss through the gateway, each request with a key never seen before (full verification).
-// Throughput is measured at saturation (32 connections as fast as they go); added latency at a
-// steady rate well below it (--rate per path; the three paths side by side, so the reseller takes
+// Throughput is measured at saturation (32 connections as fast as they go), in --rounds rounds of
+// the three paths back to back (the order rotating); the gateway's ratio is taken within each
+// round and the median of those ratios counts, so the shared VM's drift between rounds (the direct
+// rate alone moves by ±20 % from minute to minute) cancels out instead of deciding the result.
+// Added latency is measured at a steady rate well below saturation (--rate per path, by default a
+// tenth of the direct rate just measured; the three paths side by side, so the reseller takes
 // three times that), where a p99 shows what the gateway adds rather than how long requests queue
-// for two saturated cores.
+// for two saturated cores; also in --rounds rounds, the median counting.
 // Services run as built processes (`npx tsc -b` first) with LOG_LEVEL=warn on both sides, against
 // this machine's PostgreSQL, Redis and RabbitMQ. Prints a Markdown table and writes results.json.
-// Usage: node bench/gateway/run.js [--duration 10] [--connections 32] [--miss-keys 1000] [--rate 300]
+// Usage: node bench/gateway/run.js [--duration 10] [--rounds 3] [--connections 32] [--miss-keys 1000] [--rate <req/s per path>]
 'use strict';
 
 const { execFileSync, spawn } = require('node:child_process');
@@ -29,12 +33,18 @@ const undici = fromGateway('undici');
 const { Client } = require(require.resolve('pg', { paths: [path.join(ROOT, 'services/reseller')] }));
 
 const { values: args } = parseArgs({
-  options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' }, 'miss-keys': { type: 'string', default: '1000' }, rate: { type: 'string', default: '300' } },
+  options: {
+    duration: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '32' },
+    'miss-keys': { type: 'string', default: '1000' },
+    rate: { type: 'string' },
+  },
 });
 const DURATION = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
 const MISS_KEYS = Number(args['miss-keys']);
-const RATE = Number(args.rate);
+const ROUNDS = Number(args.rounds);
 
 const PG = process.env.POSTGRES_URL || 'postgresql://postgres@127.0.0.1:5432';
 const DATABASE = `runfleet_bench_gateway_${process.pid}`;
@@ -130,6 +140,8 @@ function load(title, options) {
 async function pacedSideBySide(targets, rate, seconds) {
   const agent = new undici.Agent({ connections: 128, keepAliveTimeout: 10_000 });
   const latencies = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
+  // by send instant, to pair each proxied request with the direct one sent at the same instant
+  const byInstant = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
   const failed = Object.fromEntries(Object.keys(targets).map((name) => [name, 0]));
   const inflight = new Set();
   const total = rate * seconds;
@@ -144,7 +156,9 @@ async function pacedSideBySide(targets, rate, seconds) {
         .then(async (response) => {
           await response.body.arrayBuffer();
           if (response.statusCode !== 200) failed[name] += 1;
-          latencies[name].push(performance.now() - sent);
+          const latency = performance.now() - sent;
+          latencies[name].push(latency);
+          if (response.statusCode === 200) byInstant[name][i] = latency;
         })
         .catch(() => {
           failed[name] += 1;
@@ -157,11 +171,31 @@ async function pacedSideBySide(targets, rate, seconds) {
   const elapsed = (performance.now() - started) / 1000;
   await agent.close();
   console.error(`  side by side at ${rate} req/s per path: done`);
+  const percentile = (values, p) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return Number(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(1));
+  };
   return Object.fromEntries(
     Object.keys(targets).map((name) => {
-      const sorted = latencies[name].sort((a, b) => a - b);
-      const at = (p) => Number(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(1));
-      return [name, { requestsPerSecond: Math.round(total / elapsed), p50ms: at(0.5), p99ms: at(0.99), non2xx: failed[name], errors: 0, timeouts: 0, total }];
+      // What this path added to each request over the direct one sent at the same instant.
+      const added = [];
+      for (let i = 0; i < total; i += 1) {
+        if (byInstant[name][i] !== undefined && byInstant.direct[i] !== undefined) added.push(byInstant[name][i] - byInstant.direct[i]);
+      }
+      return [
+        name,
+        {
+          requestsPerSecond: Math.round(total / elapsed),
+          p50ms: percentile(latencies[name], 0.5),
+          p99ms: percentile(latencies[name], 0.99),
+          pairedAddedP50ms: percentile(added, 0.5),
+          pairedAddedP99ms: percentile(added, 0.99),
+          non2xx: failed[name],
+          errors: 0,
+          timeouts: 0,
+          total,
+        },
+      ];
     }),
   );
 }
@@ -224,19 +258,34 @@ async function main() {
     // Warm every path (JIT, pools, the cache entry) before measuring.
     for (const [name, target] of Object.entries(paths)) await load(`warm-up ${name}`, { ...target, duration: 5 });
 
-    // Alternate the paths so none benefits from running later; the better of two rounds counts for each.
+    // Rounds of the three paths back to back, the order rotating so none always runs first or last.
     const rounds = [];
-    for (let round = 1; round <= 2; round += 1) {
+    const names = Object.keys(paths);
+    for (let round = 0; round < ROUNDS; round += 1) {
       const measuredRound = {};
-      for (const [name, target] of Object.entries(paths)) measuredRound[name] = await measured(`${name}, round ${round}`, { ...target, duration: DURATION });
+      for (let i = 0; i < names.length; i += 1) {
+        const name = names[(i + round) % names.length];
+        measuredRound[name] = await measured(`${name}, round ${round + 1}`, { ...paths[name], duration: DURATION });
+      }
       rounds.push(measuredRound);
     }
-    const best = (path) => rounds.map((r) => r[path]).sort((a, b) => b.requestsPerSecond - a.requestsPerSecond)[0];
-    const direct = best('direct');
-    const gateway = best('gateway');
-    const bareProxy = best('bareProxy');
+    const median = (values) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      const middle = Math.floor(sorted.length / 2);
+      return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    };
+    // The round whose gateway ratio is the median stands for the run in the table.
+    const ratios = rounds.map((r) => r.gateway.requestsPerSecond / r.direct.requestsPerSecond);
+    const bareRatios = rounds.map((r) => r.bareProxy.requestsPerSecond / r.direct.requestsPerSecond);
+    const typical = rounds[ratios.indexOf([...ratios].sort((a, b) => a - b)[Math.floor((ratios.length - 1) / 2)])];
+    const { direct, gateway, bareProxy } = typical;
     // Added latency at a steady rate below saturation, the paths side by side.
-    const steady = await pacedSideBySide(paths, RATE, DURATION);
+    const RATE = args.rate === undefined ? Math.max(10, Math.round(median(rounds.map((r) => r.direct.requestsPerSecond)) / 100) * 10) : Number(args.rate);
+    // As many paced rounds as saturated ones; the round with the median added p99 stands for the run.
+    const pacedRounds = [];
+    for (let round = 0; round < ROUNDS; round += 1) pacedRounds.push(await pacedSideBySide(paths, RATE, DURATION));
+    const addedP99 = (r, name = 'gateway') => r[name].p99ms - r.direct.p99ms;
+    const steady = [...pacedRounds].sort((a, b) => addedP99(a) - addedP99(b))[Math.floor((ROUNDS - 1) / 2)];
     let next = 0;
     const miss = await measured('gateway (cache miss)', {
       url: `${GATEWAY}/v1/me`,
@@ -247,25 +296,30 @@ async function main() {
     const result = {
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version },
-      settings: { durationSeconds: DURATION, connections: CONNECTIONS, missKeys: MISS_KEYS, route: 'GET /v1/me (reseller)' },
+      settings: { durationSeconds: DURATION, rounds: ROUNDS, connections: CONNECTIONS, missKeys: MISS_KEYS, pacedRatePerPath: RATE, route: 'GET /v1/me (reseller)' },
       direct,
       gateway,
       bareProxy,
       cacheMiss: miss,
       rounds,
       paced: steady,
-      gatewayThroughputRatio: Number((gateway.requestsPerSecond / direct.requestsPerSecond).toFixed(3)),
-      bareProxyThroughputRatio: Number((bareProxy.requestsPerSecond / direct.requestsPerSecond).toFixed(3)),
+      pacedRounds,
+      gatewayThroughputRatio: Number(median(ratios).toFixed(3)),
+      bareProxyThroughputRatio: Number(median(bareRatios).toFixed(3)),
+      roundRatios: { gateway: ratios.map((r) => Number(r.toFixed(3))), bareProxy: bareRatios.map((r) => Number(r.toFixed(3))) },
       saturatedAddedP99ms: gateway.p99ms - direct.p99ms,
       pacedAddedP99ms: Number((steady.gateway.p99ms - steady.direct.p99ms).toFixed(1)),
       pacedAddedP50ms: Number((steady.gateway.p50ms - steady.direct.p50ms).toFixed(1)),
+      pacedAddedP99msPerRound: { gateway: pacedRounds.map((r) => Number(addedP99(r).toFixed(1))), bareProxy: pacedRounds.map((r) => Number(addedP99(r, 'bareProxy').toFixed(1))) },
     };
     fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(result, null, 2)}\n`);
     const row = (name, r, proxy = 'gateway') =>
       `| ${name} | ${r.requestsPerSecond} | ${r.p50ms} | ${r.p99ms} | ${proxy ? r.cpuMsPerRequest[proxy] : '–'} | ${r.cpuMsPerRequest?.reseller ?? "–"} | ${r.non2xx + r.errors + r.timeouts} |`;
     console.log(
       [
-        `${result.date}, ${result.machine.cpus} × ${result.machine.cpu}, Node ${result.machine.node}; ${CONNECTIONS} connections, ${DURATION} s per run`,
+        `${result.date}, ${result.machine.cpus} × ${result.machine.cpu}, Node ${result.machine.node}; ${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION} s per path`,
+        '',
+        'Saturated rows: the round with the median gateway ratio; paced rows: the round with the median added p99.',
         '',
         '| path | req/s | p50 ms | p99 ms | proxy CPU ms/req | reseller CPU ms/req | failed |',
         '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -278,9 +332,14 @@ async function main() {
         row(`through the bare proxy, paced at ${RATE} req/s (side by side)`, steady.bareProxy, null),
         '',
         `saturated: gateway throughput = ${(result.gatewayThroughputRatio * 100).toFixed(1)} % of direct ` +
-          `(the bare proxy: ${(result.bareProxyThroughputRatio * 100).toFixed(1)} %); p99 +${result.saturatedAddedP99ms} ms`,
+          `(the bare proxy: ${(result.bareProxyThroughputRatio * 100).toFixed(1)} %), medians of the rounds' ratios; p99 +${result.saturatedAddedP99ms} ms`,
+        `  ratio per round: gateway ${ratios.map((r) => `${(r * 100).toFixed(1)} %`).join(', ')}; bare proxy ${bareRatios.map((r) => `${(r * 100).toFixed(1)} %`).join(', ')}`,
         `paced at ${RATE} req/s per path, side by side: gateway adds p50 ${result.pacedAddedP50ms} ms, p99 ${result.pacedAddedP99ms} ms ` +
-          `(the bare proxy: p99 +${(steady.bareProxy.p99ms - steady.direct.p99ms).toFixed(1)} ms)`,
+          `(the bare proxy: p99 +${(steady.bareProxy.p99ms - steady.direct.p99ms).toFixed(1)} ms), the round with the median added p99`,
+        `  added p99 per round: gateway ${result.pacedAddedP99msPerRound.gateway.join(', ')} ms; bare proxy ${result.pacedAddedP99msPerRound.bareProxy.join(', ')} ms`,
+        `  paired (each request against the direct one sent at the same instant), p50 / p99 of the time added, per round: ` +
+          `gateway ${pacedRounds.map((r) => `${r.gateway.pairedAddedP50ms} / ${r.gateway.pairedAddedP99ms}`).join(', ')} ms; ` +
+          `bare proxy ${pacedRounds.map((r) => `${r.bareProxy.pairedAddedP50ms} / ${r.bareProxy.pairedAddedP99ms}`).join(', ')} ms`,
       ].join('\n'),
     );
   } finally {
