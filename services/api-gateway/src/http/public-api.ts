@@ -104,7 +104,7 @@ export function createPublicApi(options: PublicApiOptions): (req: IncomingMessag
     const route = routeFor(path);
     if (!route || DOT_SEGMENT.test(path)) throw AppError.notFound('ROUTE_NOT_FOUND', `No route for ${req.method} ${path}.`);
     seen.route = route.prefix;
-    const limited = rateLimits.consumeLocally(credential, res);
+    const limited = rateLimits.consume(credential, res);
     if (limited !== undefined) await limited;
     const key = idempotency.keyOf(req, path);
     const forwardOptions = {

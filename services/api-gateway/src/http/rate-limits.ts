@@ -84,17 +84,10 @@ export class RateLimits {
   /**
    * Takes one request from the caller's budget and sets the RateLimit headers; throws 429 when it
    * is spent. A key with its own limit has its own budget; otherwise all keys of a principal share one.
+   * Decides at once (no promise) when this process knows the budget, nearly always; returns a
+   * promise only when Redis must be asked first (a key's first request in a window).
    */
-  async consume(credential: VerifiedCredential, res: ServerResponse): Promise<void> {
-    const pending = this.consumeLocally(credential, res);
-    if (pending !== undefined) await pending;
-  }
-
-  /**
-   * `consume` for the hot path: decides without a promise when this process knows the budget
-   * (nearly always), and returns a promise only when Redis must be asked first.
-   */
-  consumeLocally(credential: VerifiedCredential, res: ServerResponse): Promise<void> | undefined {
+  consume(credential: VerifiedCredential, res: ServerResponse): Promise<void> | undefined {
     const own = credential.rateLimit?.requestsPerMinute;
     const points = own ?? this.options.perMinute;
     const key = own !== undefined ? `key:${credential.keyId}` : `${credential.principal.type}:${credential.principal.id}`;
