@@ -58,19 +58,20 @@ const isOpsPath = (url: string | undefined): boolean => {
   return path.startsWith('/health/') || path === '/metrics';
 };
 
+export interface AccessLogOptions {
+  /** fields to add or override (e.g. the principal type) */
+  extra?: (req: Request, res: Response) => Record<string, unknown>;
+  /** paths left unlogged besides /health and /metrics (e.g. the gateway's docs assets) */
+  skip?: (path: string) => boolean;
+}
+
 /**
  * One log line per completed request (method, url without query, matched route, status, time,
  * correlation and request ids), built only when its level is enabled. Hand-written rather than
  * pino-http, which builds a child logger and serialises every header on every request — work on
  * the hot path for fields nobody reads — and logging no headers at all means no credential can
- * reach a log line from here. `extra` adds or overrides fields (the gateway adds the principal
- * type); `skip` leaves more paths unlogged than /health and /metrics (the gateway's docs assets).
+ * reach a log line from here.
  */
-export interface AccessLogOptions {
-  extra?: (req: Request, res: Response) => Record<string, unknown>;
-  skip?: (path: string) => boolean;
-}
-
 export function accessLog(logger: Logger, options: AccessLogOptions = {}): RequestHandler {
   const { extra, skip } = options;
   return (req, res, next) => {

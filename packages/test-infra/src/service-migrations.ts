@@ -1,7 +1,8 @@
 // What every database service's migrations must pass (issue 2): applied to a fresh database twice,
 // the second run applies nothing; the generated client round-trips the messaging tables every
-// service has, on connections named after the service. Call it at the top of a service's migrations test; the returned handle gives the
-// client for the service's own models once the suite has started.
+// service has, on connections named after the service. Call it at the top of a service's
+// migrations test; the returned handle gives the client for the service's own models once the
+// suite has started.
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from './index';
 

@@ -63,7 +63,6 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-
 /** The gateway's errors with their own headers (Retry-After, WWW-Authenticate), then the kit's problem+json path. */
 function errorHandler(logger: Logger): ErrorRequestHandler {
   const problems = problemErrorHandler(logger);
@@ -74,7 +73,6 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
     problems(err, req, res, next);
   };
 }
-
 
 export function buildGateway(options: GatewayOptions): Gateway {
   const { config, logger, redis } = options;
@@ -189,7 +187,6 @@ export function buildGateway(options: GatewayOptions): Gateway {
   own.route({ method: 'get', path: '/metrics', summary: 'Prometheus metrics of the gateway', tags: ['gateway'], responses: { 200: { description: 'Prometheus text format' } } }, call(metrics.handler));
   docs.mount(ownRouter);
   app.use(ownRouter);
-
 
   app.use((req, res, next) => {
     gatewayMetrics.requests.inc({ route: 'unmatched', status: '404', principal_type: 'anonymous' });

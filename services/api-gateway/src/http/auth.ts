@@ -3,7 +3,7 @@
 // 401, failures are counted per client IP (429 past the budget), and a key's IP allow-list → 403.
 import type { IncomingMessage } from 'node:http';
 import { AppError, type Logger } from '@runfleet/service-kit';
-import { bearerToken, credentialKindOf } from '../domain/credential-kinds';
+import { bearerToken, credentialKindOf, type CredentialKind } from '../domain/credential-kinds';
 import { ipAllowed } from '../domain/ip-allow-list';
 import { msUntilExpiry, type VerifiedCredential } from '../domain/verified-credential';
 import type { PrincipalCache } from '../data/principal-cache';
@@ -55,26 +55,25 @@ export class Authenticator {
   }
 
   /**
-   * The caller's verified credential when this process verified it moments ago (the hot path:
-   * no promise, no Redis), or undefined when `authenticate` must decide. Throws 403 for an address
-   * outside the key's allow-list.
+   * The caller's verified credential, or a 401 / 403 / 429 / 503 (an AppError). A key this process
+   * verified moments ago is answered at once, without a promise or Redis (the hot path); anything
+   * else returns a promise. Malformed and missing keys are refused as a promise too, after the
+   * per-IP failure budget is checked and charged.
    */
-  remembered(req: IncomingMessage, clientIp: string): VerifiedCredential | undefined {
-    const token = bearerToken(req.headers.authorization);
-    if (token === undefined || credentialKindOf(token) === undefined) return undefined;
-    const credential = this.rememberedCredential(token);
-    return credential === undefined ? undefined : this.allowedFrom(credential, clientIp);
-  }
-
-  /** The caller's verified credential, or throws 401 / 403 / 429 / 503 (an AppError). */
-  async authenticate(req: IncomingMessage, clientIp: string): Promise<VerifiedCredential> {
-    const { cache, verifier, rateLimits, metrics } = this.options;
+  authenticate(req: IncomingMessage, clientIp: string): VerifiedCredential | Promise<VerifiedCredential> {
     const token = bearerToken(req.headers.authorization);
     const kind = token === undefined ? undefined : credentialKindOf(token);
     if (token === undefined || kind === undefined) return this.reject(clientIp);
+    const remembered = this.rememberedCredential(token);
+    if (remembered !== undefined) return this.allowedFrom(remembered, clientIp);
+    return this.verify(token, kind, clientIp);
+  }
 
+  /** A key not verified in this process moments ago: the Redis cache, else its issuer. */
+  private async verify(token: string, kind: CredentialKind, clientIp: string): Promise<VerifiedCredential> {
+    const { cache, verifier, rateLimits, metrics } = this.options;
     const hash = cache.hashOf(token);
-    let credential = this.rememberedCredential(token) ?? (await this.cached(token, hash));
+    let credential = await this.cached(token, hash);
     if (credential === null) {
       // Only uncached credentials can be guesses, so only they pay for the brute-force check.
       await rateLimits.assertNotBlocked(clientIp);

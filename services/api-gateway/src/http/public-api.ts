@@ -99,7 +99,8 @@ export function createPublicApi(options: PublicApiOptions): (req: IncomingMessag
     // The common case (a key this process verified moments ago, a budget it knows) takes no
     // promise until the upstream call: each one is a measurable share of the hot path on Node 20,
     // where AsyncLocalStorage runs a hook for every promise.
-    const credential = authenticator.remembered(req, client.ip) ?? (await authenticator.authenticate(req, client.ip));
+    const authenticated = authenticator.authenticate(req, client.ip);
+    const credential = authenticated instanceof Promise ? await authenticated : authenticated;
     seen.principalType = credential.principal.type;
     const route = routeFor(path);
     if (!route || DOT_SEGMENT.test(path)) throw AppError.notFound('ROUTE_NOT_FOUND', `No route for ${req.method} ${path}.`);
