@@ -18,20 +18,32 @@ export async function claimInbox(sql: SqlExecutor, consumer: string, messageIds:
   return new Set(rows.map((row: { message_id: string }) => String(row.message_id).toLowerCase()));
 }
 
+const PRUNE = `WITH doomed AS (
+  SELECT "consumer", "message_id" FROM "inbox_message"
+  WHERE "processed_at" < now() - ($1::bigint * interval '1 millisecond')
+  LIMIT $2 FOR UPDATE SKIP LOCKED)
+DELETE FROM "inbox_message" i USING doomed d
+WHERE i."consumer" = d."consumer" AND i."message_id" = d."message_id"
+RETURNING 1`;
+
+export interface PruneInboxOptions {
+  /** rows per DELETE (default 10,000), so no statement holds locks on a whole day's rows */
+  chunk?: number;
+  /** asked between chunks; true ends the prune early (the service is stopping) */
+  shouldStop?: () => boolean;
+}
+
 /**
- * Deletes inbox rows older than the retention. Duplicates come from outbox re-publishes and broker
- * redeliveries within minutes, so days of retention leave a wide margin.
+ * Deletes inbox rows older than the retention, a chunk per statement until none is left; returns
+ * how many. Duplicates come from outbox re-publishes and broker redeliveries within minutes, so days
+ * of retention leave a wide margin. Rows are found through the `processed_at` index.
  */
-export async function pruneInbox(sql: SqlExecutor, retentionMs: number, limit = 10_000): Promise<number> {
-  const { rows } = await sql.query(
-    `WITH doomed AS (
-       SELECT "consumer", "message_id" FROM "inbox_message"
-       WHERE "processed_at" < now() - ($1::bigint * interval '1 millisecond')
-       LIMIT $2 FOR UPDATE SKIP LOCKED)
-     DELETE FROM "inbox_message" i USING doomed d
-     WHERE i."consumer" = d."consumer" AND i."message_id" = d."message_id"
-     RETURNING 1`,
-    [retentionMs, limit],
-  );
-  return rows.length;
+export async function pruneInbox(sql: SqlExecutor, retentionMs: number, options: PruneInboxOptions = {}): Promise<number> {
+  const chunk = options.chunk ?? 10_000;
+  let total = 0;
+  for (;;) {
+    const { rows } = await sql.query(PRUNE, [retentionMs, chunk]);
+    total += rows.length;
+    if (rows.length < chunk || options.shouldStop?.()) return total;
+  }
 }

@@ -37,6 +37,9 @@ export interface MessagingOptions {
   inboxRetentionMs?: number;
 }
 
+const INBOX_FIRST_PRUNE_MS = 60_000;
+const INBOX_PRUNE_INTERVAL_MS = 10 * 60_000;
+
 type ConsumerDefaults = 'connection' | 'service' | 'logger' | 'metrics' | 'transaction';
 export type ConsumeSpec<N extends string, TTx> = Omit<ConsumerOptions<N, TTx>, ConsumerDefaults> & {
   /** defaults to pg transactions on the consumers' own pool (needs databaseUrl) */
@@ -87,6 +90,7 @@ export function createMessaging(options: MessagingOptions): Messaging {
   const relays: OutboxRelay[] = [];
   const pools = new Map<string, Pool>();
   let inboxPruneTimer: NodeJS.Timeout | null = null;
+  let inboxPruning: Promise<void> | null = null;
   let closed = false;
   let notifying: Promise<void> | null = null;
   let notifyAgain = false;
@@ -130,15 +134,30 @@ export function createMessaging(options: MessagingOptions): Messaging {
     return p;
   }
 
+  // Inbox rows past the retention are deleted a minute after the first consumer starts (so a
+  // service restarted more often than the interval still prunes), then every 10 minutes; a prune
+  // still deleting when the next is due lets it pass.
   function startInboxPruning(): void {
     if (inboxPruneTimer || !options.databaseUrl) return;
     const retention = options.inboxRetentionMs ?? 7 * 24 * 3_600_000;
     const prune = () => {
-      pruneInbox(pgExecutor(pool('consumers')), retention).catch((err: unknown) =>
-        logger.warn({ err }, 'inbox prune failed; will retry'),
-      );
+      if (inboxPruning || closed) return;
+      inboxPruning = pruneInbox(pgExecutor(pool('consumers')), retention, { shouldStop: () => closed })
+        .then(
+          (deleted) => {
+            if (deleted > 0) logger.info({ deleted }, 'pruned inbox messages past their retention');
+          },
+          (err: unknown) => logger.warn({ err }, 'inbox prune failed; will retry'),
+        )
+        .finally(() => {
+          inboxPruning = null;
+        });
     };
-    inboxPruneTimer = setInterval(prune, 10 * 60_000);
+    inboxPruneTimer = setTimeout(() => {
+      prune();
+      inboxPruneTimer = setInterval(prune, INBOX_PRUNE_INTERVAL_MS);
+      inboxPruneTimer.unref();
+    }, INBOX_FIRST_PRUNE_MS);
     inboxPruneTimer.unref();
   }
 
@@ -200,8 +219,9 @@ export function createMessaging(options: MessagingOptions): Messaging {
     async close() {
       if (closed) return;
       closed = true;
-      if (inboxPruneTimer) clearInterval(inboxPruneTimer);
+      if (inboxPruneTimer) clearTimeout(inboxPruneTimer);
       await Promise.all(consumers.map((c) => c.close()));
+      await inboxPruning;
       await Promise.all(relays.map((r) => r.close()));
       await notifying;
       await publisher.close();
