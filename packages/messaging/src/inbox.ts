@@ -1,6 +1,6 @@
 // The consumer half of exactly-once effects (DESIGN.md §6, STYLE.md habit 7): a message id is
 // recorded for its consumer in the same transaction as the handler's effect.
-import type { SqlExecutor } from './sql-executor';
+import { deleteInChunks, type SqlExecutor } from './sql-executor';
 
 const CLAIM = `INSERT INTO "inbox_message" ("consumer", "message_id")
 SELECT $1, unnest($2::uuid[])
@@ -38,12 +38,6 @@ export interface PruneInboxOptions {
  * how many. Duplicates come from outbox re-publishes and broker redeliveries within minutes, so days
  * of retention leave a wide margin. Rows are found through the `processed_at` index.
  */
-export async function pruneInbox(sql: SqlExecutor, retentionMs: number, options: PruneInboxOptions = {}): Promise<number> {
-  const chunk = options.chunk ?? 10_000;
-  let total = 0;
-  for (;;) {
-    const { rows } = await sql.query(PRUNE, [retentionMs, chunk]);
-    total += rows.length;
-    if (rows.length < chunk || options.shouldStop?.()) return total;
-  }
+export function pruneInbox(sql: SqlExecutor, retentionMs: number, options: PruneInboxOptions = {}): Promise<number> {
+  return deleteInChunks(async (chunk) => (await sql.query(PRUNE, [retentionMs, chunk])).rows.length, options.chunk ?? 10_000, options.shouldStop);
 }

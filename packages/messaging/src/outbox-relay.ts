@@ -9,7 +9,7 @@ import type { MessagingMetrics } from './messaging-metrics';
 import type { Publisher, SerializedEnvelope } from './publisher';
 import { errorMessage } from './event-envelope';
 import { watchPool } from './database-errors';
-import { checkOut, rollBack } from './sql-executor';
+import { checkOut, deleteInChunks, rollBack } from './sql-executor';
 
 export const OUTBOX_CHANNEL = 'runfleet_outbox';
 
@@ -292,11 +292,11 @@ export class OutboxRelay {
     const retentionMs = this.options.retentionMs ?? 24 * 3_600_000;
     this.pruning = (async () => {
       try {
-        for (;;) {
-          const result = await this.options.pool.query(PRUNE, [retentionMs, 5_000]);
-          total += result.rowCount ?? 0;
-          if ((result.rowCount ?? 0) < 5_000 || this.stopping) break;
-        }
+        total = await deleteInChunks(
+          async (chunk) => (await this.options.pool.query(PRUNE, [retentionMs, chunk])).rowCount ?? 0,
+          5_000,
+          () => this.stopping,
+        );
         if (total > 0) this.options.logger.info({ deleted: total }, 'pruned published outbox events');
       } catch (err) {
         this.options.logger.warn({ err }, 'outbox prune failed; will retry');

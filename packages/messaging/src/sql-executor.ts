@@ -63,6 +63,24 @@ export async function checkOut(pool: Pool): Promise<{ client: PoolClient; releas
 }
 
 /**
+ * Runs `deleteChunk(chunk)` until it deletes fewer than `chunk` rows (nothing more to delete) or
+ * `shouldStop()` says so between chunks; returns the rows deleted. Retention pruning deletes in
+ * chunks so no statement locks a whole day's rows at once.
+ */
+export async function deleteInChunks(
+  deleteChunk: (chunk: number) => Promise<number>,
+  chunk: number,
+  shouldStop: () => boolean = () => false,
+): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = await deleteChunk(chunk);
+    total += deleted;
+    if (deleted < chunk || shouldStop()) return total;
+  }
+}
+
+/**
  * Rolls back the client's open transaction. Resolves with the error when the connection itself is
  * gone or unusable: pass it to `release` so the client is destroyed, never handed to the next caller.
  */
