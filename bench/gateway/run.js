@@ -11,12 +11,15 @@
 // round and the median of those ratios counts, so the shared VM's drift between rounds (the direct
 // rate alone moves by ±20 % from minute to minute) cancels out instead of deciding the result.
 // Added latency is measured at a steady rate well below saturation (--rate per path, by default a
-// tenth of the direct rate just measured; the three paths side by side, so the reseller takes
-// three times that), where a p99 shows what the gateway adds rather than how long requests queue
-// for two saturated cores; also in --rounds rounds, the median counting.
+// tenth of the direct rate just measured; the three paths interleaved, a third of a period apart,
+// so the reseller takes three times that), where a p99 shows what the gateway adds rather than how
+// long requests queue for two saturated cores; also in --rounds rounds, the p50 and p99 taken over
+// all rounds' requests together (more samples than any one round: a p99 of one 10 s round rests on
+// its 20 slowest requests).
 // Services run as built processes (`npx tsc -b` first) with LOG_LEVEL=warn on both sides, against
 // this machine's PostgreSQL, Redis and RabbitMQ. Prints a Markdown table and writes results.json.
 // Usage: node bench/gateway/run.js [--duration 10] [--rounds 3] [--connections 32] [--miss-keys 1000] [--rate <req/s per path>]
+//        [--spacing staggered|together|staggered,together]
 'use strict';
 
 const { execFileSync, spawn } = require('node:child_process');
@@ -39,12 +42,15 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '32' },
     'miss-keys': { type: 'string', default: '1000' },
     rate: { type: 'string' },
+    spacing: { type: 'string', default: 'staggered' },
   },
 });
 const DURATION = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
 const MISS_KEYS = Number(args['miss-keys']);
 const ROUNDS = Number(args.rounds);
+const SPACINGS = args.spacing.split(',');
+if (SPACINGS.some((s) => s !== 'staggered' && s !== 'together')) throw new Error('--spacing: staggered, together or both (comma-separated; the first is the headline)');
 
 const PG = process.env.POSTGRES_URL || 'postgresql://postgres@127.0.0.1:5432';
 const DATABASE = `runfleet_bench_gateway_${process.pid}`;
@@ -132,36 +138,41 @@ function load(title, options) {
 
 /**
  * Requests sent at a steady `rate` per path (one every 1000/rate ms, not in bursts: autocannon's
- * overallRate sends each second's budget at the start of the second), to every path at the same
- * instant, each timed from send to last byte. Sending the paths side by side means a stall of the
- * shared machine (GC, the VM, another process) hits all of them alike instead of whichever path
- * happened to be measured at the time, so their difference is what the gateway adds.
+ * overallRate sends each second's budget at the start of the second), each timed from send to last
+ * byte. The paths are interleaved tick by tick so that a stall of the shared machine (GC, the VM,
+ * another process) hits all of them alike instead of whichever path happened to be measured then.
+ * `staggered` (the default) sends them a third of a period apart, the order rotating every tick;
+ * `together` sends all three at the same instant, which makes each proxied request queue behind
+ * its direct twin for the reseller and the two cores — contention the bench creates and no
+ * gateway in front of a service meets (docs/benchmarks.md: the direct p50 alone doubles).
+ * Returns each path's latencies and, by tick, those of 200 answers (to pair them with direct's).
  */
-async function pacedSideBySide(targets, rate, seconds) {
+async function pacedSideBySide(targets, rate, seconds, spacing) {
   const agent = new undici.Agent({ connections: 128, keepAliveTimeout: 10_000 });
-  const latencies = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
-  // by send instant, to pair each proxied request with the direct one sent at the same instant
-  const byInstant = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
-  const failed = Object.fromEntries(Object.keys(targets).map((name) => [name, 0]));
+  const names = Object.keys(targets);
+  const samples = Object.fromEntries(names.map((name) => [name, { latencies: [], byTick: [], failed: 0 }]));
   const inflight = new Set();
   const total = rate * seconds;
   const started = performance.now();
-  for (let i = 0; i < total; i += 1) {
-    const wait = started + (i * 1000) / rate - performance.now();
-    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    for (const [name, target] of Object.entries(targets)) {
+  for (let tick = 0; tick < total; tick += 1) {
+    for (let j = 0; j < names.length; j += 1) {
+      const staggered = spacing === 'staggered';
+      const name = staggered ? names[(tick + j) % names.length] : names[j];
+      const wait = started + (tick * 1000) / rate + (staggered ? (j * 1000) / rate / names.length : 0) - performance.now();
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      const sample = samples[name];
       const sent = performance.now();
       const request = undici
-        .request(target.url, { headers: target.headers ?? {}, dispatcher: agent })
+        .request(targets[name].url, { headers: targets[name].headers ?? {}, dispatcher: agent })
         .then(async (response) => {
           await response.body.arrayBuffer();
-          if (response.statusCode !== 200) failed[name] += 1;
           const latency = performance.now() - sent;
-          latencies[name].push(latency);
-          if (response.statusCode === 200) byInstant[name][i] = latency;
+          sample.latencies.push(latency);
+          if (response.statusCode === 200) sample.byTick[tick] = latency;
+          else sample.failed += 1;
         })
         .catch(() => {
-          failed[name] += 1;
+          sample.failed += 1;
         });
       inflight.add(request);
       void request.finally(() => inflight.delete(request));
@@ -170,30 +181,39 @@ async function pacedSideBySide(targets, rate, seconds) {
   await Promise.all(inflight);
   const elapsed = (performance.now() - started) / 1000;
   await agent.close();
-  console.error(`  side by side at ${rate} req/s per path: done`);
-  const percentile = (values, p) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    return Number(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(1));
-  };
+  console.error(`  ${spacing} at ${rate} req/s per path: done`);
+  return { requestsPerSecond: Math.round(total / elapsed), total, samples };
+}
+
+function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Number(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(1));
+}
+
+/** p50/p99 per path over the given paced rounds' samples together, and what each path added to the direct request of the same tick. */
+function pacedFigures(rounds) {
+  const names = Object.keys(rounds[0].samples);
   return Object.fromEntries(
-    Object.keys(targets).map((name) => {
-      // What this path added to each request over the direct one sent at the same instant.
+    names.map((name) => {
+      const latencies = rounds.flatMap((r) => r.samples[name].latencies);
       const added = [];
-      for (let i = 0; i < total; i += 1) {
-        if (byInstant[name][i] !== undefined && byInstant.direct[i] !== undefined) added.push(byInstant[name][i] - byInstant.direct[i]);
+      for (const r of rounds) {
+        const own = r.samples[name].byTick;
+        const direct = r.samples.direct.byTick;
+        for (let tick = 0; tick < r.total; tick += 1) if (own[tick] !== undefined && direct[tick] !== undefined) added.push(own[tick] - direct[tick]);
       }
       return [
         name,
         {
-          requestsPerSecond: Math.round(total / elapsed),
-          p50ms: percentile(latencies[name], 0.5),
-          p99ms: percentile(latencies[name], 0.99),
+          requestsPerSecond: Math.min(...rounds.map((r) => r.requestsPerSecond)),
+          p50ms: percentile(latencies, 0.5),
+          p99ms: percentile(latencies, 0.99),
           pairedAddedP50ms: percentile(added, 0.5),
           pairedAddedP99ms: percentile(added, 0.99),
-          non2xx: failed[name],
+          non2xx: rounds.reduce((sum, r) => sum + r.samples[name].failed, 0),
           errors: 0,
           timeouts: 0,
-          total,
+          total: latencies.length,
         },
       ];
     }),
@@ -283,10 +303,14 @@ async function main() {
     // Added latency at a steady rate below saturation, the paths side by side.
     const RATE = args.rate === undefined ? Math.max(10, Math.round(median(rounds.map((r) => r.direct.requestsPerSecond)) / 100) * 10) : Number(args.rate);
     // As many paced rounds as saturated ones; the round with the median added p99 stands for the run.
-    const pacedRounds = [];
-    for (let round = 0; round < ROUNDS; round += 1) pacedRounds.push(await pacedSideBySide(paths, RATE, DURATION));
-    const addedP99 = (r, name = 'gateway') => r[name].p99ms - r.direct.p99ms;
-    const steady = [...pacedRounds].sort((a, b) => addedP99(a) - addedP99(b))[Math.floor((ROUNDS - 1) / 2)];
+    // As many paced rounds as saturated ones, each spacing asked for in turn within a round; the
+    // figures are over all rounds' samples together (per-round ones show the spread).
+    const pacedRounds = Object.fromEntries(SPACINGS.map((spacing) => [spacing, []]));
+    for (let round = 0; round < ROUNDS; round += 1) {
+      for (const spacing of SPACINGS) pacedRounds[spacing].push(await pacedSideBySide(paths, RATE, DURATION, spacing));
+    }
+    const paced = Object.fromEntries(SPACINGS.map((spacing) => [spacing, pacedFigures(pacedRounds[spacing])]));
+    const perRound = (spacing, name) => pacedRounds[spacing].map((r) => pacedFigures([r])).map((f) => Number((f[name].p99ms - f.direct.p99ms).toFixed(1)));
     let next = 0;
     const miss = await measured('gateway (cache miss)', {
       url: `${GATEWAY}/v1/me`,
@@ -294,33 +318,46 @@ async function main() {
       requests: [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${missKeys[next++ % missKeys.length]}` } }) }],
     });
 
+    const headline = paced[SPACINGS[0]];
+    const added = (figures, name, field) => Number((figures[name][field] - figures.direct[field]).toFixed(1));
     const result = {
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version },
-      settings: { durationSeconds: DURATION, rounds: ROUNDS, connections: CONNECTIONS, missKeys: MISS_KEYS, pacedRatePerPath: RATE, route: 'GET /v1/me (reseller)' },
+      settings: { durationSeconds: DURATION, rounds: ROUNDS, connections: CONNECTIONS, missKeys: MISS_KEYS, pacedRatePerPath: RATE, spacings: SPACINGS, route: 'GET /v1/me (reseller)' },
       direct,
       gateway,
       bareProxy,
       cacheMiss: miss,
       rounds,
-      paced: steady,
-      pacedRounds,
+      paced,
       gatewayThroughputRatio: Number(median(ratios).toFixed(3)),
       bareProxyThroughputRatio: Number(median(bareRatios).toFixed(3)),
       roundRatios: { gateway: ratios.map((r) => Number(r.toFixed(3))), bareProxy: bareRatios.map((r) => Number(r.toFixed(3))) },
       saturatedAddedP99ms: gateway.p99ms - direct.p99ms,
-      pacedAddedP99ms: Number((steady.gateway.p99ms - steady.direct.p99ms).toFixed(1)),
-      pacedAddedP50ms: Number((steady.gateway.p50ms - steady.direct.p50ms).toFixed(1)),
-      pacedAddedP99msPerRound: { gateway: pacedRounds.map((r) => Number(addedP99(r).toFixed(1))), bareProxy: pacedRounds.map((r) => Number(addedP99(r, 'bareProxy').toFixed(1))) },
+      pacedAddedP99ms: added(headline, 'gateway', 'p99ms'),
+      pacedAddedP50ms: added(headline, 'gateway', 'p50ms'),
+      pacedAddedP99msPerRound: Object.fromEntries(SPACINGS.map((spacing) => [spacing, { gateway: perRound(spacing, 'gateway'), bareProxy: perRound(spacing, 'bareProxy') }])),
     };
     fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(result, null, 2)}\n`);
     const row = (name, r, proxy = 'gateway') =>
-      `| ${name} | ${r.requestsPerSecond} | ${r.p50ms} | ${r.p99ms} | ${proxy ? r.cpuMsPerRequest[proxy] : '–'} | ${r.cpuMsPerRequest?.reseller ?? "–"} | ${r.non2xx + r.errors + r.timeouts} |`;
+      `| ${name} | ${r.requestsPerSecond} | ${r.p50ms} | ${r.p99ms} | ${proxy ? r.cpuMsPerRequest[proxy] : '–'} | ${r.cpuMsPerRequest?.reseller ?? '–'} | ${r.non2xx + r.errors + r.timeouts} |`;
+    const pacedLines = (spacing) => {
+      const figures = paced[spacing];
+      const rows = result.pacedAddedP99msPerRound[spacing];
+      return [
+        `paced at ${RATE} req/s per path, ${spacing}, ${figures.direct.total} requests per path: gateway adds p50 ${added(figures, 'gateway', 'p50ms')} ms, ` +
+          `p99 ${added(figures, 'gateway', 'p99ms')} ms (the bare proxy: p50 ${added(figures, 'bareProxy', 'p50ms')} ms, p99 ${added(figures, 'bareProxy', 'p99ms')} ms)`,
+        `  p50 / p99: direct ${figures.direct.p50ms} / ${figures.direct.p99ms} ms, gateway ${figures.gateway.p50ms} / ${figures.gateway.p99ms} ms, bare proxy ${figures.bareProxy.p50ms} / ${figures.bareProxy.p99ms} ms`,
+        `  added p99 per round: gateway ${rows.gateway.join(', ')} ms; bare proxy ${rows.bareProxy.join(', ')} ms`,
+        `  paired (each request against the direct one of the same tick), p50 / p99 of the time added: ` +
+          `gateway ${figures.gateway.pairedAddedP50ms} / ${figures.gateway.pairedAddedP99ms} ms; bare proxy ${figures.bareProxy.pairedAddedP50ms} / ${figures.bareProxy.pairedAddedP99ms} ms`,
+      ];
+    };
     console.log(
       [
         `${result.date}, ${result.machine.cpus} × ${result.machine.cpu}, Node ${result.machine.node}; ${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION} s per path`,
         '',
-        'Saturated rows: the round with the median gateway ratio; paced rows: the round with the median added p99.',
+        `Saturated rows: the round with the median gateway ratio; paced rows (${SPACINGS[0]}): all rounds' requests together.`,
         '',
         '| path | req/s | p50 ms | p99 ms | proxy CPU ms/req | reseller CPU ms/req | failed |',
         '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -328,19 +365,14 @@ async function main() {
         row('through the gateway (API key, cache hit, rate limiter on)', gateway),
         row('through the bare Node proxy (no auth, limits or logs)', bareProxy, 'bareProxy'),
         row(`through the gateway, cache miss (${MISS_KEYS} fresh keys, once each)`, miss),
-        row(`direct, paced at ${RATE} req/s (side by side)`, steady.direct, null),
-        row(`through the gateway, paced at ${RATE} req/s (side by side)`, steady.gateway, null),
-        row(`through the bare proxy, paced at ${RATE} req/s (side by side)`, steady.bareProxy, null),
+        row(`direct, paced at ${RATE} req/s`, headline.direct, null),
+        row(`through the gateway, paced at ${RATE} req/s`, headline.gateway, null),
+        row(`through the bare proxy, paced at ${RATE} req/s`, headline.bareProxy, null),
         '',
         `saturated: gateway throughput = ${(result.gatewayThroughputRatio * 100).toFixed(1)} % of direct ` +
           `(the bare proxy: ${(result.bareProxyThroughputRatio * 100).toFixed(1)} %), medians of the rounds' ratios; p99 +${result.saturatedAddedP99ms} ms`,
         `  ratio per round: gateway ${ratios.map((r) => `${(r * 100).toFixed(1)} %`).join(', ')}; bare proxy ${bareRatios.map((r) => `${(r * 100).toFixed(1)} %`).join(', ')}`,
-        `paced at ${RATE} req/s per path, side by side: gateway adds p50 ${result.pacedAddedP50ms} ms, p99 ${result.pacedAddedP99ms} ms ` +
-          `(the bare proxy: p99 +${(steady.bareProxy.p99ms - steady.direct.p99ms).toFixed(1)} ms), the round with the median added p99`,
-        `  added p99 per round: gateway ${result.pacedAddedP99msPerRound.gateway.join(', ')} ms; bare proxy ${result.pacedAddedP99msPerRound.bareProxy.join(', ')} ms`,
-        `  paired (each request against the direct one sent at the same instant), p50 / p99 of the time added, per round: ` +
-          `gateway ${pacedRounds.map((r) => `${r.gateway.pairedAddedP50ms} / ${r.gateway.pairedAddedP99ms}`).join(', ')} ms; ` +
-          `bare proxy ${pacedRounds.map((r) => `${r.bareProxy.pairedAddedP50ms} / ${r.bareProxy.pairedAddedP99ms}`).join(', ')} ms`,
+        ...SPACINGS.flatMap(pacedLines),
       ].join('\n'),
     );
   } finally {
