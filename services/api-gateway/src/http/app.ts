@@ -224,8 +224,13 @@ export function buildGateway(options: GatewayOptions): Gateway {
     upstreams,
     principalCache,
     async dropCredential(keyId) {
-      authenticator.forget(keyId);
-      await principalCache.drop(keyId);
+      // Redis first: a background refresh that read the entry before the drop lands on a copy
+      // already forgotten here, and is discarded.
+      try {
+        await principalCache.drop(keyId);
+      } finally {
+        authenticator.forget(keyId);
+      }
     },
     docs,
     async close() {
