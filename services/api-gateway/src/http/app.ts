@@ -224,13 +224,8 @@ export function buildGateway(options: GatewayOptions): Gateway {
     upstreams,
     principalCache,
     async dropCredential(keyId) {
-      // Redis first: a background refresh that read the entry before the drop lands on a copy
-      // already forgotten here, and is discarded.
-      try {
-        await principalCache.drop(keyId);
-      } finally {
-        authenticator.forget(keyId);
-      }
+      authenticator.forget(keyId);
+      await principalCache.drop(keyId);
     },
     docs,
     async close() {

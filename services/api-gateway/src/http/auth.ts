@@ -29,26 +29,11 @@ export interface AuthenticatorOptions {
 // memory (as the request that carried it does), for half a second; nothing keyed by it leaves the
 // process.
 export const LOCAL_MEMO_MS = 500;
-// Past this age a remembered credential is read again from Redis in the background while requests
-// go on being answered from memory (refresh-ahead). Without it one request per key every 500 ms
-// waited for Redis: at 200 requests a second that is 1 in 100, the gateway's whole p99. A copy is
-// still never kept longer than LOCAL_MEMO_MS after the Redis read it came from, so the revocation
-// bound is unchanged; and a copy gone from Redis (revoked, or past its 60 s) is dropped here too.
-export const LOCAL_REFRESH_AFTER_MS = 250;
 const LOCAL_MEMO_MAX = 10_000;
-
-interface Remembered {
-  credential: VerifiedCredential;
-  /** served until then (epoch ms) */
-  until: number;
-  /** read again from Redis from then on, once */
-  refreshAfter: number;
-  refreshing: boolean;
-}
 
 export class Authenticator {
   /** by bearer credential */
-  private readonly memo = new Map<string, Remembered>();
+  private readonly memo = new Map<string, { credential: VerifiedCredential; until: number }>();
 
   constructor(private readonly options: AuthenticatorOptions) {}
 
@@ -57,40 +42,16 @@ export class Authenticator {
     for (const [token, entry] of this.memo) if (entry.credential.keyId === keyId) this.memo.delete(token);
   }
 
-  /** Keeps a credential read from Redis or its issuer at `readAt`. */
-  private remember(token: string, credential: VerifiedCredential, readAt = Date.now()): void {
+  private remember(token: string, credential: VerifiedCredential): void {
     if (this.memo.size >= LOCAL_MEMO_MAX) this.memo.clear();
-    const until = readAt + Math.min(LOCAL_MEMO_MS, msUntilExpiry(credential, readAt));
-    this.memo.set(token, { credential, until, refreshAfter: readAt + LOCAL_REFRESH_AFTER_MS, refreshing: false });
+    this.memo.set(token, { credential, until: Date.now() + Math.min(LOCAL_MEMO_MS, msUntilExpiry(credential)) });
   }
 
   private rememberedCredential(token: string): VerifiedCredential | undefined {
     const local = this.memo.get(token);
-    if (local === undefined) return undefined;
-    const now = Date.now();
-    if (local.until <= now) return undefined;
-    if (now >= local.refreshAfter && !local.refreshing) this.refresh(token, local);
+    if (local === undefined || local.until <= Date.now()) return undefined;
     this.options.metrics.authCache.inc({ result: 'hit' });
     return local.credential;
-  }
-
-  /** Reads a remembered credential again from Redis, no request waiting for it. */
-  private refresh(token: string, entry: Remembered): void {
-    const { cache, metrics } = this.options;
-    entry.refreshing = true;
-    const readAt = Date.now();
-    cache.get(cache.hashOf(token)).then(
-      (credential) => {
-        // Forgotten (revoked) or replaced while Redis answered: that decision stands.
-        if (this.memo.get(token) !== entry) return;
-        if (credential !== null && msUntilExpiry(credential) > 0) this.remember(token, credential, readAt);
-        else this.memo.delete(token);
-      },
-      () => {
-        // Redis unavailable: the copy expires at its time, then the request path asks the issuer.
-        metrics.authCache.inc({ result: 'error' });
-      },
-    );
   }
 
   /**
@@ -138,13 +99,12 @@ export class Authenticator {
   /** The credential's entry in Redis, or null. */
   private async cached(token: string, hash: string): Promise<VerifiedCredential | null> {
     const { cache, metrics } = this.options;
-    const readAt = Date.now();
     try {
       const credential = await cache.get(hash);
       // An entry never outlives its key: the TTL is capped at the expiry, this is belt and braces.
       if (credential !== null && msUntilExpiry(credential) > 0) {
         metrics.authCache.inc({ result: 'hit' });
-        this.remember(token, credential, readAt);
+        this.remember(token, credential);
         return credential;
       }
       metrics.authCache.inc({ result: 'miss' });
