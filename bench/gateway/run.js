@@ -13,13 +13,13 @@
 // Added latency is measured at a steady rate well below saturation (--rate per path, by default a
 // tenth of the direct rate just measured; the three paths interleaved, a third of a period apart,
 // so the reseller takes three times that), where a p99 shows what the gateway adds rather than how
-// long requests queue for two saturated cores; also in --rounds rounds, the p50 and p99 taken over
-// all rounds' requests together (more samples than any one round: a p99 of one 10 s round rests on
-// its 20 slowest requests).
+// long requests queue for two saturated cores; in --paced-rounds rounds, the p50 and p99 taken over
+// all rounds' requests together (12,000 per path at 200 req/s: a p99 of one 10 s round rests on its
+// 20 slowest requests). BENCH_SAMPLES=<file> also writes every paced request's latency.
 // Services run as built processes (`npx tsc -b` first) with LOG_LEVEL=warn on both sides, against
 // this machine's PostgreSQL, Redis and RabbitMQ. Prints a Markdown table and writes results.json.
-// Usage: node bench/gateway/run.js [--duration 10] [--rounds 3] [--connections 32] [--miss-keys 1000] [--rate <req/s per path>]
-//        [--spacing staggered|together|staggered,together]
+// Usage: node bench/gateway/run.js [--duration 10] [--rounds 3] [--paced-rounds 6] [--connections 32] [--miss-keys 1000]
+//        [--rate <req/s per path>] [--spacing staggered|together|staggered,together]
 'use strict';
 
 const { execFileSync, spawn } = require('node:child_process');
@@ -39,6 +39,7 @@ const { values: args } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '3' },
+    'paced-rounds': { type: 'string', default: '6' },
     connections: { type: 'string', default: '32' },
     'miss-keys': { type: 'string', default: '1000' },
     rate: { type: 'string' },
@@ -49,6 +50,7 @@ const DURATION = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
 const MISS_KEYS = Number(args['miss-keys']);
 const ROUNDS = Number(args.rounds);
+const PACED_ROUNDS = Number(args['paced-rounds']);
 const SPACINGS = args.spacing.split(',');
 if (SPACINGS.some((s) => s !== 'staggered' && s !== 'together')) throw new Error('--spacing: staggered, together or both (comma-separated; the first is the headline)');
 
@@ -303,11 +305,16 @@ async function main() {
     // Added latency at a steady rate below saturation, the paths side by side.
     const RATE = args.rate === undefined ? Math.max(10, Math.round(median(rounds.map((r) => r.direct.requestsPerSecond)) / 100) * 10) : Number(args.rate);
     // As many paced rounds as saturated ones; the round with the median added p99 stands for the run.
-    // As many paced rounds as saturated ones, each spacing asked for in turn within a round; the
-    // figures are over all rounds' samples together (per-round ones show the spread).
+    // --paced-rounds rounds, each spacing asked for in turn within a round; the figures are over all
+    // rounds' samples together (per-round ones show the spread).
     const pacedRounds = Object.fromEntries(SPACINGS.map((spacing) => [spacing, []]));
-    for (let round = 0; round < ROUNDS; round += 1) {
+    for (let round = 0; round < PACED_ROUNDS; round += 1) {
       for (const spacing of SPACINGS) pacedRounds[spacing].push(await pacedSideBySide(paths, RATE, DURATION, spacing));
+    }
+    // BENCH_SAMPLES=<file>: every paced request's latency by round and tick, to see which stalls the paths shared.
+    if (process.env.BENCH_SAMPLES) {
+      const byTick = (r) => Object.fromEntries(Object.entries(r.samples).map(([name, sample]) => [name, Array.from({ length: r.total }, (_, i) => sample.byTick[i] ?? null)]));
+      fs.writeFileSync(process.env.BENCH_SAMPLES, JSON.stringify(Object.fromEntries(SPACINGS.map((spacing) => [spacing, pacedRounds[spacing].map(byTick)]))));
     }
     const paced = Object.fromEntries(SPACINGS.map((spacing) => [spacing, pacedFigures(pacedRounds[spacing])]));
     const perRound = (spacing, name) => pacedRounds[spacing].map((r) => pacedFigures([r])).map((f) => Number((f[name].p99ms - f.direct.p99ms).toFixed(1)));
@@ -323,7 +330,7 @@ async function main() {
     const result = {
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version },
-      settings: { durationSeconds: DURATION, rounds: ROUNDS, connections: CONNECTIONS, missKeys: MISS_KEYS, pacedRatePerPath: RATE, spacings: SPACINGS, route: 'GET /v1/me (reseller)' },
+      settings: { durationSeconds: DURATION, rounds: ROUNDS, pacedRounds: PACED_ROUNDS, connections: CONNECTIONS, missKeys: MISS_KEYS, pacedRatePerPath: RATE, spacings: SPACINGS, route: 'GET /v1/me (reseller)' },
       direct,
       gateway,
       bareProxy,
@@ -355,7 +362,7 @@ async function main() {
     };
     console.log(
       [
-        `${result.date}, ${result.machine.cpus} × ${result.machine.cpu}, Node ${result.machine.node}; ${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION} s per path`,
+        `${result.date}, ${result.machine.cpus} × ${result.machine.cpu}, Node ${result.machine.node}; ${CONNECTIONS} connections, ${ROUNDS} saturated and ${PACED_ROUNDS} paced rounds of ${DURATION} s per path`,
         '',
         `Saturated rows: the round with the median gateway ratio; paced rows (${SPACINGS[0]}): all rounds' requests together.`,
         '',
