@@ -302,9 +302,8 @@ async function main() {
     const bareRatios = rounds.map((r) => r.bareProxy.requestsPerSecond / r.direct.requestsPerSecond);
     const typical = rounds[ratios.indexOf([...ratios].sort((a, b) => a - b)[Math.floor((ratios.length - 1) / 2)])];
     const { direct, gateway, bareProxy } = typical;
-    // Added latency at a steady rate below saturation, the paths side by side.
+    // Added latency at a steady rate below saturation, the paths interleaved.
     const RATE = args.rate === undefined ? Math.max(10, Math.round(median(rounds.map((r) => r.direct.requestsPerSecond)) / 100) * 10) : Number(args.rate);
-    // As many paced rounds as saturated ones; the round with the median added p99 stands for the run.
     // --paced-rounds rounds, each spacing asked for in turn within a round; the figures are over all
     // rounds' samples together (per-round ones show the spread).
     const pacedRounds = Object.fromEntries(SPACINGS.map((spacing) => [spacing, []]));
