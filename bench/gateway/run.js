@@ -155,10 +155,10 @@ async function pacedSideBySide(targets, rate, seconds, spacing) {
   const samples = Object.fromEntries(names.map((name) => [name, { latencies: [], byTick: [], failed: 0 }]));
   const inflight = new Set();
   const total = rate * seconds;
+  const staggered = spacing === 'staggered';
   const started = performance.now();
   for (let tick = 0; tick < total; tick += 1) {
     for (let j = 0; j < names.length; j += 1) {
-      const staggered = spacing === 'staggered';
       const name = staggered ? names[(tick + j) % names.length] : names[j];
       const wait = started + (tick * 1000) / rate + (staggered ? (j * 1000) / rate / names.length : 0) - performance.now();
       if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
@@ -316,7 +316,6 @@ async function main() {
       fs.writeFileSync(process.env.BENCH_SAMPLES, JSON.stringify(Object.fromEntries(SPACINGS.map((spacing) => [spacing, pacedRounds[spacing].map(byTick)]))));
     }
     const paced = Object.fromEntries(SPACINGS.map((spacing) => [spacing, pacedFigures(pacedRounds[spacing])]));
-    const perRound = (spacing, name) => pacedRounds[spacing].map((r) => pacedFigures([r])).map((f) => Number((f[name].p99ms - f.direct.p99ms).toFixed(1)));
     let next = 0;
     const miss = await measured('gateway (cache miss)', {
       url: `${GATEWAY}/v1/me`,
@@ -326,6 +325,10 @@ async function main() {
 
     const headline = paced[SPACINGS[0]];
     const added = (figures, name, field) => Number((figures[name][field] - figures.direct[field]).toFixed(1));
+    const perRound = (spacing) => {
+      const figures = pacedRounds[spacing].map((r) => pacedFigures([r]));
+      return { gateway: figures.map((f) => added(f, 'gateway', 'p99ms')), bareProxy: figures.map((f) => added(f, 'bareProxy', 'p99ms')) };
+    };
     const result = {
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version },
@@ -342,7 +345,7 @@ async function main() {
       saturatedAddedP99ms: gateway.p99ms - direct.p99ms,
       pacedAddedP99ms: added(headline, 'gateway', 'p99ms'),
       pacedAddedP50ms: added(headline, 'gateway', 'p50ms'),
-      pacedAddedP99msPerRound: Object.fromEntries(SPACINGS.map((spacing) => [spacing, { gateway: perRound(spacing, 'gateway'), bareProxy: perRound(spacing, 'bareProxy') }])),
+      pacedAddedP99msPerRound: Object.fromEntries(SPACINGS.map((spacing) => [spacing, perRound(spacing)])),
     };
     fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(result, null, 2)}\n`);
     const row = (name, r, proxy = 'gateway') =>
