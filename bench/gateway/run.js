@@ -320,6 +320,8 @@ async function main() {
     const miss = await measured('gateway (cache miss)', {
       url: `${GATEWAY}/v1/me`,
       amount: missKeys.length,
+      // autocannon refuses more connections than requests
+      connections: Math.min(CONNECTIONS, missKeys.length),
       requests: [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${missKeys[next++ % missKeys.length]}` } }) }],
     });
 
