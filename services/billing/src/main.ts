@@ -1,29 +1,52 @@
-// Composition root of the billing service: config → logger → database → broker → http; graceful stop.
+// Composition root of the billing service: config → logger → database → messaging (relay, consumers) → http; graceful stop.
 import { amqpCheck, createHealth, createLogger, createMetrics, listen, runService, sqlCheck } from '@runfleet/service-kit';
-import { connectAmqp } from '@runfleet/messaging';
+import { createMessaging } from '@runfleet/messaging';
 import { readConfig } from './config';
 import { createPrisma } from './db';
+import { wakingRelayAfterCommits } from './data/outbox.repository';
+import type { HoldPolicy } from './domain/use-case-deps';
 import { buildApp } from './http/app';
+import { consumeJobPayments } from './messaging/job-payments.consumer';
+import { consumeOrderPayments } from './messaging/order-payments.consumer';
+import { consumeWalletAccounts } from './messaging/wallet-accounts.consumer';
 
 const config = readConfig();
 const logger = createLogger({ service: 'billing', level: config.LOG_LEVEL });
+const holdPolicy: HoldPolicy = { holdTtlMs: config.HOLD_TTL_MS };
+const now = () => new Date();
 
 void runService({
   name: 'billing',
   logger,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   start: async () => {
-    const prisma = createPrisma(config.DATABASE_URL, { onPoolError: (err) => logger.warn({ err }, 'database connection lost') });
-    const amqp = connectAmqp({ url: config.AMQP_URL, logger, name: 'billing' });
+    const database = createPrisma(config.DATABASE_URL, { onPoolError: (err) => logger.warn({ err }, 'database connection lost') });
     const metrics = createMetrics('billing');
-    const health = createHealth([sqlCheck(() => prisma.$queryRaw`SELECT 1`), amqpCheck(() => amqp.isConnected())]);
-    const app = buildApp({ prisma, logger, metrics, health, principalSecret: config.PRINCIPAL_SECRET });
+    const messaging = createMessaging({
+      service: 'billing',
+      amqpUrl: config.AMQP_URL,
+      databaseUrl: config.DATABASE_URL,
+      logger,
+      registry: metrics.registry,
+    });
+    // Every event billing emits is written to outbox_event in the transaction of its money
+    // movement (src/data/outbox.repository.ts); the relay publishes those rows (DESIGN.md §6),
+    // woken right after each commit.
+    messaging.startRelay();
+    const prisma = wakingRelayAfterCommits(database, () => messaging.outboxCommitted());
+    // Wallets for new accounts, and both sagas' billing side (DESIGN.md §2, §4).
+    await consumeWalletAccounts(messaging, { prisma });
+    await consumeJobPayments(messaging, { prisma, now, holdPolicy });
+    await consumeOrderPayments(messaging, { prisma });
+    const health = createHealth([sqlCheck(() => prisma.$queryRaw`SELECT 1`), amqpCheck(() => messaging.isConnected())]);
+    const app = buildApp({ prisma, logger, metrics, health, principalSecret: config.PRINCIPAL_SECRET, now });
     const server = await listen(app, config.PORT);
+    logger.info({ port: config.PORT }, 'billing listening');
     return {
       server,
       health,
       close: async () => {
-        await amqp.close();
+        await messaging.close();
         await prisma.$disconnect();
       },
     };

@@ -1,7 +1,8 @@
-// The billing service's HTTP app (no listen): the kit's app with this service's routes (wallets, ledger, holds, pricing, invoices, commissions, payouts).
+// The billing service's HTTP app (no listen): the kit's app with this service's routes (wallets, their ledger and credits, price lists).
 import type { Express } from 'express';
 import { createHttpApp, type Health, type Logger, type Metrics } from '@runfleet/service-kit';
 import type { PrismaClient } from '../db';
+import { registerRoutes } from './routes';
 
 export interface AppDeps {
   prisma: PrismaClient;
@@ -9,6 +10,8 @@ export interface AppDeps {
   metrics: Metrics;
   health: Health;
   principalSecret: string;
+  /** the clock use cases read; tests move it */
+  now?: () => Date;
 }
 
 export function buildApp(deps: AppDeps): Express {
@@ -18,7 +21,11 @@ export function buildApp(deps: AppDeps): Express {
     metrics: deps.metrics,
     health: deps.health,
     principalSecret: deps.principalSecret,
-    // The billing API (wallets, ledger, holds, pricing, invoices, commissions, payouts) is built in its own issue; until then only health, metrics and /openapi.json answer.
-    routes: () => undefined,
+    apiInfo: {
+      title: 'Runfleet billing service',
+      version: '1.0.0',
+      description: 'Wallets, their append-only ledger, top-ups and price lists (see docs/api.md).',
+    },
+    routes: (router, api) => registerRoutes(router, api, deps),
   });
 }

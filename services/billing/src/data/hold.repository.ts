@@ -1,0 +1,63 @@
+// Holds in the database (DESIGN.md §10 "Holds"): one per job, pending → posted | voided | expired.
+// A hold is settled only under its row lock, so of two deliveries of job.completed (or a posting
+// racing the expiry sweeper) exactly one finds it pending.
+import { Prisma, type Db } from '../db';
+
+export type HoldStatus = 'pending' | 'posted' | 'voided' | 'expired';
+
+export interface HoldRecord {
+  id: string;
+  walletId: string;
+  amount: bigint;
+  status: HoldStatus;
+  referenceKind: string;
+  referenceId: string;
+  jobType: string | null;
+  priceListId: string | null;
+  captured: bigint | null;
+  expiresAt: Date | null;
+  createdAt: Date;
+  settledAt: Date | null;
+}
+
+const COLUMNS = Prisma.sql`"id", "wallet_id" AS "walletId", "amount", "status", "reference_kind" AS "referenceKind",
+  "reference_id" AS "referenceId", "job_type" AS "jobType", "price_list_id" AS "priceListId", "captured",
+  "expires_at" AS "expiresAt", "created_at" AS "createdAt", "settled_at" AS "settledAt"`;
+
+export interface NewHold {
+  walletId: string;
+  amount: bigint;
+  referenceKind: string;
+  referenceId: string;
+  jobType: string | null;
+  priceListId: string | null;
+  expiresAt: Date | null;
+}
+
+export async function insertHold(tx: Db, hold: NewHold): Promise<HoldRecord> {
+  const rows = await tx.$queryRaw<HoldRecord[]>`INSERT INTO "hold"
+    ("wallet_id", "amount", "reference_kind", "reference_id", "job_type", "price_list_id", "expires_at")
+    VALUES (${hold.walletId}::uuid, ${hold.amount}, ${hold.referenceKind}, ${hold.referenceId}, ${hold.jobType},
+      ${hold.priceListId}::uuid, ${hold.expiresAt})
+    RETURNING ${COLUMNS}`;
+  return rows[0]!;
+}
+
+/** The hold for a job or order, locked FOR UPDATE until the transaction ends. */
+export async function lockHoldByReference(tx: Db, referenceKind: string, referenceId: string): Promise<HoldRecord | null> {
+  const rows = await tx.$queryRaw<HoldRecord[]>`SELECT ${COLUMNS} FROM "hold"
+    WHERE "reference_kind" = ${referenceKind} AND "reference_id" = ${referenceId} FOR UPDATE`;
+  return rows[0] ?? null;
+}
+
+export async function findHoldByReference(db: Db, referenceKind: string, referenceId: string): Promise<HoldRecord | null> {
+  const rows = await db.$queryRaw<HoldRecord[]>`SELECT ${COLUMNS} FROM "hold"
+    WHERE "reference_kind" = ${referenceKind} AND "reference_id" = ${referenceId}`;
+  return rows[0] ?? null;
+}
+
+/** Settles a locked pending hold. */
+export async function settleHold(tx: Db, holdId: string, status: Exclude<HoldStatus, 'pending'>, captured: bigint | null, at: Date): Promise<void> {
+  await tx.$executeRaw`UPDATE "hold" SET "status" = ${status}, "captured" = ${captured}, "settled_at" = ${at}
+    WHERE "id" = ${holdId}::uuid AND "status" = 'pending'`;
+}

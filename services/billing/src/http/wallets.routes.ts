@@ -1,0 +1,109 @@
+// /v1/wallets: wallets as each actor may see them (admins all, a reseller its customers' and its
+// own, a customer its own), their ledger with filters and cursor, and top-ups (POST credits, with a
+// required Idempotency-Key kept by billing in the credit's transaction).
+import { pageSchema } from '@runfleet/contracts';
+import { principalFromRequest, type ApiRoutes } from '@runfleet/service-kit';
+import type { Request } from 'express';
+import { requestHash } from '../data/idempotency.repository';
+import { actorOf } from '../domain/actor';
+import { fieldError } from '../domain/billing-errors';
+import { creditWallet } from '../domain/credit-wallet';
+import { getWallet, listTransactions, listWallets } from '../domain/read-wallets';
+import type { UseCaseDeps } from '../domain/use-case-deps';
+import { EXAMPLE_IDS, idParams } from './common.schemas';
+import { creditBody, transactionJson, transactionListQuery, transactionSchema, walletJson, walletListQuery, walletSchema } from './wallets.schemas';
+
+const walletParams = idParams('walletId', EXAMPLE_IDS.wallet);
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** The request's Idempotency-Key; money-moving POSTs refuse to run without one (DESIGN.md §8). */
+function idempotencyKeyOf(req: Request): string {
+  const key = req.get('idempotency-key');
+  if (key === undefined || !IDEMPOTENCY_KEY.test(key)) {
+    throw fieldError('headers.idempotency-key', 'is required: 1–255 visible ASCII characters');
+  }
+  return key;
+}
+
+export function registerWalletRoutes(api: ApiRoutes, deps: UseCaseDeps): void {
+  const actor = (req: Request) => actorOf(principalFromRequest(req));
+
+  api.route(
+    {
+      method: 'get',
+      path: '/v1/wallets',
+      summary: 'List wallets',
+      description: 'Admins all; a reseller its customers’ wallets and its own; a customer its own. Newest first.',
+      tags: ['wallets'],
+      request: { query: walletListQuery },
+      responses: { 200: { description: 'A page of wallets', schema: pageSchema(walletSchema) } },
+      errors: [403],
+    },
+    async ({ query }, req, res) => {
+      const page = await listWallets(deps, actor(req), query);
+      res.json({ items: page.items.map(walletJson), nextCursor: page.nextCursor });
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/v1/wallets/:walletId',
+      summary: 'Get a wallet',
+      description: 'Balance, reserved, available, credit limit and status. A wallet the caller may not see is 404.',
+      tags: ['wallets'],
+      request: { params: walletParams },
+      responses: { 200: { description: 'The wallet', schema: walletSchema } },
+      errors: [403, 404],
+    },
+    async ({ params }, req, res) => {
+      res.json(walletJson(await getWallet(deps, actor(req), params.walletId)));
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/v1/wallets/:walletId/transactions',
+      summary: 'List a wallet’s ledger',
+      description: 'Every balance and reserved change, newest first; filter by `type` and by time (`from` ≤ createdAt < `to`).',
+      tags: ['wallets'],
+      request: { params: walletParams, query: transactionListQuery },
+      responses: { 200: { description: 'A page of ledger entries', schema: pageSchema(transactionSchema) } },
+      errors: [403, 404],
+    },
+    async ({ params, query }, req, res) => {
+      const page = await listTransactions(deps, actor(req), params.walletId, {
+        limit: query.limit,
+        ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
+        ...(query.type !== undefined ? { types: query.type } : {}),
+        ...(query.from !== undefined ? { from: new Date(query.from) } : {}),
+        ...(query.to !== undefined ? { to: new Date(query.to) } : {}),
+      });
+      res.json({ items: page.items.map(transactionJson), nextCursor: page.nextCursor });
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/v1/wallets/:walletId/credits',
+      summary: 'Credit a wallet',
+      description:
+        'Admins any wallet; a reseller its customers’ wallets (another wallet is 404). `kind: adjustment` is for admins. ' +
+        'The currency must be the wallet’s. Requires an Idempotency-Key: a retry with the same key and body credits once ' +
+        'and answers the same transaction; a different body under the key is 422. Emits wallet.credited.',
+      tags: ['wallets'],
+      request: { params: walletParams, body: creditBody },
+      responses: { 201: { description: 'The ledger entry of the credit', schema: transactionSchema } },
+      errors: [403, 404, 409, 422],
+      idempotencyKey: 'required',
+    },
+    async ({ params, body }, req, res) => {
+      const key = idempotencyKeyOf(req);
+      const entry = await creditWallet(deps, actor(req), params.walletId, body, { key, hash: requestHash('POST', req.path, req.body) });
+      res.status(201).json(transactionJson(entry));
+    },
+  );
+}
+
