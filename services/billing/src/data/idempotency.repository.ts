@@ -5,9 +5,13 @@
 import { createHash } from 'node:crypto';
 import type { Db, Prisma } from '../db';
 
-/** sha256 over the method, path and body as JSON: what "the same request" means for a replay. */
+/**
+ * sha256 over the method, path and (parsed) body as JSON: what "the same request" means for a
+ * replay. Parsed amounts are BigInt, written as their decimal digits.
+ */
 export function requestHash(method: string, path: string, body: unknown): string {
-  return createHash('sha256').update(JSON.stringify([method.toUpperCase(), path, body ?? null])).digest('hex');
+  const json = JSON.stringify([method.toUpperCase(), path, body ?? null], (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+  return createHash('sha256').update(json).digest('hex');
 }
 
 export type Claim = { kind: 'new' } | { kind: 'replay'; statusCode: number; response: Record<string, unknown> } | { kind: 'mismatch' };

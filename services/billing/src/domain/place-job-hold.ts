@@ -22,6 +22,8 @@ export async function placeJobHold(tx: Db, job: EventData<'job.submitted'>, now:
   // A second job.submitted for the same job (a re-published event) finds the first hold.
   if (await findHoldByReference(tx, 'job', job.jobId)) return 'already_held';
   const amount = parseMoney(job.maxCost, 'maxCost');
+  // Read before the wallet lock, so the lock is held for the booking only.
+  const price = await priceInForce(tx, job.type, job.currency, now);
   const wallet = await lockWalletOfOwner(tx, 'customer', job.customerId);
 
   const reject = async (reason: Rejection, w: WalletRecord | null): Promise<HoldOutcome> => {
@@ -30,7 +32,7 @@ export async function placeJobHold(tx: Db, job: EventData<'job.submitted'>, now:
         walletId: w?.id ?? null,
         customerId: job.customerId,
         resellerId: job.resellerId,
-        amount: job.maxCost,
+        amount: formatMoney(amount),
         currency: job.currency,
         available: w ? formatMoney(availableOf(w) + w.creditLimit) : null,
         reference,
@@ -43,7 +45,6 @@ export async function placeJobHold(tx: Db, job: EventData<'job.submitted'>, now:
   if (!wallet) return reject('wallet_not_found', null);
   if (wallet.currency !== job.currency) return reject('currency_mismatch', wallet);
   if (wallet.creditStatus !== 'active') return reject('wallet_suspended', wallet);
-  const price = await priceInForce(tx, job.type, job.currency, now);
   if (!price) return reject('no_price', wallet);
   if (!fits(wallet, amount)) return reject('insufficient_funds', wallet);
 
@@ -73,7 +74,7 @@ export async function placeJobHold(tx: Db, job: EventData<'job.submitted'>, now:
       walletId: wallet.id,
       customerId: job.customerId,
       resellerId: wallet.resellerId,
-      amount: job.maxCost,
+      amount: formatMoney(amount),
       currency: wallet.currency,
       availableAfter: formatMoney(availableOf(after)),
       reference,

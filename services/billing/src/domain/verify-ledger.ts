@@ -87,7 +87,7 @@ export async function verifyLedger(db: Db): Promise<VerifyReport> {
   }
 
   const triggers = await db.$queryRaw<{ name: string; enabled: string }[]>`
-    SELECT t."tgname" AS "name", t."tgenabled" AS "enabled" FROM pg_trigger t
+    SELECT t."tgname" AS "name", t."tgenabled"::text AS "enabled" FROM pg_trigger t
     WHERE t."tgrelid" = '"ledger_entry"'::regclass AND NOT t."tgisinternal"`;
   for (const name of ['ledger_entry_append_only', 'ledger_entry_no_truncate']) {
     const trigger = triggers.find((t) => t.name === name);
