@@ -4,6 +4,7 @@ import { createMessaging } from '@runfleet/messaging';
 import { readConfig } from './config';
 import { createPrisma } from './db';
 import { wakingRelayAfterCommits } from './data/outbox.repository';
+import { expireAllDueHolds } from './domain/expire-holds';
 import type { HoldPolicy } from './domain/use-case-deps';
 import { buildApp } from './http/app';
 import { consumeJobPayments } from './messaging/job-payments.consumer';
@@ -38,6 +39,20 @@ void runService({
     await consumeWalletAccounts(messaging, { prisma });
     await consumeJobPayments(messaging, { prisma, now, holdPolicy });
     await consumeOrderPayments(messaging, { prisma });
+    // Holds whose job never finished go back to available after their TTL (DESIGN.md §10).
+    let sweeping: Promise<unknown> | null = null;
+    const holdSweep = setInterval(() => {
+      if (sweeping) return;
+      sweeping = expireAllDueHolds({ prisma, now })
+        .then((released) => {
+          if (released > 0) logger.info({ released }, 'expired holds released');
+        })
+        .catch((err: unknown) => logger.warn({ err }, 'hold sweep failed; will retry at the next interval'))
+        .finally(() => {
+          sweeping = null;
+        });
+    }, config.HOLD_SWEEP_INTERVAL_MS);
+    holdSweep.unref();
     const health = createHealth([sqlCheck(() => prisma.$queryRaw`SELECT 1`), amqpCheck(() => messaging.isConnected())]);
     const app = buildApp({ prisma, logger, metrics, health, principalSecret: config.PRINCIPAL_SECRET, now });
     const server = await listen(app, config.PORT);
@@ -46,6 +61,8 @@ void runService({
       server,
       health,
       close: async () => {
+        clearInterval(holdSweep);
+        await sweeping;
         await messaging.close();
         await prisma.$disconnect();
       },

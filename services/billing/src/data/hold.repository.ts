@@ -61,3 +61,14 @@ export async function settleHold(tx: Db, holdId: string, status: Exclude<HoldSta
   await tx.$executeRaw`UPDATE "hold" SET "status" = ${status}, "captured" = ${captured}, "settled_at" = ${at}
     WHERE "id" = ${holdId}::uuid AND "status" = 'pending'`;
 }
+
+/**
+ * Locks up to `limit` pending holds that expired before `now`, skipping those another transaction
+ * holds (a replica's sweeper, a posting in flight), so sweepers on several replicas share the work
+ * and never release one hold twice.
+ */
+export async function lockExpiredHolds(tx: Db, now: Date, limit: number): Promise<HoldRecord[]> {
+  return tx.$queryRaw<HoldRecord[]>`SELECT ${COLUMNS} FROM "hold"
+    WHERE "status" = 'pending' AND "expires_at" < ${now}
+    ORDER BY "expires_at" LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+}
