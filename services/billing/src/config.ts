@@ -1,6 +1,6 @@
 // The billing service's configuration: one schema over process.env, parsed once at boot.
 import { z } from 'zod';
-import { baseServiceConfig, loadConfig, port, positiveInt, postgresUrl } from '@runfleet/service-kit';
+import { baseServiceConfig, loadConfig, port, positiveInt, postgresUrl, secret } from '@runfleet/service-kit';
 
 export const configSchema = z.object({
   ...baseServiceConfig,
@@ -10,6 +10,10 @@ export const configSchema = z.object({
   HOLD_TTL_MS: positiveInt().default(24 * 3_600_000),
   /** how often expired holds are released (every replica sweeps; SKIP LOCKED shares the work) */
   HOLD_SWEEP_INTERVAL_MS: positiveInt().default(60_000),
+  /** the payment provider's webhook signing secret (Stripe `whsec_…`); unset: the webhook answers 503 */
+  PAYMENT_WEBHOOK_SECRET: secret(16).optional(),
+  /** how old a webhook signature's timestamp may be (Stripe's default is 300 s) */
+  PAYMENT_WEBHOOK_TOLERANCE_SECONDS: positiveInt().default(300),
 });
 export type Config = z.infer<typeof configSchema>;
 

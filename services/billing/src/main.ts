@@ -54,7 +54,10 @@ void runService({
     }, config.HOLD_SWEEP_INTERVAL_MS);
     holdSweep.unref();
     const health = createHealth([sqlCheck(() => prisma.$queryRaw`SELECT 1`), amqpCheck(() => messaging.isConnected())]);
-    const app = buildApp({ prisma, logger, metrics, health, principalSecret: config.PRINCIPAL_SECRET, now });
+    const paymentWebhook = config.PAYMENT_WEBHOOK_SECRET
+      ? { secret: config.PAYMENT_WEBHOOK_SECRET, toleranceSeconds: config.PAYMENT_WEBHOOK_TOLERANCE_SECONDS }
+      : undefined;
+    const app = buildApp({ prisma, logger, metrics, health, principalSecret: config.PRINCIPAL_SECRET, now, paymentWebhook });
     const server = await listen(app, config.PORT);
     logger.info({ port: config.PORT }, 'billing listening');
     return {

@@ -1,7 +1,8 @@
 // The billing service's HTTP app (no listen): the kit's app with this service's routes (wallets, their ledger and credits, price lists).
-import type { Express } from 'express';
-import { createHttpApp, type Health, type Logger, type Metrics } from '@runfleet/service-kit';
+import express, { type Express } from 'express';
+import { correlationMiddleware, createHttpApp, problemErrorHandler, type Health, type Logger, type Metrics } from '@runfleet/service-kit';
 import type { PrismaClient } from '../db';
+import { paymentsWebhook, type WebhookSettings } from './payments-webhook';
 import { registerRoutes } from './routes';
 
 export interface AppDeps {
@@ -12,10 +13,12 @@ export interface AppDeps {
   principalSecret: string;
   /** the clock use cases read; tests move it */
   now?: () => Date;
+  /** the payment provider's webhook secret and tolerance; without it the webhook answers 503 */
+  paymentWebhook?: WebhookSettings;
 }
 
 export function buildApp(deps: AppDeps): Express {
-  return createHttpApp({
+  const app = createHttpApp({
     service: 'billing',
     logger: deps.logger,
     metrics: deps.metrics,
@@ -28,4 +31,13 @@ export function buildApp(deps: AppDeps): Express {
     },
     routes: (router, api) => registerRoutes(router, api, deps),
   });
+  // The provider's webhook is signed by the provider, not the gateway, and needs its raw body:
+  // it answers ahead of the kit's JSON parser and principal check; everything else goes on.
+  const front = express();
+  front.disable('x-powered-by');
+  front.use(correlationMiddleware());
+  front.use(paymentsWebhook({ prisma: deps.prisma, now: deps.now ?? (() => new Date()) }, deps.paymentWebhook));
+  front.use(app);
+  front.use(problemErrorHandler(deps.logger));
+  return front;
 }

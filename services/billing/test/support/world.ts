@@ -17,6 +17,7 @@ import { migrate } from '../../src/migrate';
 import { requestHash } from '../../src/data/idempotency.repository';
 
 export const PRINCIPAL_SECRET = 'test-principal-secret-of-at-least-32-chars';
+export const WEBHOOK_SECRET = 'whsec_test_secret_of_the_payment_provider';
 
 export const ACTOR_NAMES = ['admin', 'resellerA', 'resellerB', 'customerA', 'customerB', 'direct'] as const;
 export type ActorName = (typeof ACTOR_NAMES)[number];
@@ -73,6 +74,7 @@ export async function createWorld(prefix: string, options: { poolMax?: number } 
     health: createHealth([]),
     principalSecret: PRINCIPAL_SECRET,
     now: clock.now,
+    paymentWebhook: { secret: WEBHOOK_SECRET, toleranceSeconds: 300 },
   });
   const deps: UseCaseDeps = { prisma, now: clock.now };
   const ids: World['ids'] = {
