@@ -137,3 +137,30 @@ export async function listWallets(db: Db, filters: WalletListFilters): Promise<P
   const rows = await db.wallet.findMany({ where, orderBy: NEWEST_FIRST, take: filters.limit + 1, select: walletSelect });
   return toPage(rows.map(toRecord), filters.limit);
 }
+
+export interface CreditSettings {
+  creditLimit: bigint;
+  creditStatus: CreditStatus;
+  lowBalanceThreshold: bigint;
+  lowBalanceArmed: boolean;
+}
+
+/** Writes a locked wallet's credit settings and the audit row of the change. */
+export async function saveCreditSettings(
+  tx: Db,
+  wallet: WalletRecord,
+  after: CreditSettings,
+  audit: { actorType: string; actorId: string; reason: string | null },
+): Promise<void> {
+  await tx.$executeRaw`UPDATE "wallet" SET "credit_limit" = ${after.creditLimit}, "credit_status" = ${after.creditStatus},
+    "low_balance_threshold" = ${after.lowBalanceThreshold}, "low_balance_armed" = ${after.lowBalanceArmed}, "updated_at" = now()
+    WHERE "id" = ${wallet.id}::uuid`;
+  const view = (s: Omit<CreditSettings, 'lowBalanceArmed'>) => ({
+    creditLimit: s.creditLimit.toString(),
+    creditStatus: s.creditStatus,
+    lowBalanceThreshold: s.lowBalanceThreshold.toString(),
+  });
+  await tx.walletChange.create({
+    data: { walletId: wallet.id, actorType: audit.actorType, actorId: audit.actorId, reason: audit.reason, before: view(wallet), after: view(after) },
+  });
+}

@@ -7,11 +7,12 @@ import type { Request } from 'express';
 import { requestHash } from '../data/idempotency.repository';
 import { actorOf } from '../domain/actor';
 import { fieldError } from '../domain/billing-errors';
+import { changeCreditSettings } from '../domain/change-credit-settings';
 import { creditWallet } from '../domain/credit-wallet';
 import { getWallet, listTransactions, listWallets } from '../domain/read-wallets';
 import type { UseCaseDeps } from '../domain/use-case-deps';
 import { EXAMPLE_IDS, idParams } from './common.schemas';
-import { creditBody, transactionJson, transactionListQuery, transactionSchema, walletJson, walletListQuery, walletSchema } from './wallets.schemas';
+import { creditBody, creditSettingsBody, transactionJson, transactionListQuery, transactionSchema, walletJson, walletListQuery, walletSchema } from './wallets.schemas';
 
 const walletParams = idParams('walletId', EXAMPLE_IDS.wallet);
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -105,5 +106,23 @@ export function registerWalletRoutes(api: ApiRoutes, deps: UseCaseDeps): void {
       res.status(201).json(transactionJson(entry));
     },
   );
-}
 
+  api.route(
+    {
+      method: 'patch',
+      path: '/v1/wallets/:walletId',
+      summary: 'Change a wallet’s credit settings',
+      description:
+        'Admins only. `creditLimit`, `creditStatus` (a wallet not active refuses new holds and orders), ' +
+        '`lowBalanceThreshold`, and a `reason`; the change is kept in the wallet’s audit trail. A limit below what ' +
+        'the wallet already owes is 409 WALLET_CREDIT_LIMIT_TOO_LOW.',
+      tags: ['wallets'],
+      request: { params: walletParams, body: creditSettingsBody },
+      responses: { 200: { description: 'The wallet after the change', schema: walletSchema } },
+      errors: [403, 404, 409],
+    },
+    async ({ params, body }, req, res) => {
+      res.json(walletJson(await changeCreditSettings(deps, actor(req), params.walletId, body)));
+    },
+  );
+}

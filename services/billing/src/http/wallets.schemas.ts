@@ -1,6 +1,6 @@
 // Request and response schemas of /v1/wallets (wallets, their ledger, credits).
 import { z } from 'zod';
-import { currencySchema, parseMoney, POSITIVE_MONEY_PATTERN } from '@runfleet/contracts';
+import { currencySchema, NON_NEGATIVE_MONEY_PATTERN, parseMoney, POSITIVE_MONEY_PATTERN } from '@runfleet/contracts';
 import { ENTRY_TYPES, type EntryRecord } from '../data/ledger.repository';
 import type { WalletRecord } from '../data/wallet.repository';
 import { availableOf } from '../domain/wallet-rules';
@@ -158,3 +158,30 @@ export const creditBody = z
     reason: z.string().trim().min(1).max(500).meta({ description: 'why; kept on the ledger entry', example: 'bank transfer 2026-12-04' }),
   })
   .meta({ example: { amount: '50.00', currency: 'EUR', kind: 'topup', reason: 'bank transfer 2026-12-04' } });
+
+/** A non-negative amount with at most 6 decimals, parsed into micro-units. */
+const nonNegativeAmount = (description: string, example: string) =>
+  z
+    .string()
+    .regex(NON_NEGATIVE_MONEY_PATTERN, 'must be a non-negative decimal string with at most 6 decimals, e.g. "100"')
+    .transform((value, ctx) => {
+      try {
+        return parseMoney(value);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'is out of range' });
+        return z.NEVER;
+      }
+    })
+    .meta({ description, example });
+
+export const creditSettingsBody = z
+  .strictObject({
+    creditLimit: nonNegativeAmount('how far below zero available may go', '500.00').optional(),
+    creditStatus: z.enum(['active', 'suspended', 'defaulted', 'closed']).optional().meta({ description: 'anything but active refuses new holds and orders' }),
+    lowBalanceThreshold: nonNegativeAmount('wallet.low_balance fires when available crosses below it', '10.00').optional(),
+    reason: z.string().trim().min(1).max(500).meta({ description: 'why; kept in the wallet’s audit trail', example: 'credit approved by finance' }),
+  })
+  .refine((b) => b.creditLimit !== undefined || b.creditStatus !== undefined || b.lowBalanceThreshold !== undefined, {
+    message: 'set at least one of creditLimit, creditStatus, lowBalanceThreshold',
+  })
+  .meta({ example: { creditLimit: '500.00', reason: 'credit approved by finance' } });

@@ -45,6 +45,7 @@ export interface World {
   as(caller: Caller): {
     get(path: string): request.Test;
     post(path: string, body?: object, idempotencyKey?: string): request.Test;
+    patch(path: string, body?: object): request.Test;
     delete(path: string): request.Test;
   };
   /** credits a wallet as the admin (a top-up through the use case) */
@@ -129,6 +130,7 @@ export async function createWorld(prefix: string, options: { poolMax?: number } 
           if (key !== undefined) req.set('Idempotency-Key', key);
           return req.send(body ?? {});
         },
+        patch: (path, body) => agent.patch(path).set(PRINCIPAL_HEADER, header).send(body ?? {}),
         delete: (path) => agent.delete(path).set(PRINCIPAL_HEADER, header),
       };
     },
