@@ -12,10 +12,12 @@ import { creditWallet } from '../domain/credit-wallet';
 import { getWallet, listTransactions, listWallets } from '../domain/read-wallets';
 import type { UseCaseDeps } from '../domain/use-case-deps';
 import { EXAMPLE_IDS, idParams } from './common.schemas';
+import { writeCsv } from './transactions-csv';
 import { creditBody, creditSettingsBody, transactionJson, transactionListQuery, transactionSchema, walletJson, walletListQuery, walletSchema } from './wallets.schemas';
 
 const walletParams = idParams('walletId', EXAMPLE_IDS.wallet);
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+const CSV_PAGE = 1_000;
 
 /** The request's Idempotency-Key; money-moving POSTs refuse to run without one (DESIGN.md §8). */
 function idempotencyKeyOf(req: Request): string {
@@ -67,20 +69,30 @@ export function registerWalletRoutes(api: ApiRoutes, deps: UseCaseDeps): void {
       method: 'get',
       path: '/v1/wallets/:walletId/transactions',
       summary: 'List a wallet’s ledger',
-      description: 'Every balance and reserved change, newest first; filter by `type` and by time (`from` ≤ createdAt < `to`).',
+      description:
+        'Every balance and reserved change, newest first; filter by `type` and by time (`from` ≤ createdAt < `to`). ' +
+        '`format=csv` answers every matching entry as text/csv instead of a page.',
       tags: ['wallets'],
       request: { params: walletParams, query: transactionListQuery },
       responses: { 200: { description: 'A page of ledger entries', schema: pageSchema(transactionSchema) } },
       errors: [403, 404],
     },
     async ({ params, query }, req, res) => {
-      const page = await listTransactions(deps, actor(req), params.walletId, {
-        limit: query.limit,
-        ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
+      const who = actor(req);
+      const filters = {
         ...(query.type !== undefined ? { types: query.type } : {}),
         ...(query.from !== undefined ? { from: new Date(query.from) } : {}),
         ...(query.to !== undefined ? { to: new Date(query.to) } : {}),
-      });
+      };
+      if (query.format === 'csv') {
+        // the first page also checks the caller may see the wallet, before any byte is written
+        const first = await listTransactions(deps, who, params.walletId, { ...filters, limit: CSV_PAGE });
+        await writeCsv(res, `wallet-${params.walletId}-transactions.csv`, (cursor) =>
+          cursor === undefined ? Promise.resolve(first) : listTransactions(deps, who, params.walletId, { ...filters, limit: CSV_PAGE, cursor }),
+        );
+        return;
+      }
+      const page = await listTransactions(deps, who, params.walletId, { ...filters, limit: query.limit, ...(query.cursor !== undefined ? { cursor: query.cursor } : {}) });
       res.json({ items: page.items.map(transactionJson), nextCursor: page.nextCursor });
     },
   );

@@ -134,6 +134,7 @@ export const transactionListQuery = listQuery({
   type: typeFilter,
   from: z.iso.datetime({ offset: true }).optional().meta({ description: 'entries at or after this time', example: EXAMPLE_TIME }),
   to: z.iso.datetime({ offset: true }).optional().meta({ description: 'entries before this time', example: EXAMPLE_TIME }),
+  format: z.enum(['json', 'csv']).default('json').meta({ description: 'csv: every matching entry as text/csv (limit and cursor ignored)', example: 'csv' }),
 });
 
 /** A positive amount with at most 6 decimals, parsed into micro-units. */

@@ -141,4 +141,19 @@ describe('the ledger', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].field).toMatch(/^query\.type/);
   });
+
+  it('exports every matching entry as CSV, with formula-like text defused; another actor’s wallet is 404', async () => {
+    const wallet = await world.newCustomerWallet({ resellerId: world.ids.resellerA });
+    for (let i = 1; i <= 3; i += 1) await world.fund(wallet.id, BigInt(i) * UNIT);
+    await world.as('admin').post(`/v1/wallets/${wallet.id}/credits`, { amount: '0.5', currency: 'EUR', reason: '=HYPERLINK("x"), "quoted"' }, randomUUID());
+    const res = await world.as('resellerA').get(`/v1/wallets/${wallet.id}/transactions?format=csv&limit=1`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = res.text.trim().split('\r\n');
+    expect(lines[0]).toBe('id,createdAt,type,amount,reservedChange,balanceAfter,reservedAfter,referenceKind,referenceId,holdId,refundOf,actorType,actorId,reason');
+    expect(lines).toHaveLength(5);
+    expect(lines[1]).toContain(',credit,0.500000,0.000000,6.500000,0.000000,');
+    expect(lines[1]).toMatch(/,"'=HYPERLINK\(""x""\), ""quoted"""$/);
+    expect((await world.as('resellerB').get(`/v1/wallets/${wallet.id}/transactions?format=csv`)).status).toBe(404);
+  });
 });
