@@ -118,3 +118,9 @@ export async function findEntry(db: Db, id: string): Promise<EntryRecord | null>
   const row = await db.ledgerEntry.findUnique({ where: { id }, select: entrySelect });
   return row ? toRecord(row) : null;
 }
+
+/** Σ of the refunds already booked against a charge (positive micro-units). */
+export async function refundedSoFar(db: Db, chargeId: string): Promise<bigint> {
+  const result = await db.ledgerEntry.aggregate({ where: { refundOf: chargeId, type: 'refund' }, _sum: { amount: true } });
+  return result._sum.amount ?? 0n;
+}

@@ -5,6 +5,7 @@
 // refunded at most once whatever the events' delivery does.
 import { formatMoney, parseMoney, type EventData } from '@runfleet/contracts';
 import type { Logger } from '@runfleet/service-kit';
+import { refundedSoFar } from '../data/ledger.repository';
 import { insertOrderPayment, lockOrderPayment, updateOrderPayment } from '../data/order-payment.repository';
 import { emitEvents, event } from '../data/outbox.repository';
 import { lockWallet, lockWalletOfOwner, type WalletRecord } from '../data/wallet.repository';
@@ -112,13 +113,15 @@ export async function refundOrder(tx: Db, order: OrderData, reason: string, log:
   }
   const wallet = payment.walletId ? await lockWallet(tx, payment.walletId) : null;
   if (!wallet || payment.chargeEntryId === null) throw new Error(`order payment ${order.orderId} is paid without a wallet or charge`);
-  if (payment.total === 0n) {
+  // What an admin already refunded of the charge is not given back twice.
+  const left = payment.total - (await refundedSoFar(tx, payment.chargeEntryId));
+  if (left <= 0n) {
     await updateOrderPayment(tx, order.orderId, { status: 'refunded' });
     return 'refunded';
   }
   const refunded = await bookMovement(tx, wallet, {
     type: 'refund',
-    balanceDelta: payment.total,
+    balanceDelta: left,
     reservedDelta: 0n,
     referenceKind: 'order',
     referenceId: order.orderId,
@@ -135,7 +138,7 @@ export async function refundOrder(tx: Db, order: OrderData, reason: string, log:
       customerId: wallet.ownerId,
       resellerId: wallet.resellerId,
       transactionId: refunded.entryId,
-      amount: formatMoney(payment.total),
+      amount: formatMoney(left),
       currency: wallet.currency,
       balanceAfter: formatMoney(refunded.wallet.balance),
       reference: { kind: 'order', id: order.orderId },

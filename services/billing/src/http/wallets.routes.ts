@@ -10,10 +10,11 @@ import { fieldError } from '../domain/billing-errors';
 import { changeCreditSettings } from '../domain/change-credit-settings';
 import { creditWallet } from '../domain/credit-wallet';
 import { getWallet, listTransactions, listWallets } from '../domain/read-wallets';
+import { refundCharge } from '../domain/refund-charge';
 import type { UseCaseDeps } from '../domain/use-case-deps';
 import { EXAMPLE_IDS, idParams } from './common.schemas';
 import { writeCsv } from './transactions-csv';
-import { creditBody, creditSettingsBody, transactionJson, transactionListQuery, transactionSchema, walletJson, walletListQuery, walletSchema } from './wallets.schemas';
+import { creditBody, creditSettingsBody, refundBody, transactionJson, transactionListQuery, transactionSchema, walletJson, walletListQuery, walletSchema } from './wallets.schemas';
 
 const walletParams = idParams('walletId', EXAMPLE_IDS.wallet);
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -135,6 +136,29 @@ export function registerWalletRoutes(api: ApiRoutes, deps: UseCaseDeps): void {
     },
     async ({ params, body }, req, res) => {
       res.json(walletJson(await changeCreditSettings(deps, actor(req), params.walletId, body)));
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/v1/wallets/:walletId/refunds',
+      summary: 'Refund a charge',
+      description:
+        'Admins only. Gives back all or part of a charge of this wallet as a `refund` entry whose `refundOf` names the ' +
+        'charge; the refunds of a charge never exceed it (409 REFUND_EXCEEDS_CHARGE). Requires an Idempotency-Key. ' +
+        'Emits wallet.refunded.',
+      tags: ['wallets'],
+      request: { params: walletParams, body: refundBody },
+      responses: { 201: { description: 'The ledger entry of the refund', schema: transactionSchema } },
+      errors: [403, 404, 409, 422],
+      idempotencyKey: 'required',
+    },
+    async ({ params, body }, req, res) => {
+      const key = idempotencyKeyOf(req);
+      const input = { transactionId: body.transactionId, reason: body.reason, ...(body.amount !== undefined ? { amount: body.amount } : {}) };
+      const entry = await refundCharge(deps, actor(req), params.walletId, input, { key, hash: requestHash('POST', req.path, req.body) });
+      res.status(201).json(transactionJson(entry));
     },
   );
 }

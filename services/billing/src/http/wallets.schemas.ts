@@ -186,3 +186,11 @@ export const creditSettingsBody = z
     message: 'set at least one of creditLimit, creditStatus, lowBalanceThreshold',
   })
   .meta({ example: { creditLimit: '500.00', reason: 'credit approved by finance' } });
+
+export const refundBody = z
+  .strictObject({
+    transactionId: z.uuid().meta({ description: 'the charge to refund (a ledger entry of this wallet)', example: EXAMPLE_IDS.transaction }),
+    amount: positiveAmount.optional().meta({ description: 'default: all that is left of the charge', example: '1.00' }),
+    reason: z.string().trim().min(1).max(500).meta({ description: 'why; kept on the ledger entry', example: 'job ran on a faulty runner' }),
+  })
+  .meta({ example: { transactionId: EXAMPLE_IDS.transaction, amount: '1.00', reason: 'job ran on a faulty runner' } });

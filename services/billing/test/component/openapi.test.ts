@@ -28,6 +28,7 @@ describe('the OpenAPI document', () => {
         'get /v1/wallets/{walletId}/transactions',
         'post /v1/wallets/{walletId}/credits',
         'patch /v1/wallets/{walletId}',
+        'post /v1/wallets/{walletId}/refunds',
         'get /v1/price-lists',
         'post /v1/price-lists',
         'get /v1/price-lists/{jobType}/versions',
