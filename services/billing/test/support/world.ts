@@ -66,7 +66,7 @@ export async function createWorld(prefix: string, options: { poolMax?: number } 
   await migrate(db.url);
   // The races queue hundreds of transactions on one pool: waiting for a connection may take longer
   // than the 5 s default on a loaded machine, which would fail the attempt rather than test it.
-  const prisma = createPrisma(db.url, { poolMax: options.poolMax ?? 5, connectionTimeoutMs: 60_000 });
+  const prisma = createPrisma(db.url, { poolMax: options.poolMax ?? 5, connectionTimeoutMs: 60_000, onPoolError: () => undefined });
   const clock = new TestClock();
   const app = buildApp({
     prisma,
