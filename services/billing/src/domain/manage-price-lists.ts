@@ -1,7 +1,8 @@
 // Price lists (issue 15 item 4): admins set a job type's price in a currency — a new version in
 // force from `effectiveFrom` (default now) — or retire it; every version stays, so a job is
 // priced with the version in force when it was submitted. Everyone may read prices.
-import { insertPriceVersion, priceHistory, priceInForce, pricesInForce, type PriceListRecord, type PriceUnit } from '../data/price-list.repository';
+import { insertPriceVersion, priceHistory, pricesInForce, versionInForce, type PriceListRecord, type PriceUnit } from '../data/price-list.repository';
+import type { VolumeTier } from './job-price';
 import { requireRole, type Actor } from './actor';
 import { billingNotFound } from './billing-errors';
 import type { UseCaseDeps } from './use-case-deps';
@@ -12,6 +13,9 @@ export interface PriceInput {
   unitPrice: bigint;
   currency: string;
   effectiveFrom?: Date;
+  /** an override for this reseller's customers */
+  resellerId?: string;
+  tiers?: VolumeTier[];
 }
 
 export function setPrice(deps: UseCaseDeps, actor: Actor, input: PriceInput): Promise<PriceListRecord> {
@@ -24,15 +28,20 @@ export function setPrice(deps: UseCaseDeps, actor: Actor, input: PriceInput): Pr
     retired: false,
     effectiveFrom: input.effectiveFrom ?? deps.now(),
     createdBy: `${actor.type}:${actor.id}`,
+    resellerId: input.resellerId ?? null,
+    tiers: input.tiers ?? [],
   });
 }
 
-/** From now on the job type has no price in `currency`: its jobs are refused (no_price). */
-export async function retirePrice(deps: UseCaseDeps, actor: Actor, jobType: string, currency: string): Promise<PriceListRecord> {
+/**
+ * From now on the job type has no base price in `currency` (its jobs are refused: no_price), or,
+ * with `resellerId`, that reseller's override ends and its customers pay the base price.
+ */
+export async function retirePrice(deps: UseCaseDeps, actor: Actor, jobType: string, currency: string, resellerId: string | null = null): Promise<PriceListRecord> {
   requireRole(actor, 'admin');
   const now = deps.now();
-  const current = await priceInForce(deps.prisma, jobType, currency, now);
-  if (!current) throw billingNotFound.priceList();
+  const current = await versionInForce(deps.prisma, jobType, currency, resellerId, now);
+  if (!current || current.retired) throw billingNotFound.priceList();
   return insertPriceVersion(deps.prisma, {
     jobType,
     unit: current.unit,
@@ -41,6 +50,7 @@ export async function retirePrice(deps: UseCaseDeps, actor: Actor, jobType: stri
     retired: true,
     effectiveFrom: now,
     createdBy: `${actor.type}:${actor.id}`,
+    resellerId,
   });
 }
 

@@ -23,7 +23,7 @@ export async function placeJobHold(tx: Db, job: EventData<'job.submitted'>, now:
   if (await findHoldByReference(tx, 'job', job.jobId)) return 'already_held';
   const amount = parseMoney(job.maxCost, 'maxCost');
   // Read before the wallet lock, so the lock is held for the booking only.
-  const price = await priceInForce(tx, job.type, job.currency, now);
+  const price = await priceInForce(tx, job.type, job.currency, now, job.resellerId);
   const wallet = await lockWalletOfOwner(tx, 'customer', job.customerId);
 
   const reject = async (reason: Rejection, w: WalletRecord | null): Promise<HoldOutcome> => {

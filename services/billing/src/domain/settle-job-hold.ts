@@ -8,6 +8,7 @@ import type { Logger } from '@runfleet/service-kit';
 import { lockHoldByReference, settleHold, type HoldRecord } from '../data/hold.repository';
 import { emitEvents, event } from '../data/outbox.repository';
 import { findPriceVersion } from '../data/price-list.repository';
+import { advanceUsage, monthOf } from '../data/usage-month.repository';
 import { lockWallet, type WalletRecord } from '../data/wallet.repository';
 import type { Db } from '../db';
 import { bookMovement } from './book-movement';
@@ -35,8 +36,11 @@ export async function postJobHold(tx: Db, job: EventData<'job.completed'>, now: 
   }
   const price = hold.priceListId ? await findPriceVersion(tx, hold.priceListId) : null;
   if (!price) throw new Error(`hold ${hold.id} has no price list version to price job ${job.jobId} with`);
-  const cost = jobCost(parseMoney(job.usage.units, 'usage.units'), price.unitPrice, hold.amount);
   const wallet = await holdWallet(tx, hold);
+  const units = parseMoney(job.usage.units, 'usage.units');
+  // Volume tiers count the customer's units of this job type in the calendar month of posting.
+  const usedBefore = await advanceUsage(tx, wallet.ownerId, price.jobType, monthOf(now), units);
+  const cost = jobCost(units, price.unitPrice, hold.amount, price.tiers, usedBefore);
   const reference = { kind: 'job' as const, id: job.jobId };
 
   const charged = await bookMovement(tx, wallet, {
@@ -49,7 +53,15 @@ export async function postJobHold(tx: Db, job: EventData<'job.completed'>, now: 
     idempotencyKey: `job:${job.jobId}:charge`,
     actorType: 'system',
     actorId: null,
-    details: { priceListId: price.id, units: job.usage.units, unitPrice: formatMoney(price.unitPrice), gross: formatMoney(cost.gross), capped: cost.capped },
+    details: {
+      priceListId: price.id,
+      units: job.usage.units,
+      unitPrice: formatMoney(price.unitPrice),
+      monthUnitsBefore: formatMoney(usedBefore),
+      tiers: price.tiers.map((t) => ({ fromUnits: formatMoney(t.fromUnits), unitPrice: formatMoney(t.unitPrice) })),
+      gross: formatMoney(cost.gross),
+      capped: cost.capped,
+    },
   });
   const rest = hold.amount - cost.charged;
   let after = charged.wallet;

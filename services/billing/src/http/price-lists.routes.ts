@@ -34,14 +34,16 @@ export function registerPriceListRoutes(api: ApiRoutes, deps: UseCaseDeps): void
       summary: 'Set a job type’s price',
       description:
         'Admins only. Adds a version in force from `effectiveFrom` (default now); earlier versions stay, and a job is ' +
-        'priced with the version in force when it was submitted.',
+        'priced with the version in force when it was submitted. `resellerId` makes it an override for that reseller’s ' +
+        'customers; `tiers` are graduated volume tiers over the customer’s units of the calendar month.',
       tags: ['price-lists'],
       request: { body: setPriceBody },
       responses: { 201: { description: 'The new version', schema: priceListSchema } },
       errors: [403],
     },
     async ({ body }, req, res) => {
-      const input = { ...body, ...(body.effectiveFrom !== undefined ? { effectiveFrom: new Date(body.effectiveFrom) } : { effectiveFrom: undefined }) };
+      const { effectiveFrom, ...rest } = body;
+      const input = { ...rest, ...(effectiveFrom !== undefined ? { effectiveFrom: new Date(effectiveFrom) } : {}) };
       res.status(201).json(priceListJson(await setPrice(deps, actor(req), input)));
     },
   );
@@ -68,14 +70,16 @@ export function registerPriceListRoutes(api: ApiRoutes, deps: UseCaseDeps): void
       method: 'delete',
       path: '/v1/price-lists/:jobType',
       summary: 'Retire a job type’s price',
-      description: 'Admins only. From now on jobs of this type in this currency are refused (no_price); the history stays.',
+      description:
+        'Admins only. From now on jobs of this type in this currency are refused (no_price); with `resellerId`, that ' +
+        'reseller’s override ends and its customers pay the base price. The history stays.',
       tags: ['price-lists'],
       request: { params: jobTypeParams, query: retireQuery },
       responses: { 200: { description: 'The retiring version', schema: priceListSchema } },
       errors: [403, 404],
     },
     async ({ params, query }, req, res) => {
-      res.json(priceListJson(await retirePrice(deps, actor(req), params.jobType, query.currency)));
+      res.json(priceListJson(await retirePrice(deps, actor(req), params.jobType, query.currency, query.resellerId ?? null)));
     },
   );
 }
