@@ -1,7 +1,10 @@
 // Holds in the database (DESIGN.md §10 "Holds"): one per job, pending → posted | voided | expired.
 // A hold is settled only under its row lock, so of two deliveries of job.completed (or a posting
 // racing the expiry sweeper) exactly one finds it pending.
+import type { Page } from '@runfleet/contracts';
 import { Prisma, type Db } from '../db';
+import { afterCursor, NEWEST_FIRST, toPage } from './keyset-page';
+import { walletScopeWhere, type WalletScope } from './wallet.repository';
 
 export type HoldStatus = 'pending' | 'posted' | 'voided' | 'expired';
 
@@ -71,4 +74,50 @@ export async function lockExpiredHolds(tx: Db, now: Date, limit: number): Promis
   return tx.$queryRaw<HoldRecord[]>`SELECT ${COLUMNS} FROM "hold"
     WHERE "status" = 'pending' AND "expires_at" < ${now}
     ORDER BY "expires_at" LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+}
+
+const holdSelect = {
+  id: true,
+  walletId: true,
+  amount: true,
+  status: true,
+  referenceKind: true,
+  referenceId: true,
+  jobType: true,
+  priceListId: true,
+  captured: true,
+  expiresAt: true,
+  createdAt: true,
+  settledAt: true,
+} satisfies Prisma.HoldSelect;
+
+export interface HoldListFilters {
+  scope: WalletScope;
+  walletId?: string;
+  status?: HoldStatus;
+  cursor?: string;
+  limit: number;
+}
+
+/** Holds on the wallets `scope` allows, newest first. */
+export async function listHolds(db: Db, filters: HoldListFilters): Promise<Page<HoldRecord>> {
+  const rows = await db.hold.findMany({
+    where: {
+      AND: [
+        { wallet: walletScopeWhere(filters.scope) },
+        filters.walletId !== undefined ? { walletId: filters.walletId } : {},
+        filters.status !== undefined ? { status: filters.status } : {},
+        afterCursor(filters.cursor),
+      ],
+    },
+    orderBy: NEWEST_FIRST,
+    take: filters.limit + 1,
+    select: holdSelect,
+  });
+  return toPage(rows as HoldRecord[], filters.limit);
+}
+
+export async function findHold(db: Db, id: string, scope: WalletScope): Promise<HoldRecord | null> {
+  const row = await db.hold.findFirst({ where: { id, wallet: walletScopeWhere(scope) }, select: holdSelect });
+  return (row as HoldRecord | null) ?? null;
 }

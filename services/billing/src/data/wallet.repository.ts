@@ -95,7 +95,7 @@ export async function saveWalletState(tx: Db, walletId: string, state: WalletSta
 /** Who may see a wallet: an admin (no scope), a reseller (its customers' and its own), a customer (its own). */
 export type WalletScope = { all: true } | { resellerId: string } | { customerId: string };
 
-function scopeWhere(scope: WalletScope): Prisma.WalletWhereInput {
+export function walletScopeWhere(scope: WalletScope): Prisma.WalletWhereInput {
   if ('all' in scope) return {};
   if ('resellerId' in scope) {
     return { OR: [{ ownerType: 'customer', resellerId: scope.resellerId }, { ownerType: 'reseller', ownerId: scope.resellerId }] };
@@ -104,7 +104,7 @@ function scopeWhere(scope: WalletScope): Prisma.WalletWhereInput {
 }
 
 export async function findWallet(db: Db, id: string, scope: WalletScope = { all: true }): Promise<WalletRecord | null> {
-  const row = await db.wallet.findFirst({ where: { AND: [{ id }, scopeWhere(scope)] }, select: walletSelect });
+  const row = await db.wallet.findFirst({ where: { AND: [{ id }, walletScopeWhere(scope)] }, select: walletSelect });
   return row ? toRecord(row) : null;
 }
 
@@ -125,7 +125,7 @@ export interface WalletListFilters {
 export async function listWallets(db: Db, filters: WalletListFilters): Promise<Page<WalletRecord>> {
   const where: Prisma.WalletWhereInput = {
     AND: [
-      scopeWhere(filters.scope),
+      walletScopeWhere(filters.scope),
       {
         ...(filters.ownerType !== undefined ? { ownerType: filters.ownerType } : {}),
         ...(filters.ownerId !== undefined ? { ownerId: filters.ownerId } : {}),

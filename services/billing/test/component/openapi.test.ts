@@ -29,6 +29,8 @@ describe('the OpenAPI document', () => {
         'post /v1/wallets/{walletId}/credits',
         'patch /v1/wallets/{walletId}',
         'post /v1/wallets/{walletId}/refunds',
+        'get /v1/holds',
+        'get /v1/holds/{holdId}',
         'get /v1/price-lists',
         'post /v1/price-lists',
         'get /v1/price-lists/{jobType}/versions',
