@@ -27,7 +27,8 @@ describe('idempotencyKeyRequired', () => {
   it('requires a key on POSTs that place an order or a job or move money', () => {
     expect(idempotencyKeyRequired('POST', '/v1/orders')).toBe(true);
     expect(idempotencyKeyRequired('POST', '/v1/jobs')).toBe(true);
-    expect(idempotencyKeyRequired('POST', '/v1/wallets/w_1/top-ups')).toBe(true);
+    expect(idempotencyKeyRequired('POST', '/v1/wallets/w_1/credits')).toBe(true);
+    expect(idempotencyKeyRequired('POST', '/v1/wallets/w_1/refunds')).toBe(true);
     expect(idempotencyKeyRequired('POST', '/v1/payouts')).toBe(true);
   });
 

@@ -1,6 +1,6 @@
 // The billing service's HTTP app (no listen): the kit's app with this service's routes (wallets, their ledger and credits, price lists).
 import express, { type Express } from 'express';
-import { correlationMiddleware, createHttpApp, problemErrorHandler, type Health, type Logger, type Metrics } from '@runfleet/service-kit';
+import { createHttpApp, problemErrorHandler, type Health, type Logger, type Metrics } from '@runfleet/service-kit';
 import type { PrismaClient } from '../db';
 import { paymentsWebhook, type WebhookSettings } from './payments-webhook';
 import { registerRoutes } from './routes';
@@ -35,7 +35,6 @@ export function buildApp(deps: AppDeps): Express {
   // it answers ahead of the kit's JSON parser and principal check; everything else goes on.
   const front = express();
   front.disable('x-powered-by');
-  front.use(correlationMiddleware());
   front.use(paymentsWebhook({ prisma: deps.prisma, now: deps.now ?? (() => new Date()) }, deps.paymentWebhook));
   front.use(app);
   front.use(problemErrorHandler(deps.logger));

@@ -9,7 +9,7 @@ import express, { type RequestHandler, type Router } from 'express';
 import Stripe from 'stripe';
 import { z } from 'zod';
 import { MICROS_PER_UNIT } from '@runfleet/contracts';
-import { AppError, zodFieldErrors } from '@runfleet/service-kit';
+import { AppError, correlationMiddleware, zodFieldErrors } from '@runfleet/service-kit';
 import { creditFromProvider } from '../domain/credit-from-provider';
 import type { UseCaseDeps } from '../domain/use-case-deps';
 
@@ -77,6 +77,6 @@ export function paymentsWebhook(deps: UseCaseDeps, settings: WebhookSettings | u
     );
     res.json({ received: true, handled: true, duplicate: outcome.kind === 'duplicate', transactionId: outcome.transactionId });
   };
-  router.post(WEBHOOK_PATH, express.raw({ type: () => true, limit: '256kb' }), handle);
+  router.post(WEBHOOK_PATH, correlationMiddleware(), express.raw({ type: () => true, limit: '256kb' }), handle);
   return router;
 }
