@@ -35,8 +35,8 @@ interface Visit {
 
 function pathOf(visit: Visit | undefined): (string | number)[] {
   const path: (string | number)[] = [];
-  for (let at = visit; at !== undefined && at.key !== undefined; at = at.parent) path.unshift(at.key);
-  return path;
+  for (let at = visit; at !== undefined && at.key !== undefined; at = at.parent) path.push(at.key);
+  return path.reverse();
 }
 
 /**
