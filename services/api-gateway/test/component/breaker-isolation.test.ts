@@ -29,7 +29,7 @@ beforeAll(async () => {
   registry = await startFakeService(PRINCIPAL_SECRET);
   gw = await startGateway({
     upstreams: { reseller: reseller.url, billing: billing.url, 'runner-registry': registry.url, notifications: DOWN_URL },
-    env: { BREAKER_RESET_MS: String(RESET_MS), UPSTREAM_TIMEOUT_MS: '500' },
+    env: { BREAKER_RESET_MS: String(RESET_MS) },
   });
   attacker = await createAccounts(gw.url, reseller.adminKey, 'breaker-attacker');
   victim = await createAccounts(gw.url, reseller.adminKey, 'breaker-victim');
@@ -81,9 +81,9 @@ describe("one tenant's bad requests", () => {
       })(),
       () => call(gw.url, '/v1/projects', { key: victim.customerKey }),
     );
-    expect(bad.length).toBeGreaterThanOrEqual(40);
+    expect(bad.length).toBeGreaterThanOrEqual(30);
     expect(new Set(bad)).toEqual(new Set([400]));
-    expect(good.length).toBeGreaterThanOrEqual(10);
+    expect(good.length).toBeGreaterThanOrEqual(5);
     expect(good.filter((s) => s !== 200)).toEqual([]);
     expect(gw.gateway.upstreams.reseller.state).toBe('closed');
   });
@@ -95,9 +95,9 @@ describe("one tenant's bad requests", () => {
         () => call(gw.url, '/v1/jobs/crash', { key: attacker.customerKey }),
         () => call(gw.url, '/v1/jobs', { key: victim.customerKey }),
       );
-      expect(bad.length).toBeGreaterThanOrEqual(40);
+      expect(bad.length).toBeGreaterThanOrEqual(30);
       expect(new Set(bad)).toEqual(new Set([500]));
-      expect(good.length).toBeGreaterThanOrEqual(10);
+      expect(good.length).toBeGreaterThanOrEqual(5);
       expect(good.filter((s) => s !== 200)).toEqual([]);
       expect(gw.gateway.upstreams['runner-registry'].state).toBe('closed');
     } finally {
