@@ -6,9 +6,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { CORRELATION_HEADER, PROBLEM_CONTENT_TYPE, type Problem } from '@runfleet/contracts';
+import { CORRELATION_HEADER, findUnstorableText, PROBLEM_CONTENT_TYPE, type Problem } from '@runfleet/contracts';
 import { currentCorrelationId, runWithContext, type RequestContext } from './context';
-import { AppError, logError, missingAsRequired, toProblem, zodFieldErrors, type FieldError } from './errors';
+import { AppError, fieldPath, logError, missingAsRequired, toProblem, zodFieldErrors, type FieldError } from './errors';
 import type { Health } from './health';
 import { routeLabel, type Metrics } from './metrics';
 import { ApiRoutes, type ApiDocsInfo } from './openapi';
@@ -176,7 +176,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use(accessLog(options.logger));
   // raw-body (under express.json) binds its callback to the request's async context, so the
   // correlation id survives slow, chunked bodies (tested in http-app.test.ts).
-  app.use(express.json({ limit: options.bodyLimit ?? '1mb', type: ['application/json', 'application/*+json'] }));
+  app.use(express.json({ limit: options.bodyLimit ?? '1mb', type: JSON_MEDIA_TYPES }));
 
   // Operators and probes reach these without a principal (DESIGN.md §9).
   app.get('/health/live', options.health.live);
@@ -201,6 +201,13 @@ export function createHttpApp(options: HttpAppOptions): Express {
   return app;
 }
 
+/** The bodies express.json parses; a route that takes a body answers 415 to anything else. */
+export const JSON_MEDIA_TYPES = ['application/json', 'application/*+json'];
+
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
 export interface RequestSchemas {
   body?: z.ZodType;
   query?: z.ZodType;
@@ -222,23 +229,38 @@ export interface Validator<S extends RequestSchemas> extends RequestHandler {
 
 /**
  * Route middleware validating body, query and params with zod; a failure is a 400
- * VALIDATION_FAILED naming every field (`body.amount`, `query.limit`). On success req.body is
- * replaced by the parsed body, and `validator.parsed(req)` returns all three typed — express 5's
- * req.query is a getter, so parsed query and params live beside the request, not on it.
+ * VALIDATION_FAILED naming every field (`body.amount`, `query.limit`). Before any schema, every
+ * string (and object key) of the request is checked for text PostgreSQL cannot store (a NUL, a lone
+ * surrogate), so no route of any service can pass one to its database (issue 12 defect 1). A body
+ * that is not JSON is a 415, not a missing body. On success req.body is replaced by the parsed
+ * body, and `validator.parsed(req)` returns all three typed — express 5's req.query is a getter, so
+ * parsed query and params live beside the request, not on it.
  */
 export function validate<S extends RequestSchemas>(schemas: S): Validator<S> {
   const results = new WeakMap<Request, ParsedRequest<S>>();
   const locations = ['body', 'query', 'params'] as const;
 
   const middleware = async (req: Request, _res: unknown, next: (err?: unknown) => void): Promise<void> => {
+    if (schemas.body && hasBody(req) && !req.is(JSON_MEDIA_TYPES)) {
+      next(
+        AppError.unsupportedMediaType('REQUEST_UNSUPPORTED_MEDIA_TYPE', 'The request body must be JSON (Content-Type: application/json).', {
+          errors: [{ field: 'body', message: 'must be sent as application/json' }],
+        }),
+      );
+      return;
+    }
     const errors: FieldError[] = [];
     const parsed: Record<string, unknown> = { body: undefined, query: undefined, params: undefined };
     for (const location of locations) {
       const schema = schemas[location];
+      // Path params reach a handler even without a schema; an unvalidated body or query does not.
+      if (!schema && location !== 'params') continue;
+      const unstorable = findUnstorableText(req[location]).map(({ path, message }) => ({ field: fieldPath(path, location), message }));
+      errors.push(...unstorable);
       if (!schema) continue;
       const result = await schema.safeParseAsync(req[location], { error: missingAsRequired });
       if (result.success) parsed[location] = result.data;
-      else errors.push(...zodFieldErrors(result.error, location));
+      else errors.push(...zodFieldErrors(result.error, location).filter((e) => !unstorable.some((u) => u.field === e.field)));
     }
     if (errors.length > 0) {
       next(AppError.badRequest('VALIDATION_FAILED', 'The request is invalid.', { errors }));

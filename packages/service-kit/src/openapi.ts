@@ -26,7 +26,7 @@ export interface RouteSpec<S extends RequestSchemas> {
   request?: S;
   /** success responses by status; problem responses are added for the error statuses listed in `errors` */
   responses: Record<number, RouteResponse>;
-  /** error statuses this route can answer with a problem+json body (400 is added when it validates input) */
+  /** error statuses this route can answer with a problem+json body (400 is added when it validates input, 415 when it takes a body) */
   errors?: number[];
   /** documented with an `Idempotency-Key` header (required when `'required'`) */
   idempotencyKey?: 'optional' | 'required';
@@ -45,6 +45,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   404: 'No such object (or not visible to the caller).',
   409: 'The object is not in a state that allows this; `detail` names its current state.',
   413: 'The request body is larger than 1 MB.',
+  415: 'The request body is not JSON (send Content-Type: application/json).',
   422: 'The Idempotency-Key was used with a different request body.',
   429: 'Too many requests; retry after `Retry-After` seconds.',
   503: 'A dependency is unavailable; retry later.',
@@ -88,6 +89,7 @@ export class ApiRoutes {
     }
     const errors = new Set(spec.errors ?? []);
     if (spec.request?.body || spec.request?.query || spec.request?.params) errors.add(400);
+    if (spec.request?.body) errors.add(415);
     for (const status of [...errors].sort()) {
       responses[String(status)] = {
         description: ERROR_DESCRIPTIONS[status] ?? 'Error.',

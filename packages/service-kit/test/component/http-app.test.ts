@@ -113,6 +113,35 @@ describe('errors as problem+json', () => {
     expect(res.body.errors).toEqual([{ field: 'body', message: 'is not valid JSON' }]);
   });
 
+  it('a text/plain, form or untyped body on a route that takes JSON is a 415, not a missing body (issue 12)', async () => {
+    const plain = await request(app).post('/v1/wallets').set('content-type', 'text/plain').send('{"customerId":"c","amount":"1.000000"}');
+    expectProblem(plain, 415, 'REQUEST_UNSUPPORTED_MEDIA_TYPE');
+    expect(plain.body.errors).toEqual([{ field: 'body', message: 'must be sent as application/json' }]);
+    const form = await request(app).post('/v1/wallets').type('form').send({ customerId: 'c', amount: '1.000000' });
+    expectProblem(form, 415, 'REQUEST_UNSUPPORTED_MEDIA_TYPE');
+    const untyped = await request(app).post('/v1/wallets').set('content-type', '').send(Buffer.from('{}'));
+    expectProblem(untyped, 415, 'REQUEST_UNSUPPORTED_MEDIA_TYPE');
+    // JSON with a charset or a +json type is still JSON; no body at all is still "is required"
+    const charset = await request(app).post('/v1/wallets').set('content-type', 'application/json; charset=utf-8').send('{"customerId":"c","amount":"1.000000"}');
+    expect(charset.status).toBe(201);
+    expectProblem(await request(app).post('/v1/wallets'), 400, 'VALIDATION_FAILED');
+  });
+
+  it('a NUL or a lone surrogate in a body, query or path string is a 400 naming the field (issue 12)', async () => {
+    const body = await request(app).post('/v1/wallets?dryRun=true').send({ customerId: 'c\u0000', amount: '1.000000' });
+    expectProblem(body, 400, 'VALIDATION_FAILED');
+    expect(body.body.errors).toEqual([{ field: 'body.customerId', message: 'must not contain a NUL character (\\u0000)' }]);
+    const query = await request(app).post('/v1/wallets?dryRun=%00').send({ customerId: 'c', amount: '1.000000' });
+    expect(query.body.errors).toEqual([{ field: 'query.dryRun', message: 'must not contain a NUL character (\\u0000)' }]);
+    const path = await request(app).get('/v1/wallets/w_%00');
+    expectProblem(path, 400, 'VALIDATION_FAILED');
+    expect(path.body.errors).toEqual([{ field: 'params.walletId', message: 'must not contain a NUL character (\\u0000)' }]);
+    const surrogate = await request(app).post('/v1/wallets').set('content-type', 'application/json').send('{"customerId":"\\udc00x","amount":"1.000000"}');
+    expect(surrogate.body.errors).toEqual([{ field: 'body.customerId', message: 'must not contain an unpaired UTF-16 surrogate' }]);
+    // a well-paired surrogate (an emoji) is ordinary text
+    expect((await request(app).post('/v1/wallets').send({ customerId: 'c\u{1F600}', amount: '1.000000' })).status).toBe(201);
+  });
+
   it('an unknown route is a 404 ROUTE_NOT_FOUND', async () => {
     expectProblem(await request(app).get('/v1/nothing-here'), 404, 'ROUTE_NOT_FOUND');
   });

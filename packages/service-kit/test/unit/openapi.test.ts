@@ -56,7 +56,7 @@ describe('documented routes', () => {
       'path:thingId:true',
       'header:idempotency-key:true',
     ]);
-    expect(Object.keys(op?.responses ?? {}).sort()).toEqual(['201', '400', '404']);
+    expect(Object.keys(op?.responses ?? {}).sort()).toEqual(['201', '400', '404', '415']);
     expect(JSON.stringify(op?.responses?.['404'])).toContain('application/problem+json');
     expect(JSON.stringify(op?.requestBody)).toContain('"example":"bolt"');
   });

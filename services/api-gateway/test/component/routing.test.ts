@@ -201,12 +201,12 @@ describe('an upstream that is down', () => {
   });
 });
 
-describe('an upstream that fails with 5xx', () => {
-  it('has its 5xx passed on and counted until the breaker opens, and is used again after the reset timeout', async () => {
-    billing.failWith = 500;
+describe('an upstream that answers it is unavailable', () => {
+  it('has its 503s passed on and counted until the breaker opens, and is used again after the reset timeout', async () => {
+    billing.failWith = 503;
     const failures = [];
     for (let i = 0; i < 6; i += 1) failures.push((await get('/v1/wallets')).status);
-    expect(failures.slice(0, 5)).toEqual([500, 500, 500, 500, 500]);
+    expect(failures.slice(0, 5)).toEqual([503, 503, 503, 503, 503]);
     expect(gw.gateway.upstreams.billing.state).toBe('open');
     const open = await get('/v1/wallets');
     expect(open.status).toBe(503);
