@@ -42,7 +42,7 @@ void runService({
     const prisma = wakingRelayAfterCommits(database.prisma, () => messaging.outboxCommitted());
     const { pool } = database;
     // Billing's verdicts on orders, and the sales that decide tiers (DESIGN.md §4, §2).
-    await consumeOrderPayments(messaging, { prisma, now });
+    await consumeOrderPayments(messaging, { prisma, now, registry: metrics.registry });
     await consumeTierSales(messaging, { prisma, now, tierPolicy });
     // Sales age out of the trailing window with no event to say so: a periodic sweep demotes.
     // Each reseller is decided under its row lock, so replicas sweeping together agree.
