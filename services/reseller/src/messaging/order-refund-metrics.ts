@@ -1,7 +1,6 @@
 // What an operator watches for charges the reseller handed back (issue 13 item 3): a rise means
 // billing charged an order twice, or charged one that will never be fulfilled. Alert on any increase.
 import { Counter, type Registry } from 'prom-client';
-import type { OrderRefundReason } from '@runfleet/contracts';
 
 export type OrderRefundMetrics = Counter<'reason'>;
 
