@@ -136,6 +136,8 @@ describe('order flow with billing simulated on the broker', () => {
     });
     expect((await outboxEvents(world.prisma, 'order.refund_requested')).filter((e) => e.orderId === order.id)).toHaveLength(1);
     expect(await broker.refundsRequested('duplicate_payment')).toBe(refundsBefore + 1);
+    const warned = broker.warnings().filter((line) => line.orderId === order.id && line.transactionId === second);
+    expect(warned).toEqual([expect.objectContaining({ level: 'warn', reason: 'duplicate_payment', keptTransactionId: first })]);
     // the order keeps the first charge
     const row = await world.prisma.resellerOrder.findUniqueOrThrow({ where: { id: order.id as string } });
     expect(row).toMatchObject({ status: 'paid', paymentTransactionId: first });

@@ -34,17 +34,26 @@ export interface Broker {
   consumed(queue: string, outcome: string): Promise<number>;
   /** runfleet_order_refunds_requested_total for this reason, as /metrics would show it */
   refundsRequested(reason: string): Promise<number>;
+  /** the reseller messaging's log lines at warn and above, parsed */
+  warnings(): Record<string, unknown>[];
   close(): Promise<void>;
 }
 
 export async function startBroker(world: World, prefix: string): Promise<Broker> {
   const vhost = await createTestVhost(prefix);
   const registry = createMetrics('reseller').registry;
+  // The reseller's warnings are kept: some are what an operator is meant to see (issue 13 item 3).
+  const warnings: Record<string, unknown>[] = [];
+  const warnLogger = createLogger({
+    service: 'reseller',
+    level: 'warn',
+    destination: { write: (line: string) => void warnings.push(JSON.parse(line) as Record<string, unknown>) },
+  });
   const reseller = createMessaging({
     service: 'reseller',
     amqpUrl: vhost.url,
     databaseUrl: world.db.url,
-    logger: silent,
+    logger: warnLogger,
     registry,
     retryDelaysMs: [200],
   });
@@ -80,6 +89,7 @@ export async function startBroker(world: World, prefix: string): Promise<Broker>
       const metric = await registry.getSingleMetric('runfleet_consumer_messages_total')?.get();
       return metric?.values.find((v) => v.labels.queue === queueName && v.labels.outcome === outcome)?.value ?? 0;
     },
+    warnings: () => warnings,
     async refundsRequested(reason) {
       const metric = await registry.getSingleMetric('runfleet_order_refunds_requested_total')?.get();
       return metric?.values.find((v) => v.labels.reason === reason)?.value ?? 0;
