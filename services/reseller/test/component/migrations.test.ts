@@ -116,6 +116,9 @@ describe('reseller schema', () => {
     expect(await db.client.resellerOrder.findUniqueOrThrow({ where: { id: order.id } })).toEqual(order);
     expect(await db.client.resellerSale.findUniqueOrThrow({ where: { eventId: sale.eventId } })).toEqual(sale);
     expect(await db.client.orderRefundRequest.findUniqueOrThrow({ where: { transactionId: refund.transactionId } })).toEqual(refund);
+    const claim = await db.client.idempotencyKey.create({ data: { scope: `customer:${customer.id}`, key: 'k-1', fingerprint: 'f', resourceId: order.id } });
+    expect(await db.client.idempotencyKey.findUniqueOrThrow({ where: { scope_key: { scope: claim.scope, key: 'k-1' } } })).toEqual(claim);
+    await expect(db.client.idempotencyKey.create({ data: { scope: claim.scope, key: 'k-1', fingerprint: 'g' } })).rejects.toThrow();
     await expect(
       db.client.orderRefundRequest.create({ data: { ...refund, transactionId: randomUUID(), reason: 'because' } }),
     ).rejects.toThrow();
