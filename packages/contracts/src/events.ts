@@ -62,6 +62,10 @@ export const HOLD_REJECTION_REASONS = [
   'currency_mismatch',
 ] as const;
 
+/** Why the reseller asks billing to give an order's charge back (order.refund_requested). */
+export const ORDER_REFUND_REASONS = ['duplicate_payment', 'order_cancelled', 'order_failed'] as const;
+export type OrderRefundReason = (typeof ORDER_REFUND_REASONS)[number];
+
 const customerWallet = {
   walletId: id('the wallet'),
   customerId: id('customer owning the wallet'),
@@ -602,8 +606,31 @@ export const eventSchemas = {
     schema: z
       .object({
         ...order,
-        previousStatus: z.enum(['pending', 'paid']).describe('paid means money must be refunded'),
+        previousStatus: z
+          .enum(['pending', 'paid'])
+          .describe('the reseller emits only pending (a payment that arrives after the cancellation is refunded through order.refund_requested)'),
         reason: z.string().min(1).describe('why it was cancelled'),
+      })
+      .strict(),
+  },
+  'order.refund_requested': {
+    version: 1,
+    description:
+      'A charge for an order must be given back: a second payment for an order already paid, or a payment for an order that is cancelled or failed. Billing refunds the named charge once per idempotencyKey.',
+    producer: 'reseller',
+    consumers: ['billing', 'notifications'],
+    schema: z
+      .object({
+        ...order,
+        transactionId: id('ledger entry of the charge to refund (the one order.paid reported)'),
+        amount: nonNegativeMoneyStringSchema.describe('what that charge took, as order.paid reported it'),
+        reason: z.enum(ORDER_REFUND_REASONS).describe('duplicate_payment: the order was already paid with another charge'),
+        keptTransactionId: nullableId('the charge the order keeps; null when it keeps none'),
+        idempotencyKey: z
+          .string()
+          .min(1)
+          .max(255)
+          .describe('one refund per key: `order-refund:<transactionId>`, the same however often the duplicate is reported'),
       })
       .strict(),
   },

@@ -17,7 +17,7 @@ const REQUIRED_EVENTS = [
   'runner.recovered', 'job.submitted', 'job.queued', 'job.rejected', 'job.assigned', 'job.started', 'job.completed',
   'job.failed', 'job.cancelled', 'job.requeued', 'wallet.hold_placed', 'wallet.hold_rejected', 'wallet.hold_released',
   'wallet.charged', 'wallet.credited', 'wallet.refunded', 'wallet.low_balance', 'order.created', 'order.paid',
-  'order.payment_failed', 'order.fulfilled', 'order.failed', 'order.cancelled', 'commission.earned', 'invoice.issued',
+  'order.payment_failed', 'order.fulfilled', 'order.failed', 'order.cancelled', 'order.refund_requested', 'commission.earned', 'invoice.issued',
   'payout.requested', 'payout.completed', 'payout.failed',
 ];
 
