@@ -99,7 +99,9 @@ export interface CompletedRequest {
 /** The access log's line for one finished request (see `accessLog`), built only when its level is enabled. */
 export function logRequestCompleted(logger: Logger, req: IncomingMessage, res: ServerResponse, request: CompletedRequest): void {
   const { started, url, route, extra } = request;
-  const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
+  // A 4xx is the client's mistake, answered as designed: info, so warn and error stay for what an
+  // operator must act on (issue 12 item 9).
+  const level = res.statusCode >= 500 ? 'error' : 'info';
   if (!logger.isLevelEnabled(level)) return;
   // 'finish' may fire outside the request's async context, so the ids are added explicitly.
   const context = requestContexts.get(req);

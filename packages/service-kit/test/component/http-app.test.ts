@@ -132,6 +132,14 @@ describe('errors as problem+json', () => {
     expect((logged?.err as { stack?: string }).stack).toContain('secret internals');
   });
 
+  it('a client error is logged at info, never warn: only 5xx are the operator\'s concern (issue 12 item 9)', async () => {
+    const res = await request(app).get('/v1/missing-wallet');
+    const lines = logs.lines().filter((l) => l.correlationId === res.headers['x-correlation-id']);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.map((l) => l.level)).not.toContain('warn');
+    expect(lines.find((l) => l.msg === 'request completed')).toMatchObject({ level: 'info', res: { statusCode: 404 } });
+  });
+
   it('does not announce express', async () => {
     const res = await request(app).get('/health/live');
     expect(res.headers['x-powered-by']).toBeUndefined();
