@@ -31,8 +31,10 @@ const SERVICES = [
   {
     name: 'api-gateway',
     port: 8080,
+    // /metrics, internal only: the public port does not serve it (issue 12 item 5)
+    metricsPort: 8090,
     database: null,
-    env: ['PRINCIPAL_SECRET', 'AMQP_URL', 'REDIS_URL', 'RESELLER_URL', 'BILLING_URL', 'RUNNER_REGISTRY_URL', 'NOTIFICATIONS_URL'],
+    env: ['PRINCIPAL_SECRET', 'AMQP_URL', 'REDIS_URL', 'RESELLER_URL', 'BILLING_URL', 'RUNNER_REGISTRY_URL', 'NOTIFICATIONS_URL', 'METRICS_PORT'],
   },
   {
     name: 'reseller',
@@ -122,6 +124,7 @@ function serviceEnv(name, secrets, environment = process.env) {
     AMQP_URL: shared.AMQP_URL,
     REDIS_URL: shared.REDIS_URL,
     ...(service.database ? { DATABASE_URL: databaseUrl(shared.POSTGRES_URL, service.database) } : {}),
+    ...(service.metricsPort ? { METRICS_PORT: String(service.metricsPort) } : {}),
   };
   for (const upstream of SERVICES) {
     if (upstream.name !== 'api-gateway') available[upstreamVariable(upstream.name)] = serviceUrl(upstream.name);

@@ -26,6 +26,11 @@ const trustProxy = () =>
 export const configSchema = z.object({
   ...baseServiceConfig,
   PORT: port().default(8080),
+  /**
+   * where /metrics answers: an internal port, never the public one (issue 12 item 5), reachable like
+   * the services' own ports — by operators and Prometheus inside the network, not by clients
+   */
+  METRICS_PORT: port().default(8090),
   REDIS_URL: redisUrl(),
   RESELLER_URL: httpUrl(),
   BILLING_URL: httpUrl(),
