@@ -20,7 +20,7 @@ const SHARED_DEFAULTS = {
 };
 
 /** Generated once into .runfleet/secrets.env (git-ignored) and reused, unless set in the environment. */
-const SECRET_NAMES = ['PRINCIPAL_SECRET', 'API_KEY_PEPPER'];
+const SECRET_NAMES = ['PRINCIPAL_SECRET', 'API_KEY_PEPPER', 'IDEMPOTENCY_ENCRYPTION_KEY'];
 const SECRETS_FILE = path.join(ROOT, '.runfleet', 'secrets.env');
 
 /**
@@ -34,7 +34,7 @@ const SERVICES = [
     // /metrics, internal only: the public port does not serve it (issue 12 item 5)
     metricsPort: 8090,
     database: null,
-    env: ['PRINCIPAL_SECRET', 'AMQP_URL', 'REDIS_URL', 'RESELLER_URL', 'BILLING_URL', 'RUNNER_REGISTRY_URL', 'NOTIFICATIONS_URL', 'METRICS_PORT'],
+    env: ['PRINCIPAL_SECRET', 'AMQP_URL', 'REDIS_URL', 'RESELLER_URL', 'BILLING_URL', 'RUNNER_REGISTRY_URL', 'NOTIFICATIONS_URL', 'METRICS_PORT', 'IDEMPOTENCY_ENCRYPTION_KEY'],
   },
   {
     name: 'reseller',

@@ -18,9 +18,10 @@ import {
   type Logger,
   type Metrics,
 } from '@runfleet/service-kit';
-import { keyCacheSecret, type Config } from '../config';
+import { idempotencyEncryptionKey, keyCacheSecret, type Config } from '../config';
 import { IdempotencyStore } from '../data/idempotency-store';
 import { PrincipalCache } from '../data/principal-cache';
+import { ResponseCipher } from '../data/response-cipher';
 import type { OpenApiDocument } from '../domain/openapi-merge';
 import { Authenticator } from './auth';
 import { CredentialVerifier } from './credential-verifier';
@@ -131,7 +132,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
   });
   // The in-flight marker outlives the longest an upstream call can take, then frees the key.
   const idempotency = new Idempotency({
-    store: new IdempotencyStore(redis, config.REDIS_KEY_PREFIX, 2 * config.UPSTREAM_TIMEOUT_MS + 5_000),
+    store: new IdempotencyStore(redis, config.REDIS_KEY_PREFIX, 2 * config.UPSTREAM_TIMEOUT_MS + 5_000, new ResponseCipher(idempotencyEncryptionKey(config))),
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     responseLimitBytes: config.RESPONSE_LIMIT_BYTES,
     logger,
