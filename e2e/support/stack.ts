@@ -100,6 +100,7 @@ export async function startStack(label: string, options: StackOptions = {}): Pro
   const databases: Partial<Record<ServiceName, TestDatabase>> = {};
   const ports = {} as Record<ServiceName, number>;
   for (const name of SERVICES) ports[name] = await freePort();
+  const gatewayMetricsPort = await freePort();
   for (const name of DATABASE_SERVICES) {
     const db = await createTestDatabase(`e2e_${label}_${name}`);
     databases[name] = db;
@@ -123,6 +124,7 @@ export async function startStack(label: string, options: StackOptions = {}): Pro
     if (name === 'reseller') env.API_KEY_PEPPER = secrets.apiKeyPepper;
     if (name === 'api-gateway') {
       env.REDIS_KEY_PREFIX = uniqueRedisPrefix(`e2e_${label}`);
+      env.METRICS_PORT = String(gatewayMetricsPort);
       env.RESELLER_URL = `http://127.0.0.1:${ports.reseller}`;
       env.BILLING_URL = `http://127.0.0.1:${ports.billing}`;
       env.RUNNER_REGISTRY_URL = `http://127.0.0.1:${ports['runner-registry']}`;

@@ -99,7 +99,9 @@ export interface CompletedRequest {
 /** The access log's line for one finished request (see `accessLog`), built only when its level is enabled. */
 export function logRequestCompleted(logger: Logger, req: IncomingMessage, res: ServerResponse, request: CompletedRequest): void {
   const { started, url, route, extra } = request;
-  const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
+  // A 4xx is the client's mistake, answered as designed: info, so warn and error stay for what an
+  // operator must act on (issue 12 item 9).
+  const level = res.statusCode >= 500 ? 'error' : 'info';
   if (!logger.isLevelEnabled(level)) return;
   // 'finish' may fire outside the request's async context, so the ids are added explicitly.
   const context = requestContexts.get(req);
@@ -132,8 +134,26 @@ export function problemErrorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
-/** Answers with a problem+json body (headers already set on `res` are kept). */
+/** A request that came with a body nobody read to its end (a GET without one reads as ended). */
+function hasUnreadBody(req: IncomingMessage): boolean {
+  if (req.readableEnded) return false;
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * Answers with a problem+json body (headers already set on `res` are kept). When the request's
+ * body was not read to its end (413, or refused before reading), the connection is closed after
+ * the answer and says so: the unread rest would otherwise be parsed as the next request on a
+ * keep-alive connection, which then fails with a reset (issue 12 item 7). What still arrives is
+ * read and dropped, so the client gets the answer rather than a reset from unread bytes.
+ */
 export function writeProblem(res: ServerResponse, problem: Problem): void {
+  const req = (res as ServerResponse & { req?: IncomingMessage }).req;
+  if (req !== undefined && hasUnreadBody(req)) {
+    res.setHeader('Connection', 'close');
+    req.resume();
+  }
   const body = JSON.stringify(problem);
   res.statusCode = problem.status;
   res.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);

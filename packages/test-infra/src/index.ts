@@ -53,6 +53,17 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
   };
 }
 
+/** Drops a database a test caused to be made under a name of its choosing (forcing out stray connections). */
+export async function dropDatabase(name: string): Promise<void> {
+  const c = new Client({ connectionString: PG_ADMIN_URL });
+  await c.connect();
+  try {
+    await c.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
+  } finally {
+    await c.end();
+  }
+}
+
 export interface TestVhost {
   name: string;
   /** amqp URL pointing at this vhost */

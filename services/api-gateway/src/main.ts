@@ -24,6 +24,8 @@ void runService({
     const revocations = new ApiKeyRevokedConsumer({ connection: amqp, dropCredential: (keyId) => gateway.dropCredential(keyId), logger });
     void revocations.start().then(() => logger.info({ queue: revocations.topology.queue }, 'consuming key revocations'));
     const server = await listen(gateway.handler, config.PORT);
+    const metricsServer = await listen(gateway.metricsHandler, config.METRICS_PORT);
+    logger.info({ port: config.PORT, metricsPort: config.METRICS_PORT }, 'api-gateway listening');
     // Longer than any load balancer's idle timeout would be wrong; shorter than the client's makes resets.
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 66_000;
@@ -31,6 +33,9 @@ void runService({
       server,
       health: gateway.health,
       close: async () => {
+        // A scrape in progress is cut short: the process is going away, and its last numbers with it.
+        metricsServer.closeAllConnections();
+        await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
         await revocations.close();
         await amqp.close();
         await gateway.close();

@@ -80,7 +80,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, out: (s: stri
   return 2;
 }
 
-if (require.main === module) {
+/** Runs the CLI on this process's arguments and sets its exit code (bin/dead-letters.js calls it). */
+export function runCli(): void {
   main(process.argv.slice(2), process.env, (s) => process.stdout.write(`${s}\n`)).then(
     (code) => {
       process.exitCode = code;
@@ -91,3 +92,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) runCli();

@@ -28,6 +28,7 @@ import type { Idempotency } from './idempotency';
 import type { PrincipalSigner } from './principal-signer';
 import { sendUpstream, streamResponse } from './proxy';
 import type { RateLimits } from './rate-limits';
+import type { RouteTemplates } from './route-templates';
 import { routeFor } from './routing-table';
 import type { Upstreams } from './upstreams';
 import { normalizeIp } from '../domain/ip-allow-list';
@@ -47,6 +48,8 @@ export interface PublicApiOptions {
   idempotency: Idempotency;
   signer: PrincipalSigner;
   upstreams: Upstreams;
+  /** the label of a request in metrics and the access log */
+  routeTemplates: RouteTemplates;
   bodyLimitBytes: number;
   /** upstream answers past it: 502 (declared) or cut off (unsized) */
   responseLimitBytes: number;
@@ -104,7 +107,8 @@ export function createPublicApi(options: PublicApiOptions): (req: IncomingMessag
     seen.principalType = credential.principal.type;
     const route = routeFor(path);
     if (!route || DOT_SEGMENT.test(path)) throw AppError.notFound('ROUTE_NOT_FOUND', `No route for ${req.method} ${path}.`);
-    seen.route = route.prefix;
+    // The OpenAPI template when the services document one, else the table's prefix: bounded either way.
+    seen.route = options.routeTemplates.templateOf(path) ?? route.prefix;
     const limited = rateLimits.consume(credential, res);
     if (limited !== undefined) await limited;
     const key = idempotency.keyOf(req, path);

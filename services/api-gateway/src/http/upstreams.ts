@@ -126,6 +126,18 @@ export class Upstream {
     });
   }
 
+  /**
+   * One request outside the circuit breaker, for the gateway's own background reads (the services'
+   * OpenAPI documents): they must neither open nor close a breaker that guards client traffic.
+   * Resolves with any status the upstream answered with; rejects with the same AppErrors as request().
+   */
+  requestUnguarded(request: UpstreamRequest): Promise<UpstreamResponse> {
+    return this.send(request).catch((err: unknown) => {
+      if (err instanceof UpstreamServerError) return err.response;
+      throw this.toAppError(err);
+    });
+  }
+
   private toAppError(err: unknown): AppError {
     if (err instanceof AppError) return err;
     if (isCallerError(err)) return new AppError({ code: 'REQUEST_ABORTED', status: 499, title: 'Client Closed Request', cause: err });

@@ -4,7 +4,7 @@
 // CORS, and services that refuse anything not signed by the gateway.
 import { request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import { createTestVhost, type TestVhost } from '@runfleet/test-infra';
 import { createAccounts, type Accounts } from '../support/accounts';
 import { FAKE_ARTIFACT, startFakeService, type FakeService } from '../support/fake-service';
@@ -160,6 +160,29 @@ describe('request bodies', () => {
     expect(streamed.statusCode).toBe(413);
     await streamed.body.dump();
     expect(registry.seen.length).toBe(before);
+  });
+
+  it('over the limit get a 413 that closes the connection and says so, so the next request on a keep-alive client succeeds', async () => {
+    // One socket: a second request can only succeed on a fresh connection if the first was closed cleanly.
+    const agent = new Agent({ connections: 1, pipelining: 1 });
+    try {
+      for (const idempotencyKey of [undefined, 'too-large-1']) {
+        const chunks = Readable.from((function* () {
+          for (let i = 0; i < 10; i += 1) yield Buffer.from('x'.repeat(300));
+        })());
+        const headers: Record<string, string> = { authorization: `Bearer ${accounts.customerKey}`, 'content-type': 'application/json' };
+        if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
+        const tooLarge = await request(`${gw.url}/v1/runners`, { method: 'POST', headers, body: chunks, dispatcher: agent });
+        expect(tooLarge.statusCode).toBe(413);
+        expect(tooLarge.headers.connection).toBe('close');
+        await tooLarge.body.dump();
+        const next = await request(`${gw.url}/v1/jobs`, { headers: { authorization: `Bearer ${accounts.customerKey}` }, dispatcher: agent });
+        expect(next.statusCode).toBe(200);
+        await next.body.dump();
+      }
+    } finally {
+      await agent.close();
+    }
   });
 });
 

@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
 import { Agent, request, type Dispatcher } from 'undici';
 import { connectAmqp, type AmqpConnectionManager } from '@runfleet/messaging';
-import { createLogger, listen, parseConfig } from '@runfleet/service-kit';
+import { createLogger, listen, parseConfig, type LoggerOptions } from '@runfleet/service-kit';
 import { REDIS_URL, uniqueRedisPrefix } from '@runfleet/test-infra';
 import { configSchema } from '../../src/config';
 import { buildGateway, type Gateway } from '../../src/http/app';
@@ -19,6 +19,8 @@ export const DOWN_URL = 'http://127.0.0.1:9';
 
 export interface GatewayUnderTest {
   url: string;
+  /** the internal metrics listener */
+  metricsUrl: string;
   gateway: Gateway;
   redis: Redis;
   prefix: string;
@@ -33,6 +35,8 @@ export interface StartGatewayOptions {
   amqpUrl?: string;
   redisUrl?: string;
   healthTimeoutMs?: number;
+  /** where the gateway's log lines go (at info and above); silent when absent */
+  logDestination?: LoggerOptions['destination'];
 }
 
 export async function startGateway(options: StartGatewayOptions = {}): Promise<GatewayUnderTest> {
@@ -51,7 +55,9 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
     REDIS_KEY_PREFIX: prefix,
     ...options.env,
   });
-  const logger = createLogger({ service: 'api-gateway', level: 'silent' });
+  const logger = options.logDestination
+    ? createLogger({ service: 'api-gateway', level: 'info', destination: options.logDestination })
+    : createLogger({ service: 'api-gateway', level: 'silent' });
   const redis = createRedis(redisUrl, logger);
   if (!options.redisUrl) await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
   let amqp: AmqpConnectionManager | undefined;
@@ -63,17 +69,23 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
     await revocations.start();
   }
   const server: Server = await listen(gateway.handler, 0);
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const metricsServer: Server = await listen(gateway.metricsHandler, 0);
+  const portOf = (listening: Server) => {
+    const address = listening.address();
+    return typeof address === 'object' && address ? address.port : 0;
+  };
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${portOf(server)}`,
+    metricsUrl: `http://127.0.0.1:${portOf(metricsServer)}`,
     gateway,
     redis,
     prefix,
     revocations,
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const listening of [server, metricsServer]) {
+        listening.closeAllConnections();
+        await new Promise<void>((resolve) => listening.close(() => resolve()));
+      }
       await revocations?.close();
       await amqp?.close();
       await gateway.close();
