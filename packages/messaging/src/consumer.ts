@@ -31,7 +31,7 @@ import {
 } from './message-headers';
 import type { MessagingMetrics } from './messaging-metrics';
 import type { SqlExecutor, TransactionRunner } from './sql-executor';
-import { assertConsumerTopology, consumerTopology, type ConsumerTopology } from './topology';
+import { assertConsumerTopology, consumerQueueTopology, type ConsumerTopology } from './topology';
 
 export interface HandlerContext<TTx> {
   /** the open transaction, in the service's own client type (pg PoolClient or a Prisma tx) */
@@ -126,7 +126,7 @@ export class Consumer<N extends string = string, TTx = unknown> {
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly options: ConsumerOptions<N, TTx>) {
-    this.topology = consumerTopology(options.service, options.concern, options.events, options);
+    this.topology = consumerQueueTopology(options.service, options.concern, options.events, options);
     this.log = options.logger.child({ queue: this.topology.queue });
     this.validate = options.validate ?? contractValidator;
     this.batchSize = Math.max(1, options.batchSize ?? 50);

@@ -1,12 +1,15 @@
 // Queue reseller.order-payments: billing's verdict on an order's payment (DESIGN.md §4 "Order").
 // order.paid → the order is `paid`; order.payment_failed → `failed` with billing's reason. Each
 // effect commits with its inbox row, so a redelivered or re-published event changes nothing.
+import { consumerQueue } from '@runfleet/contracts';
 import { prismaTransactions, type Consumer, type Messaging } from '@runfleet/messaging';
 import type { Prisma, PrismaClient } from '../db';
 import { applyOrderPaid, applyOrderPaymentFailed } from '../domain/apply-order-payment';
 
-export const ORDER_PAYMENTS_CONCERN = 'order-payments';
-const EVENTS = ['order.paid', 'order.payment_failed'] as const;
+// Its bindings are the contracts' (packages/contracts consumer-queues.ts), which producers declare ahead.
+const QUEUE = consumerQueue('reseller', 'order-payments');
+export const ORDER_PAYMENTS_CONCERN = QUEUE.concern;
+const EVENTS = QUEUE.events;
 
 export interface OrderPaymentsDeps {
   prisma: PrismaClient;
