@@ -7,7 +7,15 @@ import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { runWithContext, type Logger } from '@runfleet/service-kit';
 import { consumerQueue } from '@runfleet/contracts';
-import { assertConsumerTopology, checkIncoming, contractTopology, watchChannel, type AmqpConnectionManager, type ConsumerTopology } from '@runfleet/messaging';
+import {
+  assertConsumerTopology,
+  checkIncoming,
+  contractTopology,
+  subscribeToQueue,
+  watchChannel,
+  type AmqpConnectionManager,
+  type ConsumerTopology,
+} from '@runfleet/messaging';
 
 /** The queue and its bindings as the contracts declare them (packages/contracts consumer-queues.ts). */
 const QUEUE = consumerQueue('api-gateway', 'apikey-revocations');
@@ -54,7 +62,12 @@ export class ApiKeyRevokedConsumer {
         await assertConsumerTopology(channel, this.topology);
         await channel.prefetch(PREFETCH);
         if (this.stopping) return;
-        await channel.consume(this.topology.queue, (msg) => this.onMessage(channel, msg), { noAck: false });
+        // Subscribed again whenever the broker cancels (queue deleted), or revocations would stop.
+        await subscribeToQueue(channel, this.topology, (msg) => this.onMessage(channel, msg), {
+          manager: options.connection,
+          logger: this.log,
+          isClosing: () => this.stopping,
+        });
         this.ready();
       },
     });
@@ -66,8 +79,7 @@ export class ApiKeyRevokedConsumer {
     return this.started;
   }
 
-  private onMessage(channel: ConfirmChannel, msg: ConsumeMessage | null): void {
-    if (!msg) return;
+  private onMessage(channel: ConfirmChannel, msg: ConsumeMessage): void {
     // A closed channel makes ack throw; the broker redelivers, and dropping twice is harmless.
     const work = this.handle(channel, msg)
       .catch((err: unknown) => this.log.warn({ err }, 'revocation message not acknowledged; it will be redelivered'))
