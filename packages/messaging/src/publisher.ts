@@ -2,8 +2,9 @@
 // (STYLE.md habit 4). Before its first publish (and again after every reconnect) it declares the
 // queues the contracts bind to the events it publishes, so a first deploy or a rebuilt broker does
 // not depend on which service started first. An event the broker returns (no queue bound) is
-// rejected, and so stays in the outbox and is retried, when the contracts declare a queue for it;
-// only an event nobody is declared to consume is dropped, counted. A publish never waits forever.
+// rejected, and so stays in the outbox and is retried, when the contracts declare a queue for it
+// (and the queues are declared again for that retry); only an event nobody is declared to consume
+// is dropped, counted. A publish never waits forever.
 import { EVENTS_EXCHANGE, type Envelope } from '@runfleet/contracts';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { Socket } from 'node:net';
@@ -40,6 +41,8 @@ export class UnroutableEventError extends Error {
     this.name = 'UnroutableEventError';
   }
 }
+
+const REDECLARE_INTERVAL_MS = 5_000;
 
 /** An envelope already serialised (as the relay reads it from the outbox), with the fields AMQP properties need. */
 export type SerializedEnvelope = Omit<Envelope, 'data'> & { body: Buffer };
@@ -82,6 +85,8 @@ export class Publisher {
   /** message ids the broker returned, until their publish settles (a return precedes its confirm) */
   private readonly returned = new Map<string, number>();
   private readonly mustRoute: (eventType: string) => boolean;
+  private redeclaring: Promise<void> | null = null;
+  private lastRedeclareAt = 0;
 
   constructor(private readonly options: PublisherOptions) {
     this.exchange = options.exchange ?? EVENTS_EXCHANGE;
@@ -104,6 +109,8 @@ export class Publisher {
               { exchange: message.fields.exchange, routingKey, messageId },
               'event is unroutable although the contracts declare a queue for it; it stays in the outbox and is retried',
             );
+            // Its queue was lost (deleted, a broker rebuilt under us): declare it again for the retry.
+            this.redeclareSoon(logger);
           } else {
             metrics.dropped.inc({ exchange: message.fields.exchange, routing_key: routingKey });
             logger.warn(
@@ -138,6 +145,15 @@ export class Publisher {
     } finally {
       await side.close().catch(() => undefined);
     }
+  }
+
+  /** At most one re-declaration per 5 s, so a queue the broker keeps refusing is not hammered. */
+  private redeclareSoon(logger: Logger): void {
+    if (this.closing || this.redeclaring || Date.now() - this.lastRedeclareAt < REDECLARE_INTERVAL_MS) return;
+    this.lastRedeclareAt = Date.now();
+    this.redeclaring = this.declareTopology(logger).finally(() => {
+      this.redeclaring = null;
+    });
   }
 
   /** Resolves once the broker confirmed the event; rejects on nack, timeout or close. */
@@ -193,6 +209,7 @@ export class Publisher {
   /** Rejects what is still unconfirmed and closes the channel; the outbox keeps those rows. */
   async close(): Promise<void> {
     this.closing = true;
+    await this.redeclaring;
     await this.channel.close();
   }
 }

@@ -8,7 +8,7 @@ import { Registry } from 'prom-client';
 import pino from 'pino';
 import { EVENT_EXAMPLES, consumerQueue } from '@runfleet/contracts';
 import { createTestVhost, type TestVhost } from '@runfleet/test-infra';
-import { assertConsumerTopology, contractTopology, createMessaging, declaredTopologies, pgExecutor, type Messaging } from '../../src';
+import { createMessaging, declaredTopologies, pgExecutor, type Messaging } from '../../src';
 import { createMessagingTestEnv, testLogger, waitFor, type MessagingTestEnv } from '../support/messaging-test-env';
 import { runTopologyCli } from '../support/run-cli';
 
@@ -73,20 +73,18 @@ test('order.created published before billing ever connected waits in billing.ord
   expect(await drain('billing.orders')).toEqual([id]);
 });
 
-test('with its declared queue gone, order.created stays in the outbox and is retried until the queue is back', async () => {
+test('with its declared queue gone, order.created stays in the outbox, its queue is declared again, and the retry delivers it', async () => {
   await channel.deleteQueue('billing.orders');
   const id = await emitCommitted('order.created');
-  await waitFor(async () => (await outboxRow(id)).attempts >= 2, {
+  // The publisher declares the lost queue again when the broker returns the event; the retry from
+  // the outbox then finds it.
+  await waitFor(async () => (await outboxRow(id)).published, {
     timeoutMs: 15_000,
-    message: async () => `order.created to be retried: ${JSON.stringify(await outboxRow(id))}`,
+    message: async () => `the retried order.created to be published: ${JSON.stringify(await outboxRow(id))}`,
   });
-  const waiting = await outboxRow(id);
-  expect(waiting.published).toBe(false);
-  expect(waiting.lastError).toMatch(/no queue is bound for order\.created/);
-
-  // The queue comes back (its consumer, a service's boot or the CLI): the next retry delivers it.
-  await assertConsumerTopology(channel, contractTopology(consumerQueue('billing', 'orders')));
-  await waitFor(async () => (await outboxRow(id)).published, { timeoutMs: 15_000, message: 'the retried order.created to be published' });
+  const row = await outboxRow(id);
+  expect(row.attempts).toBeGreaterThanOrEqual(1);
+  expect(row.lastError).toMatch(/no queue is bound for order\.created/);
   expect(await drain('billing.orders')).toEqual([id]);
 });
 
