@@ -1,6 +1,7 @@
-// Every event Runfleet publishes: name -> { version, payload schema, description, producer, consumers }
-// (DESIGN.md §3). Payloads carry the state consumers need so they never call the producer back, and are
-// strict so a field nobody declared is rejected on publish instead of leaking to consumers.
+// Every event Runfleet publishes: name -> { version, payload schema, description, producer }
+// (DESIGN.md §3); who consumes each is in consumer-queues.ts. Payloads carry the state consumers
+// need so they never call the producer back, and are strict so a field nobody declared is rejected
+// on publish instead of leaking to consumers.
 import { z } from 'zod';
 import { ContractError } from './contract-error';
 import { envelopeSchema, type Envelope } from './envelope';
@@ -105,8 +106,6 @@ export interface EventDefinition<S extends z.ZodType = z.ZodType> {
   readonly description: string;
   /** the one service that publishes it */
   readonly producer: ServiceName;
-  /** services that typically subscribe to it */
-  readonly consumers: readonly ServiceName[];
 }
 
 export const eventSchemas = {
@@ -115,7 +114,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A customer was created, directly or under a reseller.',
     producer: 'reseller',
-    consumers: ['billing', 'notifications'],
     schema: z
       .object({
         customerId: id('the new customer'),
@@ -130,7 +128,6 @@ export const eventSchemas = {
     version: 1,
     description: "A customer's contact details or active flag changed; carries the full state after the change.",
     producer: 'reseller',
-    consumers: ['billing', 'notifications'],
     schema: z
       .object({
         customerId: id('the customer'),
@@ -146,7 +143,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A reseller was created.',
     producer: 'reseller',
-    consumers: ['billing', 'notifications'],
     schema: z
       .object({
         resellerId: id('the new reseller'),
@@ -162,7 +158,6 @@ export const eventSchemas = {
     version: 1,
     description: "A reseller's details, commission rate or active flag changed; carries the full state after the change.",
     producer: 'reseller',
-    consumers: ['billing', 'notifications'],
     schema: z
       .object({
         resellerId: id('the reseller'),
@@ -179,7 +174,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A reseller was promoted or demoted after its trailing 90-day sales were recomputed.',
     producer: 'reseller',
-    consumers: ['billing', 'notifications'],
     schema: z
       .object({
         resellerId: id('the reseller'),
@@ -196,7 +190,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A customer created a project; jobs can now be submitted to it.',
     producer: 'reseller',
-    consumers: ['runner-registry', 'notifications'],
     schema: z
       .object({
         projectId: id('the new project'),
@@ -210,7 +203,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A project was archived; no new jobs are accepted in it.',
     producer: 'reseller',
-    consumers: ['runner-registry', 'notifications'],
     schema: z
       .object({
         projectId: id('the project'),
@@ -224,7 +216,6 @@ export const eventSchemas = {
     version: 1,
     description: 'An API key was revoked; the gateway must stop accepting it at once.',
     producer: 'reseller',
-    consumers: ['api-gateway', 'notifications'],
     schema: z
       .object({
         keyId: id('the revoked key'),
@@ -240,7 +231,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A runner registered with a registration token.',
     producer: 'runner-registry',
-    consumers: ['notifications'],
     schema: z
       .object({
         runnerId: id('the new runner'),
@@ -256,7 +246,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A runner missed 2 heartbeat intervals; it gets no new jobs until it is heard from.',
     producer: 'runner-registry',
-    consumers: ['notifications'],
     schema: z
       .object({
         runnerId: id('the runner'),
@@ -270,7 +259,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A runner missed 5 heartbeat intervals; the jobs it held were requeued or failed.',
     producer: 'runner-registry',
-    consumers: ['notifications'],
     schema: z
       .object({
         runnerId: id('the runner'),
@@ -286,7 +274,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A stale or offline runner was heard from again and is active.',
     producer: 'runner-registry',
-    consumers: ['notifications'],
     schema: z
       .object({
         runnerId: id('the runner'),
@@ -302,7 +289,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A customer submitted a job; it waits (pending_funds) for billing to hold its maximum cost.',
     producer: 'runner-registry',
-    consumers: ['billing'],
     schema: z
       .object({
         ...customerJob,
@@ -316,7 +302,6 @@ export const eventSchemas = {
     version: 1,
     description: 'Funds are held for a job; it is queued for a compatible runner.',
     producer: 'runner-registry',
-    consumers: ['notifications'],
     schema: z
       .object({
         ...customerJob,
@@ -329,7 +314,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A job was refused before it was queued (no funds, no compatible runner…); any hold is released.',
     producer: 'runner-registry',
-    consumers: ['billing', 'notifications'],
     schema: z
       .object({
         ...customerJob,
@@ -342,7 +326,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A runner claimed a queued job.',
     producer: 'runner-registry',
-    consumers: ['notifications'],
     schema: z
       .object({ ...customerJob, runnerId: id('runner that claimed the job'), attempt })
       .strict(),
@@ -351,7 +334,6 @@ export const eventSchemas = {
     version: 1,
     description: 'The runner started running the job.',
     producer: 'runner-registry',
-    consumers: ['notifications'],
     schema: z
       .object({ ...customerJob, runnerId: id('runner running the job'), attempt })
       .strict(),
@@ -360,7 +342,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A job succeeded and reported its usage; billing prices it and charges the hold.',
     producer: 'runner-registry',
-    consumers: ['billing', 'notifications'],
     schema: z
       .object({
         ...customerJob,
@@ -381,7 +362,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A job failed for good; billing releases its hold.',
     producer: 'runner-registry',
-    consumers: ['billing', 'notifications'],
     schema: z
       .object({
         ...customerJob,
@@ -396,7 +376,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A job was cancelled before it finished; billing releases its hold.',
     producer: 'runner-registry',
-    consumers: ['billing', 'notifications'],
     schema: z
       .object({
         ...customerJob,
@@ -410,7 +389,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A job went back to the queue because its runner went stale, offline or gave it back.',
     producer: 'runner-registry',
-    consumers: ['notifications'],
     schema: z
       .object({
         ...customerJob,
@@ -426,7 +404,6 @@ export const eventSchemas = {
     version: 1,
     description: "Money was reserved on a customer's wallet for a job or an order.",
     producer: 'billing',
-    consumers: ['runner-registry'],
     schema: z
       .object({
         holdId: id('the hold'),
@@ -443,7 +420,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A hold could not be placed (insufficient funds, suspended or missing wallet).',
     producer: 'billing',
-    consumers: ['runner-registry', 'notifications'],
     schema: z
       .object({
         walletId: nullableId('the wallet; null when the customer has none'),
@@ -461,7 +437,6 @@ export const eventSchemas = {
     version: 1,
     description: 'Reserved money went back to the available balance (voided, expired or the rest after posting).',
     producer: 'billing',
-    consumers: ['notifications'],
     schema: z
       .object({
         holdId: id('the hold'),
@@ -478,7 +453,6 @@ export const eventSchemas = {
     version: 1,
     description: "A customer's wallet was charged (a priced job or a paid order).",
     producer: 'billing',
-    consumers: ['notifications'],
     schema: z
       .object({
         ...customerWallet,
@@ -495,7 +469,6 @@ export const eventSchemas = {
     version: 1,
     description: 'Money was added to a wallet: a top-up, a payment, a commission or an adjustment.',
     producer: 'billing',
-    consumers: ['notifications'],
     schema: z
       .object({
         walletId: id('the wallet'),
@@ -519,7 +492,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A charge was refunded to a customer wallet (a failed or cancelled order, an adjustment).',
     producer: 'billing',
-    consumers: ['notifications'],
     schema: z
       .object({
         ...customerWallet,
@@ -536,7 +508,6 @@ export const eventSchemas = {
     version: 1,
     description: "A customer wallet's available balance crossed below its low-balance threshold.",
     producer: 'billing',
-    consumers: ['notifications'],
     schema: z
       .object({
         ...customerWallet,
@@ -553,21 +524,18 @@ export const eventSchemas = {
     version: 1,
     description: 'A customer ordered an offering; billing charges the total.',
     producer: 'reseller',
-    consumers: ['billing', 'notifications'],
     schema: z.object({ ...order }).strict(),
   },
   'order.paid': {
     version: 1,
     description: "The order's total was charged; the reseller can fulfil it.",
     producer: 'billing',
-    consumers: ['reseller', 'notifications'],
     schema: z.object({ ...order, transactionId: id('ledger entry of the charge') }).strict(),
   },
   'order.payment_failed': {
     version: 1,
     description: "The order's total could not be charged; the order fails.",
     producer: 'billing',
-    consumers: ['reseller', 'notifications'],
     schema: z
       .object({
         ...order,
@@ -580,7 +548,6 @@ export const eventSchemas = {
     version: 1,
     description: 'The reseller fulfilled the order with the external provider; commission is earned.',
     producer: 'reseller',
-    consumers: ['billing', 'notifications'],
     schema: z
       .object({
         ...order,
@@ -593,7 +560,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A paid order could not be fulfilled; billing refunds the customer.',
     producer: 'reseller',
-    consumers: ['billing', 'notifications'],
     schema: z
       .object({ ...order, reason: z.string().min(1).describe('why fulfilment failed') })
       .strict(),
@@ -602,7 +568,6 @@ export const eventSchemas = {
     version: 1,
     description: 'An order was cancelled before fulfilment; billing refunds it if it was paid.',
     producer: 'reseller',
-    consumers: ['billing', 'notifications'],
     schema: z
       .object({
         ...order,
@@ -618,7 +583,6 @@ export const eventSchemas = {
     description:
       'A charge for an order must be given back: a second payment for an order already paid, or a payment for an order that is cancelled or failed. Billing refunds the named charge once per idempotencyKey.',
     producer: 'reseller',
-    consumers: ['billing', 'notifications'],
     schema: z
       .object({
         ...order,
@@ -640,7 +604,6 @@ export const eventSchemas = {
     version: 1,
     description: "A reseller earned commission on a customer's charge or order (pending until approved).",
     producer: 'billing',
-    consumers: ['reseller', 'notifications'],
     schema: z
       .object({
         commissionId: id('the commission'),
@@ -662,7 +625,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A monthly usage invoice (customer) or commission invoice (reseller) was issued.',
     producer: 'billing',
-    consumers: ['notifications'],
     schema: z
       .object({
         invoiceId: id('the invoice'),
@@ -682,14 +644,12 @@ export const eventSchemas = {
     version: 1,
     description: 'A reseller asked to withdraw approved commission.',
     producer: 'billing',
-    consumers: ['notifications'],
     schema: z.object({ ...payout }).strict(),
   },
   'payout.completed': {
     version: 1,
     description: 'A payout was sent.',
     producer: 'billing',
-    consumers: ['notifications'],
     schema: z
       .object({ ...payout, reference: z.string().min(1).describe('reference of the transfer at the payment provider') })
       .strict(),
@@ -698,7 +658,6 @@ export const eventSchemas = {
     version: 1,
     description: "A payout could not be sent; the amount is back on the reseller's wallet.",
     producer: 'billing',
-    consumers: ['notifications'],
     schema: z.object({ ...payout, reason: z.string().min(1).describe('why it failed') }).strict(),
   },
 } as const satisfies Record<string, EventDefinition>;

@@ -9,3 +9,4 @@ export * from './events';
 export * from './event-examples';
 export * from './events-doc';
 export * from './storable-text';
+export * from './consumer-queues';

@@ -31,7 +31,8 @@ import {
 } from './message-headers';
 import type { MessagingMetrics } from './messaging-metrics';
 import type { SqlExecutor, TransactionRunner } from './sql-executor';
-import { assertConsumerTopology, consumerTopology, type ConsumerTopology } from './topology';
+import { subscribeToQueue } from './queue-subscription';
+import { assertConsumerTopology, consumerQueueTopology, type ConsumerTopology } from './topology';
 
 export interface HandlerContext<TTx> {
   /** the open transaction, in the service's own client type (pg PoolClient or a Prisma tx) */
@@ -126,7 +127,7 @@ export class Consumer<N extends string = string, TTx = unknown> {
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly options: ConsumerOptions<N, TTx>) {
-    this.topology = consumerTopology(options.service, options.concern, options.events, options);
+    this.topology = consumerQueueTopology(options.service, options.concern, options.events, options);
     this.log = options.logger.child({ queue: this.topology.queue });
     this.validate = options.validate ?? contractValidator;
     this.batchSize = Math.max(1, options.batchSize ?? 50);
@@ -157,8 +158,15 @@ export class Consumer<N extends string = string, TTx = unknown> {
           await channel.prefetch(prefetch, false);
           if (this.stopping) return;
           this.current = state;
-          const { consumerTag } = await channel.consume(this.topology.queue, (msg) => this.onDelivery(state, msg), { noAck: false });
-          state.consumerTag = consumerTag;
+          // Subscribed again on this channel whenever the broker cancels (queue deleted).
+          await subscribeToQueue(channel, this.topology, (msg) => this.onDelivery(state, msg), {
+            manager: options.connection,
+            logger: this.log,
+            isClosing: () => this.stopping,
+            onSubscribed: (consumerTag) => {
+              state.consumerTag = consumerTag;
+            },
+          });
           this.readyResolve();
         } catch (err) {
           this.readyReject(err instanceof Error ? err : new Error(String(err)));
@@ -179,17 +187,8 @@ export class Consumer<N extends string = string, TTx = unknown> {
   }
 
   // amqplib calls this synchronously from its frame parser: it must never throw.
-  private onDelivery(state: ChannelState, msg: ConsumeMessage | null): void {
+  private onDelivery(state: ChannelState, msg: ConsumeMessage): void {
     try {
-      if (!msg) {
-        // The broker cancelled our subscription (queue deleted, node lost). A reconnect re-declares
-        // the queue and subscribes again.
-        if (!this.stopping) {
-          this.log.warn('consumer cancelled by the broker; reconnecting to subscribe again');
-          this.options.connection.reconnect();
-        }
-        return;
-      }
       const delivery: Delivery = { state, msg };
       state.unacked.add(msg.fields.deliveryTag);
       const failures = numericHeader(msg.properties.headers, ATTEMPTS_HEADER);

@@ -9,6 +9,7 @@ export interface MessagingMetrics {
   outboxPublishFailures: Counter;
   publishConfirm: Histogram<'exchange'>;
   unroutable: Counter<'exchange' | 'routing_key'>;
+  dropped: Counter<'exchange' | 'routing_key'>;
   handling: Histogram<'queue'>;
   consumed: Counter<'queue' | 'outcome'>;
   retries: Counter<'queue'>;
@@ -66,6 +67,12 @@ export function messagingMetrics(registry?: Registry): MessagingMetrics {
     unroutable: new Counter({
       name: 'runfleet_publish_unroutable_total',
       help: 'Published messages the broker returned because no queue is bound for their routing key',
+      labelNames: ['exchange', 'routing_key'],
+      registers,
+    }),
+    dropped: new Counter({
+      name: 'runfleet_publish_dropped_total',
+      help: 'Returned events dropped because the contracts declare no queue for them (the others stay in the outbox and are retried)',
       labelNames: ['exchange', 'routing_key'],
       registers,
     }),

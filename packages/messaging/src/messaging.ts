@@ -13,6 +13,7 @@ import { messagingMetrics, type MessagingMetrics } from './messaging-metrics';
 import { OUTBOX_CHANNEL, OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 import { writeOutbox } from './outbox-writer';
 import { Publisher } from './publisher';
+import { declaredTopologies } from './topology';
 import { pgExecutor, pgTransactions, type SqlExecutor, type TransactionRunner } from './sql-executor';
 
 export interface MessagingOptions {
@@ -85,7 +86,15 @@ export function createMessaging(options: MessagingOptions): Messaging {
     heartbeatSeconds: options.heartbeatSeconds,
     reconnectSeconds: options.reconnectSeconds,
   });
-  const publisher = new Publisher({ connection, logger, metrics, publishTimeoutMs: options.publishTimeoutMs });
+  // The queues of this service's events are declared before its first publish (DESIGN.md §3): an
+  // event must never depend on its consumer having started first.
+  const publisher = new Publisher({
+    connection,
+    logger,
+    metrics,
+    publishTimeoutMs: options.publishTimeoutMs,
+    declare: declaredTopologies({ producer: service }),
+  });
   const consumers: Consumer<string, unknown>[] = [];
   const relays: OutboxRelay[] = [];
   const pools = new Map<string, Pool>();

@@ -114,6 +114,11 @@ export async function getQueue(vhost: string, queue: string): Promise<Record<str
   return (await res.json()) as Record<string, unknown>;
 }
 
+/** Deletes a queue through the management API, as an operator (or a broker losing its definitions) would. */
+export async function deleteQueueByManagement(vhost: string, queue: string): Promise<void> {
+  await management('DELETE', `/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(queue)}`);
+}
+
 /** A short prefix for Redis keys that no other suite uses. */
 export function uniqueRedisPrefix(prefix: string): string {
   return `${uniqueName(prefix)}:`;

@@ -6,12 +6,23 @@
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { runWithContext, type Logger } from '@runfleet/service-kit';
-import { assertConsumerTopology, checkIncoming, consumerTopology, watchChannel, type AmqpConnectionManager, type ConsumerTopology } from '@runfleet/messaging';
+import { consumerQueue } from '@runfleet/contracts';
+import {
+  assertConsumerTopology,
+  checkIncoming,
+  contractTopology,
+  subscribeToQueue,
+  watchChannel,
+  type AmqpConnectionManager,
+  type ConsumerTopology,
+} from '@runfleet/messaging';
 
-export const SERVICE = 'api-gateway';
-export const REVOCATIONS_CONCERN = 'apikey-revocations';
-/** Runner-token revocations join this list when runner-registry publishes them. */
-export const REVOCATION_EVENTS = ['apikey.revoked'] as const;
+/** The queue and its bindings as the contracts declare them (packages/contracts consumer-queues.ts). */
+const QUEUE = consumerQueue('api-gateway', 'apikey-revocations');
+export const SERVICE = QUEUE.service;
+export const REVOCATIONS_CONCERN = QUEUE.concern;
+/** Runner-token revocations join this list (in the contracts) when runner-registry publishes them. */
+export const REVOCATION_EVENTS = QUEUE.events;
 
 const IN_PROCESS_ATTEMPTS = 5;
 const PREFETCH = 50;
@@ -39,8 +50,8 @@ export class ApiKeyRevokedConsumer {
   });
 
   constructor(private readonly options: RevocationConsumerOptions) {
-    // No retry queues: a failed drop is retried here and then requeued; nothing waits minutes.
-    this.topology = consumerTopology(SERVICE, REVOCATIONS_CONCERN, REVOCATION_EVENTS, { retryDelaysMs: [] });
+    // No retry queues (the contracts say so): a failed drop is retried here and then requeued.
+    this.topology = contractTopology(QUEUE);
     this.log = options.logger.child({ queue: this.topology.queue });
     this.channel = options.connection.createChannel({
       name: this.topology.queue,
@@ -51,7 +62,12 @@ export class ApiKeyRevokedConsumer {
         await assertConsumerTopology(channel, this.topology);
         await channel.prefetch(PREFETCH);
         if (this.stopping) return;
-        await channel.consume(this.topology.queue, (msg) => this.onMessage(channel, msg), { noAck: false });
+        // Subscribed again whenever the broker cancels (queue deleted), or revocations would stop.
+        await subscribeToQueue(channel, this.topology, (msg) => this.onMessage(channel, msg), {
+          manager: options.connection,
+          logger: this.log,
+          isClosing: () => this.stopping,
+        });
         this.ready();
       },
     });
@@ -63,8 +79,7 @@ export class ApiKeyRevokedConsumer {
     return this.started;
   }
 
-  private onMessage(channel: ConfirmChannel, msg: ConsumeMessage | null): void {
-    if (!msg) return;
+  private onMessage(channel: ConfirmChannel, msg: ConsumeMessage): void {
     // A closed channel makes ack throw; the broker redelivers, and dropping twice is harmless.
     const work = this.handle(channel, msg)
       .catch((err: unknown) => this.log.warn({ err }, 'revocation message not acknowledged; it will be redelivered'))

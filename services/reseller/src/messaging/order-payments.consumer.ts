@@ -2,14 +2,17 @@
 // order.paid → the order is `paid` (or, for a charge the order cannot keep, order.refund_requested);
 // order.payment_failed → `failed` with billing's reason. Each effect commits with its inbox row, so
 // a redelivered or re-published event changes nothing.
+import { consumerQueue } from '@runfleet/contracts';
 import { prismaTransactions, type Consumer, type Messaging } from '@runfleet/messaging';
 import type { Registry } from 'prom-client';
 import type { Prisma, PrismaClient } from '../db';
 import { applyOrderPaid, applyOrderPaymentFailed } from '../domain/apply-order-payment';
 import { orderRefundMetrics } from './order-refund-metrics';
 
-export const ORDER_PAYMENTS_CONCERN = 'order-payments';
-const EVENTS = ['order.paid', 'order.payment_failed'] as const;
+// Its bindings are the contracts' (packages/contracts consumer-queues.ts), which producers declare ahead.
+const QUEUE = consumerQueue('reseller', 'order-payments');
+export const ORDER_PAYMENTS_CONCERN = QUEUE.concern;
+const EVENTS = QUEUE.events;
 
 export interface OrderPaymentsDeps {
   prisma: PrismaClient;
