@@ -176,7 +176,8 @@ export async function revokeApiKey(deps: UseCaseDeps, actor: Actor, keyId: strin
 
 /**
  * Issues a successor with the same owner, name, scopes, IP list, rate limit and expiry, and lets the
- * old key work until min(its expiry, now + grace) so clients can switch without downtime.
+ * old key work until min(its expiry, now + grace) so clients can switch without downtime;
+ * apikey.rotated tells the gateway the old key's new expiry.
  */
 export async function rotateApiKey(
   deps: ApiKeyDeps,
@@ -193,9 +194,8 @@ export async function rotateApiKey(
       throw AppError.conflict('APIKEY_NOT_ACTIVE', `The key's status is ${status}; only an active key can be rotated.`);
     }
     const graceEnd = new Date(now.getTime() + graceSeconds * 1000);
-    const previous = await updateApiKey(tx, old.id, {
-      expiresAt: old.expiresAt !== null && old.expiresAt < graceEnd ? old.expiresAt : graceEnd,
-    });
+    const oldKeyExpiresAt = old.expiresAt !== null && old.expiresAt < graceEnd ? old.expiresAt : graceEnd;
+    const previous = await updateApiKey(tx, old.id, { expiresAt: oldKeyExpiresAt });
     const generated = generateApiKey();
     const apiKey = await insertApiKey(tx, {
       lookupId: generated.lookupId,
@@ -213,6 +213,19 @@ export async function rotateApiKey(
       createdById: actor.id,
       rotatedFromId: old.id,
     });
+    // The gateway caches verified keys: without this event the old key would keep working until its
+    // cache entry expired, even with a grace of 0 (issue 12 defect 2).
+    await emitEvents(tx, [
+      event('apikey.rotated', {
+        keyId: old.id,
+        prefix: displayPrefix(old.lookupId),
+        newKeyId: apiKey.id,
+        newPrefix: displayPrefix(apiKey.lookupId),
+        ownerType: old.ownerType,
+        ownerId: old.ownerId,
+        oldKeyExpiresAt: oldKeyExpiresAt.toISOString(),
+      }),
+    ]);
     await recordAudit(tx, {
       actorType: actor.type,
       actorId: actor.id,
