@@ -8,3 +8,4 @@ export * from './pagination';
 export * from './events';
 export * from './event-examples';
 export * from './events-doc';
+export * from './api-scopes';
