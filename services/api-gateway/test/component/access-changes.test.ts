@@ -58,9 +58,10 @@ async function patch(path: string, body: object): Promise<void> {
   expect({ path, status: result.status }).toEqual({ path, status: 200 });
 }
 
+/** Each test its own reseller, customer and keys, so one test's failure leaves the next one's accounts alone. */
 let accounts: Accounts;
-beforeAll(async () => {
-  accounts = await createAccounts(gw.url, reseller.adminKey, 'access');
+beforeEach(async () => {
+  accounts = await createAccounts(gw.url, reseller.adminKey, `access-${ipCounter + 1}`);
 });
 
 describe('a cached key stops working within a second when', () => {
