@@ -33,6 +33,12 @@ export const consumerQueues = {
       // a failed drop is retried in-process, then requeued: nothing may wait minutes
       retryDelaysMs: [],
     },
+    'access-changes': {
+      events: ['reseller.updated', 'customer.updated', 'apikey.rotated'],
+      description: "drops the cached principals of a suspended, deactivated or reactivated owner, and a rotated key's",
+      // like revocations: a failed drop is retried in-process, then requeued
+      retryDelaysMs: [],
+    },
   },
   reseller: {
     'order-payments': {
@@ -85,6 +91,7 @@ export const consumerQueues = {
         'project.created',
         'project.archived',
         'apikey.revoked',
+        'apikey.rotated',
         'runner.registered',
         'runner.stale',
         'runner.offline',

@@ -77,6 +77,15 @@ export const EVENT_EXAMPLES: { readonly [N in EventName]: EventData<N> } = {
   'project.created': { projectId: PROJECT, customerId: CUSTOMER, resellerId: RESELLER, name: 'nightly-renders' },
   'project.archived': { projectId: PROJECT, customerId: CUSTOMER, resellerId: RESELLER, name: 'nightly-renders' },
   'apikey.revoked': { keyId: '0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f', prefix: 'rf_4Kq9x2Lm', ownerType: 'customer', ownerId: CUSTOMER },
+  'apikey.rotated': {
+    keyId: '0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f',
+    prefix: 'rf_4Kq9x2Lm',
+    newKeyId: '1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a',
+    newPrefix: 'rf_7Tz3pQ8n',
+    ownerType: 'customer',
+    ownerId: CUSTOMER,
+    oldKeyExpiresAt: '2025-03-02T10:00:00.000Z',
+  },
   'runner.registered': {
     runnerId: RUNNER,
     name: 'gpu-eu-1',

@@ -126,7 +126,8 @@ export const eventSchemas = {
   },
   'customer.updated': {
     version: 1,
-    description: "A customer's contact details or active flag changed; carries the full state after the change.",
+    description:
+      "A customer's contact details or active flag changed; carries the full state after the change. The gateway drops the customer's cached keys when `active` changed.",
     producer: 'reseller',
     schema: z
       .object({
@@ -156,7 +157,8 @@ export const eventSchemas = {
   },
   'reseller.updated': {
     version: 1,
-    description: "A reseller's details, commission rate or active flag changed; carries the full state after the change.",
+    description:
+      "A reseller's details, commission rate or active flag changed; carries the full state after the change. The gateway drops the reseller's cached keys when `active` changed.",
     producer: 'reseller',
     schema: z
       .object({
@@ -222,6 +224,24 @@ export const eventSchemas = {
         prefix: z.string().min(1).max(64).describe('public lookup prefix of the key (never the secret)'),
         ownerType: z.enum(['admin', 'reseller', 'customer']).describe('kind of account the key belonged to'),
         ownerId: z.string().min(1).describe('id of the admin, reseller or customer owning the key'),
+      })
+      .strict(),
+  },
+
+  'apikey.rotated': {
+    version: 1,
+    description:
+      "An API key was rotated: a successor was issued and the old key's expiry moved to the end of its grace period (now, for a grace of 0); the gateway must stop accepting the old key at that time.",
+    producer: 'reseller',
+    schema: z
+      .object({
+        keyId: id('the rotated (old) key'),
+        prefix: z.string().min(1).max(64).describe('public lookup prefix of the old key (never the secret)'),
+        newKeyId: id('the successor key'),
+        newPrefix: z.string().min(1).max(64).describe('public lookup prefix of the successor key'),
+        ownerType: z.enum(['admin', 'reseller', 'customer']).describe('kind of account both keys belong to'),
+        ownerId: z.string().min(1).describe('id of the admin, reseller or customer owning the keys'),
+        oldKeyExpiresAt: timestamp('when the old key stops verifying (the end of the grace period)'),
       })
       .strict(),
   },

@@ -10,3 +10,4 @@ export * from './event-examples';
 export * from './events-doc';
 export * from './storable-text';
 export * from './consumer-queues';
+export * from './api-scopes';

@@ -20,7 +20,7 @@ import {
 } from '@runfleet/service-kit';
 import { idempotencyEncryptionKey, keyCacheSecret, type Config } from '../config';
 import { IdempotencyStore } from '../data/idempotency-store';
-import { PrincipalCache } from '../data/principal-cache';
+import { PrincipalCache, type KeyOwner } from '../data/principal-cache';
 import { ResponseCipher } from '../data/response-cipher';
 import type { OpenApiDocument } from '../domain/openapi-merge';
 import { Authenticator } from './auth';
@@ -63,6 +63,8 @@ export interface Gateway {
   principalCache: PrincipalCache;
   /** a revoked credential: out of Redis and out of this process's memo */
   dropCredential(keyId: string): Promise<void>;
+  /** every credential of a suspended, deactivated or reactivated owner: out of Redis and this process's memo */
+  dropCredentialsOf(owner: KeyOwner): Promise<void>;
   docs: ApiDocs;
   /** the route labels of public requests, learnt from the services' OpenAPI documents */
   routeTemplates: RouteTemplates;
@@ -243,6 +245,11 @@ export function buildGateway(options: GatewayOptions): Gateway {
     async dropCredential(keyId) {
       authenticator.forget(keyId);
       await principalCache.drop(keyId);
+    },
+    async dropCredentialsOf(owner) {
+      // Redis first, so a request between the two steps cannot copy the entry back into the memo.
+      await principalCache.dropOwner(owner);
+      authenticator.forgetOwner(owner);
     },
     docs,
     routeTemplates,

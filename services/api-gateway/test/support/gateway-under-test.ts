@@ -1,5 +1,5 @@
 // The gateway under test: its real app on port 0 against this machine's Redis (own key prefix)
-// and RabbitMQ (own vhost), with its revocation consumer running, and a small HTTP client that
+// and RabbitMQ (own vhost), with its revocation and access-change consumers running, and a small HTTP client that
 // can speak from any 127.0.0.x address so tests have distinct client IPs.
 import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
@@ -10,6 +10,7 @@ import { REDIS_URL, uniqueRedisPrefix } from '@runfleet/test-infra';
 import { configSchema } from '../../src/config';
 import { buildGateway, type Gateway } from '../../src/http/app';
 import type { UpstreamName } from '../../src/http/routing-table';
+import { AccessChangesConsumer } from '../../src/messaging/access-changes.consumer';
 import { ApiKeyRevokedConsumer } from '../../src/messaging/apikey-revoked.consumer';
 import { createRedis } from '../../src/redis';
 
@@ -25,6 +26,7 @@ export interface GatewayUnderTest {
   redis: Redis;
   prefix: string;
   revocations?: ApiKeyRevokedConsumer;
+  accessChanges?: AccessChangesConsumer;
   close(): Promise<void>;
 }
 
@@ -64,9 +66,16 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
   if (options.amqpUrl) amqp = connectAmqp({ url: options.amqpUrl, logger, name: 'api-gateway-test' });
   const gateway = buildGateway({ config, logger, redis, amqpConnected: () => amqp?.isConnected() ?? false, healthTimeoutMs: options.healthTimeoutMs });
   let revocations: ApiKeyRevokedConsumer | undefined;
+  let accessChanges: AccessChangesConsumer | undefined;
   if (amqp) {
     revocations = new ApiKeyRevokedConsumer({ connection: amqp, dropCredential: (keyId) => gateway.dropCredential(keyId), logger });
-    await revocations.start();
+    accessChanges = new AccessChangesConsumer({
+      connection: amqp,
+      dropCredential: (keyId) => gateway.dropCredential(keyId),
+      dropCredentialsOf: (owner) => gateway.dropCredentialsOf(owner),
+      logger,
+    });
+    await Promise.all([revocations.start(), accessChanges.start()]);
   }
   const server: Server = await listen(gateway.handler, 0);
   const metricsServer: Server = await listen(gateway.metricsHandler, 0);
@@ -81,12 +90,14 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
     redis,
     prefix,
     revocations,
+    accessChanges,
     async close() {
       for (const listening of [server, metricsServer]) {
         listening.closeAllConnections();
         await new Promise<void>((resolve) => listening.close(() => resolve()));
       }
       await revocations?.close();
+      await accessChanges?.close();
       await amqp?.close();
       await gateway.close();
       if (redis.status === 'ready') {
