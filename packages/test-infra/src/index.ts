@@ -108,3 +108,5 @@ export function uniqueRedisPrefix(prefix: string): string {
   return `${uniqueName(prefix)}:`;
 }
 export { serviceMigrationsSuite, type MessagingTablesClient, type ServiceMigrationsOptions } from './service-migrations';
+export { startOwnPostgres, type OwnPostgres } from './own-postgres';
+export { waitForStableCount, type StableCountOptions } from './stable-count';
