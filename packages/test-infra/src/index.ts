@@ -103,6 +103,16 @@ export async function getQueue(vhost: string, queue: string): Promise<Record<str
   return (await res.json()) as Record<string, unknown>;
 }
 
+/** Applies a policy (e.g. `{ 'max-length': 0 }`) to the queues of `vhost` whose names match `pattern`. */
+export async function setQueuePolicy(vhost: string, name: string, pattern: string, definition: Record<string, unknown>): Promise<void> {
+  await management('PUT', `/api/policies/${encodeURIComponent(vhost)}/${encodeURIComponent(name)}`, {
+    pattern,
+    definition,
+    'apply-to': 'queues',
+    priority: 10,
+  });
+}
+
 /** A short prefix for Redis keys that no other suite uses. */
 export function uniqueRedisPrefix(prefix: string): string {
   return `${uniqueName(prefix)}:`;
