@@ -120,3 +120,4 @@ export function uniqueRedisPrefix(prefix: string): string {
 export { serviceMigrationsSuite, type MessagingTablesClient, type ServiceMigrationsOptions } from './service-migrations';
 export { startOwnPostgres, type OwnPostgres } from './own-postgres';
 export { waitForStableCount, type StableCountOptions } from './stable-count';
+export { refuseCommitsWriting, snapshotTables, type RefusedWrites } from './outbox-atomicity';
