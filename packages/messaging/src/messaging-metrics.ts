@@ -85,7 +85,7 @@ export function messagingMetrics(registry?: Registry): MessagingMetrics {
     }),
     consumed: new Counter({
       name: 'runfleet_consumer_messages_total',
-      help: 'Messages finished by a consumer, by outcome (processed, duplicate, retried, dead_lettered)',
+      help: 'Messages finished by a consumer, by outcome (processed, duplicate, retried, dead_lettered, requeued: its copy to a retry or dead queue failed)',
       labelNames: ['queue', 'outcome'],
       registers,
     }),

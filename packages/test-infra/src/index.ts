@@ -119,8 +119,21 @@ export async function deleteQueueByManagement(vhost: string, queue: string): Pro
   await management('DELETE', `/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(queue)}`);
 }
 
+/** Applies a policy (e.g. `{ 'max-length': 0 }`) to the queues of `vhost` whose names match `pattern`. */
+export async function setQueuePolicy(vhost: string, name: string, pattern: string, definition: Record<string, unknown>): Promise<void> {
+  await management('PUT', `/api/policies/${encodeURIComponent(vhost)}/${encodeURIComponent(name)}`, {
+    pattern,
+    definition,
+    'apply-to': 'queues',
+    priority: 10,
+  });
+}
+
 /** A short prefix for Redis keys that no other suite uses. */
 export function uniqueRedisPrefix(prefix: string): string {
   return `${uniqueName(prefix)}:`;
 }
 export { serviceMigrationsSuite, type MessagingTablesClient, type ServiceMigrationsOptions } from './service-migrations';
+export { startOwnPostgres, type OwnPostgres } from './own-postgres';
+export { waitForStableCount, type StableCountOptions } from './stable-count';
+export { refuseCommitsWriting, snapshotTables, type RefusedWrites } from './outbox-atomicity';

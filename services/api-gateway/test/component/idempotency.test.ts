@@ -201,3 +201,35 @@ describe('stored responses', () => {
     }
   });
 });
+
+describe('Idempotency-Key lifetimes (issue 13 item 12)', () => {
+  it('the in-flight marker outlives the slowest upstream call: 2 × the 10 s upstream timeout + 5 s = 25 s; the stored response then lives 24 h', async () => {
+    const key = freshKey();
+    registry.delayMs = 1_500;
+    let submitted;
+    let markerTtlMs: number;
+    try {
+      submitted = submit(alice.customerKey, key);
+      let recordKey: string | undefined;
+      const deadline = Date.now() + 5_000;
+      while (!recordKey && Date.now() < deadline) {
+        [recordKey] = await gw.redis.keys(`${gw.prefix}idem:*`).then((keys) => keys.filter((k) => k.length > 0));
+        if (!recordKey) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(recordKey).toBeDefined();
+      markerTtlMs = await gw.redis.pttl(recordKey!);
+      const result = await submitted;
+      expect(result.status).toBe(201);
+      // Past the response, the record holds the answer for replays for a day.
+      const storedTtl = await gw.redis.ttl(recordKey!);
+      expect(storedTtl).toBeGreaterThan(24 * 3600 - 60);
+      expect(storedTtl).toBeLessThanOrEqual(24 * 3600);
+    } finally {
+      registry.delayMs = 0;
+      await submitted?.catch(() => undefined);
+    }
+    // Read while the request was in flight (under 1.5 s after it began).
+    expect(markerTtlMs).toBeGreaterThan(25_000 - 2_000);
+    expect(markerTtlMs).toBeLessThanOrEqual(25_000);
+  });
+});
