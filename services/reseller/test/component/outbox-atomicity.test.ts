@@ -5,7 +5,8 @@
 // state change or an event committed in a transaction of its own would survive — and no event
 // reaches the broker. The next service copies this file: a list of use cases, each with its setup and call.
 import { randomUUID } from 'node:crypto';
-import type { Envelope } from '@runfleet/contracts';
+import { connect, type ChannelModel } from 'amqplib';
+import { EVENTS_EXCHANGE, type Envelope } from '@runfleet/contracts';
 import { createMessaging, type Messaging } from '@runfleet/messaging';
 import { createLogger } from '@runfleet/service-kit';
 import { createTestVhost, refuseCommitsWriting, snapshotTables, type TestVhost } from '@runfleet/test-infra';
@@ -20,27 +21,31 @@ const silent = createLogger({ service: 'reseller', level: 'silent' });
 let world: World;
 let vhost: TestVhost;
 let messaging: Messaging;
+let observer: ChannelModel;
 let offeringId: string;
 const received: Envelope[] = [];
 
 beforeAll(async () => {
   world = await createWorld('reseller_outbox_atomicity');
   vhost = await createTestVhost('reseller_outbox_atomicity');
-  // The service's relay, and an observer of everything on the exchange.
+  // The service's relay, and an observer of everything on the exchange: a plain queue bound to
+  // every event name (the reseller's own consumers are the contracts', so not one of those).
   messaging = createMessaging({ service: 'reseller', amqpUrl: vhost.url, databaseUrl: world.db.url, logger: silent, validate: (_type, data) => data });
-  await messaging.consume({
-    concern: 'observer',
-    events: ['#'],
-    handler: async (envelope) => {
-      received.push(envelope as Envelope);
-    },
-  });
+  observer = await connect(vhost.url);
+  const channel = await observer.createChannel();
+  await channel.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
+  const { queue } = await channel.assertQueue('', { exclusive: true });
+  await channel.bindQueue(queue, EVENTS_EXCHANGE, '#');
+  await channel.consume(queue, (msg) => {
+    if (msg) received.push(JSON.parse(msg.content.toString('utf8')) as Envelope);
+  }, { noAck: true });
   messaging.startRelay({ pollIntervalMs: 100 });
   ({ offeringId } = await seedResoldOffering(world));
 });
 
 afterAll(async () => {
   await messaging?.close();
+  await observer?.close().catch(() => undefined);
   await world?.close();
   await vhost?.drop();
 });
