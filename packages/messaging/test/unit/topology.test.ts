@@ -44,6 +44,7 @@ describe("the contracts' queue map decides what is declared", () => {
   test('a producer declares the declared queues bound to its events, and no planned one', () => {
     expect(declaredTopologies({ producer: 'reseller' }).map((t) => t.queue)).toEqual([
       'api-gateway.apikey-revocations',
+      'api-gateway.access-changes',
       'billing.accounts',
       'billing.orders',
     ]);
