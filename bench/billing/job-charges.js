@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // job.completed → charge, exactly once, billing alone (issue 15 "Speed"): N job.completed are
-// pre-published for N pending holds, then billing's job-payments consumer (inbox, hold lock, wallet
+// pre-published for N pending holds, then billing's jobs consumer (inbox, hold lock, wallet
 // lock, ledger entries, outbox) is started in process and timed until every hold is posted. Beside
 // it, in the same run and on the same database, the bare ceilings: one charge per transaction
 // (lock the wallet, update it, insert one ledger row) and set-based charges, 100 per transaction.
@@ -161,12 +161,12 @@ async function billingConsumer(url, pool, wallets, n) {
     await pool.query(`UPDATE "wallet" w SET "reserved" = h.total FROM (SELECT "wallet_id", sum("amount") AS total FROM "hold" WHERE "status" = 'pending' GROUP BY "wallet_id") h WHERE w.id = h.wallet_id`);
 
     const { createPrisma } = dist('db.js');
-    const { consumeJobPayments } = dist('messaging/job-payments.consumer.js');
+    const { consumeJobs } = dist('messaging/jobs.consumer.js');
     const { wakingRelayAfterCommits } = dist('data/outbox.repository.js');
     const prisma = createPrisma(url, { poolMax: 10 });
     // declare the queue, then publish everything before the consumer starts
     const first = createMessaging({ service: 'billing', amqpUrl, databaseUrl: url, logger: silent, registry: createMetrics('b1').registry });
-    await (await consumeJobPayments(first, { prisma, now: () => new Date(), holdPolicy: { holdTtlMs: 86_400_000 } })).close();
+    await (await consumeJobs(first, { prisma, now: () => new Date(), holdPolicy: { holdTtlMs: 86_400_000 } })).close();
     await first.close();
     const registry = createMessaging({ service: 'runner-registry', amqpUrl, logger: silent, registry: createMetrics('r').registry });
     await registry.publisher.waitForConnect();
@@ -183,7 +183,7 @@ async function billingConsumer(url, pool, wallets, n) {
     const billing = createMessaging({ service: 'billing', amqpUrl, databaseUrl: url, logger: silent, registry: createMetrics('b2').registry });
     billing.startRelay();
     const start = process.hrtime.bigint();
-    await consumeJobPayments(billing, { prisma: wakingRelayAfterCommits(prisma, () => billing.outboxCommitted()), now: () => new Date(), holdPolicy: { holdTtlMs: 86_400_000 } });
+    await consumeJobs(billing, { prisma: wakingRelayAfterCommits(prisma, () => billing.outboxCommitted()), now: () => new Date(), holdPolicy: { holdTtlMs: 86_400_000 } });
     for (;;) {
       const { rows } = await pool.query(`SELECT count(*)::int AS n FROM "hold" WHERE "status" = 'pending'`);
       if (rows[0].n === 0) break;

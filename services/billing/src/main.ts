@@ -7,9 +7,9 @@ import { wakingRelayAfterCommits } from './data/outbox.repository';
 import { expireAllDueHolds } from './domain/expire-holds';
 import type { HoldPolicy } from './domain/use-case-deps';
 import { buildApp } from './http/app';
-import { consumeJobPayments } from './messaging/job-payments.consumer';
-import { consumeOrderPayments } from './messaging/order-payments.consumer';
-import { consumeWalletAccounts } from './messaging/wallet-accounts.consumer';
+import { consumeJobs } from './messaging/jobs.consumer';
+import { consumeOrders } from './messaging/orders.consumer';
+import { consumeAccounts } from './messaging/accounts.consumer';
 
 const config = readConfig();
 const logger = createLogger({ service: 'billing', level: config.LOG_LEVEL });
@@ -36,9 +36,9 @@ void runService({
     messaging.startRelay();
     const prisma = wakingRelayAfterCommits(database, () => messaging.outboxCommitted());
     // Wallets for new accounts, and both sagas' billing side (DESIGN.md §2, §4).
-    await consumeWalletAccounts(messaging, { prisma });
-    await consumeJobPayments(messaging, { prisma, now, holdPolicy });
-    await consumeOrderPayments(messaging, { prisma });
+    await consumeAccounts(messaging, { prisma });
+    await consumeJobs(messaging, { prisma, now, holdPolicy });
+    await consumeOrders(messaging, { prisma });
     // Holds whose job never finished go back to available after their TTL (DESIGN.md §10).
     let sweeping: Promise<unknown> | null = null;
     const holdSweep = setInterval(() => {

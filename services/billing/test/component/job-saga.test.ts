@@ -7,7 +7,7 @@ import { createMessaging, type Messaging } from '@runfleet/messaging';
 import { createLogger, createMetrics } from '@runfleet/service-kit';
 import { wakingRelayAfterCommits } from '../../src/data/outbox.repository';
 import { verifyLedger } from '../../src/domain/verify-ledger';
-import { consumeJobPayments } from '../../src/messaging/job-payments.consumer';
+import { consumeJobs } from '../../src/messaging/jobs.consumer';
 import { settled, startBroker, waitFor, type Broker } from '../support/broker';
 import { jobCancelled, jobCompleted, jobFailed, jobSubmitted } from '../support/events';
 import { createWorld, type World } from '../support/world';
@@ -20,7 +20,7 @@ let broker: Broker;
 let customerId: string;
 let walletId: string;
 
-const QUEUE = 'billing.job-payments';
+const QUEUE = 'billing.jobs';
 
 async function setPrice(unitPrice: string, jobType = 'render'): Promise<string> {
   const res = await world.as('admin').post('/v1/price-lists', { jobType, unit: 'second', unitPrice, currency: 'EUR' });
@@ -70,7 +70,7 @@ describe('job saga, billing side', () => {
       registry: createMetrics('billing').registry,
     });
     try {
-      await consumeJobPayments(replica, { prisma: wakingRelayAfterCommits(world.prisma, () => replica.outboxCommitted()), now: world.clock.now, holdPolicy: { holdTtlMs: 3_600_000 } });
+      await consumeJobs(replica, { prisma: wakingRelayAfterCommits(world.prisma, () => replica.outboxCommitted()), now: world.clock.now, holdPolicy: { holdTtlMs: 3_600_000 } });
       const job = jobSubmitted(customerId, { maxCost: '5' });
       await broker.publish('job.submitted', job);
       await waitFor(() => holdEvent('wallet.hold_placed', job.jobId).length === 1, 'wallet.hold_placed is published');

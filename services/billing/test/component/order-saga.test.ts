@@ -1,7 +1,8 @@
 // Billing's side of the order saga on the real broker (issue 15 item 6; DESIGN.md §4 "Order"):
 // the reseller service is simulated by publishing its order events. order.created → the total is
 // charged (order.paid) or refused (order.payment_failed, with the reason); order.failed and
-// order.cancelled after payment → one full refund. Each exactly once per order.
+// order.cancelled after payment → one full refund; order.refund_requested → the named charge given
+// back once per key, never beyond what the saga already refunded. Each exactly once per order.
 import { randomUUID } from 'node:crypto';
 import type { EventData } from '@runfleet/contracts';
 import { verifyLedger } from '../../src/domain/verify-ledger';
@@ -95,6 +96,66 @@ describe('order saga, billing side', () => {
     expect(await world.prisma.ledgerEntry.count({ where: { referenceId: early.orderId } })).toBe(0);
     expect(await balance()).toBe(before);
     expect(forOrder(broker.observed('order.paid'), early.orderId)).toHaveLength(0);
+  });
+
+  const refundRequest = (order: EventData<'order.created'>, transactionId: string): EventData<'order.refund_requested'> => ({
+    ...order,
+    transactionId,
+    amount: order.total,
+    reason: 'order_cancelled',
+    keptTransactionId: null,
+    idempotencyKey: `order-refund:${transactionId}`,
+  });
+  const handled = async (envelope: { id: string }) => (await world.prisma.inboxMessage.count({ where: { messageId: envelope.id } })) === 1;
+
+  it('order.refund_requested gives the named charge back once per key, however often it is published; a later cancel refunds nothing more', async () => {
+    const order = orderCreated(customerId, '5');
+    await broker.publish('order.created', order);
+    await waitFor(() => forOrder(broker.observed('order.paid'), order.orderId).length === 1, 'the order is paid');
+    const chargeId = forOrder(broker.observed('order.paid'), order.orderId)[0]!.data.transactionId;
+    const before = await balance();
+
+    const request = refundRequest(order, chargeId);
+    const first = await broker.publish('order.refund_requested', request);
+    await broker.republish(first);
+    await broker.publish('order.refund_requested', request); // the reseller reports it again: a new message id, the same key
+    await broker.publish('order.refund_requested', request);
+    await waitFor(() => broker.observed('wallet.refunded').some((e) => e.data.reference.id === order.orderId), 'wallet.refunded is published');
+    const refunds = await settled(async () => world.prisma.ledgerEntry.findMany({ where: { referenceId: order.orderId, type: 'refund' } }));
+    expect(refunds).toHaveLength(1);
+    expect(refunds[0]).toMatchObject({ amount: 5_000_000n, refundOf: chargeId, idempotencyKey: `refund-request:order-refund:${chargeId}` });
+    expect(await balance()).toBe(before + 5_000_000n);
+    expect(await world.prisma.orderPayment.findUniqueOrThrow({ where: { orderId: order.orderId } })).toMatchObject({ status: 'refunded', refundEntryId: refunds[0]!.id });
+
+    const cancelled = await broker.publish('order.cancelled', { ...order, previousStatus: 'paid', reason: 'customer changed their mind' });
+    await waitFor(() => handled(cancelled), 'billing handled the cancellation');
+    expect(await world.prisma.ledgerEntry.count({ where: { referenceId: order.orderId, type: 'refund' } })).toBe(1);
+    expect(await balance()).toBe(before + 5_000_000n);
+    expect(broker.observed('wallet.refunded').filter((e) => e.data.reference.id === order.orderId)).toHaveLength(1);
+  });
+
+  it('a refund request for a charge the saga already gave back (order.cancelled first) refunds nothing more', async () => {
+    const order = orderCreated(customerId, '2');
+    await broker.publish('order.created', order);
+    await waitFor(() => forOrder(broker.observed('order.paid'), order.orderId).length === 1, 'the order is paid');
+    const chargeId = forOrder(broker.observed('order.paid'), order.orderId)[0]!.data.transactionId;
+    await broker.publish('order.cancelled', { ...order, previousStatus: 'paid', reason: 'customer changed their mind' });
+    await waitFor(() => broker.observed('wallet.refunded').some((e) => e.data.reference.id === order.orderId), 'the cancelled order is refunded');
+    const before = await balance();
+
+    const request = await broker.publish('order.refund_requested', refundRequest(order, chargeId));
+    await waitFor(() => handled(request), 'billing handled the refund request');
+    expect(await world.prisma.ledgerEntry.count({ where: { referenceId: order.orderId, type: 'refund' } })).toBe(1);
+    expect(await balance()).toBe(before);
+  });
+
+  it('a refund request naming a ledger entry that is not a charge of the order moves nothing', async () => {
+    const order = orderCreated(customerId, '1');
+    const before = await balance();
+    const request = await broker.publish('order.refund_requested', refundRequest(order, randomUUID()));
+    await waitFor(() => handled(request), 'billing handled the refund request');
+    expect(await world.prisma.ledgerEntry.count({ where: { referenceId: order.orderId } })).toBe(0);
+    expect(await balance()).toBe(before);
   });
 
   it('afterwards verify finds the wallet consistent', async () => {

@@ -75,7 +75,7 @@ describe('billing killed mid-batch', () => {
 
     billing = startBilling();
     // the queue exists once billing has subscribed
-    await waitFor(async () => (await getQueue(vhost.name, 'billing.job-payments')) !== null, 'billing declared its queue', 60_000);
+    await waitFor(async () => (await getQueue(vhost.name, 'billing.jobs')) !== null, 'billing declared its queue', 60_000);
     const envelopes: Envelope[] = [];
     for (const job of jobs) {
       const envelope = registry.envelope('job.completed', jobCompleted(job, '1'));
@@ -90,7 +90,7 @@ describe('billing killed mid-batch', () => {
     for (const envelope of envelopes) await registry.publisher.publish(envelope);
     billing = startBilling();
     await waitFor(async () => (await world.prisma.hold.count({ where: { walletId: wallet.id, status: 'pending' } })) === 0, 'every hold is posted', 120_000);
-    await waitFor(async () => (await world.prisma.inboxMessage.count({ where: { consumer: 'billing.job-payments' } })) === JOBS, 'every event is in the inbox', 60_000);
+    await waitFor(async () => (await world.prisma.inboxMessage.count({ where: { consumer: 'billing.jobs' } })) === JOBS, 'every event is in the inbox', 60_000);
     await stop(billing, 'SIGTERM');
 
     expect(await charges()).toBe(JOBS);

@@ -7,9 +7,9 @@ import { createMessaging, type Messaging } from '@runfleet/messaging';
 import { createLogger, createMetrics } from '@runfleet/service-kit';
 import { createTestVhost, type TestVhost } from '@runfleet/test-infra';
 import { wakingRelayAfterCommits } from '../../src/data/outbox.repository';
-import { consumeJobPayments } from '../../src/messaging/job-payments.consumer';
-import { consumeOrderPayments } from '../../src/messaging/order-payments.consumer';
-import { consumeWalletAccounts } from '../../src/messaging/wallet-accounts.consumer';
+import { consumeJobs } from '../../src/messaging/jobs.consumer';
+import { consumeOrders } from '../../src/messaging/orders.consumer';
+import { consumeAccounts } from '../../src/messaging/accounts.consumer';
 import type { World } from './world';
 
 const silent = createLogger({ service: 'billing', level: 'silent' });
@@ -75,9 +75,9 @@ export async function startBroker(world: World, prefix: string): Promise<Broker>
 
   billing.startRelay({ pollIntervalMs: 100 });
   const prisma = wakingRelayAfterCommits(world.prisma, () => billing.outboxCommitted());
-  await consumeWalletAccounts(billing, { prisma });
-  await consumeJobPayments(billing, { prisma, now: world.clock.now, holdPolicy: { holdTtlMs: 3_600_000 } });
-  await consumeOrderPayments(billing, { prisma });
+  await consumeAccounts(billing, { prisma });
+  await consumeJobs(billing, { prisma, now: world.clock.now, holdPolicy: { holdTtlMs: 3_600_000 } });
+  await consumeOrders(billing, { prisma });
   await Promise.all(Object.values(others).map((m) => m.publisher.waitForConnect()));
 
   const producerOf = (type: string) => (type.startsWith('job.') ? others['runner-registry'] : others.reseller);

@@ -1,19 +1,22 @@
-// Queue billing.wallet-accounts: every customer and reseller gets its wallet (DESIGN.md §2).
+// Queue billing.accounts: every customer and reseller gets its wallet (DESIGN.md §2).
 // customer.created → the customer's wallet; reseller.created → the reseller's commission wallet.
+import { consumerQueue } from '@runfleet/contracts';
 import { prismaTransactions, type Consumer, type Messaging } from '@runfleet/messaging';
 import type { Prisma, PrismaClient } from '../db';
 import { openCustomerWallet, openResellerWallet } from '../domain/open-wallet';
 
-export const WALLET_ACCOUNTS_CONCERN = 'wallet-accounts';
-const EVENTS = ['customer.created', 'reseller.created'] as const;
+// Its bindings are the contracts' (packages/contracts consumer-queues.ts), which producers declare ahead.
+const QUEUE = consumerQueue('billing', 'accounts');
+export const ACCOUNTS_CONCERN = QUEUE.concern;
+const EVENTS = QUEUE.events;
 
-export interface WalletAccountsDeps {
+export interface AccountsDeps {
   prisma: PrismaClient;
 }
 
-export function consumeWalletAccounts(messaging: Messaging, deps: WalletAccountsDeps): Promise<Consumer<(typeof EVENTS)[number], Prisma.TransactionClient>> {
+export function consumeAccounts(messaging: Messaging, deps: AccountsDeps): Promise<Consumer<(typeof EVENTS)[number], Prisma.TransactionClient>> {
   return messaging.consume<(typeof EVENTS)[number], Prisma.TransactionClient>({
-    concern: WALLET_ACCOUNTS_CONCERN,
+    concern: ACCOUNTS_CONCERN,
     events: EVENTS,
     transaction: prismaTransactions<Prisma.TransactionClient>(deps.prisma),
     handler: async (envelope, { tx }) => {
