@@ -1,6 +1,7 @@
 // Composition root of the billing service: config → logger → database → messaging (relay, consumers) → http; graceful stop.
 import { amqpCheck, createHealth, createLogger, createMetrics, listen, runService, sqlCheck } from '@runfleet/service-kit';
-import { createMessaging } from '@runfleet/messaging';
+import { pruneIdempotencyKeys } from '@runfleet/idempotency';
+import { createMessaging, prismaExecutor } from '@runfleet/messaging';
 import { readConfig } from './config';
 import { createPrisma } from './db';
 import { wakingRelayAfterCommits } from './data/outbox.repository';
@@ -53,6 +54,13 @@ void runService({
         });
     }, config.HOLD_SWEEP_INTERVAL_MS);
     holdSweep.unref();
+    // Idempotency-Keys of credits, refunds and provider events are kept 30 days (packages/idempotency);
+    // forget older ones hourly, a chunk per autocommitted statement; replicas skip each other's rows.
+    // The ledger's own unique keys still refuse a second booking of the same request after that.
+    const keySweep = setInterval(() => {
+      pruneIdempotencyKeys(prismaExecutor(prisma)).catch((err: unknown) => logger.warn({ err }, 'idempotency key prune failed; will retry at the next interval'));
+    }, 3600_000);
+    keySweep.unref();
     const health = createHealth([sqlCheck(() => prisma.$queryRaw`SELECT 1`), amqpCheck(() => messaging.isConnected())]);
     const paymentWebhook = config.PAYMENT_WEBHOOK_SECRET
       ? { secret: config.PAYMENT_WEBHOOK_SECRET, toleranceSeconds: config.PAYMENT_WEBHOOK_TOLERANCE_SECONDS }
@@ -65,6 +73,7 @@ void runService({
       health,
       close: async () => {
         clearInterval(holdSweep);
+        clearInterval(keySweep);
         await sweeping;
         await messaging.close();
         await prisma.$disconnect();

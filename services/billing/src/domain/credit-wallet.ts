@@ -1,9 +1,11 @@
 // Top-ups and adjustments (issue 15 item 7; DESIGN.md §2 "Top-ups"): an admin credits or adjusts
 // any wallet, a reseller credits its customers' wallets; who and why go on the ledger entry. The
 // Idempotency-Key is claimed in the same transaction as the credit, so a retried POST credits once
-// and answers the same; another body under the same key is 422. Emits wallet.credited.
+// and answers the same (packages/idempotency's createOnce); another body under the same key is 422.
+// Emits wallet.credited.
+import { createOnce, idempotencyScope, type CreatedOnce } from '@runfleet/idempotency';
+import { prismaExecutor } from '@runfleet/messaging';
 import { AppError } from '@runfleet/service-kit';
-import { claimIdempotencyKey, storeIdempotentResponse } from '../data/idempotency.repository';
 import { findEntry, type EntryRecord } from '../data/ledger.repository';
 import { emitEvents, event } from '../data/outbox.repository';
 import { lockWallet } from '../data/wallet.repository';
@@ -13,6 +15,7 @@ import { requireRole, type Actor } from './actor';
 import { billingNotFound, fieldError } from './billing-errors';
 import { bookMovement } from './book-movement';
 import type { UseCaseDeps } from './use-case-deps';
+import type { RequestIdempotency } from './request-idempotency';
 import { mayCredit } from './wallet-scope';
 
 export interface CreditInput {
@@ -23,59 +26,60 @@ export interface CreditInput {
   reason: string;
 }
 
-export interface IdempotencyInput {
-  key: string;
-  /** requestHash() of the request */
-  hash: string;
-}
-
-export async function creditWallet(deps: UseCaseDeps, actor: Actor, walletId: string, input: CreditInput, idempotency: IdempotencyInput): Promise<EntryRecord> {
+export async function creditWallet(
+  deps: UseCaseDeps,
+  actor: Actor,
+  walletId: string,
+  input: CreditInput,
+  idempotency: RequestIdempotency,
+): Promise<CreatedOnce<EntryRecord>> {
   requireRole(actor, 'admin', 'reseller');
   if (input.kind === 'adjustment' && actor.type !== 'admin') {
     throw fieldError('body.kind', 'adjustment is for admins only');
   }
-  const owner = `${actor.type}:${actor.id}`;
-  return deps.prisma.$transaction(async (tx) => {
-    const claim = await claimIdempotencyKey(tx, owner, idempotency.key, idempotency.hash);
-    if (claim.kind === 'mismatch') {
-      throw AppError.unprocessable('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request.');
-    }
-    if (claim.kind === 'replay') {
-      const entry = await findEntry(tx, String(claim.response.transactionId));
-      if (!entry) throw new Error(`idempotency key ${owner} ${idempotency.key} stores a transaction that does not exist`);
-      return entry;
-    }
-    const wallet = await lockWallet(tx, walletId);
-    if (!wallet || !mayCredit(actor, wallet)) throw billingNotFound.wallet();
-    if (input.currency !== wallet.currency) throw fieldError('body.currency', `must be ${wallet.currency}, the wallet's currency`);
-    if (wallet.creditStatus === 'closed') throw AppError.conflict('WALLET_CLOSED', 'The wallet is closed.');
-    const booked = await bookMovement(tx, wallet, {
-      type: input.kind === 'topup' ? 'credit' : 'adjustment',
-      balanceDelta: input.amount,
-      reservedDelta: 0n,
-      referenceKind: input.kind,
-      referenceId: idempotency.key,
-      idempotencyKey: `api:${owner}:${idempotency.key}`,
-      actorType: actor.type,
-      actorId: actor.id,
-      reason: input.reason,
-    });
-    await emitEvents(tx, [
-      event('wallet.credited', {
-        walletId: wallet.id,
-        ownerType: wallet.ownerType,
-        customerId: wallet.ownerType === 'customer' ? wallet.ownerId : null,
-        resellerId: wallet.resellerId,
-        transactionId: booked.entryId,
-        amount: formatMoney(input.amount),
-        currency: wallet.currency,
-        balanceAfter: formatMoney(booked.wallet.balance),
-        source: input.kind === 'adjustment' ? 'adjustment' : actor.type === 'admin' ? 'admin_topup' : 'reseller_topup',
-        reference: { kind: input.kind, id: booked.entryId },
-      }),
-    ]);
-    await storeIdempotentResponse(tx, owner, idempotency.key, 201, { transactionId: booked.entryId });
-    const entry = await findEntry(tx, booked.entryId);
-    return entry!;
-  }, MONEY_TRANSACTION);
+  const scope = idempotencyScope(actor);
+  return deps.prisma.$transaction(
+    (tx) =>
+      createOnce(
+        prismaExecutor(tx),
+        { scope, key: idempotency.key, fingerprint: idempotency.fingerprint },
+        {
+          find: (id) => findEntry(tx, id),
+          create: async () => {
+            const wallet = await lockWallet(tx, walletId);
+            if (!wallet || !mayCredit(actor, wallet)) throw billingNotFound.wallet();
+            if (input.currency !== wallet.currency) throw fieldError('body.currency', `must be ${wallet.currency}, the wallet's currency`);
+            if (wallet.creditStatus === 'closed') throw AppError.conflict('WALLET_CLOSED', 'The wallet is closed.');
+            const booked = await bookMovement(tx, wallet, {
+              type: input.kind === 'topup' ? 'credit' : 'adjustment',
+              balanceDelta: input.amount,
+              reservedDelta: 0n,
+              referenceKind: input.kind,
+              referenceId: idempotency.key,
+              // the ledger's own unique key: a second line behind the claim
+              idempotencyKey: `api:${scope}:${idempotency.key}`,
+              actorType: actor.type,
+              actorId: actor.id,
+              reason: input.reason,
+            });
+            await emitEvents(tx, [
+              event('wallet.credited', {
+                walletId: wallet.id,
+                ownerType: wallet.ownerType,
+                customerId: wallet.ownerType === 'customer' ? wallet.ownerId : null,
+                resellerId: wallet.resellerId,
+                transactionId: booked.entryId,
+                amount: formatMoney(input.amount),
+                currency: wallet.currency,
+                balanceAfter: formatMoney(booked.wallet.balance),
+                source: input.kind === 'adjustment' ? 'adjustment' : actor.type === 'admin' ? 'admin_topup' : 'reseller_topup',
+                reference: { kind: input.kind, id: booked.entryId },
+              }),
+            ]);
+            return (await findEntry(tx, booked.entryId))!;
+          },
+        },
+      ),
+    MONEY_TRANSACTION,
+  );
 }

@@ -1,10 +1,11 @@
 // An admin's refund of a charge, in full or in part (issue 15 item 7): a new ledger entry that
 // references the charge it gives back; the refunds of one charge never add up to more than it.
 // Decided under the wallet's row lock, so two concurrent refunds cannot both take the last of it.
-// Idempotency-Key kept in the refund's transaction, like credits. Emits wallet.refunded.
+// Idempotency-Key claimed in the refund's transaction (createOnce), like credits. Emits wallet.refunded.
 import { formatMoney } from '@runfleet/contracts';
+import { createOnce, idempotencyScope, type CreatedOnce } from '@runfleet/idempotency';
+import { prismaExecutor } from '@runfleet/messaging';
 import { AppError } from '@runfleet/service-kit';
-import { claimIdempotencyKey, storeIdempotentResponse } from '../data/idempotency.repository';
 import { findEntry, refundedSoFar, type EntryRecord } from '../data/ledger.repository';
 import { emitEvents, event } from '../data/outbox.repository';
 import { lockWallet } from '../data/wallet.repository';
@@ -12,7 +13,7 @@ import { MONEY_TRANSACTION } from '../db';
 import { requireRole, type Actor } from './actor';
 import { billingNotFound, fieldError } from './billing-errors';
 import { bookMovement } from './book-movement';
-import type { IdempotencyInput } from './credit-wallet';
+import type { RequestIdempotency } from './request-idempotency';
 import type { UseCaseDeps } from './use-case-deps';
 
 export interface RefundInput {
@@ -22,54 +23,67 @@ export interface RefundInput {
   reason: string;
 }
 
-export async function refundCharge(deps: UseCaseDeps, actor: Actor, walletId: string, input: RefundInput, idempotency: IdempotencyInput): Promise<EntryRecord> {
+export async function refundCharge(
+  deps: UseCaseDeps,
+  actor: Actor,
+  walletId: string,
+  input: RefundInput,
+  idempotency: RequestIdempotency,
+): Promise<CreatedOnce<EntryRecord>> {
   requireRole(actor, 'admin');
-  const owner = `${actor.type}:${actor.id}`;
-  return deps.prisma.$transaction(async (tx) => {
-    const claim = await claimIdempotencyKey(tx, owner, idempotency.key, idempotency.hash);
-    if (claim.kind === 'mismatch') throw AppError.unprocessable('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request.');
-    if (claim.kind === 'replay') {
-      const entry = await findEntry(tx, String(claim.response.transactionId));
-      if (!entry) throw new Error(`idempotency key ${owner} ${idempotency.key} stores a transaction that does not exist`);
-      return entry;
-    }
-    const wallet = await lockWallet(tx, walletId);
-    if (!wallet) throw billingNotFound.wallet();
-    const charge = await findEntry(tx, input.transactionId);
-    if (!charge || charge.walletId !== walletId || charge.type !== 'charge') throw fieldError('body.transactionId', 'is not a charge of this wallet');
-    const left = -charge.amount - (await refundedSoFar(tx, charge.id));
-    const amount = input.amount ?? left;
-    if (amount <= 0n || amount > left) {
-      throw AppError.conflict('REFUND_EXCEEDS_CHARGE', `${formatMoney(left)} of this charge is left to refund.`);
-    }
-    const booked = await bookMovement(tx, wallet, {
-      type: 'refund',
-      balanceDelta: amount,
-      reservedDelta: 0n,
-      referenceKind: charge.referenceKind,
-      referenceId: charge.referenceId,
-      refundOf: charge.id,
-      idempotencyKey: `api:${owner}:${idempotency.key}`,
-      actorType: actor.type,
-      actorId: actor.id,
-      reason: input.reason,
-    });
-    if (wallet.ownerType === 'customer') {
-      await emitEvents(tx, [
-        event('wallet.refunded', {
-          walletId: wallet.id,
-          customerId: wallet.ownerId,
-          resellerId: wallet.resellerId,
-          transactionId: booked.entryId,
-          amount: formatMoney(amount),
-          currency: wallet.currency,
-          balanceAfter: formatMoney(booked.wallet.balance),
-          reference: { kind: charge.referenceKind === 'job' || charge.referenceKind === 'order' ? charge.referenceKind : 'adjustment', id: charge.referenceId ?? charge.id },
-          reason: input.reason,
-        }),
-      ]);
-    }
-    await storeIdempotentResponse(tx, owner, idempotency.key, 201, { transactionId: booked.entryId });
-    return (await findEntry(tx, booked.entryId))!;
-  }, MONEY_TRANSACTION);
+  const scope = idempotencyScope(actor);
+  return deps.prisma.$transaction(
+    (tx) =>
+      createOnce(
+        prismaExecutor(tx),
+        { scope, key: idempotency.key, fingerprint: idempotency.fingerprint },
+        {
+          find: (id) => findEntry(tx, id),
+          create: async () => {
+            const wallet = await lockWallet(tx, walletId);
+            if (!wallet) throw billingNotFound.wallet();
+            const charge = await findEntry(tx, input.transactionId);
+            if (!charge || charge.walletId !== walletId || charge.type !== 'charge') throw fieldError('body.transactionId', 'is not a charge of this wallet');
+            const left = -charge.amount - (await refundedSoFar(tx, charge.id));
+            const amount = input.amount ?? left;
+            if (amount <= 0n || amount > left) {
+              throw AppError.conflict('REFUND_EXCEEDS_CHARGE', `${formatMoney(left)} of this charge is left to refund.`);
+            }
+            const booked = await bookMovement(tx, wallet, {
+              type: 'refund',
+              balanceDelta: amount,
+              reservedDelta: 0n,
+              referenceKind: charge.referenceKind,
+              referenceId: charge.referenceId,
+              refundOf: charge.id,
+              // the ledger's own unique key: a second line behind the claim
+              idempotencyKey: `api:${scope}:${idempotency.key}`,
+              actorType: actor.type,
+              actorId: actor.id,
+              reason: input.reason,
+            });
+            if (wallet.ownerType === 'customer') {
+              await emitEvents(tx, [
+                event('wallet.refunded', {
+                  walletId: wallet.id,
+                  customerId: wallet.ownerId,
+                  resellerId: wallet.resellerId,
+                  transactionId: booked.entryId,
+                  amount: formatMoney(amount),
+                  currency: wallet.currency,
+                  balanceAfter: formatMoney(booked.wallet.balance),
+                  reference: {
+                    kind: charge.referenceKind === 'job' || charge.referenceKind === 'order' ? charge.referenceKind : 'adjustment',
+                    id: charge.referenceId ?? charge.id,
+                  },
+                  reason: input.reason,
+                }),
+              ]);
+            }
+            return (await findEntry(tx, booked.entryId))!;
+          },
+        },
+      ),
+    MONEY_TRANSACTION,
+  );
 }

@@ -4,7 +4,6 @@
 // raw body and a timestamp, verified by the `stripe` package within a tolerance window). A bad or
 // stale signature is 400 naming the header, and nothing is written. payment_intent.succeeded
 // credits the wallet in its metadata once per event id; other event types are acknowledged.
-import { createHash } from 'node:crypto';
 import express, { type RequestHandler, type Router } from 'express';
 import Stripe from 'stripe';
 import { z } from 'zod';
@@ -73,7 +72,6 @@ export function paymentsWebhook(deps: UseCaseDeps, settings: WebhookSettings | u
     const outcome = await creditFromProvider(
       deps,
       { provider: 'stripe', eventId: event.data.id, walletId: object.metadata.walletId, amount: minorUnitsToMicros(object.amount_received, currency), currency },
-      createHash('sha256').update(raw).digest('hex'),
     );
     res.json({ received: true, handled: true, duplicate: outcome.kind === 'duplicate', transactionId: outcome.transactionId });
   };

@@ -1,12 +1,11 @@
 // /v1/wallets: wallets as each actor may see them (admins all, a reseller its customers' and its
 // own, a customer its own), their ledger with filters and cursor, and top-ups (POST credits, with a
 // required Idempotency-Key kept by billing in the credit's transaction).
-import { pageSchema } from '@runfleet/contracts';
+import { formatMoney, pageSchema } from '@runfleet/contracts';
+import { idempotencyKeyFrom, REPLAYED_HEADER, requestFingerprint } from '@runfleet/idempotency';
 import { principalFromRequest, type ApiRoutes } from '@runfleet/service-kit';
-import type { Request } from 'express';
-import { requestHash } from '../data/idempotency.repository';
+import type { Request, Response } from 'express';
 import { actorOf } from '../domain/actor';
-import { fieldError } from '../domain/billing-errors';
 import { changeCreditSettings } from '../domain/change-credit-settings';
 import { creditWallet } from '../domain/credit-wallet';
 import { getWallet, listTransactions, listWallets } from '../domain/read-wallets';
@@ -17,16 +16,20 @@ import { writeCsv } from './transactions-csv';
 import { creditBody, creditSettingsBody, refundBody, transactionJson, transactionListQuery, transactionSchema, walletJson, walletListQuery, walletSchema } from './wallets.schemas';
 
 const walletParams = idParams('walletId', EXAMPLE_IDS.wallet);
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const CSV_PAGE = 1_000;
 
-/** The request's Idempotency-Key; money-moving POSTs refuse to run without one (DESIGN.md §8). */
-function idempotencyKeyOf(req: Request): string {
-  const key = req.get('idempotency-key');
-  if (key === undefined || !IDEMPOTENCY_KEY.test(key)) {
-    throw fieldError('headers.idempotency-key', 'is required: 1–255 visible ASCII characters');
-  }
-  return key;
+/**
+ * The request's Idempotency-Key (money-moving POSTs refuse to run without one, DESIGN.md §8) and
+ * the fingerprint of what it asks: the operation, the wallet and the validated body.
+ */
+function idempotencyOf(req: Request, operation: string, input: Record<string, unknown>) {
+  const key = idempotencyKeyFrom(req.headers, { required: true })!;
+  return { key, fingerprint: requestFingerprint(operation, input) };
+}
+
+function created(res: Response, replayed: boolean): Response {
+  if (replayed) res.setHeader(REPLAYED_HEADER, 'true');
+  return res.status(201);
 }
 
 export function registerWalletRoutes(api: ApiRoutes, deps: UseCaseDeps): void {
@@ -114,9 +117,9 @@ export function registerWalletRoutes(api: ApiRoutes, deps: UseCaseDeps): void {
       idempotencyKey: 'required',
     },
     async ({ params, body }, req, res) => {
-      const key = idempotencyKeyOf(req);
-      const entry = await creditWallet(deps, actor(req), params.walletId, body, { key, hash: requestHash('POST', req.path, req.body) });
-      res.status(201).json(transactionJson(entry));
+      const idempotency = idempotencyOf(req, 'POST /v1/wallets/{walletId}/credits', { ...params, ...body, amount: formatMoney(body.amount) });
+      const { value, replayed } = await creditWallet(deps, actor(req), params.walletId, body, idempotency);
+      created(res, replayed).json(transactionJson(value));
     },
   );
 
@@ -155,10 +158,10 @@ export function registerWalletRoutes(api: ApiRoutes, deps: UseCaseDeps): void {
       idempotencyKey: 'required',
     },
     async ({ params, body }, req, res) => {
-      const key = idempotencyKeyOf(req);
       const input = { transactionId: body.transactionId, reason: body.reason, ...(body.amount !== undefined ? { amount: body.amount } : {}) };
-      const entry = await refundCharge(deps, actor(req), params.walletId, input, { key, hash: requestHash('POST', req.path, req.body) });
-      res.status(201).json(transactionJson(entry));
+      const idempotency = idempotencyOf(req, 'POST /v1/wallets/{walletId}/refunds', { ...params, ...input, amount: input.amount === undefined ? null : formatMoney(input.amount) });
+      const { value, replayed } = await refundCharge(deps, actor(req), params.walletId, input, idempotency);
+      created(res, replayed).json(transactionJson(value));
     },
   );
 }

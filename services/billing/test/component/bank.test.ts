@@ -12,7 +12,6 @@ import { createLogger } from '@runfleet/service-kit';
 import { PG_ADMIN_URL } from '@runfleet/test-infra';
 import { isDatabaseUnavailable } from '@runfleet/messaging';
 import { MONEY_TRANSACTION, type Prisma } from '../../src/db';
-import { requestHash } from '../../src/data/idempotency.repository';
 import { insertPriceVersion } from '../../src/data/price-list.repository';
 import type { WalletRecord } from '../../src/data/wallet.repository';
 import { creditWallet } from '../../src/domain/credit-wallet';
@@ -79,7 +78,7 @@ describe('bank test', () => {
         const wallet = pick(wallets)!;
         const key = randomUUID();
         const input = { amount: BigInt(1 + rnd(5)) * UNIT, currency: 'EUR', kind: 'topup' as const, reason: 'bank test' };
-        await retried(() => creditWallet(world.deps, admin, wallet.id, input, { key, hash: requestHash('POST', 'bank', { key }) }));
+        await retried(() => creditWallet(world.deps, admin, wallet.id, input, { key, fingerprint: key }));
       },
       async hold() {
         const job = jobSubmitted(pick(wallets)!.ownerId, { maxCost: String(1 + rnd(3)) });

@@ -61,11 +61,14 @@ describe('top-ups', () => {
     ]);
     expect([again.status, concurrent.status]).toEqual([201, 201]);
     expect([again.body.id, concurrent.body.id]).toEqual([first.body.id, first.body.id]);
+    expect([again.headers['idempotent-replayed'], concurrent.headers['idempotent-replayed']]).toEqual(['true', 'true']);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
     expect((await world.wallet(world.wallets.direct)).balance).toBe(12_500_000n);
 
     const other = await world.as('admin').post(`/v1/wallets/${world.wallets.direct}/credits`, { ...body, amount: '13' }, key);
     expect(other.status).toBe(422);
     expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(other.body.errors).toEqual([expect.objectContaining({ field: 'header.idempotency-key' })]);
   });
 
   it('the same key sent concurrently for the first time still credits once', async () => {
@@ -116,7 +119,7 @@ describe('top-ups', () => {
     const entries = await world.count('ledger_entry');
     const res = await world.as('admin').post(`/v1/wallets/${world.wallets.customerA}/credits`, { amount: '5', currency: 'EUR', reason: 'r' });
     expect(res.status).toBe(400);
-    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'headers.idempotency-key' })]);
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'header.idempotency-key' })]);
     expect(await world.count('ledger_entry')).toBe(entries);
   });
 });

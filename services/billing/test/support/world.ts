@@ -14,7 +14,6 @@ import { creditWallet } from '../../src/domain/credit-wallet';
 import type { UseCaseDeps } from '../../src/domain/use-case-deps';
 import { buildApp } from '../../src/http/app';
 import { migrate } from '../../src/migrate';
-import { requestHash } from '../../src/data/idempotency.repository';
 
 export const PRINCIPAL_SECRET = 'test-principal-secret-of-at-least-32-chars';
 export const WEBHOOK_SECRET = 'whsec_test_secret_of_the_payment_provider';
@@ -137,7 +136,7 @@ export async function createWorld(prefix: string, options: { poolMax?: number } 
     async fund(walletId, amount, currency = 'EUR') {
       const key = randomUUID();
       const input = { amount, currency, kind: 'topup' as const, reason: 'test funding' };
-      await creditWallet(deps, admin, walletId, input, { key, hash: requestHash('POST', `/v1/wallets/${walletId}/credits`, { key }) });
+      await creditWallet(deps, admin, walletId, input, { key, fingerprint: key });
     },
     async newCustomerWallet(opts = {}) {
       const ownerId = randomUUID();
