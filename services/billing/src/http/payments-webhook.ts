@@ -7,7 +7,7 @@
 import express, { type RequestHandler, type Router } from 'express';
 import Stripe from 'stripe';
 import { z } from 'zod';
-import { MICROS_PER_UNIT } from '@runfleet/contracts';
+import { findUnstorableText, MICROS_PER_UNIT } from '@runfleet/contracts';
 import { AppError, correlationMiddleware, zodFieldErrors } from '@runfleet/service-kit';
 import { creditFromProvider } from '../domain/credit-from-provider';
 import type { UseCaseDeps } from '../domain/use-case-deps';
@@ -67,6 +67,14 @@ export function paymentsWebhook(deps: UseCaseDeps, settings: WebhookSettings | u
     }
     const event = paymentIntent.safeParse(parsed);
     if (!event.success) throw AppError.badRequest('VALIDATION_FAILED', 'The event is invalid.', { errors: zodFieldErrors(event.error, 'body') });
+    // This route runs ahead of the kit's validate(), which refuses text PostgreSQL cannot store
+    // (a NUL, a lone surrogate) on every other route: the same check, on what billing keeps of it.
+    const unstorable = findUnstorableText(event.data);
+    if (unstorable.length > 0) {
+      throw AppError.badRequest('VALIDATION_FAILED', 'The event is invalid.', {
+        errors: unstorable.map(({ path, message }) => ({ field: ['body', ...path].join('.'), message })),
+      });
+    }
     const { object } = event.data.data;
     const currency = object.currency.toUpperCase();
     const outcome = await creditFromProvider(

@@ -89,6 +89,18 @@ describe('payment provider webhook', () => {
     expect((await world.wallet(wallet.id)).balance).toBe(0n);
   });
 
+  it('a signed event whose id PostgreSQL cannot store (a NUL) is 400 naming body.id, and nothing is written', async () => {
+    const wallet = await world.newCustomerWallet();
+    const payload = JSON.stringify(paymentSucceeded(wallet.id, 100, 'eur', 'evt_nul\u0000here'));
+    const entries = await world.count('ledger_entry');
+    const res = await deliver(payload, sign(payload));
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'body.id' })]);
+    expect(await world.count('ledger_entry')).toBe(entries);
+    expect((await world.wallet(wallet.id)).balance).toBe(0n);
+  });
+
   it('other event types are acknowledged and change nothing', async () => {
     const payload = JSON.stringify({ id: 'evt_other', object: 'event', type: 'customer.created', data: { object: {} } });
     const res = await deliver(payload, sign(payload));
