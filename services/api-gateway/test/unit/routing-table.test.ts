@@ -17,6 +17,10 @@ describe('routeFor', () => {
     expect(routeFor('/health/ready')).toBeUndefined();
   });
 
+  it("does not route billing's payment webhook: the provider has no API key and the gateway no unauthenticated route, so it calls billing directly", () => {
+    expect(routeFor('/v1/payments/webhook')).toBeUndefined();
+  });
+
   it('has one owner per prefix', () => {
     const prefixes = ROUTING_TABLE.map((entry) => entry.prefix);
     expect(new Set(prefixes).size).toBe(prefixes.length);
