@@ -60,8 +60,14 @@ export function signFor(principal: Omit<Principal, 'exp'>): string {
   return signPrincipal({ ...principal, exp: Math.floor(Date.now() / 1000) + 600 }, PRINCIPAL_SECRET);
 }
 
-export async function createWorld(prefix: string, options: { poolMax?: number } = {}): Promise<World> {
-  const db = await createTestDatabase(prefix);
+export interface WorldOptions {
+  poolMax?: number;
+  /** a database elsewhere than a fresh one on the shared server (e.g. on the suite's own startOwnPostgres()) */
+  database?: TestDatabase;
+}
+
+export async function createWorld(prefix: string, options: WorldOptions = {}): Promise<World> {
+  const db = options.database ?? (await createTestDatabase(prefix));
   await migrate(db.url);
   // The races queue hundreds of transactions on one pool: waiting for a connection may take longer
   // than the 5 s default on a loaded machine, which would fail the attempt rather than test it.
