@@ -57,16 +57,22 @@ export const consumerQueues = {
   },
   billing: {
     accounts: {
-      events: ['customer.created', 'customer.updated', 'reseller.created', 'reseller.updated', 'reseller.tier_changed'],
-      description: 'opens and updates the wallets and commission terms of customers and resellers',
+      events: ['customer.created', 'reseller.created'],
+      description: "opens each customer's wallet and each reseller's commission wallet",
     },
     jobs: {
       events: ['job.submitted', 'job.completed', 'job.failed', 'job.cancelled', 'job.rejected'],
       description: "places a job's hold, charges its usage, releases what is left",
     },
     orders: {
-      events: ['order.created', 'order.fulfilled', 'order.failed', 'order.cancelled', 'order.refund_requested'],
-      description: 'charges an order, earns its commission, refunds a failed or cancelled one and any charge an order cannot keep',
+      events: ['order.created', 'order.failed', 'order.cancelled', 'order.refund_requested'],
+      description: 'charges an order, refunds a failed or cancelled one and any charge an order cannot keep',
+    },
+    // No consumer yet (the commissions, invoices and payouts issue); not planned, so its events —
+    // which decide what resellers earn — wait here for it rather than being dropped.
+    commissions: {
+      events: ['reseller.created', 'reseller.updated', 'reseller.tier_changed', 'order.fulfilled'],
+      description: "keeps resellers' commission terms and earns commission on fulfilled orders",
     },
   },
   'runner-registry': {

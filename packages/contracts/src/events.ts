@@ -44,6 +44,7 @@ export const JOB_REJECTION_REASONS = [
   'wallet_suspended',
   'wallet_not_found',
   'currency_mismatch',
+  'no_price',
   'no_compatible_runner',
   'project_archived',
   'customer_inactive',
@@ -61,6 +62,8 @@ export const HOLD_REJECTION_REASONS = [
   'wallet_suspended',
   'wallet_not_found',
   'currency_mismatch',
+  /** no price list for the job's type and currency was in force when it was submitted */
+  'no_price',
 ] as const;
 
 /** Why the reseller asks billing to give an order's charge back (order.refund_requested). */
@@ -482,6 +485,19 @@ export const eventSchemas = {
         balanceAfter: moneyStringSchema.describe('balance after the charge (may be negative on credit)'),
         holdId: nullableId('hold the charge was posted from; null for a direct charge'),
         reference: referenceSchema,
+        pricing: z
+          .object({
+            priceListId: id('the price list version in force when the job was submitted'),
+            unit: z.enum(['second', 'GB', 'run']),
+            unitPrice: nonNegativeMoneyStringSchema.describe('price of one unit'),
+            units: nonNegativeMoneyStringSchema.describe('units used, as reported'),
+            gross: nonNegativeMoneyStringSchema.describe('units × unit price, before the cap'),
+            maxCost: positiveMoneyStringSchema.describe("the job's maximum cost (the hold)"),
+            capped: z.boolean().describe('true when the maximum cost capped the charge'),
+          })
+          .strict()
+          .optional()
+          .describe("a job charge's cost breakdown; absent for order charges"),
       })
       .strict(),
   },

@@ -1,11 +1,19 @@
 // The billing service's configuration: one schema over process.env, parsed once at boot.
 import { z } from 'zod';
-import { baseServiceConfig, loadConfig, port, postgresUrl } from '@runfleet/service-kit';
+import { baseServiceConfig, loadConfig, port, positiveInt, postgresUrl, secret } from '@runfleet/service-kit';
 
 export const configSchema = z.object({
   ...baseServiceConfig,
   PORT: port().default(8082),
   DATABASE_URL: postgresUrl(),
+  /** an unposted job hold expires this long after it was placed (DESIGN.md §10 "Holds") */
+  HOLD_TTL_MS: positiveInt().default(24 * 3_600_000),
+  /** how often expired holds are released (every replica sweeps; SKIP LOCKED shares the work) */
+  HOLD_SWEEP_INTERVAL_MS: positiveInt().default(60_000),
+  /** the payment provider's webhook signing secret (Stripe `whsec_…`); unset: the webhook answers 503 */
+  PAYMENT_WEBHOOK_SECRET: secret(16).optional(),
+  /** how old a webhook signature's timestamp may be (Stripe's default is 300 s) */
+  PAYMENT_WEBHOOK_TOLERANCE_SECONDS: positiveInt().default(300),
 });
 export type Config = z.infer<typeof configSchema>;
 

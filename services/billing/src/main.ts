@@ -1,29 +1,81 @@
-// Composition root of the billing service: config → logger → database → broker → http; graceful stop.
+// Composition root of the billing service: config → logger → database → messaging (relay, consumers) → http; graceful stop.
 import { amqpCheck, createHealth, createLogger, createMetrics, listen, runService, sqlCheck } from '@runfleet/service-kit';
-import { connectAmqp } from '@runfleet/messaging';
+import { pruneIdempotencyKeys } from '@runfleet/idempotency';
+import { createMessaging, prismaExecutor } from '@runfleet/messaging';
 import { readConfig } from './config';
 import { createPrisma } from './db';
+import { wakingRelayAfterCommits } from './data/outbox.repository';
+import { expireAllDueHolds } from './domain/expire-holds';
+import type { HoldPolicy } from './domain/use-case-deps';
 import { buildApp } from './http/app';
+import { consumeJobs } from './messaging/jobs.consumer';
+import { consumeOrders } from './messaging/orders.consumer';
+import { consumeAccounts } from './messaging/accounts.consumer';
 
 const config = readConfig();
 const logger = createLogger({ service: 'billing', level: config.LOG_LEVEL });
+const holdPolicy: HoldPolicy = { holdTtlMs: config.HOLD_TTL_MS };
+const now = () => new Date();
 
 void runService({
   name: 'billing',
   logger,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   start: async () => {
-    const prisma = createPrisma(config.DATABASE_URL, { onPoolError: (err) => logger.warn({ err }, 'database connection lost') });
-    const amqp = connectAmqp({ url: config.AMQP_URL, logger, name: 'billing' });
+    const database = createPrisma(config.DATABASE_URL, { onPoolError: (err) => logger.warn({ err }, 'database connection lost') });
     const metrics = createMetrics('billing');
-    const health = createHealth([sqlCheck(() => prisma.$queryRaw`SELECT 1`), amqpCheck(() => amqp.isConnected())]);
-    const app = buildApp({ prisma, logger, metrics, health, principalSecret: config.PRINCIPAL_SECRET });
+    const messaging = createMessaging({
+      service: 'billing',
+      amqpUrl: config.AMQP_URL,
+      databaseUrl: config.DATABASE_URL,
+      logger,
+      registry: metrics.registry,
+    });
+    // Every event billing emits is written to outbox_event in the transaction of its money
+    // movement (src/data/outbox.repository.ts); the relay publishes those rows (DESIGN.md §6),
+    // woken right after each commit.
+    messaging.startRelay();
+    const prisma = wakingRelayAfterCommits(database, () => messaging.outboxCommitted());
+    // Wallets for new accounts, and both sagas' billing side (DESIGN.md §2, §4).
+    await consumeAccounts(messaging, { prisma });
+    await consumeJobs(messaging, { prisma, now, holdPolicy });
+    await consumeOrders(messaging, { prisma });
+    // Holds whose job never finished go back to available after their TTL (DESIGN.md §10).
+    let sweeping: Promise<unknown> | null = null;
+    const holdSweep = setInterval(() => {
+      if (sweeping) return;
+      sweeping = expireAllDueHolds({ prisma, now })
+        .then((released) => {
+          if (released > 0) logger.info({ released }, 'expired holds released');
+        })
+        .catch((err: unknown) => logger.warn({ err }, 'hold sweep failed; will retry at the next interval'))
+        .finally(() => {
+          sweeping = null;
+        });
+    }, config.HOLD_SWEEP_INTERVAL_MS);
+    holdSweep.unref();
+    // Idempotency-Keys of credits, refunds and provider events are kept 30 days (packages/idempotency);
+    // forget older ones hourly, a chunk per autocommitted statement; replicas skip each other's rows.
+    // The ledger's own unique keys still refuse a second booking of the same request after that.
+    const keySweep = setInterval(() => {
+      pruneIdempotencyKeys(prismaExecutor(prisma)).catch((err: unknown) => logger.warn({ err }, 'idempotency key prune failed; will retry at the next interval'));
+    }, 3600_000);
+    keySweep.unref();
+    const health = createHealth([sqlCheck(() => prisma.$queryRaw`SELECT 1`), amqpCheck(() => messaging.isConnected())]);
+    const paymentWebhook = config.PAYMENT_WEBHOOK_SECRET
+      ? { secret: config.PAYMENT_WEBHOOK_SECRET, toleranceSeconds: config.PAYMENT_WEBHOOK_TOLERANCE_SECONDS }
+      : undefined;
+    const app = buildApp({ prisma, logger, metrics, health, principalSecret: config.PRINCIPAL_SECRET, now, paymentWebhook });
     const server = await listen(app, config.PORT);
+    logger.info({ port: config.PORT }, 'billing listening');
     return {
       server,
       health,
       close: async () => {
-        await amqp.close();
+        clearInterval(holdSweep);
+        clearInterval(keySweep);
+        await sweeping;
+        await messaging.close();
         await prisma.$disconnect();
       },
     };

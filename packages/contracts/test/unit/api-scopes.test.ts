@@ -9,6 +9,8 @@ describe('the scope an operation requires', () => {
     expect(requiredScopeOf('HEAD', '/v1/projects')).toBe('projects:read');
     expect(requiredScopeOf('post', '/v1/api-keys/k1/rotate')).toBe('api-keys:write');
     expect(requiredScopeOf('GET', '/v1/resellers/r1/tier')).toBe('resellers:read');
+    expect(requiredScopeOf('POST', '/v1/wallets/w1/credits')).toBe('wallets:write');
+    expect(requiredScopeOf('GET', '/v1/price-lists/build/versions')).toBe('price-lists:read');
   });
 
   it('is undefined for an operation nobody declared (the gateway refuses it)', () => {
@@ -16,11 +18,14 @@ describe('the scope an operation requires', () => {
     expect(requiredScopeOf('GET', '/v1/projects/p1/secrets')).toBeUndefined();
     expect(requiredScopeOf('DELETE', '/v1/me')).toBeUndefined();
     expect(requiredScopeOf('GET', '/internal/api-keys/verify')).toBeUndefined();
+    // billing is built: its prefixes no longer fall back to the method
+    expect(requiredScopeOf('POST', '/v1/wallets/w1/top-ups')).toBeUndefined();
+    expect(requiredScopeOf('PUT', '/v1/price-lists/build')).toBeUndefined();
   });
 
   it('follows the method under a provisional prefix of a service not built yet', () => {
     expect(requiredScopeOf('GET', '/v1/jobs/j1/output')).toBe('jobs:read');
-    expect(requiredScopeOf('POST', '/v1/wallets/w1/top-ups')).toBe('wallets:write');
+    expect(requiredScopeOf('POST', '/v1/payouts/p1/approve')).toBe('payouts:write');
     expect(requiredScopeOf('GET', '/v1/jobsx')).toBeUndefined();
   });
 

@@ -47,6 +47,7 @@ describe("the contracts' queue map decides what is declared", () => {
       'api-gateway.access-changes',
       'billing.accounts',
       'billing.orders',
+      'billing.commissions',
     ]);
     expect(declaredTopologies({ producer: 'billing' }).map((t) => t.queue)).toEqual([
       'reseller.order-payments',

@@ -7,8 +7,8 @@ import { PathPatterns } from './routing-table';
 export const IDEMPOTENCY_REQUIRED_POSTS: readonly string[] = [
   '/v1/orders',
   '/v1/jobs',
-  '/v1/wallets/*/top-ups',
-  '/v1/wallets/*/adjustments',
+  '/v1/wallets/*/credits',
+  '/v1/wallets/*/refunds',
   '/v1/payouts',
 ];
 

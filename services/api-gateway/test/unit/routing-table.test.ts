@@ -17,6 +17,10 @@ describe('routeFor', () => {
     expect(routeFor('/health/ready')).toBeUndefined();
   });
 
+  it("does not route billing's payment webhook: the provider has no API key and the gateway no unauthenticated route, so it calls billing directly", () => {
+    expect(routeFor('/v1/payments/webhook')).toBeUndefined();
+  });
+
   it('has one owner per prefix', () => {
     const prefixes = ROUTING_TABLE.map((entry) => entry.prefix);
     expect(new Set(prefixes).size).toBe(prefixes.length);
@@ -27,7 +31,8 @@ describe('idempotencyKeyRequired', () => {
   it('requires a key on POSTs that place an order or a job or move money', () => {
     expect(idempotencyKeyRequired('POST', '/v1/orders')).toBe(true);
     expect(idempotencyKeyRequired('POST', '/v1/jobs')).toBe(true);
-    expect(idempotencyKeyRequired('POST', '/v1/wallets/w_1/top-ups')).toBe(true);
+    expect(idempotencyKeyRequired('POST', '/v1/wallets/w_1/credits')).toBe(true);
+    expect(idempotencyKeyRequired('POST', '/v1/wallets/w_1/refunds')).toBe(true);
     expect(idempotencyKeyRequired('POST', '/v1/payouts')).toBe(true);
   });
 

@@ -1,7 +1,9 @@
-// The billing service's HTTP app (no listen): the kit's app with this service's routes (wallets, ledger, holds, pricing, invoices, commissions, payouts).
-import type { Express } from 'express';
-import { createHttpApp, type Health, type Logger, type Metrics } from '@runfleet/service-kit';
+// The billing service's HTTP app (no listen): the kit's app with this service's routes (wallets, their ledger and credits, price lists).
+import express, { type Express } from 'express';
+import { createHttpApp, problemErrorHandler, type Health, type Logger, type Metrics } from '@runfleet/service-kit';
 import type { PrismaClient } from '../db';
+import { paymentsWebhook, type WebhookSettings } from './payments-webhook';
+import { registerRoutes } from './routes';
 
 export interface AppDeps {
   prisma: PrismaClient;
@@ -9,16 +11,32 @@ export interface AppDeps {
   metrics: Metrics;
   health: Health;
   principalSecret: string;
+  /** the clock use cases read; tests move it */
+  now?: () => Date;
+  /** the payment provider's webhook secret and tolerance; without it the webhook answers 503 */
+  paymentWebhook?: WebhookSettings;
 }
 
 export function buildApp(deps: AppDeps): Express {
-  return createHttpApp({
+  const app = createHttpApp({
     service: 'billing',
     logger: deps.logger,
     metrics: deps.metrics,
     health: deps.health,
     principalSecret: deps.principalSecret,
-    // The billing API (wallets, ledger, holds, pricing, invoices, commissions, payouts) is built in its own issue; until then only health, metrics and /openapi.json answer.
-    routes: () => undefined,
+    apiInfo: {
+      title: 'Runfleet billing service',
+      version: '1.0.0',
+      description: 'Wallets, their append-only ledger, top-ups and price lists (see docs/api.md).',
+    },
+    routes: (router, api) => registerRoutes(router, api, deps),
   });
+  // The provider's webhook is signed by the provider, not the gateway, and needs its raw body:
+  // it answers ahead of the kit's JSON parser and principal check; everything else goes on.
+  const front = express();
+  front.disable('x-powered-by');
+  front.use(paymentsWebhook({ prisma: deps.prisma, now: deps.now ?? (() => new Date()) }, deps.paymentWebhook));
+  front.use(app);
+  front.use(problemErrorHandler(deps.logger));
+  return front;
 }

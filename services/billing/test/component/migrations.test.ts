@@ -2,5 +2,6 @@ import { serviceMigrationsSuite } from '@runfleet/test-infra';
 import { createPrisma } from '../../src/db';
 import { migrate } from '../../src/migrate';
 
-// billing's schema so far is the messaging tables; its own models arrive with its issue.
+// billing's migrations: the messaging tables every service has, then the money core (its own
+// tables are exercised by the other component suites).
 serviceMigrationsSuite({ service: 'billing', migrate, createClient: (url) => createPrisma(url, { poolMax: 2 }) });

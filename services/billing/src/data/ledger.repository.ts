@@ -1,0 +1,126 @@
+// The ledger in the database (DESIGN.md §2, §5): entries are only ever inserted — a trigger refuses
+// UPDATE, DELETE and TRUNCATE — each in the transaction of the wallet change it records, under a
+// unique idempotency key so one effect can never be booked twice.
+import type { Page } from '@runfleet/contracts';
+import type { Db, Prisma } from '../db';
+import { afterCursor, NEWEST_FIRST, toPage } from './keyset-page';
+
+export const ENTRY_TYPES = ['credit', 'charge', 'refund', 'hold', 'hold_release', 'commission', 'payout', 'adjustment'] as const;
+export type EntryType = (typeof ENTRY_TYPES)[number];
+
+export interface NewEntry {
+  walletId: string;
+  type: EntryType;
+  /** signed change of the balance */
+  amount: bigint;
+  /** signed change of reserved */
+  reservedDelta: bigint;
+  balanceAfter: bigint;
+  reservedAfter: bigint;
+  referenceKind: string | null;
+  referenceId: string | null;
+  holdId?: string | null;
+  refundOf?: string | null;
+  idempotencyKey: string;
+  actorType: string;
+  actorId: string | null;
+  reason?: string | null;
+  details?: Record<string, unknown> | null;
+}
+
+const entrySelect = {
+  id: true,
+  seq: true,
+  walletId: true,
+  type: true,
+  amount: true,
+  reservedDelta: true,
+  balanceAfter: true,
+  reservedAfter: true,
+  referenceKind: true,
+  referenceId: true,
+  holdId: true,
+  refundOf: true,
+  actorType: true,
+  actorId: true,
+  reason: true,
+  details: true,
+  createdAt: true,
+} satisfies Prisma.LedgerEntrySelect;
+
+type Row = Prisma.LedgerEntryGetPayload<{ select: typeof entrySelect }>;
+export type EntryRecord = Omit<Row, 'type' | 'details'> & { type: EntryType; details: Record<string, unknown> | null };
+
+function toRecord(row: Row): EntryRecord {
+  return { ...row, type: row.type as EntryType, details: (row.details ?? null) as Record<string, unknown> | null };
+}
+
+/** Inserts the entry and returns its id; a reused idempotency key fails the whole transaction. */
+export async function insertEntry(tx: Db, entry: NewEntry): Promise<string> {
+  const row = await tx.ledgerEntry.create({
+    data: {
+      walletId: entry.walletId,
+      type: entry.type,
+      amount: entry.amount,
+      reservedDelta: entry.reservedDelta,
+      balanceAfter: entry.balanceAfter,
+      reservedAfter: entry.reservedAfter,
+      referenceKind: entry.referenceKind,
+      referenceId: entry.referenceId,
+      holdId: entry.holdId ?? null,
+      refundOf: entry.refundOf ?? null,
+      idempotencyKey: entry.idempotencyKey,
+      actorType: entry.actorType,
+      actorId: entry.actorId,
+      reason: entry.reason ?? null,
+      ...(entry.details ? { details: entry.details as Prisma.InputJsonObject } : {}),
+    },
+    select: { id: true },
+  });
+  return row.id;
+}
+
+export async function findEntryByKey(db: Db, idempotencyKey: string): Promise<EntryRecord | null> {
+  const row = await db.ledgerEntry.findUnique({ where: { idempotencyKey }, select: entrySelect });
+  return row ? toRecord(row) : null;
+}
+
+export interface EntryListFilters {
+  walletId: string;
+  types?: EntryType[];
+  from?: Date;
+  to?: Date;
+  cursor?: string;
+  limit: number;
+}
+
+function listWhere(filters: Omit<EntryListFilters, 'cursor' | 'limit'>): Prisma.LedgerEntryWhereInput {
+  return {
+    walletId: filters.walletId,
+    ...(filters.types && filters.types.length > 0 ? { type: { in: filters.types } } : {}),
+    ...(filters.from || filters.to
+      ? { createdAt: { ...(filters.from ? { gte: filters.from } : {}), ...(filters.to ? { lt: filters.to } : {}) } }
+      : {}),
+  };
+}
+
+export async function listEntries(db: Db, filters: EntryListFilters): Promise<Page<EntryRecord>> {
+  const rows = await db.ledgerEntry.findMany({
+    where: { AND: [listWhere(filters), afterCursor(filters.cursor)] },
+    orderBy: NEWEST_FIRST,
+    take: filters.limit + 1,
+    select: entrySelect,
+  });
+  return toPage(rows.map(toRecord), filters.limit);
+}
+
+export async function findEntry(db: Db, id: string): Promise<EntryRecord | null> {
+  const row = await db.ledgerEntry.findUnique({ where: { id }, select: entrySelect });
+  return row ? toRecord(row) : null;
+}
+
+/** Σ of the refunds already booked against a charge (positive micro-units). */
+export async function refundedSoFar(db: Db, chargeId: string): Promise<bigint> {
+  const result = await db.ledgerEntry.aggregate({ where: { refundOf: chargeId, type: 'refund' }, _sum: { amount: true } });
+  return result._sum.amount ?? 0n;
+}

@@ -1,0 +1,166 @@
+// Wallets in the database: opened once per owner, read with explicit selects, and changed only
+// under their row lock (`lockWallet…` then `saveWalletState`, in one transaction) so concurrent
+// holds and charges on one wallet are serialised and can never overdraw it (DESIGN.md §5).
+import type { Page } from '@runfleet/contracts';
+import { Prisma, type Db } from '../db';
+import { afterCursor, NEWEST_FIRST, toPage } from './keyset-page';
+
+export type OwnerType = 'customer' | 'reseller';
+export type CreditStatus = 'active' | 'suspended' | 'defaulted' | 'closed';
+
+export interface WalletRecord {
+  id: string;
+  ownerType: OwnerType;
+  ownerId: string;
+  resellerId: string | null;
+  currency: string;
+  balance: bigint;
+  reserved: bigint;
+  creditLimit: bigint;
+  creditStatus: CreditStatus;
+  lowBalanceThreshold: bigint;
+  lowBalanceArmed: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const walletSelect = {
+  id: true,
+  ownerType: true,
+  ownerId: true,
+  resellerId: true,
+  currency: true,
+  balance: true,
+  reserved: true,
+  creditLimit: true,
+  creditStatus: true,
+  lowBalanceThreshold: true,
+  lowBalanceArmed: true,
+  createdAt: true,
+  updatedAt: true,
+} satisfies Prisma.WalletSelect;
+
+type Row = Prisma.WalletGetPayload<{ select: typeof walletSelect }>;
+
+function toRecord(row: Row): WalletRecord {
+  return { ...row, ownerType: row.ownerType as OwnerType, creditStatus: row.creditStatus as CreditStatus };
+}
+
+// Raw rows come back with snake_case names; the lock statements select them under camelCase aliases.
+const LOCK_COLUMNS = Prisma.sql`"id", "owner_type" AS "ownerType", "owner_id" AS "ownerId", "reseller_id" AS "resellerId",
+  "currency", "balance", "reserved", "credit_limit" AS "creditLimit", "credit_status" AS "creditStatus",
+  "low_balance_threshold" AS "lowBalanceThreshold", "low_balance_armed" AS "lowBalanceArmed",
+  "created_at" AS "createdAt", "updated_at" AS "updatedAt"`;
+
+export interface NewWallet {
+  ownerType: OwnerType;
+  ownerId: string;
+  resellerId: string | null;
+  currency: string;
+}
+
+/** Opens the owner's wallet unless it has one; returns whether this call opened it. */
+export async function openWallet(db: Db, wallet: NewWallet): Promise<boolean> {
+  const opened = await db.$executeRaw`INSERT INTO "wallet" ("owner_type", "owner_id", "reseller_id", "currency")
+    VALUES (${wallet.ownerType}, ${wallet.ownerId}::uuid, ${wallet.resellerId}::uuid, ${wallet.currency})
+    ON CONFLICT ("owner_type", "owner_id") DO NOTHING`;
+  return opened > 0;
+}
+
+/** The wallet, locked FOR UPDATE until the transaction ends; null when there is none. */
+export async function lockWallet(tx: Db, walletId: string): Promise<WalletRecord | null> {
+  const rows = await tx.$queryRaw<WalletRecord[]>`SELECT ${LOCK_COLUMNS} FROM "wallet" WHERE "id" = ${walletId}::uuid FOR UPDATE`;
+  return rows[0] ?? null;
+}
+
+/** The owner's wallet, locked FOR UPDATE until the transaction ends; null when there is none. */
+export async function lockWalletOfOwner(tx: Db, ownerType: OwnerType, ownerId: string): Promise<WalletRecord | null> {
+  const rows = await tx.$queryRaw<WalletRecord[]>`SELECT ${LOCK_COLUMNS} FROM "wallet"
+    WHERE "owner_type" = ${ownerType} AND "owner_id" = ${ownerId}::uuid FOR UPDATE`;
+  return rows[0] ?? null;
+}
+
+export interface WalletState {
+  balance: bigint;
+  reserved: bigint;
+  lowBalanceArmed: boolean;
+}
+
+/** Writes a locked wallet's new balance, reserved and low-balance arming. */
+export async function saveWalletState(tx: Db, walletId: string, state: WalletState): Promise<void> {
+  await tx.$executeRaw`UPDATE "wallet" SET "balance" = ${state.balance}, "reserved" = ${state.reserved},
+    "low_balance_armed" = ${state.lowBalanceArmed}, "updated_at" = now() WHERE "id" = ${walletId}::uuid`;
+}
+
+/** Who may see a wallet: an admin (no scope), a reseller (its customers' and its own), a customer (its own). */
+export type WalletScope = { all: true } | { resellerId: string } | { customerId: string };
+
+export function walletScopeWhere(scope: WalletScope): Prisma.WalletWhereInput {
+  if ('all' in scope) return {};
+  if ('resellerId' in scope) {
+    return { OR: [{ ownerType: 'customer', resellerId: scope.resellerId }, { ownerType: 'reseller', ownerId: scope.resellerId }] };
+  }
+  return { ownerType: 'customer', ownerId: scope.customerId };
+}
+
+export async function findWallet(db: Db, id: string, scope: WalletScope = { all: true }): Promise<WalletRecord | null> {
+  const row = await db.wallet.findFirst({ where: { AND: [{ id }, walletScopeWhere(scope)] }, select: walletSelect });
+  return row ? toRecord(row) : null;
+}
+
+export async function findWalletOfOwner(db: Db, ownerType: OwnerType, ownerId: string): Promise<WalletRecord | null> {
+  const row = await db.wallet.findUnique({ where: { ownerType_ownerId: { ownerType, ownerId } }, select: walletSelect });
+  return row ? toRecord(row) : null;
+}
+
+export interface WalletListFilters {
+  scope: WalletScope;
+  ownerType?: OwnerType;
+  ownerId?: string;
+  creditStatus?: CreditStatus;
+  cursor?: string;
+  limit: number;
+}
+
+export async function listWallets(db: Db, filters: WalletListFilters): Promise<Page<WalletRecord>> {
+  const where: Prisma.WalletWhereInput = {
+    AND: [
+      walletScopeWhere(filters.scope),
+      {
+        ...(filters.ownerType !== undefined ? { ownerType: filters.ownerType } : {}),
+        ...(filters.ownerId !== undefined ? { ownerId: filters.ownerId } : {}),
+        ...(filters.creditStatus !== undefined ? { creditStatus: filters.creditStatus } : {}),
+      },
+      afterCursor(filters.cursor),
+    ],
+  };
+  const rows = await db.wallet.findMany({ where, orderBy: NEWEST_FIRST, take: filters.limit + 1, select: walletSelect });
+  return toPage(rows.map(toRecord), filters.limit);
+}
+
+export interface CreditSettings {
+  creditLimit: bigint;
+  creditStatus: CreditStatus;
+  lowBalanceThreshold: bigint;
+  lowBalanceArmed: boolean;
+}
+
+/** Writes a locked wallet's credit settings and the audit row of the change. */
+export async function saveCreditSettings(
+  tx: Db,
+  wallet: WalletRecord,
+  after: CreditSettings,
+  audit: { actorType: string; actorId: string; reason: string | null },
+): Promise<void> {
+  await tx.$executeRaw`UPDATE "wallet" SET "credit_limit" = ${after.creditLimit}, "credit_status" = ${after.creditStatus},
+    "low_balance_threshold" = ${after.lowBalanceThreshold}, "low_balance_armed" = ${after.lowBalanceArmed}, "updated_at" = now()
+    WHERE "id" = ${wallet.id}::uuid`;
+  const view = (s: Omit<CreditSettings, 'lowBalanceArmed'>) => ({
+    creditLimit: s.creditLimit.toString(),
+    creditStatus: s.creditStatus,
+    lowBalanceThreshold: s.lowBalanceThreshold.toString(),
+  });
+  await tx.walletChange.create({
+    data: { walletId: wallet.id, actorType: audit.actorType, actorId: audit.actorId, reason: audit.reason, before: view(wallet), after: view(after) },
+  });
+}

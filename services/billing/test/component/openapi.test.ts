@@ -1,0 +1,46 @@
+// Every billing route is in the service's OpenAPI document (DESIGN.md §8), generated from the zod
+// schemas that validate it, with the Idempotency-Key of money-moving POSTs documented as required.
+import { createWorld, type World } from '../support/world';
+
+jest.setTimeout(60_000);
+
+let world: World;
+let doc: { paths: Record<string, Record<string, { parameters?: { name: string; in: string; required?: boolean }[] }>> };
+
+beforeAll(async () => {
+  world = await createWorld('billing_openapi');
+  const res = await world.as('admin').get('/openapi.json');
+  expect(res.status).toBe(200);
+  doc = res.body;
+});
+
+afterAll(async () => {
+  await world?.close();
+});
+
+describe('the OpenAPI document', () => {
+  it('describes every billing route', () => {
+    const declared = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m} ${path}`));
+    expect(declared.sort()).toEqual(
+      [
+        'get /v1/wallets',
+        'get /v1/wallets/{walletId}',
+        'get /v1/wallets/{walletId}/transactions',
+        'post /v1/wallets/{walletId}/credits',
+        'patch /v1/wallets/{walletId}',
+        'post /v1/wallets/{walletId}/refunds',
+        'get /v1/holds',
+        'get /v1/holds/{holdId}',
+        'get /v1/price-lists',
+        'post /v1/price-lists',
+        'get /v1/price-lists/{jobType}/versions',
+        'delete /v1/price-lists/{jobType}',
+      ].sort(),
+    );
+  });
+
+  it('documents the Idempotency-Key of a credit as required', () => {
+    const header = doc.paths['/v1/wallets/{walletId}/credits']!.post!.parameters!.find((p) => p.in === 'header');
+    expect(header).toMatchObject({ name: 'idempotency-key', required: true });
+  });
+});
