@@ -111,7 +111,7 @@ export const eventSchemas = {
     version: 1,
     description: 'A customer was created, directly or under a reseller.',
     producer: 'reseller',
-    consumers: ['billing', 'notifications'],
+    consumers: ['billing', 'runner-registry', 'notifications'],
     schema: z
       .object({
         customerId: id('the new customer'),
@@ -126,7 +126,7 @@ export const eventSchemas = {
     version: 1,
     description: "A customer's contact details or active flag changed; carries the full state after the change.",
     producer: 'reseller',
-    consumers: ['billing', 'notifications'],
+    consumers: ['billing', 'runner-registry', 'notifications'],
     schema: z
       .object({
         customerId: id('the customer'),
@@ -289,6 +289,21 @@ export const eventSchemas = {
         name: z.string().min(1),
         previousStatus: z.enum(['stale', 'offline']),
         lastHeartbeatAt: timestamp('the heartbeat that brought it back'),
+      })
+      .strict(),
+  },
+
+  'runner.revoked': {
+    version: 1,
+    description: "A runner was disabled or deleted; its runner token stops working and the gateway drops it from its cache.",
+    producer: 'runner-registry',
+    consumers: ['api-gateway'],
+    schema: z
+      .object({
+        runnerId: id('the runner'),
+        keyId: z.string().min(1).describe("the runner token's id as the gateway's verify answer named it (the runner id)"),
+        name: z.string().min(1),
+        reason: z.enum(['disabled', 'deleted']),
       })
       .strict(),
   },
