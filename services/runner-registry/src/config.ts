@@ -1,13 +1,23 @@
 // The runner-registry service's configuration: one schema over process.env, parsed once at boot.
 import { z } from 'zod';
-import { baseServiceConfig, loadConfig, port, postgresUrl, redisUrl } from '@runfleet/service-kit';
+import { baseServiceConfig, loadConfig, port, positiveInt, postgresUrl, redisUrl, secret } from '@runfleet/service-kit';
 
 export const configSchema = z.object({
   ...baseServiceConfig,
   PORT: port().default(8083),
   DATABASE_URL: postgresUrl(),
-  /** heartbeats live in Redis (DESIGN.md §2) */
+  /** heartbeats live in Redis (DESIGN.md §2); queued jobs wake long-polling claims through it */
   REDIS_URL: redisUrl(),
+  /** every Redis key and channel of this service starts with it (tests isolate themselves by it) */
+  REDIS_KEY_PREFIX: z.string().default('runfleet:runner-registry:'),
+  /** server-side pepper of the HMAC-SHA256 that registration and runner tokens are stored as (DESIGN.md §7) */
+  RUNNER_TOKEN_PEPPER: secret(32),
+  /** the longest a claim long-polls before answering 204 (issue 14: up to 30 s) */
+  CLAIM_MAX_WAIT_SECONDS: positiveInt().default(30),
+  /** attempts a job gets before a lost runner fails it with runner_lost */
+  JOB_MAX_ATTEMPTS: positiveInt().default(3),
+  /** a job's run-time limit when its submitter names none */
+  JOB_DEFAULT_TIMEOUT_SECONDS: positiveInt().default(3600),
 });
 export type Config = z.infer<typeof configSchema>;
 

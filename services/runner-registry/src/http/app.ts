@@ -1,7 +1,12 @@
-// The runner-registry service's HTTP app (no listen): the kit's app with this service's routes (runners, registration tokens, heartbeats, jobs and their scheduling).
+// The runner-registry service's HTTP app (no listen): the kit's app with this service's routes
+// (registration tokens, runners, the runner API, jobs, the gateway's token verification).
 import type { Express } from 'express';
 import { createHttpApp, type Health, type Logger, type Metrics } from '@runfleet/service-kit';
 import type { PrismaClient } from '../db';
+import type { ClaimWaiters } from '../domain/claim-waiters';
+import type { QueuedJobAnnouncer } from '../domain/queued-job-notice';
+import type { JobPolicy } from '../domain/use-case-deps';
+import { registerRoutes } from './routes';
 
 export interface AppDeps {
   prisma: PrismaClient;
@@ -9,6 +14,16 @@ export interface AppDeps {
   metrics: Metrics;
   health: Health;
   principalSecret: string;
+  /** pepper of the HMAC registration and runner tokens are stored as */
+  tokenPepper: string;
+  /** long-polling claims of this process */
+  waiters: ClaimWaiters;
+  /** tells waiting claims (here and on other replicas) about jobs queued by a committed transaction */
+  queuedJobs: QueuedJobAnnouncer;
+  jobPolicy: JobPolicy;
+  claimMaxWaitSeconds: number;
+  /** the clock use cases read; tests move it */
+  now?: () => Date;
 }
 
 export function buildApp(deps: AppDeps): Express {
@@ -18,7 +33,11 @@ export function buildApp(deps: AppDeps): Express {
     metrics: deps.metrics,
     health: deps.health,
     principalSecret: deps.principalSecret,
-    // The runner-registry API (runners, registration tokens, heartbeats, jobs and their scheduling) is built in its own issue; until then only health, metrics and /openapi.json answer.
-    routes: () => undefined,
+    apiInfo: {
+      title: 'Runfleet runner-registry service',
+      version: '1.0.0',
+      description: 'Registration tokens, runners, the runner API (claiming and reporting jobs) and jobs (see docs/api.md).',
+    },
+    routes: (router, api) => registerRoutes(router, api, deps),
   });
 }

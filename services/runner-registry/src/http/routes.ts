@@ -1,0 +1,29 @@
+// Every route of the runner-registry service, mounted behind the signed-principal check; each area
+// declares its routes with `api.route` so they validate and document themselves.
+import type { Router } from 'express';
+import type { ApiRoutes } from '@runfleet/service-kit';
+import type { AppDeps } from './app';
+import { registerJobRoutes } from './jobs.routes';
+import { registerRegistrationTokenRoutes } from './registration-tokens.routes';
+import { registerRunnerSelfRoutes } from './runner-self.routes';
+import { registerRunnerRoutes } from './runners.routes';
+import { registerVerifyTokenRoutes } from './verify-tokens.routes';
+
+export function registerRoutes(_router: Router, api: ApiRoutes, deps: AppDeps): void {
+  const useCaseDeps = {
+    prisma: deps.prisma,
+    now: deps.now ?? (() => new Date()),
+    tokenPepper: deps.tokenPepper,
+    queuedJobs: deps.queuedJobs,
+    waiters: deps.waiters,
+    jobPolicy: deps.jobPolicy,
+    claimMaxWaitSeconds: deps.claimMaxWaitSeconds,
+  };
+
+  registerVerifyTokenRoutes(api, useCaseDeps);
+  registerRegistrationTokenRoutes(api, useCaseDeps);
+  // /v1/runners/me/… before /v1/runners/:runnerId, which would otherwise take `me` for an id
+  registerRunnerSelfRoutes(api, useCaseDeps);
+  registerRunnerRoutes(api, useCaseDeps);
+  registerJobRoutes(api, useCaseDeps);
+}

@@ -1,0 +1,44 @@
+// Queue runner-registry.job-funding: billing's verdict on a job's hold (DESIGN.md §4 "Job" step 3).
+// wallet.hold_placed → `queued` (job.queued), wallet.hold_rejected → `rejected` (job.rejected).
+// Each effect commits with its inbox row; jobs queued by a batch are announced to waiting runners
+// only once it has committed.
+import { prismaTransactions, type Consumer, type Messaging } from '@runfleet/messaging';
+import type { Prisma, PrismaClient } from '../db';
+import { applyHoldPlaced, applyHoldRejected } from '../domain/apply-hold-verdict';
+import type { QueuedJobAnnouncer, QueuedJobNotice } from '../domain/queued-job-notice';
+
+export const JOB_FUNDING_CONCERN = 'job-funding';
+const EVENTS = ['wallet.hold_placed', 'wallet.hold_rejected'] as const;
+
+export interface JobFundingDeps {
+  prisma: PrismaClient;
+  now: () => Date;
+  queuedJobs: QueuedJobAnnouncer;
+}
+
+export function consumeJobFunding(messaging: Messaging, deps: JobFundingDeps): Promise<Consumer<(typeof EVENTS)[number], Prisma.TransactionClient>> {
+  const inner = prismaTransactions<Prisma.TransactionClient>(deps.prisma);
+  // One transaction at a time (the consumer's default concurrency), so one list serves.
+  let queued: QueuedJobNotice[] = [];
+  return messaging.consume<(typeof EVENTS)[number], Prisma.TransactionClient>({
+    concern: JOB_FUNDING_CONCERN,
+    events: EVENTS,
+    transaction: async (fn) => {
+      queued = [];
+      const result = await inner(fn);
+      deps.queuedJobs.announce(queued);
+      queued = [];
+      return result;
+    },
+    handler: async (envelope, { tx, log }) => {
+      if (envelope.type === 'wallet.hold_placed') {
+        const applied = await applyHoldPlaced(tx, envelope.data, deps.now());
+        if (applied.queued) queued.push(applied.queued);
+        log.info({ holdId: envelope.data.holdId, reference: envelope.data.reference, outcome: applied.outcome }, 'hold placed applied');
+      } else {
+        const applied = await applyHoldRejected(tx, envelope.data, deps.now());
+        log.info({ reference: envelope.data.reference, reason: envelope.data.reason, outcome: applied.outcome }, 'hold rejection applied');
+      }
+    },
+  });
+}
