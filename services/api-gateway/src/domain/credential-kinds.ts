@@ -16,6 +16,9 @@ export const CREDENTIAL_KINDS: readonly CredentialKind[] = [
   { name: 'api-key', prefix: 'rf_sk_', upstream: 'reseller', verifyPath: '/internal/api-keys/verify' },
   // `rf_rt_…`, issued to runners at registration by runner-registry
   { name: 'runner-token', prefix: 'rf_rt_', upstream: 'runner-registry', verifyPath: '/internal/runner-tokens/verify' },
+  // `rf_rg_…`, what a runner registers with (POST /v1/runners); runner-registry answers a runner
+  // principal good for registration only (issue 14 item 1)
+  { name: 'registration-token', prefix: 'rf_rg_', upstream: 'runner-registry', verifyPath: '/internal/registration-tokens/verify' },
 ];
 
 // After the prefix: URL-safe characters only, long enough to hold ≥ 128 random bits (DESIGN.md §7),

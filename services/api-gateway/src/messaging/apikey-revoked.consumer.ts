@@ -1,4 +1,4 @@
-// apikey.revoked → drop the key's cached principal, so a revoked key gets 401 within a second
+// apikey.revoked, runner.revoked → drop the credential's cached principal, so it gets 401 within a second
 // (issue 5 item 1). The gateway has no database, so there is no inbox: dropping a cache entry is
 // idempotent, so a redelivery is harmless. Manual ack after the Redis DEL; if Redis is down the
 // message is retried in-process a few times, then returned to the queue, whose delivery limit
@@ -10,8 +10,8 @@ import { assertConsumerTopology, checkIncoming, consumerTopology, watchChannel, 
 
 export const SERVICE = 'api-gateway';
 export const REVOCATIONS_CONCERN = 'apikey-revocations';
-/** Runner-token revocations join this list when runner-registry publishes them. */
-export const REVOCATION_EVENTS = ['apikey.revoked'] as const;
+/** Every event that names a credential (`keyId`) the gateway must stop accepting: API keys and runner tokens. */
+export const REVOCATION_EVENTS = ['apikey.revoked', 'runner.revoked'] as const;
 
 const IN_PROCESS_ATTEMPTS = 5;
 const PREFETCH = 50;

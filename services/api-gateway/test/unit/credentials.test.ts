@@ -21,6 +21,7 @@ describe('credentialKindOf', () => {
   it('sends API keys to the reseller service and runner tokens to runner-registry', () => {
     expect(credentialKindOf(apiKey)).toMatchObject({ upstream: 'reseller', verifyPath: '/internal/api-keys/verify' });
     expect(credentialKindOf(`rf_rt_${'c'.repeat(40)}`)).toMatchObject({ upstream: 'runner-registry', verifyPath: '/internal/runner-tokens/verify' });
+    expect(credentialKindOf(`rf_rg_${'d'.repeat(40)}`)).toMatchObject({ upstream: 'runner-registry', verifyPath: '/internal/registration-tokens/verify' });
   });
   it('recognises nothing too short, too long, of another kind or with odd characters', () => {
     expect(credentialKindOf('rf_sk_short')).toBeUndefined();
