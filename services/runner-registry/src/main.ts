@@ -2,13 +2,13 @@
 // wake-ups) → messaging (relay, consumers) → http; graceful stop.
 import { Redis } from 'ioredis';
 import { amqpCheck, createHealth, createLogger, createMetrics, listen, redisCheck, runService, sqlCheck } from '@runfleet/service-kit';
-import { createMessaging } from '@runfleet/messaging';
+import { createMessaging, pgTransactions } from '@runfleet/messaging';
 import { readConfig } from './config';
 import { createDatabase } from './db';
 import { wakingRelayAfterCommits } from './data/outbox.repository';
 import { QueuedJobChannel } from './data/queued-job-channel';
 import { ClaimWaiters } from './domain/claim-waiters';
-import { buildApp } from './http/app';
+import { buildApp, type AppDeps } from './http/app';
 import { consumeAccounts } from './messaging/accounts.consumer';
 import { consumeJobFunding } from './messaging/job-funding.consumer';
 
@@ -54,6 +54,7 @@ void runService({
     ]);
     const app = buildApp({
       prisma,
+      transactions: messaging.transactions(pgTransactions(database.pool)) as AppDeps['transactions'],
       logger,
       metrics,
       health,

@@ -1,5 +1,5 @@
-// Jobs in the database: plain records out, the claim as one locking statement (DESIGN.md §2:
-// `FOR UPDATE SKIP LOCKED`, by priority then age).
+// Jobs in the database through Prisma: plain records out. The runner API's statements (the claim
+// with `FOR UPDATE SKIP LOCKED`) are in runner-job.repository.ts.
 import type { Page } from '@runfleet/contracts';
 import type { Db, Prisma } from '../db';
 import type { OwnerScope } from '../domain/actor';
@@ -140,39 +140,4 @@ export async function lockHeldJobs(tx: Db, runnerId: string): Promise<JobRecord[
   if (locked.length === 0) return [];
   const rows = await tx.job.findMany({ where: { id: { in: locked.map((r) => r.id) } }, select: jobSelect, orderBy: { id: 'asc' } });
   return rows.map(toRecord);
-}
-
-export interface ClaimingRunner {
-  id: string;
-  jobTypes: string[];
-  labels: Record<string, string>;
-  /** a customer's runner takes only that customer's jobs; null: shared */
-  customerId: string | null;
-}
-
-/**
- * Takes the next queued job this runner can run and assigns it, in the caller's transaction: its
- * type, labels it carries, its customer (for a customer's runner), by priority then age. SKIP
- * LOCKED lets concurrent claims pass over each other's rows instead of queueing behind them.
- */
-export async function assignNextJob(tx: Db, runner: ClaimingRunner, now: Date): Promise<JobRecord | null> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    WITH next AS (
-      SELECT id FROM "job"
-       WHERE status = 'queued'
-         AND type = ANY (${runner.jobTypes}::text[])
-         AND required_labels <@ ${JSON.stringify(runner.labels)}::jsonb
-         AND (${runner.customerId}::uuid IS NULL OR customer_id = ${runner.customerId}::uuid)
-       ORDER BY priority DESC, queued_at, id
-       LIMIT 1
-       FOR UPDATE SKIP LOCKED
-    )
-    UPDATE "job" j
-       SET status = 'assigned', runner_id = ${runner.id}::uuid, attempt = j.attempt + 1,
-           assigned_at = ${now}, updated_at = ${now}, progress_percent = NULL, progress_message = NULL
-      FROM next WHERE j.id = next.id
-    RETURNING j.id`;
-  const id = rows[0]?.id;
-  if (id === undefined) return null;
-  return findJob(tx, { all: true }, id);
 }

@@ -2,7 +2,7 @@
 // (DESIGN.md §6) so a state change and its events commit or roll back together; the relay in
 // main.ts publishes them. Payloads are validated against packages/contracts here, before commit.
 import type { EventData, EventName } from '@runfleet/contracts';
-import { buildEnvelope, prismaExecutor, writeOutbox } from '@runfleet/messaging';
+import { buildEnvelope, prismaExecutor, writeOutbox, type SqlExecutor } from '@runfleet/messaging';
 import type { Db } from '../db';
 
 export const PRODUCER = 'runner-registry';
@@ -47,4 +47,10 @@ export function wakingRelayAfterCommits<T extends { $transaction: (...args: neve
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
   });
+}
+
+/** The same, on a node-postgres transaction (the runner API's hot path runs on the pool directly). */
+export async function emitEventsSql(sql: SqlExecutor, events: readonly PendingEvent[]): Promise<void> {
+  const envelopes = events.map((e) => buildEnvelope(e.type, e.data as never, { producer: PRODUCER }));
+  await writeOutbox(sql, envelopes);
 }

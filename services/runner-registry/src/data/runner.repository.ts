@@ -143,8 +143,3 @@ export async function compatibleRunnerExists(
     ) AS found`;
   return rows[0]?.found === true;
 }
-
-/** How many jobs a runner holds (assigned or running). */
-export async function countHeldJobs(db: Db, runnerId: string): Promise<number> {
-  return db.job.count({ where: { runnerId, status: { in: ['assigned', 'running'] } } });
-}

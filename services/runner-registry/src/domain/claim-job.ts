@@ -3,13 +3,12 @@
 // (claim-waiters.ts), and every RECHECK_MS in case an announcement was lost (Redis down, say).
 import type { JobRecord } from '../data/job.repository';
 import type { ClaimWaiters } from './claim-waiters';
-import { claimOnce } from './runner-jobs';
-import type { UseCaseDeps } from './use-case-deps';
+import { claimOnce, type RunnerApiDeps } from './runner-jobs';
 
 /** Only a safety net: wake-ups normally arrive within milliseconds. */
 export const RECHECK_MS = 5_000;
 
-export interface ClaimDeps extends UseCaseDeps {
+export interface ClaimDeps extends RunnerApiDeps {
   waiters: ClaimWaiters;
 }
 

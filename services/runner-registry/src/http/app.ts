@@ -2,6 +2,7 @@
 // (registration tokens, runners, the runner API, jobs, the gateway's token verification).
 import type { Express } from 'express';
 import { createHttpApp, type Health, type Logger, type Metrics } from '@runfleet/service-kit';
+import type { TransactionRunner } from '@runfleet/messaging';
 import type { PrismaClient } from '../db';
 import type { ClaimWaiters } from '../domain/claim-waiters';
 import type { QueuedJobAnnouncer } from '../domain/queued-job-notice';
@@ -10,6 +11,11 @@ import { registerRoutes } from './routes';
 
 export interface AppDeps {
   prisma: PrismaClient;
+  /**
+   * transactions on the pool under `prisma`, for the runner API's hot path (pgTransactions; in
+   * main.ts wrapped by messaging.transactions so each commit wakes the outbox relay)
+   */
+  transactions: TransactionRunner<unknown>;
   logger: Logger;
   metrics: Metrics;
   health: Health;

@@ -12,6 +12,7 @@ import { registerVerifyTokenRoutes } from './verify-tokens.routes';
 export function registerRoutes(_router: Router, api: ApiRoutes, deps: AppDeps): void {
   const useCaseDeps = {
     prisma: deps.prisma,
+    transactions: deps.transactions,
     now: deps.now ?? (() => new Date()),
     tokenPepper: deps.tokenPepper,
     queuedJobs: deps.queuedJobs,

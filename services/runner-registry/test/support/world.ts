@@ -6,6 +6,7 @@ import type { Express } from 'express';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { PRINCIPAL_HEADER, type Principal } from '@runfleet/contracts';
+import { pgTransactions } from '@runfleet/messaging';
 import { createHealth, createLogger, createMetrics, signPrincipal } from '@runfleet/service-kit';
 import { createTestDatabase, REDIS_URL, uniqueRedisPrefix, type TestDatabase } from '@runfleet/test-infra';
 import { createDatabase, type PrismaClient } from '../../src/db';
@@ -14,7 +15,7 @@ import { applyAccountEvent, type AccountEnvelope } from '../../src/domain/apply-
 import { ClaimWaiters } from '../../src/domain/claim-waiters';
 import { REGISTER_SCOPE } from '../../src/domain/actor';
 import type { JobPolicy } from '../../src/domain/use-case-deps';
-import { buildApp } from '../../src/http/app';
+import { buildApp, type AppDeps } from '../../src/http/app';
 import { migrate } from '../../src/migrate';
 
 export const PRINCIPAL_SECRET = 'test-principal-secret-of-at-least-32-chars';
@@ -86,9 +87,9 @@ export interface WorldOptions {
 export async function createWorld(prefix: string, options: WorldOptions = {}): Promise<World> {
   const db = await createTestDatabase(prefix);
   await migrate(db.url);
-  const { prisma } = createDatabase(db.url, { poolMax: options.poolMax ?? 5 });
+  const { prisma, pool } = createDatabase(db.url, { poolMax: options.poolMax ?? 5 });
   const clock = new TestClock();
-  const logger = createLogger({ service: 'runner-registry', level: 'silent' });
+  const logger = createLogger({ service: 'runner-registry', level: (process.env.TEST_LOG_LEVEL as 'silent' | undefined) ?? 'silent' });
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   const subscriber = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const waiters = new ClaimWaiters();
@@ -97,6 +98,7 @@ export async function createWorld(prefix: string, options: WorldOptions = {}): P
   const jobPolicy = options.jobPolicy ?? { maxAttempts: 3, defaultTimeoutSeconds: 3600 };
   const app = buildApp({
     prisma,
+    transactions: pgTransactions(pool) as AppDeps['transactions'],
     logger,
     metrics: createMetrics('runner-registry'),
     health: createHealth([]),
