@@ -20,7 +20,7 @@ const SHARED_DEFAULTS = {
 };
 
 /** Generated once into .runfleet/secrets.env (git-ignored) and reused, unless set in the environment. */
-const SECRET_NAMES = ['PRINCIPAL_SECRET', 'API_KEY_PEPPER'];
+const SECRET_NAMES = ['PRINCIPAL_SECRET', 'API_KEY_PEPPER', 'RUNNER_TOKEN_PEPPER'];
 const SECRETS_FILE = path.join(ROOT, '.runfleet', 'secrets.env');
 
 /**
@@ -45,7 +45,7 @@ const SERVICES = [
     name: 'runner-registry',
     port: 8083,
     database: 'runfleet_runner_registry',
-    env: ['PRINCIPAL_SECRET', 'AMQP_URL', 'DATABASE_URL', 'REDIS_URL'],
+    env: ['PRINCIPAL_SECRET', 'AMQP_URL', 'DATABASE_URL', 'REDIS_URL', 'RUNNER_TOKEN_PEPPER'],
   },
   {
     name: 'notifications',

@@ -12,7 +12,7 @@ interface LocalStack {
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- plain CommonJS module shared with scripts/
 const { SERVICES, loadSecrets, serviceEnv } = require('../local-stack') as LocalStack;
 
-const secrets = { PRINCIPAL_SECRET: 'p'.repeat(43), API_KEY_PEPPER: 'k'.repeat(43) };
+const secrets = { PRINCIPAL_SECRET: 'p'.repeat(43), API_KEY_PEPPER: 'k'.repeat(43), RUNNER_TOKEN_PEPPER: 'r'.repeat(43) };
 
 describe('the local stack', () => {
   let dir: string;
@@ -41,11 +41,12 @@ describe('the local stack', () => {
     }
   });
 
-  it('gives every service the same principal secret, and only the reseller the API key pepper', () => {
+  it('gives every service the same principal secret, only the reseller the API key pepper, only runner-registry the runner token pepper', () => {
     for (const { name } of SERVICES) {
       const env = serviceEnv(name, secrets, {});
       expect(env.PRINCIPAL_SECRET).toBe(secrets.PRINCIPAL_SECRET);
       expect(env.API_KEY_PEPPER).toBe(name === 'reseller' ? secrets.API_KEY_PEPPER : undefined);
+      expect(env.RUNNER_TOKEN_PEPPER).toBe(name === 'runner-registry' ? secrets.RUNNER_TOKEN_PEPPER : undefined);
     }
   });
 
