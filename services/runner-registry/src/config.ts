@@ -16,11 +16,21 @@ export const configSchema = z.object({
   CLAIM_MAX_WAIT_SECONDS: positiveInt().default(30),
   /** attempts a job gets before a lost runner fails it with runner_lost */
   JOB_MAX_ATTEMPTS: positiveInt().default(3),
+  /** how often runners heartbeat; a runner silent for N intervals is stale, for M offline (issue 14 item 3) */
+  HEARTBEAT_INTERVAL_SECONDS: positiveInt().default(10),
+  STALE_AFTER_MISSED: positiveInt().default(2),
+  OFFLINE_AFTER_MISSED: positiveInt().default(5),
   /** a job's run-time limit when its submitter names none */
   JOB_DEFAULT_TIMEOUT_SECONDS: positiveInt().default(3600),
 });
 export type Config = z.infer<typeof configSchema>;
 
+/** A bad pair of thresholds stops start-up like any other bad value. */
+export const checkedConfigSchema = configSchema.refine((c) => c.OFFLINE_AFTER_MISSED > c.STALE_AFTER_MISSED, {
+  path: ['OFFLINE_AFTER_MISSED'],
+  message: 'must be more than STALE_AFTER_MISSED',
+});
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return loadConfig(configSchema, env, { service: 'runner-registry' });
+  return loadConfig(checkedConfigSchema, env, { service: 'runner-registry' });
 }

@@ -1,13 +1,15 @@
-// Composition root of the runner-registry service: config → logger → database, Redis (claim
-// wake-ups) → messaging (relay, consumers) → http; graceful stop.
+// Composition root of the runner-registry service: config → logger → database, Redis (heartbeats,
+// claim wake-ups) → messaging (relay, consumers) → sweeper → http; graceful stop.
 import { Redis } from 'ioredis';
 import { amqpCheck, createHealth, createLogger, createMetrics, listen, redisCheck, runService, sqlCheck } from '@runfleet/service-kit';
 import { createMessaging, pgTransactions } from '@runfleet/messaging';
 import { readConfig } from './config';
 import { createDatabase } from './db';
 import { wakingRelayAfterCommits } from './data/outbox.repository';
+import { HeartbeatStore } from './data/heartbeat.store';
 import { QueuedJobChannel } from './data/queued-job-channel';
 import { ClaimWaiters } from './domain/claim-waiters';
+import { sweepRunners, type SweepDeps } from './domain/sweep-runners';
 import { buildApp, type AppDeps } from './http/app';
 import { consumeAccounts } from './messaging/accounts.consumer';
 import { consumeJobFunding } from './messaging/job-funding.consumer';
@@ -47,6 +49,30 @@ void runService({
     // The reseller's customers and projects (read model), and billing's verdicts on holds (DESIGN.md §4).
     await consumeAccounts(messaging, { prisma });
     await consumeJobFunding(messaging, { prisma, now, queuedJobs });
+    const heartbeats = new HeartbeatStore(redis, config.REDIS_KEY_PREFIX);
+    // The sweeper runs twice per heartbeat interval on every replica; the pass's advisory lock
+    // lets one decide at a time (the others skip), so a runner goes stale at most half an interval late.
+    const sweepDeps: SweepDeps = {
+      prisma,
+      now,
+      heartbeats,
+      queuedJobs,
+      liveness: {
+        intervalMs: config.HEARTBEAT_INTERVAL_SECONDS * 1000,
+        staleAfterMissed: config.STALE_AFTER_MISSED,
+        offlineAfterMissed: config.OFFLINE_AFTER_MISSED,
+      },
+    };
+    let sweeping: Promise<unknown> | null = null;
+    const sweeper = setInterval(() => {
+      if (sweeping) return;
+      sweeping = sweepRunners(sweepDeps)
+        .catch((err: unknown) => logger.warn({ err }, 'runner sweep failed; will retry at the next interval'))
+        .finally(() => {
+          sweeping = null;
+        });
+    }, (config.HEARTBEAT_INTERVAL_SECONDS * 1000) / 2);
+    sweeper.unref();
     const health = createHealth([
       sqlCheck(() => prisma.$queryRaw`SELECT 1`),
       redisCheck(() => redis.ping()),
@@ -64,6 +90,8 @@ void runService({
       queuedJobs,
       jobPolicy: { maxAttempts: config.JOB_MAX_ATTEMPTS, defaultTimeoutSeconds: config.JOB_DEFAULT_TIMEOUT_SECONDS },
       claimMaxWaitSeconds: config.CLAIM_MAX_WAIT_SECONDS,
+      heartbeats,
+      heartbeatIntervalSeconds: config.HEARTBEAT_INTERVAL_SECONDS,
       now,
     });
     const server = await listen(app, config.PORT);
@@ -72,6 +100,8 @@ void runService({
       server,
       health,
       close: async () => {
+        clearInterval(sweeper);
+        await sweeping;
         // Long-polling claims answer 204 now rather than hold the shutdown for up to 30 s.
         waiters.close();
         await messaging.close();

@@ -45,6 +45,8 @@ const builders: Record<UpstreamName, () => Express> = {
       queuedJobs: { announce: () => undefined },
       jobPolicy: { maxAttempts: 3, defaultTimeoutSeconds: 3600 },
       claimMaxWaitSeconds: 30,
+      heartbeats: {} as never,
+      heartbeatIntervalSeconds: 10,
     });
   },
   notifications: () => buildNotifications({ ...common('notifications'), prisma: notificationsPrisma(PG_ADMIN_URL) }),

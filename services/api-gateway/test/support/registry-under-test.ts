@@ -8,6 +8,7 @@ import { createHealth, createLogger, createMetrics, listen } from '@runfleet/ser
 import { createTestDatabase, REDIS_URL, uniqueRedisPrefix, type TestDatabase } from '@runfleet/test-infra';
 import { createDatabase, type PrismaClient } from '../../../runner-registry/src/db';
 import { wakingRelayAfterCommits } from '../../../runner-registry/src/data/outbox.repository';
+import { HeartbeatStore } from '../../../runner-registry/src/data/heartbeat.store';
 import { QueuedJobChannel } from '../../../runner-registry/src/data/queued-job-channel';
 import { ClaimWaiters } from '../../../runner-registry/src/domain/claim-waiters';
 import type { TokenDeps } from '../../../runner-registry/src/domain/use-case-deps';
@@ -39,7 +40,8 @@ export async function startRegistry(amqpUrl: string): Promise<RegistryUnderTest>
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   const subscriber = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const waiters = new ClaimWaiters();
-  const queuedJobs = new QueuedJobChannel({ redis, subscriber, keyPrefix: uniqueRedisPrefix('gateway_registry'), waiters, logger });
+  const keyPrefix = uniqueRedisPrefix('gateway_registry');
+  const queuedJobs = new QueuedJobChannel({ redis, subscriber, keyPrefix, waiters, logger });
   await queuedJobs.start();
   const app = buildApp({
     prisma,
@@ -53,6 +55,8 @@ export async function startRegistry(amqpUrl: string): Promise<RegistryUnderTest>
     queuedJobs,
     jobPolicy: { maxAttempts: 3, defaultTimeoutSeconds: 3600 },
     claimMaxWaitSeconds: 30,
+    heartbeats: new HeartbeatStore(redis, keyPrefix),
+    heartbeatIntervalSeconds: 10,
   });
   const server: Server = await listen(app, 0);
   const address = server.address();

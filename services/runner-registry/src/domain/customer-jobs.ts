@@ -24,8 +24,13 @@ const CANCELLABLE = ['pending_funds', 'queued', 'assigned', 'running'] as const;
 type Cancellable = (typeof CANCELLABLE)[number];
 const isCancellable = (status: string): status is Cancellable => (CANCELLABLE as readonly string[]).includes(status);
 
-export async function cancelJob(deps: UseCaseDeps, actor: Actor, jobId: string): Promise<JobRecord> {
-  return deps.prisma.$transaction(async (tx) => {
+export interface CancelDeps extends UseCaseDeps {
+  /** where a runner's next heartbeat learns that its job was cancelled */
+  heartbeats: { markCancelled(runnerId: string, jobId: string): Promise<void> };
+}
+
+export async function cancelJob(deps: CancelDeps, actor: Actor, jobId: string): Promise<JobRecord> {
+  const cancelled = await deps.prisma.$transaction(async (tx) => {
     const job = await lockJob(tx, ownerScopeOf(actor), jobId);
     if (!job) throw notFound.job();
     if (!isCancellable(job.status)) throw invalidJobTransition(job.status, 'only a job that has not finished can be cancelled');
@@ -36,4 +41,7 @@ export async function cancelJob(deps: UseCaseDeps, actor: Actor, jobId: string):
     ]);
     return cancelled;
   });
+  // After the commit; if Redis is down the runner still learns it from the job's status (409 on progress).
+  if (cancelled.runnerId !== null) await deps.heartbeats.markCancelled(cancelled.runnerId, cancelled.id).catch(() => undefined);
+  return cancelled;
 }

@@ -4,6 +4,7 @@ import type { Express } from 'express';
 import { createHttpApp, type Health, type Logger, type Metrics } from '@runfleet/service-kit';
 import type { TransactionRunner } from '@runfleet/messaging';
 import type { PrismaClient } from '../db';
+import type { HeartbeatStore } from '../data/heartbeat.store';
 import type { ClaimWaiters } from '../domain/claim-waiters';
 import type { QueuedJobAnnouncer } from '../domain/queued-job-notice';
 import type { JobPolicy } from '../domain/use-case-deps';
@@ -28,6 +29,9 @@ export interface AppDeps {
   queuedJobs: QueuedJobAnnouncer;
   jobPolicy: JobPolicy;
   claimMaxWaitSeconds: number;
+  /** heartbeats in Redis, and the jobs cancelled under each runner */
+  heartbeats: HeartbeatStore;
+  heartbeatIntervalSeconds: number;
   /** the clock use cases read; tests move it */
   now?: () => Date;
 }

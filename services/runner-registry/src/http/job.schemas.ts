@@ -166,3 +166,18 @@ export const completeBody = z
 export const failBody = z
   .strictObject({ message: z.string().trim().min(1).max(2000).meta({ description: "the job's own error", example: 'scene file not found' }) })
   .meta({ example: { message: 'scene file not found' } });
+
+export const heartbeatBody = z
+  .strictObject({
+    version: z.string().trim().min(1).max(64).optional().meta({ example: '1.4.2' }),
+    jobsRunning: z.number().int().min(0).max(100_000).optional().meta({ example: 2 }),
+    freeCapacity: z.number().int().min(0).max(100_000).optional().meta({ example: 2 }),
+  })
+  .meta({ example: { version: '1.4.2', jobsRunning: 2, freeCapacity: 2 } });
+
+export const heartbeatAnswer = z
+  .object({
+    cancelledJobIds: z.array(z.uuid()).meta({ description: 'its jobs cancelled lately: stop them' }),
+    intervalSeconds: z.number().int().meta({ description: 'heartbeat at least this often' }),
+  })
+  .meta({ example: { cancelledJobIds: [], intervalSeconds: 10 } });

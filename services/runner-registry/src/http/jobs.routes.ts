@@ -3,14 +3,14 @@
 import { pageSchema } from '@runfleet/contracts';
 import { principalFromRequest, type ApiRoutes } from '@runfleet/service-kit';
 import { actorOf } from '../domain/actor';
-import { cancelJob, getJob, listJobs } from '../domain/customer-jobs';
+import { cancelJob, getJob, listJobs, type CancelDeps } from '../domain/customer-jobs';
 import { submitJob, type SubmitDeps } from '../domain/submit-job';
 import { EXAMPLE_IDS, idParams } from './common.schemas';
 import { jobJson, jobListQuery, jobSchema, submitJobBody } from './job.schemas';
 
 const jobParams = idParams('jobId', EXAMPLE_IDS.job);
 
-export function registerJobRoutes(api: ApiRoutes, deps: SubmitDeps): void {
+export function registerJobRoutes(api: ApiRoutes, deps: SubmitDeps & CancelDeps): void {
   const actor = (req: Parameters<typeof principalFromRequest>[0]) => actorOf(principalFromRequest(req));
 
   api.route(

@@ -19,6 +19,8 @@ export function registerRoutes(_router: Router, api: ApiRoutes, deps: AppDeps): 
     waiters: deps.waiters,
     jobPolicy: deps.jobPolicy,
     claimMaxWaitSeconds: deps.claimMaxWaitSeconds,
+    heartbeats: deps.heartbeats,
+    heartbeatIntervalSeconds: deps.heartbeatIntervalSeconds,
   };
 
   registerVerifyTokenRoutes(api, useCaseDeps);

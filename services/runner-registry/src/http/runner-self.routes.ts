@@ -3,14 +3,15 @@
 import { principalFromRequest, type ApiRoutes } from '@runfleet/service-kit';
 import { runnerIdOf } from '../domain/actor';
 import { claimJob, type ClaimDeps } from '../domain/claim-job';
+import { recordHeartbeat, type HeartbeatDeps } from '../domain/record-heartbeat';
 import { completeJob, failJob, getRunnerJob, getSelf, reportProgress, startJob } from '../domain/runner-jobs';
 import { EXAMPLE_IDS, idParams } from './common.schemas';
-import { claimBody, completeBody, failBody, jobJson, jobSchema, progressBody } from './job.schemas';
+import { claimBody, completeBody, failBody, heartbeatAnswer, heartbeatBody, jobJson, jobSchema, progressBody } from './job.schemas';
 import { runnerJson, runnerSchema } from './runner.schemas';
 
 const jobParams = idParams('jobId', EXAMPLE_IDS.job);
 
-export interface RunnerSelfDeps extends ClaimDeps {
+export interface RunnerSelfDeps extends ClaimDeps, HeartbeatDeps {
   /** the longest a claim waits (config CLAIM_MAX_WAIT_SECONDS) */
   claimMaxWaitSeconds: number;
 }
@@ -29,6 +30,25 @@ export function registerRunnerSelfRoutes(api: ApiRoutes, deps: RunnerSelfDeps): 
     },
     async (_input, req, res) => {
       res.json(runnerJson(await getSelf(deps, runner(req))));
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/v1/runners/me/heartbeat',
+      summary: 'Heartbeat',
+      description:
+        'Tells the registry the runner is alive (version, jobs running, free capacity): Redis only, written to the database ' +
+        'in batches. Answers the runner’s jobs cancelled lately. A runner silent for STALE_AFTER_MISSED intervals is stale ' +
+        '(gets no new jobs), for OFFLINE_AFTER_MISSED offline (its jobs are requeued).',
+      tags: ['runner-api'],
+      request: { body: heartbeatBody },
+      responses: { 200: { description: 'Cancelled jobs and the interval to keep', schema: heartbeatAnswer } },
+      errors: [401, 403, 503],
+    },
+    async ({ body }, req, res) => {
+      res.json(await recordHeartbeat(deps, runner(req), body));
     },
   );
 

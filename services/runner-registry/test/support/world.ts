@@ -10,6 +10,7 @@ import { pgTransactions } from '@runfleet/messaging';
 import { createHealth, createLogger, createMetrics, signPrincipal } from '@runfleet/service-kit';
 import { createTestDatabase, REDIS_URL, uniqueRedisPrefix, type TestDatabase } from '@runfleet/test-infra';
 import { createDatabase, type PrismaClient } from '../../src/db';
+import { HeartbeatStore } from '../../src/data/heartbeat.store';
 import { QueuedJobChannel } from '../../src/data/queued-job-channel';
 import { applyAccountEvent, type AccountEnvelope } from '../../src/domain/apply-account-event';
 import { ClaimWaiters } from '../../src/domain/claim-waiters';
@@ -53,6 +54,7 @@ export interface World {
   subscriber: Redis;
   waiters: ClaimWaiters;
   queuedJobs: QueuedJobChannel;
+  heartbeats: HeartbeatStore;
   jobPolicy: JobPolicy;
   principals: Record<ActorName, Omit<Principal, 'exp'>>;
   ids: Record<ActorName, string>;
@@ -93,7 +95,9 @@ export async function createWorld(prefix: string, options: WorldOptions = {}): P
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   const subscriber = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const waiters = new ClaimWaiters();
-  const queuedJobs = new QueuedJobChannel({ redis, subscriber, keyPrefix: uniqueRedisPrefix(prefix), waiters, logger });
+  const keyPrefix = uniqueRedisPrefix(prefix);
+  const queuedJobs = new QueuedJobChannel({ redis, subscriber, keyPrefix, waiters, logger });
+  const heartbeats = new HeartbeatStore(redis, keyPrefix);
   await queuedJobs.start();
   const jobPolicy = options.jobPolicy ?? { maxAttempts: 3, defaultTimeoutSeconds: 3600 };
   const app = buildApp({
@@ -108,6 +112,8 @@ export async function createWorld(prefix: string, options: WorldOptions = {}): P
     queuedJobs,
     jobPolicy,
     claimMaxWaitSeconds: options.claimMaxWaitSeconds ?? 30,
+    heartbeats,
+    heartbeatIntervalSeconds: 10,
     now: clock.now,
   });
 
@@ -160,6 +166,7 @@ export async function createWorld(prefix: string, options: WorldOptions = {}): P
     subscriber,
     waiters,
     queuedJobs,
+    heartbeats,
     jobPolicy,
     principals,
     ids,
@@ -189,6 +196,8 @@ export async function createWorld(prefix: string, options: WorldOptions = {}): P
     },
     async close() {
       waiters.close();
+      const keys = await redis.keys(`${keyPrefix}*`).catch(() => [] as string[]);
+      if (keys.length > 0) await redis.del(...keys).catch(() => undefined);
       subscriber.disconnect();
       redis.disconnect();
       await prisma.$disconnect();
