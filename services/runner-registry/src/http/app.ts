@@ -5,6 +5,7 @@ import { createHttpApp, type Health, type Logger, type Metrics } from '@runfleet
 import type { TransactionRunner } from '@runfleet/messaging';
 import type { PrismaClient } from '../db';
 import type { HeartbeatStore } from '../data/heartbeat.store';
+import { registryMetrics } from '../registry-metrics';
 import type { ClaimWaiters } from '../domain/claim-waiters';
 import type { QueuedJobAnnouncer } from '../domain/queued-job-notice';
 import type { JobPolicy } from '../domain/use-case-deps';
@@ -37,6 +38,7 @@ export interface AppDeps {
 }
 
 export function buildApp(deps: AppDeps): Express {
+  const registry = registryMetrics(deps.metrics.registry, deps.prisma, deps.now);
   return createHttpApp({
     service: 'runner-registry',
     logger: deps.logger,
@@ -48,6 +50,6 @@ export function buildApp(deps: AppDeps): Express {
       version: '1.0.0',
       description: 'Registration tokens, runners, the runner API (claiming and reporting jobs) and jobs (see docs/api.md).',
     },
-    routes: (router, api) => registerRoutes(router, api, deps),
+    routes: (router, api) => registerRoutes(router, api, deps, registry),
   });
 }

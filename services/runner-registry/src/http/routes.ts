@@ -2,6 +2,7 @@
 // declares its routes with `api.route` so they validate and document themselves.
 import type { Router } from 'express';
 import type { ApiRoutes } from '@runfleet/service-kit';
+import type { RegistryMetrics } from '../registry-metrics';
 import type { AppDeps } from './app';
 import { registerJobRoutes } from './jobs.routes';
 import { registerRegistrationTokenRoutes } from './registration-tokens.routes';
@@ -9,7 +10,7 @@ import { registerRunnerSelfRoutes } from './runner-self.routes';
 import { registerRunnerRoutes } from './runners.routes';
 import { registerVerifyTokenRoutes } from './verify-tokens.routes';
 
-export function registerRoutes(_router: Router, api: ApiRoutes, deps: AppDeps): void {
+export function registerRoutes(_router: Router, api: ApiRoutes, deps: AppDeps, metrics: RegistryMetrics): void {
   const useCaseDeps = {
     prisma: deps.prisma,
     transactions: deps.transactions,
@@ -26,7 +27,7 @@ export function registerRoutes(_router: Router, api: ApiRoutes, deps: AppDeps): 
   registerVerifyTokenRoutes(api, useCaseDeps);
   registerRegistrationTokenRoutes(api, useCaseDeps);
   // /v1/runners/me/… before /v1/runners/:runnerId, which would otherwise take `me` for an id
-  registerRunnerSelfRoutes(api, useCaseDeps);
+  registerRunnerSelfRoutes(api, { ...useCaseDeps, metrics });
   registerRunnerRoutes(api, useCaseDeps);
   registerJobRoutes(api, useCaseDeps);
 }

@@ -2,6 +2,7 @@
 // (long-poll), and moving the jobs assigned to it. A job assigned to another runner is 404.
 import { principalFromRequest, type ApiRoutes } from '@runfleet/service-kit';
 import { runnerIdOf } from '../domain/actor';
+import type { RegistryMetrics } from '../registry-metrics';
 import { claimJob, type ClaimDeps } from '../domain/claim-job';
 import { recordHeartbeat, type HeartbeatDeps } from '../domain/record-heartbeat';
 import { completeJob, failJob, getRunnerJob, getSelf, reportProgress, startJob } from '../domain/runner-jobs';
@@ -14,6 +15,7 @@ const jobParams = idParams('jobId', EXAMPLE_IDS.job);
 export interface RunnerSelfDeps extends ClaimDeps, HeartbeatDeps {
   /** the longest a claim waits (config CLAIM_MAX_WAIT_SECONDS) */
   claimMaxWaitSeconds: number;
+  metrics: RegistryMetrics;
 }
 
 export function registerRunnerSelfRoutes(api: ApiRoutes, deps: RunnerSelfDeps): void {
@@ -48,7 +50,9 @@ export function registerRunnerSelfRoutes(api: ApiRoutes, deps: RunnerSelfDeps): 
       errors: [401, 403, 503],
     },
     async ({ body }, req, res) => {
-      res.json(await recordHeartbeat(deps, runner(req), body));
+      const answer = await recordHeartbeat(deps, runner(req), body);
+      deps.metrics.heartbeats.inc();
+      res.json(answer);
     },
   );
 
@@ -71,7 +75,9 @@ export function registerRunnerSelfRoutes(api: ApiRoutes, deps: RunnerSelfDeps): 
       // A runner that hangs up stops waiting (and claims nothing more for it).
       const gone = new AbortController();
       res.on('close', () => gone.abort());
+      const stopTimer = deps.metrics.claimWait.startTimer();
       const job = await claimJob(deps, runnerId, waitSeconds * 1000, gone.signal);
+      stopTimer({ outcome: job ? 'job' : 'none' });
       if (job) res.json(jobJson(job));
       else res.status(204).end();
     },
