@@ -20,6 +20,13 @@ export const configSchema = z.object({
   HEARTBEAT_INTERVAL_SECONDS: positiveInt().default(10),
   STALE_AFTER_MISSED: positiveInt().default(2),
   OFFLINE_AFTER_MISSED: positiveInt().default(5),
+  /**
+   * when no online runner could ever take a job (DESIGN.md §10 fail fast): `submit` refuses it at
+   * submission (422 JOB_NO_COMPATIBLE_RUNNER); `queue` accepts it and the sweeper fails it with
+   * no_compatible_runner once it has waited MAX_QUEUE_SECONDS with still no such runner
+   */
+  NO_COMPATIBLE_RUNNER: z.enum(['submit', 'queue']).default('submit'),
+  MAX_QUEUE_SECONDS: positiveInt().default(600),
   /** a job's run-time limit when its submitter names none */
   JOB_DEFAULT_TIMEOUT_SECONDS: positiveInt().default(3600),
 });

@@ -62,6 +62,7 @@ void runService({
         staleAfterMissed: config.STALE_AFTER_MISSED,
         offlineAfterMissed: config.OFFLINE_AFTER_MISSED,
       },
+      ...(config.NO_COMPATIBLE_RUNNER === 'queue' ? { maxQueueMs: config.MAX_QUEUE_SECONDS * 1000 } : {}),
     };
     let sweeping: Promise<unknown> | null = null;
     const sweeper = setInterval(() => {
@@ -88,7 +89,11 @@ void runService({
       tokenPepper: config.RUNNER_TOKEN_PEPPER,
       waiters,
       queuedJobs,
-      jobPolicy: { maxAttempts: config.JOB_MAX_ATTEMPTS, defaultTimeoutSeconds: config.JOB_DEFAULT_TIMEOUT_SECONDS },
+      jobPolicy: {
+        maxAttempts: config.JOB_MAX_ATTEMPTS,
+        defaultTimeoutSeconds: config.JOB_DEFAULT_TIMEOUT_SECONDS,
+        noCompatibleRunner: config.NO_COMPATIBLE_RUNNER,
+      },
       claimMaxWaitSeconds: config.CLAIM_MAX_WAIT_SECONDS,
       heartbeats,
       heartbeatIntervalSeconds: config.HEARTBEAT_INTERVAL_SECONDS,

@@ -55,3 +55,19 @@ export async function lockTimedOutJobs(tx: Db, now: Date): Promise<string[]> {
      ORDER BY id FOR UPDATE SKIP LOCKED`;
   return rows.map((r) => r.id);
 }
+
+/**
+ * Queued jobs that have waited since `queuedBefore` and that no active runner could take (its type,
+ * its labels, shared or the job's customer's own), locked, for failing with no_compatible_runner.
+ */
+export async function lockStrandedJobs(tx: Db, queuedBefore: Date): Promise<string[]> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT j.id::text AS "id" FROM "job" j
+     WHERE j.status = 'queued' AND j.queued_at < ${queuedBefore}
+       AND NOT EXISTS (
+         SELECT 1 FROM "runner" r
+          WHERE r.status = 'active' AND j.type = ANY (r.job_types) AND r.labels @> j.required_labels
+            AND (r.customer_id IS NULL OR r.customer_id = j.customer_id))
+     ORDER BY j.id FOR UPDATE OF j SKIP LOCKED`;
+  return rows.map((r) => r.id);
+}

@@ -44,7 +44,8 @@ export async function submitJob(deps: SubmitDeps, actor: Actor, input: SubmitJob
     if (input.maxCost.currency !== customer.currency) {
       throw fieldError('body.maxCost.currency', `must be ${customer.currency}, the currency of the customer's wallet`);
     }
-    if (!(await compatibleRunnerExists(tx, { type: input.type, requiredLabels: input.requiredLabels, customerId: actor.id }))) {
+    const failFastAtSubmit = (deps.jobPolicy.noCompatibleRunner ?? 'submit') === 'submit';
+    if (failFastAtSubmit && !(await compatibleRunnerExists(tx, { type: input.type, requiredLabels: input.requiredLabels, customerId: actor.id }))) {
       throw AppError.unprocessable(
         'JOB_NO_COMPATIBLE_RUNNER',
         `No online runner can run jobs of type ${input.type} with these labels (reason no_compatible_runner); nothing was submitted.`,

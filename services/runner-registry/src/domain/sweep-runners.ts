@@ -1,12 +1,13 @@
 // The sweeper (issue 14 item 3, DESIGN.md §2, §10): one pass writes heartbeats from Redis behind
 // to PostgreSQL, marks runners silent for N intervals `stale` (no new jobs) and for M `offline` —
 // their assigned and running jobs go back to the queue or fail with runner_lost
-// (release-held-jobs.ts) — brings back runners heard from again (runner.recovered), and fails
-// running jobs past their timeout. Safe with several replicas: a pass runs only under a
-// transaction-scoped advisory lock, so one replica decides at a time and the others skip.
+// (release-held-jobs.ts) — brings back runners heard from again (runner.recovered), fails running
+// jobs past their timeout and, in the `queue` fail-fast mode, queued jobs no online runner could
+// take once they have waited the maximum queue time. Safe with several replicas: a pass runs only
+// under a transaction-scoped advisory lock, so one replica decides at a time and the others skip.
 import { emitEvents, event, type PendingEvent } from '../data/outbox.repository';
 import { lockJob, updateJob } from '../data/job.repository';
-import { lockRunnersToSweep, lockTimedOutJobs, setRunnerStatus, writeLastSeen } from '../data/runner-liveness.repository';
+import { lockRunnersToSweep, lockStrandedJobs, lockTimedOutJobs, setRunnerStatus, writeLastSeen } from '../data/runner-liveness.repository';
 import { jobEventBase } from './job-events';
 import type { QueuedJobAnnouncer, QueuedJobNotice } from './queued-job-notice';
 import { releaseHeldJobs } from './release-held-jobs';
@@ -24,6 +25,8 @@ export interface SweepDeps extends UseCaseDeps {
   heartbeats: { lastSeen(): Promise<Map<string, number>> };
   queuedJobs: QueuedJobAnnouncer;
   liveness: LivenessPolicy;
+  /** set in the `queue` mode of fail fast (config NO_COMPATIBLE_RUNNER): how long a job may wait for a runner that does not exist */
+  maxQueueMs?: number;
 }
 
 export interface SweepOutcome {
@@ -33,6 +36,7 @@ export interface SweepOutcome {
   requeuedJobIds: string[];
   failedJobIds: string[];
   timedOutJobIds: string[];
+  strandedJobIds: string[];
 }
 
 // pg_try_advisory_xact_lock key: any constant unique among this database's advisory locks.
@@ -51,7 +55,7 @@ export async function sweepRunners(deps: SweepDeps): Promise<SweepOutcome | null
       const { intervalMs, staleAfterMissed, offlineAfterMissed } = deps.liveness;
       const staleBefore = new Date(now.getTime() - staleAfterMissed * intervalMs);
       const offlineBefore = new Date(now.getTime() - offlineAfterMissed * intervalMs);
-      const result: SweepOutcome = { stale: [], offline: [], recovered: [], requeuedJobIds: [], failedJobIds: [], timedOutJobIds: [] };
+      const result: SweepOutcome = { stale: [], offline: [], recovered: [], requeuedJobIds: [], failedJobIds: [], timedOutJobIds: [], strandedJobIds: [] };
       const events: PendingEvent[] = [];
       for (const runner of await lockRunnersToSweep(tx, staleBefore, offlineBefore)) {
         const missedIntervals = Math.max(1, Math.floor((now.getTime() - runner.lastSignOfLife.getTime()) / intervalMs));
@@ -93,6 +97,14 @@ export async function sweepRunners(deps: SweepDeps): Promise<SweepOutcome | null
         const failed = await updateJob(tx, jobId, { status: 'failed', reason: 'timeout', message, finishedAt: now }, now);
         events.push(event('job.failed', { ...jobEventBase(failed), runnerId: failed.runnerId, attempt: failed.attempt, reason: 'timeout', message }));
         result.timedOutJobIds.push(jobId);
+      }
+      if (deps.maxQueueMs !== undefined) {
+        for (const jobId of await lockStrandedJobs(tx, new Date(now.getTime() - deps.maxQueueMs))) {
+          const message = `No online runner can run this job; it waited ${Math.round(deps.maxQueueMs / 1000)} s.`;
+          const failed = await updateJob(tx, jobId, { status: 'failed', reason: 'no_compatible_runner', message, finishedAt: now }, now);
+          events.push(event('job.failed', { ...jobEventBase(failed), runnerId: null, attempt: failed.attempt, reason: 'no_compatible_runner', message }));
+          result.strandedJobIds.push(jobId);
+        }
       }
       if (events.length > 0) await emitEvents(tx, events);
       return result;

@@ -16,4 +16,9 @@ export interface TokenDeps extends UseCaseDeps {
 export interface JobPolicy {
   maxAttempts: number;
   defaultTimeoutSeconds: number;
+  /**
+   * DESIGN.md §10 fail fast: `submit` (default) refuses a job no online runner could take at
+   * submission; `queue` lets it wait, and the sweeper fails it after the maximum queue time
+   */
+  noCompatibleRunner?: 'submit' | 'queue';
 }
