@@ -26,7 +26,8 @@ export function registerJobRoutes(api: ApiRoutes, deps: SubmitDeps & CancelDeps)
       request: { body: submitJobBody },
       responses: { 201: { description: 'The job, pending funds', schema: jobSchema } },
       errors: [403, 404, 409, 413, 422],
-      idempotencyKey: 'optional',
+      // the gateway refuses POST /v1/jobs without one (its idempotency-policy.ts): a retried submit must not run twice
+      idempotencyKey: 'required',
     },
     async ({ body }, req, res) => {
       const job = await submitJob(deps, actor(req), { ...body, requiredLabels: body.requiredLabels ?? {}, priority: body.priority ?? 0 });
