@@ -2,7 +2,10 @@
 // the registry's hot path, and a Prisma interactive transaction costs several round trips and a
 // pooled connection held across them; under load those waits turned into failed claims). Each
 // function runs on the caller's transaction client.
-import type { SqlExecutor } from '@runfleet/messaging';
+import type { PoolClient } from 'pg';
+
+/** A pg client in the caller's transaction: named statements are parsed and planned once per connection. */
+export type SqlClient = Pick<PoolClient, 'query'>;
 import type { JobRecord, JobStatus } from './job.repository';
 
 const JOB_COLUMNS = `id::text AS "id", project_id::text AS "projectId", customer_id::text AS "customerId",
@@ -35,12 +38,13 @@ export interface ClaimingRunnerRow {
 }
 
 /** Locks the runner's row: its claims queue behind each other here, so the capacity count below is never stale. */
-export async function lockRunnerForClaim(sql: SqlExecutor, runnerId: string): Promise<ClaimingRunnerRow | null> {
-  const { rows } = await sql.query(
-    `SELECT id::text AS "id", status, capacity, job_types AS "jobTypes", labels, customer_id::text AS "customerId"
-       FROM "runner" WHERE id = $1::uuid FOR UPDATE`,
-    [runnerId],
-  );
+export async function lockRunnerForClaim(sql: SqlClient, runnerId: string): Promise<ClaimingRunnerRow | null> {
+  const { rows } = await sql.query({
+    name: 'registry-claim-lock-runner',
+    text: `SELECT id::text AS "id", status, capacity, job_types AS "jobTypes", labels, customer_id::text AS "customerId"
+             FROM "runner" WHERE id = $1::uuid FOR UPDATE`,
+    values: [runnerId],
+  });
   return (rows[0] as ClaimingRunnerRow | undefined) ?? null;
 }
 
@@ -50,9 +54,10 @@ export async function lockRunnerForClaim(sql: SqlExecutor, runnerId: string): Pr
  * age, with SKIP LOCKED so concurrent claims pass over each other's rows. One statement, run after
  * the runner lock so its snapshot includes every earlier claim of this runner.
  */
-export async function assignNextJobSql(sql: SqlExecutor, runner: ClaimingRunnerRow, now: Date): Promise<{ held: number; job: JobRecord | null }> {
-  const { rows } = await sql.query(
-    `WITH held AS (
+export async function assignNextJobSql(sql: SqlClient, runner: ClaimingRunnerRow, now: Date): Promise<{ held: number; job: JobRecord | null }> {
+  const { rows } = await sql.query({
+    name: 'registry-claim-assign-next',
+    text: `WITH held AS (
        SELECT count(*)::int AS n FROM "job" WHERE runner_id = $1::uuid AND status IN ('assigned', 'running')
      ), next AS (
        SELECT j.id FROM "job" j
@@ -72,8 +77,8 @@ export async function assignNextJobSql(sql: SqlExecutor, runner: ClaimingRunnerR
        RETURNING j.*
      )
      SELECT (SELECT n FROM held) AS "held", (SELECT row_to_json(a) FROM (SELECT ${JOB_COLUMNS} FROM assigned) a) AS "job"`,
-    [runner.id, runner.capacity, runner.jobTypes, JSON.stringify(runner.labels), runner.customerId, now],
-  );
+    values: [runner.id, runner.capacity, runner.jobTypes, JSON.stringify(runner.labels), runner.customerId, now],
+  });
   const row = rows[0] as { held: number; job: (Omit<JobRow, 'createdAt' | 'queuedAt' | 'assignedAt' | 'startedAt' | 'lastProgressAt' | 'finishedAt' | 'updatedAt'> & Record<string, unknown>) | null };
   return { held: row.held, job: row.job === null ? null : toJob(reviveDates(row.job) as JobRow) };
 }
@@ -90,8 +95,8 @@ function reviveDates(row: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-export async function lockJobSql(sql: SqlExecutor, jobId: string): Promise<JobRecord | null> {
-  const { rows } = await sql.query(`SELECT ${JOB_COLUMNS} FROM "job" WHERE id = $1::uuid FOR UPDATE`, [jobId]);
+export async function lockJobSql(sql: SqlClient, jobId: string): Promise<JobRecord | null> {
+  const { rows } = await sql.query({ name: 'registry-lock-job', text: `SELECT ${JOB_COLUMNS} FROM "job" WHERE id = $1::uuid FOR UPDATE`, values: [jobId] });
   const row = rows[0] as JobRow | undefined;
   return row ? toJob(row) : null;
 }
@@ -122,7 +127,7 @@ const MOVE_COLUMNS: Record<keyof JobMove, string> = {
   finishedAt: 'finished_at',
 };
 
-export async function moveJobSql(sql: SqlExecutor, jobId: string, move: JobMove, now: Date): Promise<JobRecord> {
+export async function moveJobSql(sql: SqlClient, jobId: string, move: JobMove, now: Date): Promise<JobRecord> {
   const sets: string[] = [];
   const values: unknown[] = [jobId, now];
   for (const [key, column] of Object.entries(MOVE_COLUMNS) as [keyof JobMove, string][]) {

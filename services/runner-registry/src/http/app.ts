@@ -5,6 +5,7 @@ import { createHttpApp, type Health, type Logger, type Metrics } from '@runfleet
 import type { TransactionRunner } from '@runfleet/messaging';
 import type { PrismaClient } from '../db';
 import type { HeartbeatStore } from '../data/heartbeat.store';
+import type { SqlClient } from '../data/runner-job.repository';
 import { registryMetrics } from '../registry-metrics';
 import type { ClaimWaiters } from '../domain/claim-waiters';
 import type { QueuedJobAnnouncer } from '../domain/queued-job-notice';
@@ -17,7 +18,7 @@ export interface AppDeps {
    * transactions on the pool under `prisma`, for the runner API's hot path (pgTransactions; in
    * main.ts wrapped by messaging.transactions so each commit wakes the outbox relay)
    */
-  transactions: TransactionRunner<unknown>;
+  transactions: TransactionRunner<SqlClient>;
   logger: Logger;
   metrics: Metrics;
   health: Health;
