@@ -24,7 +24,7 @@ export interface RegistryUnderTest {
   prisma: PrismaClient;
   messaging: Messaging;
   /** what the registry's use cases need, for setting up tests without an admin key */
-  deps: TokenDeps & Pick<AppDeps, 'queuedJobs'>;
+  deps: TokenDeps & Pick<AppDeps, 'queuedJobs' | 'heartbeats'>;
   close(): Promise<void>;
 }
 
@@ -43,6 +43,7 @@ export async function startRegistry(amqpUrl: string): Promise<RegistryUnderTest>
   const keyPrefix = uniqueRedisPrefix('gateway_registry');
   const queuedJobs = new QueuedJobChannel({ redis, subscriber, keyPrefix, waiters, logger });
   await queuedJobs.start();
+  const heartbeats = new HeartbeatStore(redis, keyPrefix);
   const app = buildApp({
     prisma,
     transactions: messaging.transactions(pgTransactions(database.pool)) as AppDeps['transactions'],
@@ -55,7 +56,7 @@ export async function startRegistry(amqpUrl: string): Promise<RegistryUnderTest>
     queuedJobs,
     jobPolicy: { maxAttempts: 3, defaultTimeoutSeconds: 3600 },
     claimMaxWaitSeconds: 30,
-    heartbeats: new HeartbeatStore(redis, keyPrefix),
+    heartbeats,
     heartbeatIntervalSeconds: 10,
   });
   const server: Server = await listen(app, 0);
@@ -66,7 +67,7 @@ export async function startRegistry(amqpUrl: string): Promise<RegistryUnderTest>
     db,
     prisma,
     messaging,
-    deps: { prisma, now: () => new Date(), tokenPepper: TOKEN_PEPPER, queuedJobs },
+    deps: { prisma, now: () => new Date(), tokenPepper: TOKEN_PEPPER, queuedJobs, heartbeats },
     async close() {
       waiters.close();
       server.closeAllConnections();

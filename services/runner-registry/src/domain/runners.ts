@@ -22,6 +22,8 @@ import type { UseCaseDeps } from './use-case-deps';
 
 export interface RunnerDeps extends UseCaseDeps {
   queuedJobs: QueuedJobAnnouncer;
+  /** a deleted runner's heartbeats leave Redis with it */
+  heartbeats: { forget(runnerId: string): Promise<void> };
 }
 
 export function listRunners(deps: UseCaseDeps, actor: Actor, filters: RunnerListFilters): Promise<Page<RunnerRecord>> {
@@ -102,6 +104,8 @@ export async function deleteRunner(deps: RunnerDeps, actor: Actor, runnerId: str
     return released.queued;
   });
   deps.queuedJobs.announce(queued);
+  // After the commit; a left-over entry would only be written behind to no row.
+  await deps.heartbeats.forget(runnerId).catch(() => undefined);
 }
 
 function conflict(status: RunnerStatus, wanted: string): AppError {

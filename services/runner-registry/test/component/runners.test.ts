@@ -80,11 +80,14 @@ describe('changing runners', () => {
     expect((await world.as(extra.principal).post('/v1/runners/me/jobs/claim', { waitSeconds: 0 })).status).toBe(401);
   });
 
-  it('delete: gone for everyone, runner.revoked', async () => {
+  it('delete: gone for everyone (its heartbeats too), runner.revoked', async () => {
     const extra = await world.registerRunner((await world.registrationToken('direct')).token, { name: 'to-delete' });
+    await world.as(extra.principal).post('/v1/runners/me/heartbeat', {});
+    expect((await world.heartbeats.lastSeen()).has(extra.id)).toBe(true);
     expect((await world.as('customerA').delete(`/v1/runners/${extra.id}`)).status).toBe(404);
     expect((await world.as('direct').delete(`/v1/runners/${extra.id}`)).status).toBe(204);
     expect((await world.as('admin').get(`/v1/runners/${extra.id}`)).status).toBe(404);
+    expect((await world.heartbeats.lastSeen()).has(extra.id)).toBe(false);
     expect((await world.as(GATEWAY).post('/internal/runner-tokens/verify', { key: extra.token })).status).toBe(401);
     expect(await outboxEvents(world.prisma, 'runner.revoked')).toContainEqual({ runnerId: extra.id, keyId: extra.id, name: 'to-delete', reason: 'deleted' });
   });
