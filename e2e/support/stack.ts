@@ -50,7 +50,7 @@ export interface RunningService {
 export interface Stack {
   services: Record<ServiceName, RunningService>;
   gatewayUrl: string;
-  secrets: { principalSecret: string; apiKeyPepper: string };
+  secrets: { principalSecret: string; apiKeyPepper: string; runnerTokenPepper: string };
   databases: Partial<Record<ServiceName, TestDatabase>>;
   vhost: TestVhost;
   /** every log line of every service, prefixed with its name */
@@ -87,7 +87,11 @@ export async function waitForReady(url: string, timeoutMs = 30_000): Promise<voi
 
 export async function startStack(label: string): Promise<Stack> {
   assertBuilt();
-  const secrets = { principalSecret: randomBytes(32).toString('hex'), apiKeyPepper: randomBytes(32).toString('hex') };
+  const secrets = {
+    principalSecret: randomBytes(32).toString('hex'),
+    apiKeyPepper: randomBytes(32).toString('hex'),
+    runnerTokenPepper: randomBytes(32).toString('hex'),
+  };
   const vhost = await createTestVhost(`e2e_${label}`);
   const databases: Partial<Record<ServiceName, TestDatabase>> = {};
   const ports = {} as Record<ServiceName, number>;
@@ -113,6 +117,10 @@ export async function startStack(label: string): Promise<Stack> {
     const db = databases[name];
     if (db) env.DATABASE_URL = db.url;
     if (name === 'reseller') env.API_KEY_PEPPER = secrets.apiKeyPepper;
+    if (name === 'runner-registry') {
+      env.RUNNER_TOKEN_PEPPER = secrets.runnerTokenPepper;
+      env.REDIS_KEY_PREFIX = uniqueRedisPrefix(`e2e_${label}_registry`);
+    }
     if (name === 'api-gateway') {
       env.REDIS_KEY_PREFIX = uniqueRedisPrefix(`e2e_${label}`);
       env.RESELLER_URL = `http://127.0.0.1:${ports.reseller}`;
