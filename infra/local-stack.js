@@ -19,8 +19,29 @@ const SHARED_DEFAULTS = {
   POSTGRES_URL: 'postgresql://postgres@127.0.0.1:5432',
 };
 
+/**
+ * Where a second stack can live beside the first (another checkout, a test of `npm start`):
+ * RUNFLEET_PORT_BASE moves every port (gateway = base, services base+1..base+4, the gateway's
+ * metrics base+10); RUNFLEET_DATABASE_PREFIX renames the databases (`<prefix>_reseller`, …).
+ */
+const PORT_BASE = portBase(process.env.RUNFLEET_PORT_BASE);
+const DATABASE_PREFIX = databasePrefix(process.env.RUNFLEET_DATABASE_PREFIX);
+
+function portBase(value) {
+  if (value === undefined || value === '') return 8080;
+  const base = Number(value);
+  if (!Number.isInteger(base) || base < 1024 || base > 65_525) throw new Error(`RUNFLEET_PORT_BASE must be an integer from 1024 to 65525, got "${value}"`);
+  return base;
+}
+
+function databasePrefix(value) {
+  if (value === undefined || value === '') return 'runfleet';
+  if (!/^[a-z][a-z0-9_]{0,40}$/.test(value)) throw new Error(`RUNFLEET_DATABASE_PREFIX must be lower-case letters, digits and _, got "${value}"`);
+  return value;
+}
+
 /** Generated once into .runfleet/secrets.env (git-ignored) and reused, unless set in the environment. */
-const SECRET_NAMES = ['PRINCIPAL_SECRET', 'API_KEY_PEPPER', 'RUNNER_TOKEN_PEPPER'];
+const SECRET_NAMES = ['PRINCIPAL_SECRET', 'API_KEY_PEPPER', 'IDEMPOTENCY_ENCRYPTION_KEY', 'RUNNER_TOKEN_PEPPER'];
 const SECRETS_FILE = path.join(ROOT, '.runfleet', 'secrets.env');
 
 /**
@@ -30,27 +51,29 @@ const SECRETS_FILE = path.join(ROOT, '.runfleet', 'secrets.env');
 const SERVICES = [
   {
     name: 'api-gateway',
-    port: 8080,
+    port: PORT_BASE,
+    // /metrics, internal only: the public port does not serve it (issue 12 item 5)
+    metricsPort: PORT_BASE + 10,
     database: null,
-    env: ['PRINCIPAL_SECRET', 'AMQP_URL', 'REDIS_URL', 'RESELLER_URL', 'BILLING_URL', 'RUNNER_REGISTRY_URL', 'NOTIFICATIONS_URL'],
+    env: ['PRINCIPAL_SECRET', 'AMQP_URL', 'REDIS_URL', 'RESELLER_URL', 'BILLING_URL', 'RUNNER_REGISTRY_URL', 'NOTIFICATIONS_URL', 'METRICS_PORT', 'IDEMPOTENCY_ENCRYPTION_KEY'],
   },
   {
     name: 'reseller',
-    port: 8081,
-    database: 'runfleet_reseller',
+    port: PORT_BASE + 1,
+    database: `${DATABASE_PREFIX}_reseller`,
     env: ['PRINCIPAL_SECRET', 'AMQP_URL', 'DATABASE_URL', 'API_KEY_PEPPER'],
   },
-  { name: 'billing', port: 8082, database: 'runfleet_billing', env: ['PRINCIPAL_SECRET', 'AMQP_URL', 'DATABASE_URL'] },
+  { name: 'billing', port: PORT_BASE + 2, database: `${DATABASE_PREFIX}_billing`, env: ['PRINCIPAL_SECRET', 'AMQP_URL', 'DATABASE_URL'] },
   {
     name: 'runner-registry',
-    port: 8083,
-    database: 'runfleet_runner_registry',
+    port: PORT_BASE + 3,
+    database: `${DATABASE_PREFIX}_runner_registry`,
     env: ['PRINCIPAL_SECRET', 'AMQP_URL', 'DATABASE_URL', 'REDIS_URL', 'RUNNER_TOKEN_PEPPER'],
   },
   {
     name: 'notifications',
-    port: 8084,
-    database: 'runfleet_notifications',
+    port: PORT_BASE + 4,
+    database: `${DATABASE_PREFIX}_notifications`,
     env: ['PRINCIPAL_SECRET', 'AMQP_URL', 'DATABASE_URL'],
   },
 ];
@@ -122,6 +145,7 @@ function serviceEnv(name, secrets, environment = process.env) {
     AMQP_URL: shared.AMQP_URL,
     REDIS_URL: shared.REDIS_URL,
     ...(service.database ? { DATABASE_URL: databaseUrl(shared.POSTGRES_URL, service.database) } : {}),
+    ...(service.metricsPort ? { METRICS_PORT: String(service.metricsPort) } : {}),
   };
   for (const upstream of SERVICES) {
     if (upstream.name !== 'api-gateway') available[upstreamVariable(upstream.name)] = serviceUrl(upstream.name);

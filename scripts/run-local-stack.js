@@ -115,7 +115,9 @@ async function main() {
   }
 
   const busy = [];
-  for (const service of SERVICES) if (await portInUse(service.port)) busy.push(`${service.port} (${service.name})`);
+  for (const service of SERVICES) {
+    for (const port of [service.port, service.metricsPort].filter(Boolean)) if (await portInUse(port)) busy.push(`${port} (${service.name})`);
+  }
   if (busy.length > 0) {
     fail(`port ${busy.join(', ')} already in use: is Runfleet already running? Stop it first.`);
     return 1;
@@ -205,15 +207,17 @@ async function main() {
   const readiness = await waitUntilReady(SERVICES, state);
   if (readiness.ok) {
     printWhereToLook();
-    // Demo data (idempotent: a re-run prints what the first made). A failed seed is reported but
-    // leaves the platform running: the services are fine, only the demo is missing.
+    // Demo data (idempotent: a re-run prints what the first made), unless RUNFLEET_NO_SEED=1. A
+    // failed seed is reported but leaves the platform running: only the demo is missing.
     // Spawned, not spawnSync: this process relays the services' logs and must keep doing so.
-    const seedStatus = await new Promise((resolve) => {
-      const seed = spawn(process.execPath, [path.join(__dirname, 'seed-demo.js')], { stdio: 'inherit' });
-      seed.once('exit', (code) => resolve(code));
-      seed.once('error', () => resolve(-1));
-    });
-    if (seedStatus !== 0) fail(`demo seed failed (exit ${seedStatus}); run it again with: npm run seed`);
+    if (process.env.RUNFLEET_NO_SEED !== '1') {
+      const seedStatus = await new Promise((resolve) => {
+        const seed = spawn(process.execPath, [path.join(__dirname, 'seed-demo.js')], { stdio: 'inherit' });
+        seed.once('exit', (code) => resolve(code));
+        seed.once('error', () => resolve(-1));
+      });
+      if (seedStatus !== 0) fail(`demo seed failed (exit ${seedStatus}); run it again with: npm run seed`);
+    }
   } else if (!state.finished && !state.stopping) {
     fail(`not ready after ${READY_TIMEOUT_MS / 1000}s: ${[...readiness.pending].join(', ')} (/health/ready is not 200)`);
     stopAll('not ready');

@@ -5,7 +5,14 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# package.json runs this script with `exec`, so this shell is npm's own child and gets the SIGINT
+# and SIGTERM npm passes on (`kill -INT <npm's pid>`, not only a terminal's Ctrl-C to the whole
+# group). Before the stack runs, one stops the start once the current step is done.
+trap 'echo "[runfleet] interrupted before the stack started"; exit 130' INT TERM
+
 bash scripts/ensure-infra.sh
-bash scripts/build-workspace.sh
-# exec: the supervisor receives Ctrl-C and SIGTERM itself and stops the services gracefully.
+# RUNFLEET_SKIP_BUILD=1: the workspace is built already (tests that start the stack, quick restarts).
+if [ "${RUNFLEET_SKIP_BUILD:-}" != "1" ]; then bash scripts/build-workspace.sh; fi
+# exec: the supervisor is this same process, so it receives Ctrl-C, SIGINT and SIGTERM itself and
+# stops the services gracefully.
 exec node scripts/run-local-stack.js

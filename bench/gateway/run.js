@@ -250,6 +250,7 @@ async function main() {
     start('reseller', 'services/reseller/dist/main.js', { PORT: String(RESELLER_PORT), DATABASE_URL, API_KEY_PEPPER });
     start('api-gateway', 'services/api-gateway/dist/main.js', {
       PORT: String(GATEWAY_PORT),
+      METRICS_PORT: String(GATEWAY_PORT + 10),
       REDIS_URL: 'redis://127.0.0.1:6379',
       REDIS_KEY_PREFIX: `bench:${process.pid}:`,
       RESELLER_URL: RESELLER,

@@ -59,7 +59,8 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-function startProcess(name: ServiceName, env: NodeJS.ProcessEnv, port: number): RunningService {
+/** Starts one service from its build; a test restarts a killed one with its `env` and `port`. */
+export function startProcess(name: ServiceName, env: NodeJS.ProcessEnv, port: number): RunningService {
   const child = spawn(process.execPath, [mainOf(name)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const collect = (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter((l) => l.length > 0));
@@ -85,7 +86,14 @@ export async function waitForReady(url: string, timeoutMs = 30_000): Promise<voi
   throw new Error(`${url} not ready after ${timeoutMs} ms: ${last}`);
 }
 
-export async function startStack(label: string): Promise<Stack> {
+export interface StackOptions {
+  /** extra environment per service, applied last (e.g. the gateway's RESELLER_URL through a test proxy) */
+  env?: Partial<Record<ServiceName, NodeJS.ProcessEnv>>;
+  /** called once every process is spawned, before waiting until they are ready */
+  started?: (services: Record<ServiceName, RunningService>) => void;
+}
+
+export async function startStack(label: string, options: StackOptions = {}): Promise<Stack> {
   assertBuilt();
   const secrets = {
     principalSecret: randomBytes(32).toString('hex'),
@@ -96,6 +104,7 @@ export async function startStack(label: string): Promise<Stack> {
   const databases: Partial<Record<ServiceName, TestDatabase>> = {};
   const ports = {} as Record<ServiceName, number>;
   for (const name of SERVICES) ports[name] = await freePort();
+  const gatewayMetricsPort = await freePort();
   for (const name of DATABASE_SERVICES) {
     const db = await createTestDatabase(`e2e_${label}_${name}`);
     databases[name] = db;
@@ -123,12 +132,13 @@ export async function startStack(label: string): Promise<Stack> {
     }
     if (name === 'api-gateway') {
       env.REDIS_KEY_PREFIX = uniqueRedisPrefix(`e2e_${label}`);
+      env.METRICS_PORT = String(gatewayMetricsPort);
       env.RESELLER_URL = `http://127.0.0.1:${ports.reseller}`;
       env.BILLING_URL = `http://127.0.0.1:${ports.billing}`;
       env.RUNNER_REGISTRY_URL = `http://127.0.0.1:${ports['runner-registry']}`;
       env.NOTIFICATIONS_URL = `http://127.0.0.1:${ports.notifications}`;
     }
-    return env;
+    return { ...env, ...options.env?.[name] };
   };
   const services = {} as Record<ServiceName, RunningService>;
   for (const name of SERVICES) services[name] = startProcess(name, envOf(name), ports[name]);
@@ -153,6 +163,7 @@ export async function startStack(label: string): Promise<Stack> {
       await vhost.drop();
     },
   };
+  options.started?.(services);
   try {
     await Promise.all(SERVICES.map((name) => waitForReady(services[name].url)));
   } catch (err) {

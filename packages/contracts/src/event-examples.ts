@@ -77,6 +77,15 @@ export const EVENT_EXAMPLES: { readonly [N in EventName]: EventData<N> } = {
   'project.created': { projectId: PROJECT, customerId: CUSTOMER, resellerId: RESELLER, name: 'nightly-renders' },
   'project.archived': { projectId: PROJECT, customerId: CUSTOMER, resellerId: RESELLER, name: 'nightly-renders' },
   'apikey.revoked': { keyId: '0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f', prefix: 'rf_4Kq9x2Lm', ownerType: 'customer', ownerId: CUSTOMER },
+  'apikey.rotated': {
+    keyId: '0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f',
+    prefix: 'rf_4Kq9x2Lm',
+    newKeyId: '1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a',
+    newPrefix: 'rf_7Tz3pQ8n',
+    ownerType: 'customer',
+    ownerId: CUSTOMER,
+    oldKeyExpiresAt: '2025-03-02T10:00:00.000Z',
+  },
   'runner.registered': {
     runnerId: RUNNER,
     name: 'gpu-eu-1',
@@ -185,7 +194,15 @@ export const EVENT_EXAMPLES: { readonly [N in EventName]: EventData<N> } = {
   'order.payment_failed': { ...order, reason: 'insufficient_funds', message: 'available balance 20.000000 EUR is below 112.500000 EUR' },
   'order.fulfilled': { ...order, externalOrderId: 'prov-88231', details: { host: 'pg-88231.provider.example', port: 5432 } },
   'order.failed': { ...order, reason: 'provider out of capacity' },
-  'order.cancelled': { ...order, previousStatus: 'paid', reason: 'cancelled by the customer' },
+  'order.cancelled': { ...order, previousStatus: 'pending', reason: 'cancelled by the customer' },
+  'order.refund_requested': {
+    ...order,
+    transactionId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+    amount: '112.500000',
+    reason: 'duplicate_payment',
+    keptTransactionId: TRANSACTION,
+    idempotencyKey: 'order-refund:0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+  },
   'commission.earned': {
     commissionId: 'f0e1d2c3-b4a5-4968-8776-5a4b3c2d1e0f',
     resellerId: RESELLER,

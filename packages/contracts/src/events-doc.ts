@@ -2,6 +2,7 @@
 // validate (a unit test compares the committed file with this output).
 import { z } from 'zod';
 import { EVENT_EXAMPLES } from './event-examples';
+import { queuesConsuming } from './consumer-queues';
 import { eventSchemas, EVENT_NAMES, type EventName } from './events';
 import { MONEY_PATTERN, NON_NEGATIVE_MONEY_PATTERN, POSITIVE_MONEY_PATTERN } from './money';
 import { EVENTS_EXCHANGE } from './names';
@@ -93,6 +94,13 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
+/** `billing.orders, notifications.deliveries (planned)`, or `none` */
+function consumersOf(name: EventName): string {
+  const queues = queuesConsuming(name, { includePlanned: true });
+  if (queues.length === 0) return 'none';
+  return queues.map((q) => `\`${q.queue}\`${q.planned ? ' (planned)' : ''}`).join(', ');
+}
+
 function anchor(name: EventName): string {
   return name.replace(/[^a-z0-9_]/g, '');
 }
@@ -110,15 +118,19 @@ export function renderEventsDoc(): string {
     'are rejected. Ids are UUIDs, timestamps ISO 8601 with offset, money a decimal string with at most 6 decimals',
     '(`"12.500000"`) next to a `currency` (ISO 4217).',
     '',
+    'Consumer queues come from packages/contracts/src/consumer-queues.ts. A *planned* queue is not declared yet:',
+    'until it is, an event whose only consumers are planned is dropped when published (and counted); an event with',
+    'a declared queue waits in the producer\'s outbox until that queue exists (docs/messaging.md).',
+    '',
     '## Catalogue',
     '',
-    '| Event | Version | Producer | Typical consumers | Description |',
+    '| Event | Version | Producer | Consumer queues | Description |',
     '| --- | --- | --- | --- | --- |',
   ];
   for (const name of EVENT_NAMES) {
     const def = eventSchemas[name];
     lines.push(
-      `| [\`${name}\`](#${anchor(name)}) | ${def.version} | ${def.producer} | ${def.consumers.join(', ')} | ${cell(def.description)} |`,
+      `| [\`${name}\`](#${anchor(name)}) | ${def.version} | ${def.producer} | ${consumersOf(name)} | ${cell(def.description)} |`,
     );
   }
   lines.push('', '## Payloads');
@@ -131,7 +143,7 @@ export function renderEventsDoc(): string {
       '',
       `${def.description}`,
       '',
-      `Version ${def.version} · produced by **${def.producer}** · consumed by ${def.consumers.join(', ')}`,
+      `Version ${def.version} · produced by **${def.producer}** · consumed by ${consumersOf(name)}`,
       '',
       '| Field | Type | Required | Description |',
       '| --- | --- | --- | --- |',

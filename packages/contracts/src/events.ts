@@ -1,6 +1,7 @@
-// Every event Runfleet publishes: name -> { version, payload schema, description, producer, consumers }
-// (DESIGN.md §3). Payloads carry the state consumers need so they never call the producer back, and are
-// strict so a field nobody declared is rejected on publish instead of leaking to consumers.
+// Every event Runfleet publishes: name -> { version, payload schema, description, producer }
+// (DESIGN.md §3); who consumes each is in consumer-queues.ts. Payloads carry the state consumers
+// need so they never call the producer back, and are strict so a field nobody declared is rejected
+// on publish instead of leaking to consumers.
 import { z } from 'zod';
 import { ContractError } from './contract-error';
 import { envelopeSchema, type Envelope } from './envelope';
@@ -62,6 +63,10 @@ export const HOLD_REJECTION_REASONS = [
   'currency_mismatch',
 ] as const;
 
+/** Why the reseller asks billing to give an order's charge back (order.refund_requested). */
+export const ORDER_REFUND_REASONS = ['duplicate_payment', 'order_cancelled', 'order_failed'] as const;
+export type OrderRefundReason = (typeof ORDER_REFUND_REASONS)[number];
+
 const customerWallet = {
   walletId: id('the wallet'),
   customerId: id('customer owning the wallet'),
@@ -101,8 +106,6 @@ export interface EventDefinition<S extends z.ZodType = z.ZodType> {
   readonly description: string;
   /** the one service that publishes it */
   readonly producer: ServiceName;
-  /** services that typically subscribe to it */
-  readonly consumers: readonly ServiceName[];
 }
 
 export const eventSchemas = {
@@ -111,7 +114,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A customer was created, directly or under a reseller.',
     producer: 'reseller',
-    consumers: ['billing', 'runner-registry', 'notifications'],
     schema: z
       .object({
         customerId: id('the new customer'),
@@ -124,9 +126,9 @@ export const eventSchemas = {
   },
   'customer.updated': {
     version: 1,
-    description: "A customer's contact details or active flag changed; carries the full state after the change.",
+    description:
+      "A customer's contact details or active flag changed; carries the full state after the change. The gateway drops the customer's cached keys when `active` changed.",
     producer: 'reseller',
-    consumers: ['billing', 'runner-registry', 'notifications'],
     schema: z
       .object({
         customerId: id('the customer'),
@@ -142,7 +144,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A reseller was created.',
     producer: 'reseller',
-    consumers: ['billing', 'notifications'],
     schema: z
       .object({
         resellerId: id('the new reseller'),
@@ -156,9 +157,9 @@ export const eventSchemas = {
   },
   'reseller.updated': {
     version: 1,
-    description: "A reseller's details, commission rate or active flag changed; carries the full state after the change.",
+    description:
+      "A reseller's details, commission rate or active flag changed; carries the full state after the change. The gateway drops the reseller's cached keys when `active` changed.",
     producer: 'reseller',
-    consumers: ['billing', 'notifications'],
     schema: z
       .object({
         resellerId: id('the reseller'),
@@ -175,7 +176,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A reseller was promoted or demoted after its trailing 90-day sales were recomputed.',
     producer: 'reseller',
-    consumers: ['billing', 'notifications'],
     schema: z
       .object({
         resellerId: id('the reseller'),
@@ -192,7 +192,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A customer created a project; jobs can now be submitted to it.',
     producer: 'reseller',
-    consumers: ['runner-registry', 'notifications'],
     schema: z
       .object({
         projectId: id('the new project'),
@@ -206,7 +205,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A project was archived; no new jobs are accepted in it.',
     producer: 'reseller',
-    consumers: ['runner-registry', 'notifications'],
     schema: z
       .object({
         projectId: id('the project'),
@@ -220,7 +218,6 @@ export const eventSchemas = {
     version: 1,
     description: 'An API key was revoked; the gateway must stop accepting it at once.',
     producer: 'reseller',
-    consumers: ['api-gateway', 'notifications'],
     schema: z
       .object({
         keyId: id('the revoked key'),
@@ -231,12 +228,29 @@ export const eventSchemas = {
       .strict(),
   },
 
+  'apikey.rotated': {
+    version: 1,
+    description:
+      "An API key was rotated: a successor was issued and the old key's expiry moved to the end of its grace period (now, for a grace of 0); the gateway must stop accepting the old key at that time.",
+    producer: 'reseller',
+    schema: z
+      .object({
+        keyId: id('the rotated (old) key'),
+        prefix: z.string().min(1).max(64).describe('public lookup prefix of the old key (never the secret)'),
+        newKeyId: id('the successor key'),
+        newPrefix: z.string().min(1).max(64).describe('public lookup prefix of the successor key'),
+        ownerType: z.enum(['admin', 'reseller', 'customer']).describe('kind of account both keys belong to'),
+        ownerId: z.string().min(1).describe('id of the admin, reseller or customer owning the keys'),
+        oldKeyExpiresAt: timestamp('when the old key stops verifying (the end of the grace period)'),
+      })
+      .strict(),
+  },
+
   // -- runner-registry: runners
   'runner.registered': {
     version: 1,
     description: 'A runner registered with a registration token.',
     producer: 'runner-registry',
-    consumers: ['notifications'],
     schema: z
       .object({
         runnerId: id('the new runner'),
@@ -252,7 +266,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A runner missed 2 heartbeat intervals; it gets no new jobs until it is heard from.',
     producer: 'runner-registry',
-    consumers: ['notifications'],
     schema: z
       .object({
         runnerId: id('the runner'),
@@ -266,7 +279,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A runner missed 5 heartbeat intervals; the jobs it held were requeued or failed.',
     producer: 'runner-registry',
-    consumers: ['notifications'],
     schema: z
       .object({
         runnerId: id('the runner'),
@@ -282,7 +294,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A stale or offline runner was heard from again and is active.',
     producer: 'runner-registry',
-    consumers: ['notifications'],
     schema: z
       .object({
         runnerId: id('the runner'),
@@ -297,7 +308,6 @@ export const eventSchemas = {
     version: 1,
     description: "A runner was disabled or deleted; its runner token stops working and the gateway drops it from its cache.",
     producer: 'runner-registry',
-    consumers: ['api-gateway'],
     schema: z
       .object({
         runnerId: id('the runner'),
@@ -313,7 +323,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A customer submitted a job; it waits (pending_funds) for billing to hold its maximum cost.',
     producer: 'runner-registry',
-    consumers: ['billing'],
     schema: z
       .object({
         ...customerJob,
@@ -327,7 +336,6 @@ export const eventSchemas = {
     version: 1,
     description: 'Funds are held for a job; it is queued for a compatible runner.',
     producer: 'runner-registry',
-    consumers: ['notifications'],
     schema: z
       .object({
         ...customerJob,
@@ -340,7 +348,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A job was refused before it was queued (no funds, no compatible runner…); any hold is released.',
     producer: 'runner-registry',
-    consumers: ['billing', 'notifications'],
     schema: z
       .object({
         ...customerJob,
@@ -353,7 +360,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A runner claimed a queued job.',
     producer: 'runner-registry',
-    consumers: ['notifications'],
     schema: z
       .object({ ...customerJob, runnerId: id('runner that claimed the job'), attempt })
       .strict(),
@@ -362,7 +368,6 @@ export const eventSchemas = {
     version: 1,
     description: 'The runner started running the job.',
     producer: 'runner-registry',
-    consumers: ['notifications'],
     schema: z
       .object({ ...customerJob, runnerId: id('runner running the job'), attempt })
       .strict(),
@@ -371,7 +376,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A job succeeded and reported its usage; billing prices it and charges the hold.',
     producer: 'runner-registry',
-    consumers: ['billing', 'notifications'],
     schema: z
       .object({
         ...customerJob,
@@ -392,7 +396,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A job failed for good; billing releases its hold.',
     producer: 'runner-registry',
-    consumers: ['billing', 'notifications'],
     schema: z
       .object({
         ...customerJob,
@@ -407,7 +410,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A job was cancelled before it finished; billing releases its hold.',
     producer: 'runner-registry',
-    consumers: ['billing', 'notifications'],
     schema: z
       .object({
         ...customerJob,
@@ -421,7 +423,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A job went back to the queue because its runner went stale, offline or gave it back.',
     producer: 'runner-registry',
-    consumers: ['notifications'],
     schema: z
       .object({
         ...customerJob,
@@ -437,7 +438,6 @@ export const eventSchemas = {
     version: 1,
     description: "Money was reserved on a customer's wallet for a job or an order.",
     producer: 'billing',
-    consumers: ['runner-registry'],
     schema: z
       .object({
         holdId: id('the hold'),
@@ -454,7 +454,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A hold could not be placed (insufficient funds, suspended or missing wallet).',
     producer: 'billing',
-    consumers: ['runner-registry', 'notifications'],
     schema: z
       .object({
         walletId: nullableId('the wallet; null when the customer has none'),
@@ -472,7 +471,6 @@ export const eventSchemas = {
     version: 1,
     description: 'Reserved money went back to the available balance (voided, expired or the rest after posting).',
     producer: 'billing',
-    consumers: ['notifications'],
     schema: z
       .object({
         holdId: id('the hold'),
@@ -489,7 +487,6 @@ export const eventSchemas = {
     version: 1,
     description: "A customer's wallet was charged (a priced job or a paid order).",
     producer: 'billing',
-    consumers: ['notifications'],
     schema: z
       .object({
         ...customerWallet,
@@ -506,7 +503,6 @@ export const eventSchemas = {
     version: 1,
     description: 'Money was added to a wallet: a top-up, a payment, a commission or an adjustment.',
     producer: 'billing',
-    consumers: ['notifications'],
     schema: z
       .object({
         walletId: id('the wallet'),
@@ -530,7 +526,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A charge was refunded to a customer wallet (a failed or cancelled order, an adjustment).',
     producer: 'billing',
-    consumers: ['notifications'],
     schema: z
       .object({
         ...customerWallet,
@@ -547,7 +542,6 @@ export const eventSchemas = {
     version: 1,
     description: "A customer wallet's available balance crossed below its low-balance threshold.",
     producer: 'billing',
-    consumers: ['notifications'],
     schema: z
       .object({
         ...customerWallet,
@@ -564,21 +558,18 @@ export const eventSchemas = {
     version: 1,
     description: 'A customer ordered an offering; billing charges the total.',
     producer: 'reseller',
-    consumers: ['billing', 'notifications'],
     schema: z.object({ ...order }).strict(),
   },
   'order.paid': {
     version: 1,
     description: "The order's total was charged; the reseller can fulfil it.",
     producer: 'billing',
-    consumers: ['reseller', 'notifications'],
     schema: z.object({ ...order, transactionId: id('ledger entry of the charge') }).strict(),
   },
   'order.payment_failed': {
     version: 1,
     description: "The order's total could not be charged; the order fails.",
     producer: 'billing',
-    consumers: ['reseller', 'notifications'],
     schema: z
       .object({
         ...order,
@@ -591,7 +582,6 @@ export const eventSchemas = {
     version: 1,
     description: 'The reseller fulfilled the order with the external provider; commission is earned.',
     producer: 'reseller',
-    consumers: ['billing', 'notifications'],
     schema: z
       .object({
         ...order,
@@ -604,7 +594,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A paid order could not be fulfilled; billing refunds the customer.',
     producer: 'reseller',
-    consumers: ['billing', 'notifications'],
     schema: z
       .object({ ...order, reason: z.string().min(1).describe('why fulfilment failed') })
       .strict(),
@@ -613,12 +602,33 @@ export const eventSchemas = {
     version: 1,
     description: 'An order was cancelled before fulfilment; billing refunds it if it was paid.',
     producer: 'reseller',
-    consumers: ['billing', 'notifications'],
     schema: z
       .object({
         ...order,
-        previousStatus: z.enum(['pending', 'paid']).describe('paid means money must be refunded'),
+        previousStatus: z
+          .enum(['pending', 'paid'])
+          .describe('the reseller emits only pending (a payment that arrives after the cancellation is refunded through order.refund_requested)'),
         reason: z.string().min(1).describe('why it was cancelled'),
+      })
+      .strict(),
+  },
+  'order.refund_requested': {
+    version: 1,
+    description:
+      'A charge for an order must be given back: a second payment for an order already paid, or a payment for an order that is cancelled or failed. Billing refunds the named charge once per idempotencyKey.',
+    producer: 'reseller',
+    schema: z
+      .object({
+        ...order,
+        transactionId: id('ledger entry of the charge to refund (the one order.paid reported)'),
+        amount: nonNegativeMoneyStringSchema.describe('what that charge took, as order.paid reported it'),
+        reason: z.enum(ORDER_REFUND_REASONS).describe('duplicate_payment: the order was already paid with another charge'),
+        keptTransactionId: nullableId('the charge the order keeps; null when it keeps none'),
+        idempotencyKey: z
+          .string()
+          .min(1)
+          .max(255)
+          .describe('one refund per key: `order-refund:<transactionId>`, the same however often the duplicate is reported'),
       })
       .strict(),
   },
@@ -628,7 +638,6 @@ export const eventSchemas = {
     version: 1,
     description: "A reseller earned commission on a customer's charge or order (pending until approved).",
     producer: 'billing',
-    consumers: ['reseller', 'notifications'],
     schema: z
       .object({
         commissionId: id('the commission'),
@@ -650,7 +659,6 @@ export const eventSchemas = {
     version: 1,
     description: 'A monthly usage invoice (customer) or commission invoice (reseller) was issued.',
     producer: 'billing',
-    consumers: ['notifications'],
     schema: z
       .object({
         invoiceId: id('the invoice'),
@@ -670,14 +678,12 @@ export const eventSchemas = {
     version: 1,
     description: 'A reseller asked to withdraw approved commission.',
     producer: 'billing',
-    consumers: ['notifications'],
     schema: z.object({ ...payout }).strict(),
   },
   'payout.completed': {
     version: 1,
     description: 'A payout was sent.',
     producer: 'billing',
-    consumers: ['notifications'],
     schema: z
       .object({ ...payout, reference: z.string().min(1).describe('reference of the transfer at the payment provider') })
       .strict(),
@@ -686,7 +692,6 @@ export const eventSchemas = {
     version: 1,
     description: "A payout could not be sent; the amount is back on the reseller's wallet.",
     producer: 'billing',
-    consumers: ['notifications'],
     schema: z.object({ ...payout, reason: z.string().min(1).describe('why it failed') }).strict(),
   },
 } as const satisfies Record<string, EventDefinition>;

@@ -8,3 +8,6 @@ export * from './pagination';
 export * from './events';
 export * from './event-examples';
 export * from './events-doc';
+export * from './storable-text';
+export * from './consumer-queues';
+export * from './api-scopes';

@@ -1,7 +1,9 @@
 // A consumer of one queue `<service>.<concern>` (DESIGN.md §3, §6): manual acks with bounded
 // prefetch; each message's effect and its inbox row commit in one transaction and the ack follows
 // the commit (STYLE.md habits 6, 7); invalid content goes straight to `<queue>.dead`; a failing
-// handler is retried through the delay queues, then dead-lettered. Nothing is acked and dropped.
+// handler is retried through the delay queues, then dead-lettered. Nothing is acked and dropped,
+// and nothing is held forever: a copy to a retry or dead queue that fails returns the message to its
+// queue (see moveTo).
 //
 // Under load, messages that arrive while a transaction runs are handled together in the next one
 // (up to batchSize); if that transaction fails they are handled again one per transaction, so one
@@ -31,7 +33,8 @@ import {
 } from './message-headers';
 import type { MessagingMetrics } from './messaging-metrics';
 import type { SqlExecutor, TransactionRunner } from './sql-executor';
-import { assertConsumerTopology, consumerTopology, type ConsumerTopology } from './topology';
+import { subscribeToQueue } from './queue-subscription';
+import { assertConsumerTopology, consumerQueueTopology, type ConsumerTopology } from './topology';
 
 export interface HandlerContext<TTx> {
   /** the open transaction, in the service's own client type (pg PoolClient or a Prisma tx) */
@@ -73,6 +76,8 @@ export interface ConsumerOptions<N extends string, TTx> {
   exchange?: string;
   /** the `consumer` column of inbox rows (default: the queue name) */
   inboxName?: string;
+  /** how long a copy to a retry or dead-letter queue may wait for its confirm (default 10 s) */
+  confirmTimeoutMs?: number;
 }
 
 interface ChannelState {
@@ -98,9 +103,10 @@ interface Item {
 }
 
 type Outcome = 'processed' | 'duplicate';
+type CopyResult = 'confirmed' | 'closed' | 'nacked' | 'returned' | 'timed_out';
 
 const REPUBLISH_TOKEN_HEADER = 'x-runfleet-republish-token';
-const CONFIRM_TIMEOUT_MS = 10_000;
+const DEFAULT_CONFIRM_TIMEOUT_MS = 10_000;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -114,6 +120,7 @@ export class Consumer<N extends string = string, TTx = unknown> {
   private readonly batchSize: number;
   private readonly concurrency: number;
   private readonly inboxName: string;
+  private readonly confirmTimeoutMs: number;
   private buffer: Item[] = [];
   private activeBatches = 0;
   private pumpScheduled = false;
@@ -126,12 +133,13 @@ export class Consumer<N extends string = string, TTx = unknown> {
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly options: ConsumerOptions<N, TTx>) {
-    this.topology = consumerTopology(options.service, options.concern, options.events, options);
+    this.topology = consumerQueueTopology(options.service, options.concern, options.events, options);
     this.log = options.logger.child({ queue: this.topology.queue });
     this.validate = options.validate ?? contractValidator;
     this.batchSize = Math.max(1, options.batchSize ?? 50);
     this.concurrency = Math.max(1, options.concurrency ?? 1);
     this.inboxName = options.inboxName ?? this.topology.queue;
+    this.confirmTimeoutMs = options.confirmTimeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS;
     const prefetch = options.prefetch ?? Math.max(10, 2 * this.batchSize * this.concurrency);
     this.ready = new Promise<void>((resolve, reject) => {
       this.readyResolve = resolve;
@@ -157,8 +165,15 @@ export class Consumer<N extends string = string, TTx = unknown> {
           await channel.prefetch(prefetch, false);
           if (this.stopping) return;
           this.current = state;
-          const { consumerTag } = await channel.consume(this.topology.queue, (msg) => this.onDelivery(state, msg), { noAck: false });
-          state.consumerTag = consumerTag;
+          // Subscribed again on this channel whenever the broker cancels (queue deleted).
+          await subscribeToQueue(channel, this.topology, (msg) => this.onDelivery(state, msg), {
+            manager: options.connection,
+            logger: this.log,
+            isClosing: () => this.stopping,
+            onSubscribed: (consumerTag) => {
+              state.consumerTag = consumerTag;
+            },
+          });
           this.readyResolve();
         } catch (err) {
           this.readyReject(err instanceof Error ? err : new Error(String(err)));
@@ -179,17 +194,8 @@ export class Consumer<N extends string = string, TTx = unknown> {
   }
 
   // amqplib calls this synchronously from its frame parser: it must never throw.
-  private onDelivery(state: ChannelState, msg: ConsumeMessage | null): void {
+  private onDelivery(state: ChannelState, msg: ConsumeMessage): void {
     try {
-      if (!msg) {
-        // The broker cancelled our subscription (queue deleted, node lost). A reconnect re-declares
-        // the queue and subscribes again.
-        if (!this.stopping) {
-          this.log.warn('consumer cancelled by the broker; reconnecting to subscribe again');
-          this.options.connection.reconnect();
-        }
-        return;
-      }
       const delivery: Delivery = { state, msg };
       state.unacked.add(msg.fields.deliveryTag);
       const failures = numericHeader(msg.properties.headers, ATTEMPTS_HEADER);
@@ -355,8 +361,7 @@ export class Consumer<N extends string = string, TTx = unknown> {
         [ERROR_HEADER]: errorMessage(err).slice(0, 1_000),
         [FIRST_FAILURE_HEADER]: stringHeader(item.delivery.msg.properties.headers, FIRST_FAILURE_HEADER) ?? new Date().toISOString(),
       };
-      if (await this.republish(item.delivery, next.name, headers)) {
-        this.ack(item.delivery);
+      if (await this.moveTo(item.delivery, next.name, headers)) {
         this.options.metrics.retries.inc({ queue: this.topology.queue });
         this.options.metrics.consumed.inc({ queue: this.topology.queue, outcome: 'retried' });
       }
@@ -379,8 +384,7 @@ export class Consumer<N extends string = string, TTx = unknown> {
     // The CLI finds dead letters by message id, so one without an id gets one here.
     const messageId = msg.properties.messageId ?? (fallbackId || randomUUID());
     this.log.error({ messageId, reason, error, attempts: failures, deadQueue: this.topology.deadQueue }, 'message dead-lettered');
-    if (await this.republish(delivery, this.topology.deadQueue, headers, messageId)) {
-      this.ack(delivery);
+    if (await this.moveTo(delivery, this.topology.deadQueue, headers, messageId)) {
       this.options.metrics.deadLetters.inc({ queue: this.topology.queue, reason });
       this.options.metrics.consumed.inc({ queue: this.topology.queue, outcome: 'dead_lettered' });
     }
@@ -395,13 +399,47 @@ export class Consumer<N extends string = string, TTx = unknown> {
   }
 
   /**
-   * Sends a copy to `queue` on the channel the message came from and waits for the broker's
-   * confirm. Returns false (the original then stays unacked and is redelivered) if the channel is
-   * gone, the broker refused it, or no queue of that name exists (mandatory + return).
+   * Copies the message to `queue` (a retry or the dead-letter queue) and acks the original once the
+   * copy is confirmed. A copy that fails must not leave the original unacked on an open channel:
+   * it would hold a prefetch slot until the process restarts, and enough of them stall the consumer
+   * (issue 13 item 7). So an unroutable copy (the queue was deleted) first re-declares this
+   * consumer's queues and tries once more; a copy that still fails (nacked, unroutable, or not
+   * confirmed in time) returns the original to its queue with a nack, to be handled again. Each
+   * such return counts as a delivery of the quorum queue, so a copy that keeps failing ends in
+   * `.dead` through the delivery limit rather than looping forever. A copy that was in fact
+   * delivered after a timeout makes a second copy of the message; the inbox makes that harmless.
    */
-  private republish(delivery: Delivery, queue: string, headers: Record<string, unknown>, messageId?: string): Promise<boolean> {
+  private async moveTo(delivery: Delivery, queue: string, headers: Record<string, unknown>, messageId?: string): Promise<boolean> {
+    let result = await this.republish(delivery, queue, headers, messageId);
+    if (result === 'returned' && delivery.state.open) {
+      try {
+        await assertConsumerTopology(delivery.state.channel, this.topology);
+        result = await this.republish(delivery, queue, headers, messageId);
+      } catch (err) {
+        // A failed declaration closes the channel: the broker redelivers, the setup re-declares.
+        this.log.warn({ err, queue }, 're-declaring the topology after an unroutable copy failed');
+      }
+    }
+    if (result === 'confirmed') {
+      this.ack(delivery);
+      return true;
+    }
+    // On a closed channel there is nothing to do: the broker redelivers the original already.
+    if (delivery.state.open) {
+      this.log.error({ queue, result, messageId: messageId ?? delivery.msg.properties.messageId }, 'copying the message failed; returned it to its queue');
+      this.requeue(delivery);
+    }
+    return false;
+  }
+
+  /**
+   * Sends a copy to `queue` on the channel the message came from and waits for the broker's
+   * confirm: 'confirmed', or why not — the channel is gone, the broker refused it (or did not
+   * confirm within CONFIRM_TIMEOUT_MS), or no queue of that name exists (mandatory + return).
+   */
+  private republish(delivery: Delivery, queue: string, headers: Record<string, unknown>, messageId?: string): Promise<CopyResult> {
     const { state, msg } = delivery;
-    if (!state.open) return Promise.resolve(false);
+    if (!state.open) return Promise.resolve('closed');
     const token = randomUUID();
     const p = msg.properties;
     const options: Options.Publish = {
@@ -416,13 +454,18 @@ export class Consumer<N extends string = string, TTx = unknown> {
       timestamp: p.timestamp,
       headers: { ...headers, [REPUBLISH_TOKEN_HEADER]: token },
     };
-    return new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), CONFIRM_TIMEOUT_MS);
+    return new Promise<CopyResult>((resolve) => {
+      const timer = setTimeout(() => {
+        state.returned.delete(token);
+        resolve('timed_out');
+      }, this.confirmTimeoutMs);
       const done = (ok: boolean) => {
         clearTimeout(timer);
-        const returned = state.returned.delete(token);
-        if (returned) this.log.error({ queue }, 'republish returned as unroutable: does the queue exist? the message stays unacked');
-        resolve(ok && !returned);
+        // The broker sends basic.return before the confirm, so the token is there by now.
+        if (state.returned.delete(token)) {
+          this.log.error({ queue }, 'copy returned as unroutable: the queue does not exist');
+          resolve('returned');
+        } else resolve(ok ? 'confirmed' : 'nacked');
       };
       try {
         state.channel.sendToQueue(queue, msg.content, options, (err) => done(!err));
@@ -430,6 +473,19 @@ export class Consumer<N extends string = string, TTx = unknown> {
         done(false);
       }
     });
+  }
+
+  /** Returns the message to the head of its queue for another delivery. */
+  private requeue(delivery: Delivery): void {
+    const { state, msg } = delivery;
+    if (!state.open) return;
+    try {
+      state.channel.nack(msg, false, true);
+      state.unacked.delete(msg.fields.deliveryTag);
+      this.options.metrics.consumed.inc({ queue: this.topology.queue, outcome: 'requeued' });
+    } catch (err) {
+      this.log.warn({ err }, 'nack failed; the message will be redelivered when the channel closes');
+    }
   }
 
   private ack(delivery: Delivery, allUpTo = false): void {

@@ -3,6 +3,7 @@
 // database restarts without losing or duplicating effects).
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
+import { sqlStateOf } from '@runfleet/service-kit';
 
 // SQLSTATE class 08 (connection exception), 57P01-57P03 (admin/crash shutdown, cannot connect now),
 // 53300 (too many connections): the server or the link is the problem, not the statement.
@@ -23,7 +24,10 @@ const UNAVAILABLE_MESSAGES = [
 /** Serialization failure and deadlock: the transaction should simply run again. */
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
 
+// The SQLSTATE also when Prisma's driver adapter wrapped it; else a Node or Prisma code.
 function codeOf(err: unknown): string | undefined {
+  const sqlState = sqlStateOf(err);
+  if (sqlState !== undefined) return sqlState;
   if (typeof err !== 'object' || err === null) return undefined;
   const code = (err as { code?: unknown }).code;
   return typeof code === 'string' ? code : undefined;

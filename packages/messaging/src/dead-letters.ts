@@ -118,9 +118,17 @@ export interface ReplayResult {
   replayed: { messageId: string | undefined; queue: string }[];
   /** dead letters looked at and left in place */
   kept: number;
+  /** copies the broker did not accept (queue missing, nacked): their dead letters stay in place */
+  failed: { messageId: string | undefined; queue: string; error: string }[];
 }
 
-function publishConfirmed(channel: ConfirmChannel, queue: string, content: Buffer, message: Message, returned: Set<string>): Promise<void> {
+/**
+ * Waits for the broker's verdict on one copy sent with `mandatory`: resolves once it is confirmed
+ * and was routed to a queue, rejects if it was nacked or returned. One copy at a time: the broker
+ * sends basic.return before the confirm, so a return seen while this copy is outstanding is its own
+ * (whether or not the message has an id).
+ */
+function publishConfirmed(channel: ConfirmChannel, queue: string, content: Buffer, message: Message): Promise<void> {
   const headers: Record<string, unknown> = { ...(message.properties.headers ?? {}) };
   // A replay starts over: the consumer sees a first attempt with a fresh retry budget.
   for (const name of [...BROKER_DEATH_HEADERS, ATTEMPTS_HEADER, REASON_HEADER, ERROR_HEADER, FIRST_FAILURE_HEADER, DEAD_LETTERED_AT_HEADER, ORIGINAL_QUEUE_HEADER]) {
@@ -128,7 +136,11 @@ function publishConfirmed(channel: ConfirmChannel, queue: string, content: Buffe
   }
   headers[REPLAYED_AT_HEADER] = new Date().toISOString();
   const p = message.properties;
-  const messageId = p.messageId ?? undefined;
+  let returned = false;
+  const onReturn = () => {
+    returned = true;
+  };
+  channel.on('return', onReturn);
   return new Promise<void>((resolve, reject) => {
     channel.sendToQueue(
       queue,
@@ -138,7 +150,7 @@ function publishConfirmed(channel: ConfirmChannel, queue: string, content: Buffe
         mandatory: true,
         contentType: p.contentType ?? undefined,
         contentEncoding: p.contentEncoding ?? undefined,
-        messageId,
+        messageId: p.messageId ?? undefined,
         type: p.type ?? undefined,
         correlationId: p.correlationId ?? undefined,
         appId: p.appId ?? undefined,
@@ -146,40 +158,46 @@ function publishConfirmed(channel: ConfirmChannel, queue: string, content: Buffe
         headers,
       },
       (err) => {
-        if (err) reject(err instanceof Error ? err : new Error(String(err)));
-        else if (messageId && returned.has(messageId)) reject(new Error(`queue ${queue} does not exist; message kept in the dead-letter queue`));
+        if (err) reject(err instanceof Error ? err : new Error(`the broker refused the copy: ${String(err)}`));
+        else if (returned) reject(new Error(`queue ${queue} does not exist`));
         else resolve();
       },
     );
-  });
+  }).finally(() => channel.off('return', onReturn));
 }
 
 /**
  * Sends dead letters back to their original queue (with attempts reset) and removes each from the
- * dead-letter queue only after the broker confirmed the copy.
+ * dead-letter queue only after the broker confirmed the copy into a queue. A copy that fails leaves
+ * its dead letter in place, is reported in `failed`, and the replay goes on with the next one.
  */
 export async function replayDeadLetters(amqpUrl: string, queue: string, options: ReplayOptions = {}): Promise<ReplayResult> {
   if (options.body && !options.id) throw new Error('a replacement body needs --id: it replaces one message');
   const deadQueue = deadQueueOf(queue);
   return withChannel(amqpUrl, async (channel) => {
-    const returned = new Set<string>();
-    channel.on('return', (m: Message) => {
-      if (m.properties.messageId) returned.add(String(m.properties.messageId));
-    });
     // Bounded by what is in the queue now, so messages that fail again right away are not looped.
     const messages = await fetchAll(channel, deadQueue, options.limit ?? 100_000);
-    const result: ReplayResult = { replayed: [], kept: 0 };
+    const result: ReplayResult = { replayed: [], kept: 0, failed: [] };
+    let matched = false;
     for (const message of messages) {
       const info = describeDeadLetter(message, deadQueue);
       if (options.id && info.messageId !== options.id) {
         result.kept += 1;
         continue;
       }
-      await publishConfirmed(channel, info.originalQueue, options.body ?? message.content, message, returned);
+      matched = true;
+      try {
+        await publishConfirmed(channel, info.originalQueue, options.body ?? message.content, message);
+      } catch (err) {
+        // Not acked: closing the channel returns it to the dead-letter queue.
+        result.failed.push({ messageId: info.messageId, queue: info.originalQueue, error: err instanceof Error ? err.message : String(err) });
+        result.kept += 1;
+        continue;
+      }
       channel.ack(message);
       result.replayed.push({ messageId: info.messageId, queue: info.originalQueue });
     }
-    if (options.id && result.replayed.length === 0) throw new Error(`no dead letter with id ${options.id} in ${deadQueue}`);
+    if (options.id && !matched) throw new Error(`no dead letter with id ${options.id} in ${deadQueue}`);
     return result;
   });
 }

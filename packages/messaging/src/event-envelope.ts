@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import {
   envelopeSchema,
   eventSchemas,
+  findUnstorableText,
   isEventName,
   parseEventData,
   type Envelope,
@@ -55,7 +56,19 @@ export function buildEnvelope<N extends string>(type: N, data: DataOf<N>, option
   };
   // The envelope's own fields (uuid id, event-name shape) are checked too: a bad one never reaches the outbox.
   envelopeSchema.parse(envelope);
+  const unstorable = unstorableTextIn(envelope);
+  if (unstorable) throw new Error(`${type} cannot be published: ${unstorable}`);
   return envelope as EnvelopeOf<N>;
+}
+
+/**
+ * Text no consumer's database could store (a NUL, a lone surrogate: contracts storable-text.ts),
+ * described, or undefined. Such an event would fail every retry of every consumer, so it is refused
+ * on publish and dead-lettered on arrival at once instead (issue 12 defect 1's class of fault).
+ */
+function unstorableTextIn(value: unknown): string | undefined {
+  const [first] = findUnstorableText(value, 1);
+  return first && `${first.path.join('.') || '(root)'} ${first.message}`;
 }
 
 export type IncomingCheck =
@@ -82,6 +95,10 @@ export function checkIncoming(content: Buffer, validate: EventValidator = contra
     };
   }
   const envelope = parsed.data as Envelope;
+  const unstorable = unstorableTextIn(envelope);
+  if (unstorable) {
+    return { ok: false, reason: DEAD_LETTER_REASONS.invalidData, error: unstorable, partial: { id: envelope.id, type: envelope.type } };
+  }
   if (isEventName(envelope.type) && envelope.version !== eventSchemas[envelope.type].version) {
     return {
       ok: false,

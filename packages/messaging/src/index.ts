@@ -12,5 +12,6 @@ export * from './messaging-metrics';
 export * from './outbox-relay';
 export * from './outbox-writer';
 export * from './publisher';
+export * from './queue-subscription';
 export * from './sql-executor';
 export * from './topology';

@@ -9,6 +9,7 @@ export interface MessagingMetrics {
   outboxPublishFailures: Counter;
   publishConfirm: Histogram<'exchange'>;
   unroutable: Counter<'exchange' | 'routing_key'>;
+  dropped: Counter<'exchange' | 'routing_key'>;
   handling: Histogram<'queue'>;
   consumed: Counter<'queue' | 'outcome'>;
   retries: Counter<'queue'>;
@@ -69,6 +70,12 @@ export function messagingMetrics(registry?: Registry): MessagingMetrics {
       labelNames: ['exchange', 'routing_key'],
       registers,
     }),
+    dropped: new Counter({
+      name: 'runfleet_publish_dropped_total',
+      help: 'Returned events dropped because the contracts declare no queue for them (the others stay in the outbox and are retried)',
+      labelNames: ['exchange', 'routing_key'],
+      registers,
+    }),
     handling: new Histogram({
       name: 'runfleet_consumer_handling_seconds',
       help: 'Time to handle a message: from the start of its transaction to its commit',
@@ -78,7 +85,7 @@ export function messagingMetrics(registry?: Registry): MessagingMetrics {
     }),
     consumed: new Counter({
       name: 'runfleet_consumer_messages_total',
-      help: 'Messages finished by a consumer, by outcome (processed, duplicate, retried, dead_lettered)',
+      help: 'Messages finished by a consumer, by outcome (processed, duplicate, retried, dead_lettered, requeued: its copy to a retry or dead queue failed)',
       labelNames: ['queue', 'outcome'],
       registers,
     }),

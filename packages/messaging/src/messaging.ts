@@ -13,6 +13,7 @@ import { messagingMetrics, type MessagingMetrics } from './messaging-metrics';
 import { OUTBOX_CHANNEL, OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 import { writeOutbox } from './outbox-writer';
 import { Publisher } from './publisher';
+import { declaredTopologies } from './topology';
 import { pgExecutor, pgTransactions, type SqlExecutor, type TransactionRunner } from './sql-executor';
 
 export interface MessagingOptions {
@@ -37,6 +38,8 @@ export interface MessagingOptions {
   inboxRetentionMs?: number;
 }
 
+/** Inbox rows are kept this long by default (DESIGN.md §6): duplicates arrive within minutes, a replay within days. */
+export const DEFAULT_INBOX_RETENTION_MS = 7 * 24 * 3_600_000;
 const INBOX_FIRST_PRUNE_MS = 60_000;
 const INBOX_PRUNE_INTERVAL_MS = 10 * 60_000;
 
@@ -67,6 +70,8 @@ export interface Messaging {
   transactions<TTx>(runner: TransactionRunner<TTx>): TransactionRunner<TTx>;
   /** Declares the queue and starts consuming; resolves once subscribed. */
   consume<N extends string, TTx = PoolClient>(spec: ConsumeSpec<N, TTx>): Promise<Consumer<N, TTx>>;
+  /** Deletes inbox rows past the retention now (as the periodic prune does); resolves with how many. */
+  pruneInbox(): Promise<number>;
   /** Starts the outbox relay (needs databaseUrl). */
   startRelay(spec?: RelaySpec): OutboxRelay;
   /** For readiness checks: the broker connection is up. */
@@ -85,7 +90,15 @@ export function createMessaging(options: MessagingOptions): Messaging {
     heartbeatSeconds: options.heartbeatSeconds,
     reconnectSeconds: options.reconnectSeconds,
   });
-  const publisher = new Publisher({ connection, logger, metrics, publishTimeoutMs: options.publishTimeoutMs });
+  // The queues of this service's events are declared before its first publish (DESIGN.md §3): an
+  // event must never depend on its consumer having started first.
+  const publisher = new Publisher({
+    connection,
+    logger,
+    metrics,
+    publishTimeoutMs: options.publishTimeoutMs,
+    declare: declaredTopologies({ producer: service }),
+  });
   const consumers: Consumer<string, unknown>[] = [];
   const relays: OutboxRelay[] = [];
   const pools = new Map<string, Pool>();
@@ -137,16 +150,21 @@ export function createMessaging(options: MessagingOptions): Messaging {
   // Inbox rows past the retention are deleted a minute after the first consumer starts (so a
   // service restarted more often than the interval still prunes), then every 10 minutes; a prune
   // still deleting when the next is due lets it pass.
+  function pruneInboxNow(): Promise<number> {
+    const retention = options.inboxRetentionMs ?? DEFAULT_INBOX_RETENTION_MS;
+    return pruneInbox(pgExecutor(pool('consumers')), retention, { shouldStop: () => closed }).then((deleted) => {
+      if (deleted > 0) logger.info({ deleted }, 'pruned inbox messages past their retention');
+      return deleted;
+    });
+  }
+
   function startInboxPruning(): void {
     if (inboxPruneTimer || !options.databaseUrl) return;
-    const retention = options.inboxRetentionMs ?? 7 * 24 * 3_600_000;
     const prune = () => {
       if (inboxPruning || closed) return;
-      inboxPruning = pruneInbox(pgExecutor(pool('consumers')), retention, { shouldStop: () => closed })
+      inboxPruning = pruneInboxNow()
         .then(
-          (deleted) => {
-            if (deleted > 0) logger.info({ deleted }, 'pruned inbox messages past their retention');
-          },
+          () => undefined,
           (err: unknown) => logger.warn({ err }, 'inbox prune failed; will retry'),
         )
         .finally(() => {
@@ -205,6 +223,9 @@ export function createMessaging(options: MessagingOptions): Messaging {
       startInboxPruning();
       await consumer.start();
       return consumer;
+    },
+    pruneInbox() {
+      return pruneInboxNow();
     },
     startRelay(spec = {}) {
       if (closed) throw new Error('messaging is closed');

@@ -2,7 +2,18 @@
 // every channel so a reconnect re-declares them (STYLE.md habit 5). docs/messaging.md explains each
 // argument for operators reading the management UI.
 import type { Channel } from 'amqplib';
-import { EVENTS_EXCHANGE, deadLetterQueueName, queueName } from '@runfleet/contracts';
+import {
+  CONSUMER_QUEUES,
+  EVENTS_EXCHANGE,
+  SERVICE_NAMES,
+  deadLetterQueueName,
+  eventSchemas,
+  findConsumerQueue,
+  isEventName,
+  queueName,
+  queuesConsuming,
+  type ConsumerQueueDefinition,
+} from '@runfleet/contracts';
 
 /** 1 s, 10 s, 1 min, 10 min: a blip clears in seconds, a deploy or failover in minutes. */
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1_000, 10_000, 60_000, 600_000];
@@ -58,6 +69,69 @@ export function consumerTopology(
   };
 }
 
+export type TopologyOverrides = { retryDelaysMs?: readonly number[]; deliveryLimit?: number; exchange?: string };
+
+/**
+ * The topology of a queue of the contracts' map (packages/contracts consumer-queues.ts): the same
+ * arguments whoever declares it — its consumer, a producer at boot, the topology CLI — since the
+ * broker refuses a second declaration with other arguments (PRECONDITION_FAILED). Overrides are for
+ * tests (retry delays in milliseconds).
+ */
+export function contractTopology(
+  queue: ConsumerQueueDefinition & { service: string; concern: string },
+  overrides: TopologyOverrides = {},
+): ConsumerTopology {
+  return consumerTopology(queue.service, queue.concern, queue.events, {
+    exchange: overrides.exchange,
+    retryDelaysMs: overrides.retryDelaysMs ?? queue.retryDelaysMs,
+    deliveryLimit: overrides.deliveryLimit ?? queue.deliveryLimit,
+  });
+}
+
+/**
+ * The topology a consumer declares: its queue's entry in the contracts' map, whose bindings it must
+ * repeat exactly (so a consumer cannot drift from what producers declare ahead). A queue outside the
+ * map is allowed only for names that are not Runfleet services (tests' own topologies).
+ */
+export function consumerQueueTopology(
+  service: string,
+  concern: string,
+  events: readonly string[],
+  overrides: TopologyOverrides = {},
+): ConsumerTopology {
+  const queue = queueName(service, concern);
+  const contract = findConsumerQueue(service, concern);
+  if (!contract) {
+    if ((SERVICE_NAMES as readonly string[]).includes(service)) {
+      throw new Error(`queue ${queue} is not in packages/contracts consumer-queues.ts: add it there, so producers declare it before they publish`);
+    }
+    return consumerTopology(service, concern, events, overrides);
+  }
+  if (contract.planned) throw new Error(`queue ${queue} is planned in packages/contracts consumer-queues.ts: drop "planned" before consuming it`);
+  const given = [...new Set(events)].sort();
+  const declared = [...contract.events].sort();
+  if (given.join() !== declared.join()) {
+    throw new Error(`consumer of ${queue} binds [${given.join(', ')}] but packages/contracts binds [${declared.join(', ')}]: take the events from consumerQueue()`);
+  }
+  return contractTopology(contract, overrides);
+}
+
+/**
+ * The declared (not planned) queues of the contracts: all of them, or with `producer` only those
+ * bound to an event that service produces — what it must declare before it publishes.
+ */
+export function declaredTopologies(options: { producer?: string } = {}): ConsumerTopology[] {
+  const { producer } = options;
+  return CONSUMER_QUEUES.filter(
+    (q) => !q.planned && (producer === undefined || q.events.some((event) => eventSchemas[event].producer === producer)),
+  ).map((q) => contractTopology(q));
+}
+
+/** Whether the contracts declare a queue for `eventType`: then a publish no queue received must be retried, not dropped. */
+export function hasDeclaredConsumer(eventType: string): boolean {
+  return isEventName(eventType) && queuesConsuming(eventType).length > 0;
+}
+
 export async function assertEventsExchange(channel: Channel, exchange: string = EVENTS_EXCHANGE): Promise<void> {
   await channel.assertExchange(exchange, 'topic', { durable: true });
 }
@@ -102,6 +176,11 @@ export function deadQueueArguments(): Record<string, unknown> {
   // Quorum: a dead letter is the only copy of an event that failed, so it is replicated like the
   // main queue. No TTL and no dead-lettering: it stays until an operator replays or purges it.
   return { 'x-queue-type': 'quorum', 'x-delivery-limit': DEAD_QUEUE_DELIVERY_LIMIT };
+}
+
+/** Declares each topology in turn (the exchange once per topology: cheap, and each stands alone). */
+export async function assertTopologies(channel: Channel, topologies: readonly ConsumerTopology[]): Promise<void> {
+  for (const topology of topologies) await assertConsumerTopology(channel, topology);
 }
 
 /** Declares the exchange, the main queue with its bindings, the retry queues and the dead-letter queue. */

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ContractError, type Problem, type ProblemFieldError } from '@runfleet/contracts';
 import { currentCorrelationId } from './context';
+import { inputRejectedByDatabase, sqlStateOf } from './database-errors';
 
 export type FieldError = ProblemFieldError;
 
@@ -174,6 +175,14 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof ContractError && err.status < 500) {
     return new AppError({ code: err.code, status: err.status, detail: err.message, errors: err.errors, cause: err });
   }
+  // Validation should have refused it; when the database does instead, it is still the caller's
+  // input, not an outage: a 500 here let one tenant's requests open the gateway's breaker for all
+  // (issue 12). The database's message is not passed on: it can quote SQL and the value itself.
+  if (inputRejectedByDatabase(err) !== undefined) {
+    return AppError.badRequest('REQUEST_INVALID_VALUE', 'A value in the request cannot be stored (not valid text, too long, out of range or missing).', {
+      cause: err,
+    });
+  }
   return new AppError({ code: 'INTERNAL_ERROR', status: 500, detail: INTERNAL_DETAIL, cause: err });
 }
 
@@ -195,11 +204,16 @@ export function toProblem(err: unknown, correlationId: string | undefined = curr
 
 /**
  * Logs a failure the one way: 5xx (bugs, outages) at error with the original error and stack,
- * 4xx (the caller's mistake) at info without stack — they are expected and would drown real errors.
+ * 4xx (the caller's mistake) at info without stack — they are expected and would drown real errors;
+ * a value only the database refused at warn, since validation should have caught it.
  */
 export function logError(logger: Logger, err: unknown, problem: Problem = toProblem(err), extra: Record<string, unknown> = {}): void {
   if (problem.status >= 500) {
     logger.error({ ...extra, err, code: problem.code, status: problem.status }, problem.title);
+  } else if (problem.code === 'REQUEST_INVALID_VALUE') {
+    // The database, not validation, caught this input: a gap in a schema worth fixing. The SQLSTATE
+    // says which; the error's message is left out because it can quote the value.
+    logger.warn({ ...extra, code: problem.code, status: problem.status, sqlState: sqlStateOf(err) }, problem.detail ?? problem.title);
   } else {
     logger.info({ ...extra, code: problem.code, status: problem.status, errors: problem.errors }, problem.detail ?? problem.title);
   }

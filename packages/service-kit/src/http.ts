@@ -6,9 +6,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { CORRELATION_HEADER, PROBLEM_CONTENT_TYPE, type Problem } from '@runfleet/contracts';
+import { CORRELATION_HEADER, findUnstorableText, PROBLEM_CONTENT_TYPE, type Problem } from '@runfleet/contracts';
 import { currentCorrelationId, runWithContext, type RequestContext } from './context';
-import { AppError, logError, missingAsRequired, toProblem, zodFieldErrors, type FieldError } from './errors';
+import { AppError, fieldPath, logError, missingAsRequired, toProblem, zodFieldErrors, type FieldError } from './errors';
 import type { Health } from './health';
 import { routeLabel, type Metrics } from './metrics';
 import { ApiRoutes, type ApiDocsInfo } from './openapi';
@@ -99,7 +99,9 @@ export interface CompletedRequest {
 /** The access log's line for one finished request (see `accessLog`), built only when its level is enabled. */
 export function logRequestCompleted(logger: Logger, req: IncomingMessage, res: ServerResponse, request: CompletedRequest): void {
   const { started, url, route, extra } = request;
-  const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
+  // A 4xx is the client's mistake, answered as designed: info, so warn and error stay for what an
+  // operator must act on (issue 12 item 9).
+  const level = res.statusCode >= 500 ? 'error' : 'info';
   if (!logger.isLevelEnabled(level)) return;
   // 'finish' may fire outside the request's async context, so the ids are added explicitly.
   const context = requestContexts.get(req);
@@ -132,8 +134,26 @@ export function problemErrorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
-/** Answers with a problem+json body (headers already set on `res` are kept). */
+/** A request that came with a body nobody read to its end (a GET without one reads as ended). */
+function hasUnreadBody(req: IncomingMessage): boolean {
+  if (req.readableEnded) return false;
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * Answers with a problem+json body (headers already set on `res` are kept). When the request's
+ * body was not read to its end (413, or refused before reading), the connection is closed after
+ * the answer and says so: the unread rest would otherwise be parsed as the next request on a
+ * keep-alive connection, which then fails with a reset (issue 12 item 7). What still arrives is
+ * read and dropped, so the client gets the answer rather than a reset from unread bytes.
+ */
 export function writeProblem(res: ServerResponse, problem: Problem): void {
+  const req = (res as ServerResponse & { req?: IncomingMessage }).req;
+  if (req !== undefined && hasUnreadBody(req)) {
+    res.setHeader('Connection', 'close');
+    req.resume();
+  }
   const body = JSON.stringify(problem);
   res.statusCode = problem.status;
   res.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
@@ -176,7 +196,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use(accessLog(options.logger));
   // raw-body (under express.json) binds its callback to the request's async context, so the
   // correlation id survives slow, chunked bodies (tested in http-app.test.ts).
-  app.use(express.json({ limit: options.bodyLimit ?? '1mb', type: ['application/json', 'application/*+json'] }));
+  app.use(express.json({ limit: options.bodyLimit ?? '1mb', type: JSON_MEDIA_TYPES }));
 
   // Operators and probes reach these without a principal (DESIGN.md §9).
   app.get('/health/live', options.health.live);
@@ -201,6 +221,13 @@ export function createHttpApp(options: HttpAppOptions): Express {
   return app;
 }
 
+/** The bodies express.json parses; a route that takes a body answers 415 to anything else. */
+export const JSON_MEDIA_TYPES = ['application/json', 'application/*+json'];
+
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
 export interface RequestSchemas {
   body?: z.ZodType;
   query?: z.ZodType;
@@ -222,23 +249,38 @@ export interface Validator<S extends RequestSchemas> extends RequestHandler {
 
 /**
  * Route middleware validating body, query and params with zod; a failure is a 400
- * VALIDATION_FAILED naming every field (`body.amount`, `query.limit`). On success req.body is
- * replaced by the parsed body, and `validator.parsed(req)` returns all three typed — express 5's
- * req.query is a getter, so parsed query and params live beside the request, not on it.
+ * VALIDATION_FAILED naming every field (`body.amount`, `query.limit`). Before any schema, every
+ * string (and object key) of the request is checked for text PostgreSQL cannot store (a NUL, a lone
+ * surrogate), so no route of any service can pass one to its database (issue 12 defect 1). A body
+ * that is not JSON is a 415, not a missing body. On success req.body is replaced by the parsed
+ * body, and `validator.parsed(req)` returns all three typed — express 5's req.query is a getter, so
+ * parsed query and params live beside the request, not on it.
  */
 export function validate<S extends RequestSchemas>(schemas: S): Validator<S> {
   const results = new WeakMap<Request, ParsedRequest<S>>();
   const locations = ['body', 'query', 'params'] as const;
 
   const middleware = async (req: Request, _res: unknown, next: (err?: unknown) => void): Promise<void> => {
+    if (schemas.body && hasBody(req) && !req.is(JSON_MEDIA_TYPES)) {
+      next(
+        AppError.unsupportedMediaType('REQUEST_UNSUPPORTED_MEDIA_TYPE', 'The request body must be JSON (Content-Type: application/json).', {
+          errors: [{ field: 'body', message: 'must be sent as application/json' }],
+        }),
+      );
+      return;
+    }
     const errors: FieldError[] = [];
     const parsed: Record<string, unknown> = { body: undefined, query: undefined, params: undefined };
     for (const location of locations) {
       const schema = schemas[location];
+      // Path params reach a handler even without a schema; an unvalidated body or query does not.
+      if (!schema && location !== 'params') continue;
+      const unstorable = findUnstorableText(req[location]).map(({ path, message }) => ({ field: fieldPath(path, location), message }));
+      errors.push(...unstorable);
       if (!schema) continue;
       const result = await schema.safeParseAsync(req[location], { error: missingAsRequired });
       if (result.success) parsed[location] = result.data;
-      else errors.push(...zodFieldErrors(result.error, location));
+      else errors.push(...zodFieldErrors(result.error, location).filter((e) => !unstorable.some((u) => u.field === e.field)));
     }
     if (errors.length > 0) {
       next(AppError.badRequest('VALIDATION_FAILED', 'The request is invalid.', { errors }));

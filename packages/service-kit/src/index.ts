@@ -2,6 +2,7 @@
 export * from './context';
 export * from './credentials';
 export * from './database';
+export * from './database-errors';
 export * from './config';
 export * from './logger';
 export * from './errors';

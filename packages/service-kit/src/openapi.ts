@@ -1,11 +1,13 @@
 // Routes that validate and document themselves from the same zod schemas (DESIGN.md §8): a
 // service declares each route once with `api.route(...)`; the route validates its request with
 // those schemas and the service's OpenAPI 3.1 document (served at /openapi.json, merged by the
-// gateway) is generated from them, so the document cannot drift from what the code accepts.
+// gateway) is generated from them, so the document cannot drift from what the code accepts. A
+// public (/v1) route carries the API key scope contracts' OPERATION_SCOPES declares for it, as
+// `x-required-scope`; a /v1 route the table lacks does not mount (issue 12 defect 3).
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import { createDocument, type ZodOpenApiObject, type ZodOpenApiOperationObject } from 'zod-openapi';
-import { PROBLEM_CONTENT_TYPE, problemSchema } from '@runfleet/contracts';
+import { OPERATION_SCOPES, PROBLEM_CONTENT_TYPE, problemSchema, requiredScopeOf } from '@runfleet/contracts';
 import { validate, type ParsedRequest, type RequestSchemas } from './http';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -26,7 +28,7 @@ export interface RouteSpec<S extends RequestSchemas> {
   request?: S;
   /** success responses by status; problem responses are added for the error statuses listed in `errors` */
   responses: Record<number, RouteResponse>;
-  /** error statuses this route can answer with a problem+json body (400 is added when it validates input) */
+  /** error statuses this route can answer with a problem+json body (400 is added when it validates input, 415 when it takes a body) */
   errors?: number[];
   /** documented with an `Idempotency-Key` header (required when `'required'`) */
   idempotencyKey?: 'optional' | 'required';
@@ -45,6 +47,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   404: 'No such object (or not visible to the caller).',
   409: 'The object is not in a state that allows this; `detail` names its current state.',
   413: 'The request body is larger than 1 MB.',
+  415: 'The request body is not JSON (send Content-Type: application/json).',
   422: 'The Idempotency-Key was used with a different request body.',
   429: 'Too many requests; retry after `Retry-After` seconds.',
   503: 'A dependency is unavailable; retry later.',
@@ -53,6 +56,14 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 /** `/v1/customers/:customerId` → `/v1/customers/{customerId}` */
 export function toOpenApiPath(path: string): string {
   return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}
+
+/**
+ * The API key scope a public route requires (contracts' OPERATION_SCOPES, or for a service not
+ * built yet its provisional prefix), or undefined. `path` in OpenAPI syntax.
+ */
+export function requiredScope(method: string, path: string): string | undefined {
+  return OPERATION_SCOPES[`${method.toUpperCase()} ${path}`] ?? requiredScopeOf(method, path);
 }
 
 export interface ApiDocsInfo {
@@ -67,10 +78,15 @@ export class ApiRoutes {
   constructor(
     private readonly router: Router,
     private readonly info: ApiDocsInfo,
+    /** where a /v1 route's scope is declared; contracts' table (tests of the kit pass their own) */
+    private readonly scopeOf: (method: string, path: string) => string | undefined = requiredScope,
   ) {}
 
   /** Mounts a validated route on the router and records its documentation. */
   route<S extends RequestSchemas>(spec: RouteSpec<S>, handler: RouteHandler<S>): void {
+    if (spec.path.startsWith('/v1/') && this.scopeOf(spec.method, toOpenApiPath(spec.path)) === undefined) {
+      throw new Error(`${spec.method.toUpperCase()} ${toOpenApiPath(spec.path)} has no scope in contracts' OPERATION_SCOPES`);
+    }
     const validator = validate(spec.request ?? ({} as S));
     const run: RequestHandler = async (req, res) => {
       await handler(validator.parsed(req), req, res);
@@ -88,6 +104,7 @@ export class ApiRoutes {
     }
     const errors = new Set(spec.errors ?? []);
     if (spec.request?.body || spec.request?.query || spec.request?.params) errors.add(400);
+    if (spec.request?.body) errors.add(415);
     for (const status of [...errors].sort()) {
       responses[String(status)] = {
         description: ERROR_DESCRIPTIONS[status] ?? 'Error.',
@@ -100,6 +117,8 @@ export class ApiRoutes {
       responses: responses as ZodOpenApiOperationObject['responses'],
     };
     if (spec.description) operation.description = spec.description;
+    const scope = this.scopeOf(spec.method, toOpenApiPath(spec.path));
+    if (scope !== undefined) Object.assign(operation, { 'x-required-scope': scope });
     const requestParams: NonNullable<ZodOpenApiOperationObject['requestParams']> = {};
     if (spec.request?.params) requestParams.path = spec.request.params as never;
     if (spec.request?.query) requestParams.query = spec.request.query as never;

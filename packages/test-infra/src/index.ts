@@ -53,6 +53,17 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
   };
 }
 
+/** Drops a database a test caused to be made under a name of its choosing (forcing out stray connections). */
+export async function dropDatabase(name: string): Promise<void> {
+  const c = new Client({ connectionString: PG_ADMIN_URL });
+  await c.connect();
+  try {
+    await c.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
+  } finally {
+    await c.end();
+  }
+}
+
 export interface TestVhost {
   name: string;
   /** amqp URL pointing at this vhost */
@@ -103,8 +114,26 @@ export async function getQueue(vhost: string, queue: string): Promise<Record<str
   return (await res.json()) as Record<string, unknown>;
 }
 
+/** Deletes a queue through the management API, as an operator (or a broker losing its definitions) would. */
+export async function deleteQueueByManagement(vhost: string, queue: string): Promise<void> {
+  await management('DELETE', `/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(queue)}`);
+}
+
+/** Applies a policy (e.g. `{ 'max-length': 0 }`) to the queues of `vhost` whose names match `pattern`. */
+export async function setQueuePolicy(vhost: string, name: string, pattern: string, definition: Record<string, unknown>): Promise<void> {
+  await management('PUT', `/api/policies/${encodeURIComponent(vhost)}/${encodeURIComponent(name)}`, {
+    pattern,
+    definition,
+    'apply-to': 'queues',
+    priority: 10,
+  });
+}
+
 /** A short prefix for Redis keys that no other suite uses. */
 export function uniqueRedisPrefix(prefix: string): string {
   return `${uniqueName(prefix)}:`;
 }
 export { serviceMigrationsSuite, type MessagingTablesClient, type ServiceMigrationsOptions } from './service-migrations';
+export { startOwnPostgres, type OwnPostgres } from './own-postgres';
+export { waitForStableCount, type StableCountOptions } from './stable-count';
+export { refuseCommitsWriting, snapshotTables, type RefusedWrites } from './outbox-atomicity';

@@ -2,6 +2,7 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { baseServiceConfig, httpUrl, loadConfig, port, positiveInt, redisUrl, secret } from '@runfleet/service-kit';
+import { responseKeyFrom } from './data/response-cipher';
 
 /** `https://a.example, https://b.example` or `*`; empty means no cross-origin access at all. */
 const originList = () =>
@@ -26,6 +27,11 @@ const trustProxy = () =>
 export const configSchema = z.object({
   ...baseServiceConfig,
   PORT: port().default(8080),
+  /**
+   * where /metrics answers: an internal port, never the public one (issue 12 item 5), reachable like
+   * the services' own ports — by operators and Prometheus inside the network, not by clients
+   */
+  METRICS_PORT: port().default(8090),
   REDIS_URL: redisUrl(),
   RESELLER_URL: httpUrl(),
   BILLING_URL: httpUrl(),
@@ -36,6 +42,12 @@ export const configSchema = z.object({
    * recovered or replayed from. Optional: derived from PRINCIPAL_SECRET (domain-separated) when unset.
    */
   KEY_CACHE_SECRET: secret(32).optional(),
+  /**
+   * Encrypts the responses kept for Idempotency-Key replays (they can hold a raw API key; issue 12
+   * item 4). Optional: derived from PRINCIPAL_SECRET (domain-separated) when unset. Changing it
+   * makes the kept responses unreadable (409 IDEMPOTENCY_RECORD_UNREADABLE for up to 24 h).
+   */
+  IDEMPOTENCY_ENCRYPTION_KEY: secret(32).optional(),
   CORS_ORIGINS: originList().default([]),
   TRUST_PROXY: trustProxy().default(false),
   /** requests per minute per principal unless its key carries its own limit */
@@ -71,4 +83,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** The key-cache HMAC key: KEY_CACHE_SECRET, or one derived from PRINCIPAL_SECRET for this purpose only. */
 export function keyCacheSecret(config: Pick<Config, 'KEY_CACHE_SECRET' | 'PRINCIPAL_SECRET'>): string {
   return config.KEY_CACHE_SECRET ?? createHmac('sha256', config.PRINCIPAL_SECRET).update('runfleet api-gateway key cache v1').digest('base64url');
+}
+
+/** The key of stored idempotent responses: from IDEMPOTENCY_ENCRYPTION_KEY, or PRINCIPAL_SECRET, through HKDF for this purpose only. */
+export function idempotencyEncryptionKey(config: Pick<Config, 'IDEMPOTENCY_ENCRYPTION_KEY' | 'PRINCIPAL_SECRET'>): Buffer {
+  return responseKeyFrom(config.IDEMPOTENCY_ENCRYPTION_KEY ?? config.PRINCIPAL_SECRET);
 }

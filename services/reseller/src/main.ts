@@ -1,6 +1,7 @@
 // Composition root of the reseller service: config → logger → database → messaging (relay, consumers) → http; graceful stop.
 import { amqpCheck, createHealth, createLogger, createMetrics, listen, runService, sqlCheck } from '@runfleet/service-kit';
-import { createMessaging } from '@runfleet/messaging';
+import { pruneIdempotencyKeys } from '@runfleet/idempotency';
+import { createMessaging, pgExecutor } from '@runfleet/messaging';
 import { readConfig } from './config';
 import { createDatabase } from './db';
 import { recomputeAllTiers } from './domain/recompute-tier';
@@ -42,7 +43,7 @@ void runService({
     const prisma = wakingRelayAfterCommits(database.prisma, () => messaging.outboxCommitted());
     const { pool } = database;
     // Billing's verdicts on orders, and the sales that decide tiers (DESIGN.md §4, §2).
-    await consumeOrderPayments(messaging, { prisma, now });
+    await consumeOrderPayments(messaging, { prisma, now, registry: metrics.registry });
     await consumeTierSales(messaging, { prisma, now, tierPolicy });
     // Sales age out of the trailing window with no event to say so: a periodic sweep demotes.
     // Each reseller is decided under its row lock, so replicas sweeping together agree.
@@ -56,6 +57,12 @@ void runService({
         });
     }, config.TIER_RECOMPUTE_INTERVAL_MS);
     tierSweep.unref();
+    // Idempotency-Keys of placed orders are kept 30 days (packages/idempotency); forget older ones
+    // hourly, a chunk per autocommitted statement. Replicas pruning together skip each other's rows.
+    const keySweep = setInterval(() => {
+      pruneIdempotencyKeys(pgExecutor(pool)).catch((err: unknown) => logger.warn({ err }, 'idempotency key prune failed; will retry at the next interval'));
+    }, 3600_000);
+    keySweep.unref();
     const health = createHealth([
       sqlCheck(() => prisma.$queryRaw`SELECT 1`),
       amqpCheck(() => messaging.isConnected()),
@@ -78,6 +85,7 @@ void runService({
       health,
       close: async () => {
         clearInterval(tierSweep);
+        clearInterval(keySweep);
         await sweeping;
         await messaging.close();
         await prisma.$disconnect();

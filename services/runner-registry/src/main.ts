@@ -12,7 +12,7 @@ import { ClaimWaiters } from './domain/claim-waiters';
 import { sweepRunners, type SweepDeps } from './domain/sweep-runners';
 import { buildApp, type AppDeps } from './http/app';
 import { consumeAccounts } from './messaging/accounts.consumer';
-import { consumeJobFunding } from './messaging/job-funding.consumer';
+import { consumeHolds } from './messaging/holds.consumer';
 
 const config = readConfig();
 const logger = createLogger({ service: 'runner-registry', level: config.LOG_LEVEL });
@@ -48,7 +48,7 @@ void runService({
     await queuedJobs.start();
     // The reseller's customers and projects (read model), and billing's verdicts on holds (DESIGN.md §4).
     await consumeAccounts(messaging, { prisma });
-    await consumeJobFunding(messaging, { prisma, now, queuedJobs });
+    await consumeHolds(messaging, { prisma, now, queuedJobs });
     const heartbeats = new HeartbeatStore(redis, config.REDIS_KEY_PREFIX);
     // The sweeper runs twice per heartbeat interval on every replica; the pass's advisory lock
     // lets one decide at a time (the others skip), so a runner goes stale at most half an interval late.

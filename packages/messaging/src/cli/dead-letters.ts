@@ -73,14 +73,17 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, out: (s: stri
     const body = values['body-file'] ? readFileSync(values['body-file']) : undefined;
     const result = await replayDeadLetters(amqpUrl, queue, { id: values.id, body, limit });
     for (const r of result.replayed) out(`replayed ${r.messageId ?? '(no id)'} -> ${r.queue}`);
-    out(`${result.replayed.length} replayed, ${result.kept} left in ${deadQueueOf(queue)}`);
-    return 0;
+    for (const f of result.failed) out(`NOT replayed ${f.messageId ?? '(no id)'} -> ${f.queue}: ${f.error}; kept in the dead-letter queue`);
+    out(`${result.replayed.length} replayed, ${result.failed.length} failed, ${result.kept} left in ${deadQueueOf(queue)}`);
+    // An operator's script must notice a replay that left messages behind.
+    return result.failed.length > 0 ? 1 : 0;
   }
   out(USAGE);
   return 2;
 }
 
-if (require.main === module) {
+/** Runs the CLI on this process's arguments and sets its exit code (bin/dead-letters.js calls it). */
+export function runCli(): void {
   main(process.argv.slice(2), process.env, (s) => process.stdout.write(`${s}\n`)).then(
     (code) => {
       process.exitCode = code;
@@ -91,3 +94,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) runCli();

@@ -1,12 +1,12 @@
 // A consumer process killed with SIGKILL while it holds unacked messages (issue 3): the broker
 // redelivers all of them to the replacement and the inbox keeps every effect exactly once.
 import { Registry } from 'prom-client';
+import { waitForStableCount } from '@runfleet/test-infra';
 import { createMessaging, pgExecutor, type Messaging } from '../../src';
 import { exited, forkFixture } from '../support/child-process';
 import {
   createMessagingTestEnv,
   recordEffect,
-  sleep,
   testLogger,
   testValidator,
   waitFor,
@@ -98,12 +98,9 @@ test('a consumer killed after committing a batch but before acking it: the batch
 
   const replacement = await replacementConsumer('after-commit', 'test.after_commit');
   try {
-    await waitFor(async () => (await effectsOf('test.after_commit')).total >= EVENTS, {
-      timeoutMs: 30_000,
-      message: async () => `effects: ${JSON.stringify(await effectsOf('test.after_commit'))}`,
-    });
-    await sleep(300);
-    expect(await effectsOf('test.after_commit')).toEqual({ total: EVENTS, distinct: EVENTS });
+    // Stable for 2 s: a late duplicate (the redelivered, already committed batch) would show.
+    const effects = await waitForStableCount(() => effectsOf('test.after_commit'), { atLeast: EVENTS, stableMs: 2_000 });
+    expect(effects).toEqual({ total: EVENTS, distinct: EVENTS });
     // The committed-but-unacked batch came back and was recognised by the inbox.
     expect(await duplicates(replacement.registry, 'crashsvc.after-commit')).toBeGreaterThan(0);
   } finally {
@@ -122,12 +119,8 @@ test('a consumer killed at a random moment while holding unacked messages: all a
 
   const replacement = await replacementConsumer('random-kill', 'test.random_kill');
   try {
-    await waitFor(async () => (await effectsOf('test.random_kill')).total >= EVENTS, {
-      timeoutMs: 30_000,
-      message: async () => `effects: ${JSON.stringify(await effectsOf('test.random_kill'))}`,
-    });
-    await sleep(300);
-    expect(await effectsOf('test.random_kill')).toEqual({ total: EVENTS, distinct: EVENTS });
+    const effects = await waitForStableCount(() => effectsOf('test.random_kill'), { atLeast: EVENTS, stableMs: 2_000 });
+    expect(effects).toEqual({ total: EVENTS, distinct: EVENTS });
     // It held a prefetch window of unacked messages when it died; they came back marked redelivered.
     expect(replacement.redelivered() + (await duplicates(replacement.registry, 'crashsvc.random-kill'))).toBeGreaterThan(0);
   } finally {

@@ -5,7 +5,7 @@
 // is a separate messaging instance without a relay, as in another process: it wakes the relay by
 // NOTIFY, so the relay's LISTEN connection has to come back too.
 import { Client } from 'pg';
-import { PG_ADMIN_URL } from '@runfleet/test-infra';
+import { PG_ADMIN_URL, waitForStableCount } from '@runfleet/test-infra';
 import { checkOut, createMessaging, pgExecutor, type Messaging } from '../../src';
 import {
   createMessagingTestEnv,
@@ -99,12 +99,8 @@ test('terminating every database connection twice mid-stream: relay and consumer
   // The relay's LISTEN, its pool and the consumers' pool were all among the victims.
   expect(terminated).toBeGreaterThanOrEqual(6);
 
-  await waitFor(async () => (await env.effects()).total >= EVENTS, {
-    timeoutMs: 30_000,
-    message: async () => `effects ${JSON.stringify(await env.effects())}`,
-  });
-  await sleep(300);
-  expect(await env.effects()).toEqual({ total: EVENTS, distinct: EVENTS });
+  // Stable for 2 s: a late duplicate (a batch redelivered after its connection died) would show.
+  expect(await waitForStableCount(() => env.effects(), { atLeast: EVENTS, stableMs: 2_000 })).toEqual({ total: EVENTS, distinct: EVENTS });
   const { rows } = await env.pool.query('SELECT count(*)::int AS n FROM outbox_event WHERE published_at IS NULL');
   expect(rows[0].n).toBe(0);
 

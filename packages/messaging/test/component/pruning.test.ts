@@ -44,6 +44,19 @@ describe('inbox pruning', () => {
     expect(await count('"inbox_message"')).toBe(20);
   });
 
+  test('by default a service keeps inbox rows 7 days: a row a little older goes, a little younger stays', async () => {
+    const HOUR_MS = 3_600_000;
+    await insertInbox('billing.jobs', 3, 7 * DAY_MS + HOUR_MS);
+    await insertInbox('billing.jobs', 2, 7 * DAY_MS - HOUR_MS);
+    const service = createMessaging({ service: 'retainsvc', amqpUrl: env.vhost.url, databaseUrl: env.db.url, logger: testLogger(), validate: testValidator });
+    try {
+      expect(await service.pruneInbox()).toBe(3);
+    } finally {
+      await service.close();
+    }
+    expect(await count('"inbox_message"')).toBe(2);
+  });
+
   test('stops between chunks when asked to (the service is stopping)', async () => {
     await insertInbox('billing.jobs', 3_000, 8 * DAY_MS);
 

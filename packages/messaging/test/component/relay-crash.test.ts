@@ -2,6 +2,7 @@
 // at random moments, 100 times. After each restart every event committed before the kill is
 // published within two relay intervals; at the end the consumer has applied exactly the committed
 // events, once each, and nothing from a rolled-back transaction.
+import { waitForStableCount } from '@runfleet/test-infra';
 import { createMessaging, type Messaging } from '../../src';
 import { forkFixture, type FixtureProcess } from '../support/child-process';
 import {
@@ -85,13 +86,8 @@ test(`a producer and its relay killed at random moments ${KILLS} times lose no c
     await current.start({ ...config, rollbackRatio: 1 });
     await waitFor(async () => (await unpublishedBefore(new Date())) === 0, { timeoutMs: 10_000, message: 'outbox not drained' });
     const { rows: committed } = await env.pool.query('SELECT count(*)::int AS n FROM business_row');
-    await waitFor(async () => (await env.effects()).total >= committed[0].n, {
-      timeoutMs: 20_000,
-      message: async () => `effects ${JSON.stringify(await env.effects())} for ${committed[0].n} committed`,
-    });
-    await sleep(300);
-
-    const effects = await env.effects();
+    // Stable for 2 s: a row re-published after a kill, arriving late, would show as a second effect.
+    const effects = await waitForStableCount(() => env.effects(), { atLeast: committed[0].n, stableMs: 2_000 });
     expect(effects).toEqual({ total: committed[0].n, distinct: committed[0].n });
     const { rows: strays } = await env.pool.query(
       `SELECT count(*)::int AS missing_effect FROM business_row b WHERE NOT EXISTS (SELECT 1 FROM effect e WHERE e.message_id = b.id)

@@ -11,7 +11,7 @@ import type { PoolClient } from 'pg';
 export const MESSAGING_SQL = readFileSync(path.join(__dirname, '../../sql/messaging-tables.sql'), 'utf8');
 
 /** No unique constraint on purpose: a doubled effect must show up as a second row. */
-const EFFECT_SQL = `
+export const EFFECT_SQL = `
 CREATE TABLE effect (message_id uuid NOT NULL, n integer, correlation_id text, causation_id text,
   applied_at timestamptz NOT NULL DEFAULT clock_timestamp());
 CREATE TABLE business_row (id uuid PRIMARY KEY, n integer NOT NULL, created_at timestamptz NOT NULL DEFAULT clock_timestamp());`;

@@ -50,3 +50,14 @@ test('on arrival, non-JSON, non-envelopes, wrong versions and invalid data each 
     error: expect.stringMatching(/currency/),
   });
 });
+
+test('text no database can store (a NUL, a lone surrogate) is refused on publish and dead-lettered on arrival at once, naming where it is', () => {
+  expect(() => buildEnvelope('customer.created', { ...customer, name: 'Ada\u0000' }, { producer: 'reseller' })).toThrow(/data\.name .*NUL/);
+  const valid = buildEnvelope('customer.created', customer, { producer: 'reseller' });
+  const nul = checkIncoming(Buffer.from(JSON.stringify({ ...valid, data: { ...customer, name: 'Ada\u0000' } })));
+  expect(nul).toMatchObject({ ok: false, reason: 'INVALID_DATA', partial: { id: valid.id } });
+  expect(nul.ok === false && nul.error).toMatch(/data\.name .*NUL/);
+  const surrogate = checkIncoming(Buffer.from(JSON.stringify({ ...valid, correlationId: 'req-\ud800' })));
+  expect(surrogate).toMatchObject({ ok: false, reason: 'INVALID_DATA' });
+  expect(surrogate.ok === false && surrogate.error).toMatch(/correlationId .*surrogate/);
+});

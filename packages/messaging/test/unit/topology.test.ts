@@ -1,5 +1,13 @@
 // Queue names and arguments an operator sees in the management UI (docs/messaging.md).
-import { consumerTopology, delayLabel, mainQueueArguments, retryQueueArguments } from '../../src';
+import {
+  consumerQueueTopology,
+  consumerTopology,
+  declaredTopologies,
+  delayLabel,
+  hasDeclaredConsumer,
+  mainQueueArguments,
+  retryQueueArguments,
+} from '../../src';
 
 test('the default retry schedule waits 1 s, 10 s, 1 min and 10 min in queues named for their delay', () => {
   const topology = consumerTopology('billing', 'job-completed', ['job.completed']);
@@ -30,4 +38,45 @@ test('a retry queue expires its messages back into the main queue through the de
 test('a zero or fractional delay is refused before anything is declared', () => {
   expect(() => consumerTopology('billing', 'x', [], { retryDelaysMs: [0] })).toThrow(/positive integers/);
   expect(() => consumerTopology('billing', 'x', [], { retryDelaysMs: [1.5] })).toThrow(/positive integers/);
+});
+
+describe("the contracts' queue map decides what is declared", () => {
+  test('a producer declares the declared queues bound to its events, and no planned one', () => {
+    expect(declaredTopologies({ producer: 'reseller' }).map((t) => t.queue)).toEqual([
+      'api-gateway.apikey-revocations',
+      'api-gateway.access-changes',
+      'billing.accounts',
+      'billing.orders',
+      'runner-registry.accounts',
+    ]);
+    expect(declaredTopologies({ producer: 'billing' }).map((t) => t.queue)).toEqual([
+      'reseller.order-payments',
+      'reseller.tier-sales',
+      'runner-registry.holds',
+    ]);
+    expect(declaredTopologies({ producer: 'runner-registry' }).map((t) => t.queue)).toEqual([
+      'api-gateway.apikey-revocations',
+      'billing.jobs',
+    ]);
+    expect(declaredTopologies({ producer: 'testsvc' })).toEqual([]);
+  });
+
+  test("a queue's own settings from the contracts reach every declarer", () => {
+    const revocations = declaredTopologies().find((t) => t.queue === 'api-gateway.apikey-revocations');
+    expect(revocations?.retryQueues).toEqual([]);
+  });
+
+  test('only events with a declared queue must be routed; the others may be dropped', () => {
+    expect(hasDeclaredConsumer('order.created')).toBe(true);
+    expect(hasDeclaredConsumer('runner.registered')).toBe(false);
+    expect(hasDeclaredConsumer('test.anything')).toBe(false);
+  });
+
+  test("a Runfleet service's consumer cannot bind other events than the contracts, nor a queue they do not declare", () => {
+    expect(consumerQueueTopology('reseller', 'order-payments', ['order.payment_failed', 'order.paid']).queue).toBe('reseller.order-payments');
+    expect(() => consumerQueueTopology('reseller', 'order-payments', ['order.paid'])).toThrow(/packages\/contracts binds \[order\.paid, order\.payment_failed\]/);
+    expect(() => consumerQueueTopology('reseller', 'refunds', ['order.failed'])).toThrow(/not in packages\/contracts/);
+    expect(() => consumerQueueTopology('notifications', 'deliveries', ['order.paid'])).toThrow(/planned/);
+    expect(consumerQueueTopology('testsvc', 'work', ['test.work']).routingKeys).toEqual(['test.work']);
+  });
 });

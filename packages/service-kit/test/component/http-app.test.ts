@@ -1,4 +1,4 @@
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { z } from 'zod';
@@ -113,6 +113,35 @@ describe('errors as problem+json', () => {
     expect(res.body.errors).toEqual([{ field: 'body', message: 'is not valid JSON' }]);
   });
 
+  it('a text/plain, form or untyped body on a route that takes JSON is a 415, not a missing body (issue 12)', async () => {
+    const plain = await request(app).post('/v1/wallets').set('content-type', 'text/plain').send('{"customerId":"c","amount":"1.000000"}');
+    expectProblem(plain, 415, 'REQUEST_UNSUPPORTED_MEDIA_TYPE');
+    expect(plain.body.errors).toEqual([{ field: 'body', message: 'must be sent as application/json' }]);
+    const form = await request(app).post('/v1/wallets').type('form').send({ customerId: 'c', amount: '1.000000' });
+    expectProblem(form, 415, 'REQUEST_UNSUPPORTED_MEDIA_TYPE');
+    const untyped = await request(app).post('/v1/wallets').set('content-type', '').send(Buffer.from('{}'));
+    expectProblem(untyped, 415, 'REQUEST_UNSUPPORTED_MEDIA_TYPE');
+    // JSON with a charset or a +json type is still JSON; no body at all is still "is required"
+    const charset = await request(app).post('/v1/wallets').set('content-type', 'application/json; charset=utf-8').send('{"customerId":"c","amount":"1.000000"}');
+    expect(charset.status).toBe(201);
+    expectProblem(await request(app).post('/v1/wallets'), 400, 'VALIDATION_FAILED');
+  });
+
+  it('a NUL or a lone surrogate in a body, query or path string is a 400 naming the field (issue 12)', async () => {
+    const body = await request(app).post('/v1/wallets?dryRun=true').send({ customerId: 'c\u0000', amount: '1.000000' });
+    expectProblem(body, 400, 'VALIDATION_FAILED');
+    expect(body.body.errors).toEqual([{ field: 'body.customerId', message: 'must not contain a NUL character (\\u0000)' }]);
+    const query = await request(app).post('/v1/wallets?dryRun=%00').send({ customerId: 'c', amount: '1.000000' });
+    expect(query.body.errors).toEqual([{ field: 'query.dryRun', message: 'must not contain a NUL character (\\u0000)' }]);
+    const path = await request(app).get('/v1/wallets/w_%00');
+    expectProblem(path, 400, 'VALIDATION_FAILED');
+    expect(path.body.errors).toEqual([{ field: 'params.walletId', message: 'must not contain a NUL character (\\u0000)' }]);
+    const surrogate = await request(app).post('/v1/wallets').set('content-type', 'application/json').send('{"customerId":"\\udc00x","amount":"1.000000"}');
+    expect(surrogate.body.errors).toEqual([{ field: 'body.customerId', message: 'must not contain an unpaired UTF-16 surrogate' }]);
+    // a well-paired surrogate (an emoji) is ordinary text
+    expect((await request(app).post('/v1/wallets').send({ customerId: 'c\u{1F600}', amount: '1.000000' })).status).toBe(201);
+  });
+
   it('an unknown route is a 404 ROUTE_NOT_FOUND', async () => {
     expectProblem(await request(app).get('/v1/nothing-here'), 404, 'ROUTE_NOT_FOUND');
   });
@@ -130,6 +159,43 @@ describe('errors as problem+json', () => {
     const logged = logs.lines().find((l) => l.code === 'INTERNAL_ERROR');
     expect(logged).toMatchObject({ level: 'error', correlationId: res.headers['x-correlation-id'] });
     expect((logged?.err as { stack?: string }).stack).toContain('secret internals');
+  });
+
+  it('a client error is logged at info, never warn: only 5xx are the operator\'s concern (issue 12 item 9)', async () => {
+    const res = await request(app).get('/v1/missing-wallet');
+    const lines = logs.lines().filter((l) => l.correlationId === res.headers['x-correlation-id']);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.map((l) => l.level)).not.toContain('warn');
+    expect(lines.find((l) => l.msg === 'request completed')).toMatchObject({ level: 'info', res: { statusCode: 404 } });
+  });
+
+  it('a chunked body past the limit gets a 413, and the next request on the same keep-alive connection succeeds', async () => {
+    const server = await listen(app, 0);
+    // One keep-alive socket: the second request reuses it unless the first answer said to close it.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const port = (server.address() as AddressInfo).port;
+    const send = (method: string, path: string, body?: Buffer[]) =>
+      new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, method, path, agent, headers: body ? { 'content-type': 'application/json' } : {} }, (res) => {
+          res.resume();
+          res.once('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }));
+        });
+        req.once('error', reject);
+        if (body) for (const chunk of body) req.write(chunk);
+        req.end();
+      });
+    try {
+      const chunks = Array.from({ length: 40 }, () => Buffer.from(`"${'x'.repeat(32 * 1024)}"`));
+      // body-parser reads the rest and drops it, so the connection stays usable (keep-alive is fine).
+      expect((await send('POST', '/v1/wallets', chunks)).status).toBe(413);
+      expect((await send('GET', '/health/live')).status).toBe(200);
+      // A problem answer to a request without a body keeps the connection.
+      expect(await send('GET', '/v1/missing-wallet')).toEqual({ status: 404, connection: 'keep-alive' });
+    } finally {
+      agent.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('does not announce express', async () => {

@@ -9,7 +9,9 @@ function build() {
   const app = express();
   app.use(express.json());
   const router = express.Router();
-  const api = new ApiRoutes(router, { title: 'Test API', version: '1.0.0' });
+  const api = new ApiRoutes(router, { title: 'Test API', version: '1.0.0' }, (method, path) =>
+    `${method.toUpperCase()} ${path}` === 'POST /v1/things/{thingId}/parts' ? 'things:write' : undefined,
+  );
   api.route(
     {
       method: 'post',
@@ -56,9 +58,22 @@ describe('documented routes', () => {
       'path:thingId:true',
       'header:idempotency-key:true',
     ]);
-    expect(Object.keys(op?.responses ?? {}).sort()).toEqual(['201', '400', '404']);
+    expect(Object.keys(op?.responses ?? {}).sort()).toEqual(['201', '400', '404', '415']);
     expect(JSON.stringify(op?.responses?.['404'])).toContain('application/problem+json');
     expect(JSON.stringify(op?.requestBody)).toContain('"example":"bolt"');
+    expect((op as Record<string, unknown>)['x-required-scope']).toBe('things:write');
+  });
+
+  it('refuse to mount a public route whose scope is declared nowhere (fail closed)', () => {
+    const { api } = build();
+    const undeclared = () =>
+      api.route({ method: 'delete', path: '/v1/things/:thingId', summary: 'Delete a thing', tags: ['things'], responses: { 204: { description: 'Gone' } } }, () => undefined);
+    expect(undeclared).toThrow('DELETE /v1/things/{thingId} has no scope');
+    // The real table: an operation of a built service that is missing from it does not mount either.
+    const real = new ApiRoutes(express.Router(), { title: 'Real', version: '1' });
+    expect(() => real.route({ method: 'put', path: '/v1/projects/:projectId', summary: 'x', tags: ['x'], responses: { 200: { description: 'x' } } }, () => undefined)).toThrow(
+      'PUT /v1/projects/{projectId} has no scope',
+    );
   });
 
   it('converts express path parameters to OpenAPI templates', () => {

@@ -1,8 +1,10 @@
 // Idempotency records in Redis (draft-ietf-httpapi-idempotency-key-header; STYLE.md habit 8): an
 // in-flight marker taken atomically with the request's fingerprint, then the first response kept
-// for 24 h. Records are scoped to the principal, so one tenant's key never meets another's.
+// for 24 h, encrypted (response-cipher.ts: it may hold a key shown once). Records are scoped to the
+// principal, so one tenant's key never meets another's.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { ResponseCipher } from './response-cipher';
 
 export const RESPONSE_RETENTION_SECONDS = 24 * 3600;
 
@@ -15,13 +17,16 @@ export interface StoredResponse {
 
 type Record_ =
   | { state: 'in_flight'; fingerprint: string; owner: string }
-  | { state: 'done'; fingerprint: string; response: StoredResponse };
+  /** `sealed`: the StoredResponse as JSON, encrypted */
+  | { state: 'done'; fingerprint: string; sealed: string };
 
 export type BeginOutcome =
   | { kind: 'started'; owner: string }
   | { kind: 'in_flight' }
   | { kind: 'mismatch' }
-  | { kind: 'replay'; response: StoredResponse };
+  | { kind: 'replay'; response: StoredResponse }
+  /** a kept response this gateway cannot decrypt (the encryption key changed since) */
+  | { kind: 'unreadable' };
 
 // KEYS: record. ARGV: in-flight JSON, lock ttl ms. Returns the existing record, or nil when taken.
 const BEGIN = `
@@ -57,6 +62,7 @@ export class IdempotencyStore {
     private readonly prefix: string,
     /** how long an in-flight marker survives a gateway that died mid-request */
     private readonly inFlightTtlMs: number,
+    private readonly cipher: ResponseCipher,
   ) {
     this.redis = redis as StoreCommands;
     if (!('idempotencyBegin' in redis)) {
@@ -73,18 +79,22 @@ export class IdempotencyStore {
   async begin(scope: string, key: string, fingerprint: string): Promise<BeginOutcome> {
     const owner = randomUUID();
     const marker: Record_ = { state: 'in_flight', fingerprint, owner };
-    const existing = await this.redis.idempotencyBegin(this.recordKey(scope, key), JSON.stringify(marker), String(this.inFlightTtlMs));
+    const recordKey = this.recordKey(scope, key);
+    const existing = await this.redis.idempotencyBegin(recordKey, JSON.stringify(marker), String(this.inFlightTtlMs));
     if (existing === null) return { kind: 'started', owner };
     const record = JSON.parse(existing) as Record_;
     if (record.fingerprint !== fingerprint) return { kind: 'mismatch' };
     if (record.state === 'in_flight') return { kind: 'in_flight' };
-    return { kind: 'replay', response: record.response };
+    const plaintext = typeof record.sealed === 'string' ? this.cipher.open(record.sealed, recordKey) : undefined;
+    if (plaintext === undefined) return { kind: 'unreadable' };
+    return { kind: 'replay', response: JSON.parse(plaintext.toString('utf8')) as StoredResponse };
   }
 
   /** Keeps the first response for 24 h. */
   async complete(scope: string, key: string, owner: string, fingerprint: string, response: StoredResponse): Promise<void> {
-    const record: Record_ = { state: 'done', fingerprint, response };
-    await this.redis.idempotencyFinish(this.recordKey(scope, key), owner, JSON.stringify(record), String(RESPONSE_RETENTION_SECONDS));
+    const recordKey = this.recordKey(scope, key);
+    const record: Record_ = { state: 'done', fingerprint, sealed: this.cipher.seal(Buffer.from(JSON.stringify(response)), recordKey) };
+    await this.redis.idempotencyFinish(recordKey, owner, JSON.stringify(record), String(RESPONSE_RETENTION_SECONDS));
   }
 
   /** Forgets the in-flight marker, so a retry with the same key runs again. */

@@ -60,7 +60,9 @@ function gatewayComponents(problemSchema: Json): Record<string, Record<string, u
     schemas: { GatewayProblem: problemSchema },
     responses: {
       GatewayUnauthorized: problem('Missing, malformed, unknown, expired or revoked credentials (one answer for all).'),
-      GatewayForbidden: problem('The key may not be used from this IP address, or the caller may not do this.'),
+      GatewayForbidden: problem(
+        'The key may not be used from this IP address, lacks the scope the operation requires (`AUTH_SCOPE_MISSING`, naming it), or the caller may not do this.',
+      ),
       GatewayTooManyRequests: problem('Rate limit exceeded.', {
         ...retryAfter,
         RateLimit: { description: 'Remaining requests and seconds to reset (draft-ietf-httpapi-ratelimit-headers).', schema: { type: 'string' } },
@@ -101,7 +103,9 @@ function withGatewayAdditions(operation: Json, method: string, required: boolean
   for (const [status, name] of Object.entries(GATEWAY_RESPONSES)) {
     responses[status] ??= { $ref: `#/components/responses/${name}` };
   }
-  const result: Json = { ...operation, security: [{ bearerAuth: [] }], responses };
+  // The scope the gateway enforces (contracts' OPERATION_SCOPES, which the service documented as x-required-scope).
+  const scope = typeof operation['x-required-scope'] === 'string' ? [operation['x-required-scope']] : [];
+  const result: Json = { ...operation, security: [{ bearerAuth: scope }], responses };
   if (method === 'post') {
     const parameters = ((operation.parameters as Json[] | undefined) ?? []).filter(
       (p) => !(p.in === 'header' && String(p.name).toLowerCase() === 'idempotency-key'),

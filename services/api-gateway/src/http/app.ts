@@ -1,7 +1,7 @@
 // The gateway (no listen): every /v1 request through authentication, rate limiting, idempotency
 // and the routing table to the owning service on the public API's hot path (public-api.ts), and
-// the gateway's own routes (health, metrics, docs) on express with correlation id, logging,
-// helmet and CORS (DESIGN.md §2, §6, §7, §8).
+// the gateway's own routes (health, docs) on express with correlation id, logging, helmet and
+// CORS (DESIGN.md §2, §6, §7, §8); /metrics on a separate internal listener (DESIGN.md §9).
 import type { RequestListener } from 'node:http';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler, type Response } from 'express';
@@ -18,9 +18,10 @@ import {
   type Logger,
   type Metrics,
 } from '@runfleet/service-kit';
-import { keyCacheSecret, type Config } from '../config';
+import { idempotencyEncryptionKey, keyCacheSecret, type Config } from '../config';
 import { IdempotencyStore } from '../data/idempotency-store';
-import { PrincipalCache } from '../data/principal-cache';
+import { PrincipalCache, type KeyOwner } from '../data/principal-cache';
+import { ResponseCipher } from '../data/response-cipher';
 import type { OpenApiDocument } from '../domain/openapi-merge';
 import { Authenticator } from './auth';
 import { CredentialVerifier } from './credential-verifier';
@@ -31,6 +32,7 @@ import { Idempotency } from './idempotency';
 import { PrincipalSigner } from './principal-signer';
 import { createPublicApi, headersSetBy, type NodeMiddleware, type TrustProxy } from './public-api';
 import { RateLimits } from './rate-limits';
+import { RouteTemplates } from './route-templates';
 import { createGatewayHealth, type GatewayHealth } from './readiness';
 import { UPSTREAM_NAMES, upstreamOrigins } from './routing-table';
 import { Upstream, type Upstreams } from './upstreams';
@@ -48,10 +50,12 @@ export interface GatewayOptions {
 }
 
 export interface Gateway {
-  /** the gateway's own routes (health, metrics, docs) */
+  /** the gateway's own routes (health, docs) */
   app: Express;
   /** what the server listens with: /v1 on the public API's hot path, the rest on `app` */
   handler: RequestListener;
+  /** what the internal metrics port listens with: GET /metrics, nothing else */
+  metricsHandler: RequestListener;
   health: GatewayHealth;
   metrics: Metrics;
   gatewayMetrics: GatewayMetrics;
@@ -59,7 +63,11 @@ export interface Gateway {
   principalCache: PrincipalCache;
   /** a revoked credential: out of Redis and out of this process's memo */
   dropCredential(keyId: string): Promise<void>;
+  /** every credential of a suspended, deactivated or reactivated owner: out of Redis and this process's memo */
+  dropCredentialsOf(owner: KeyOwner): Promise<void>;
   docs: ApiDocs;
+  /** the route labels of public requests, learnt from the services' OpenAPI documents */
+  routeTemplates: RouteTemplates;
   close(): Promise<void>;
 }
 
@@ -126,7 +134,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
   });
   // The in-flight marker outlives the longest an upstream call can take, then frees the key.
   const idempotency = new Idempotency({
-    store: new IdempotencyStore(redis, config.REDIS_KEY_PREFIX, 2 * config.UPSTREAM_TIMEOUT_MS + 5_000),
+    store: new IdempotencyStore(redis, config.REDIS_KEY_PREFIX, 2 * config.UPSTREAM_TIMEOUT_MS + 5_000, new ResponseCipher(idempotencyEncryptionKey(config))),
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     responseLimitBytes: config.RESPONSE_LIMIT_BYTES,
     logger,
@@ -146,7 +154,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
           maxAge: 600,
         });
 
-  // The gateway's own routes (health, metrics, docs) on express.
+  // The gateway's own routes (health, docs) on express.
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
@@ -184,7 +192,6 @@ export function buildGateway(options: GatewayOptions): Gateway {
     call(docs.documentHandler),
   );
   own.route({ method: 'get', path: '/docs', summary: 'Interactive API documentation (Swagger UI)', tags: ['gateway'], responses: { 200: { description: 'HTML page' } } }, call(docs.pageHandler));
-  own.route({ method: 'get', path: '/metrics', summary: 'Prometheus metrics of the gateway', tags: ['gateway'], responses: { 200: { description: 'Prometheus text format' } } }, call(metrics.handler));
   docs.mount(ownRouter);
   app.use(ownRouter);
 
@@ -194,8 +201,11 @@ export function buildGateway(options: GatewayOptions): Gateway {
   });
   app.use(errorHandler(logger));
 
+  const routeTemplates = new RouteTemplates(() => docs.merged());
+
   // The public API (/v1) on its own hot path, everything else on express.
   const publicApi = createPublicApi({
+    routeTemplates,
     logger,
     metrics,
     gatewayMetrics,
@@ -210,6 +220,14 @@ export function buildGateway(options: GatewayOptions): Gateway {
     securityHeaders: headersSetBy(security as unknown as NodeMiddleware),
     cors: corsMiddleware as unknown as NodeMiddleware | undefined,
   });
+  // /metrics on its own internal port (METRICS_PORT): request counts by route and principal type are
+  // for operators, not for anyone who can reach the public API (issue 12 item 5).
+  const metricsApp = express();
+  metricsApp.disable('x-powered-by');
+  metricsApp.get('/metrics', metrics.handler);
+  metricsApp.use((req, _res, next) => next(AppError.notFound('ROUTE_NOT_FOUND', `No route for ${req.method} ${req.path}.`)));
+  metricsApp.use(errorHandler(logger));
+
   const handler: RequestListener = (req, res) => {
     if (req.url?.startsWith('/v1/')) publicApi(req, res);
     else app(req, res);
@@ -218,6 +236,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
   return {
     app,
     handler,
+    metricsHandler: metricsApp,
     health,
     metrics,
     gatewayMetrics,
@@ -227,7 +246,13 @@ export function buildGateway(options: GatewayOptions): Gateway {
       authenticator.forget(keyId);
       await principalCache.drop(keyId);
     },
+    async dropCredentialsOf(owner) {
+      // Redis first, so a request between the two steps cannot copy the entry back into the memo.
+      await principalCache.dropOwner(owner);
+      authenticator.forgetOwner(owner);
+    },
     docs,
+    routeTemplates,
     async close() {
       await rateLimits.flush().catch((err: unknown) => logger.warn({ err }, 'could not send the last rate-limit counts to Redis'));
       await Promise.all(Object.values(upstreams).map((u) => u.close()));

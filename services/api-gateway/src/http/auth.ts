@@ -6,7 +6,7 @@ import { AppError, type Logger } from '@runfleet/service-kit';
 import { bearerToken, credentialKindOf, type CredentialKind } from '../domain/credential-kinds';
 import { ipAllowed } from '../domain/ip-allow-list';
 import { msUntilExpiry, type VerifiedCredential } from '../domain/verified-credential';
-import type { PrincipalCache } from '../data/principal-cache';
+import type { KeyOwner, PrincipalCache } from '../data/principal-cache';
 import type { CredentialVerifier } from './credential-verifier';
 import { invalidCredentials } from './gateway-errors';
 import type { GatewayMetrics } from './gateway-metrics';
@@ -22,8 +22,9 @@ export interface AuthenticatorOptions {
 }
 
 // Verified credentials are also kept in this process for half a second: a busy key skips the Redis
-// round trip on most requests, while a revocation still takes effect everywhere within 1 s (the
-// consumer drops the Redis entry and this process's copy; other replicas' copies expire first).
+// round trip on most requests, while a revocation, rotation, suspension or deactivation still takes
+// effect everywhere within 1 s (the consumers drop the Redis entries and this process's copies; other
+// replicas' copies expire first). A copy never outlives the key's own expiry.
 // This copy is keyed by the bearer credential itself, not its HMAC: computing the HMAC was the
 // largest piece of the gateway's own code per request. The credential only stays in this process's
 // memory (as the request that carried it does), for half a second; nothing keyed by it leaves the
@@ -37,9 +38,17 @@ export class Authenticator {
 
   constructor(private readonly options: AuthenticatorOptions) {}
 
-  /** Forgets this process's copy of a revoked credential (the Redis entry is dropped by the cache). */
+  /** Forgets this process's copy of a revoked or rotated credential (the Redis entry is dropped by the cache). */
   forget(keyId: string): void {
     for (const [token, entry] of this.memo) if (entry.credential.keyId === keyId) this.memo.delete(token);
+  }
+
+  /** Forgets this process's copies of every credential of a suspended or deactivated owner. */
+  forgetOwner(owner: KeyOwner): void {
+    for (const [token, entry] of this.memo) {
+      const { principal } = entry.credential;
+      if (principal.type === owner.type && principal.id === owner.id) this.memo.delete(token);
+    }
   }
 
   private remember(token: string, credential: VerifiedCredential): void {

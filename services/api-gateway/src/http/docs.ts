@@ -50,7 +50,9 @@ export class ApiDocs {
 
   private async serviceDocument(service: (typeof UPSTREAM_NAMES)[number]): Promise<ServiceDocument> {
     try {
-      const response = await this.options.upstreams[service].request({ method: 'GET', path: '/openapi.json', headers: { accept: 'application/json' } });
+      // Outside the breaker: reading documents (also for route labels, route-templates.ts) must not
+      // change what clients get from a struggling service.
+      const response = await this.options.upstreams[service].requestUnguarded({ method: 'GET', path: '/openapi.json', headers: { accept: 'application/json' } });
       if (response.statusCode !== 200) {
         await response.body.dump();
         return { service, document: null };

@@ -10,7 +10,7 @@ export type RateLimiterName = 'principal' | 'auth_failures';
 const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
 
 export interface GatewayMetrics {
-  /** route = the routing-table prefix, or the gateway's own path; principal_type = 'anonymous' before auth */
+  /** route = the OpenAPI path template (the routing-table prefix when none matched), or the gateway's own path; principal_type = 'anonymous' before auth */
   requests: Counter<'route' | 'status' | 'principal_type'>;
   upstreamDuration: Histogram<'upstream' | 'status'>;
   breakerState: Gauge<'upstream'>;
@@ -32,7 +32,7 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
   return {
     requests: new Counter({
       name: 'gateway_requests_total',
-      help: 'Requests answered by the gateway, by routing-table route, status and principal type',
+      help: 'Requests answered by the gateway, by route template, status and principal type',
       labelNames: ['route', 'status', 'principal_type'] as const,
       registers,
     }),

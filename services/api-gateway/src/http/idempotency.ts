@@ -96,6 +96,10 @@ export class Idempotency {
     if (outcome.kind === 'in_flight') {
       throw new GatewayError(AppError.conflict('IDEMPOTENCY_REQUEST_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed.'), retryAfter(1000));
     }
+    if (outcome.kind === 'unreadable') {
+      // Running it again could act twice; the client can only be told to use a new key.
+      throw AppError.conflict('IDEMPOTENCY_RECORD_UNREADABLE', 'The answer kept for this Idempotency-Key can no longer be read; check the outcome, then retry with a new key.');
+    }
     if (outcome.kind === 'replay') {
       this.send(res, outcome.response, true);
       return;

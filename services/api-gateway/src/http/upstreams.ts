@@ -1,7 +1,10 @@
 // One client per upstream service: an undici connection pool with connect, header and body
-// timeouts, behind one opossum circuit breaker (DESIGN.md §6). Upstream 5xx and timeouts count as
-// failures; 4xx are the caller's business and count as successes. An open breaker, or more
-// requests in flight than the upstream is allowed, fails at once with 503 instead of queueing.
+// timeouts, behind one opossum circuit breaker (DESIGN.md §6). Only the upstream's unavailability
+// counts as a failure — connect errors, timeouts, and 502/503/504 (it, or a proxy before it, says
+// it cannot serve). Every other answer is about the request that got it: a 4xx is the caller's
+// business, and a 500 is one request's bug, which one tenant can provoke at will; counting either
+// would let one tenant open the breaker for all (issue 12). An open breaker, or more requests in
+// flight than the upstream is allowed, fails at once with 503 instead of queueing.
 import type { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
@@ -42,7 +45,10 @@ export interface UpstreamOptions {
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
-/** Thrown inside the breaker for a 5xx, so it counts as a failure; the response still reaches the client. */
+/** Answers that mean the upstream cannot serve at all, whoever asks. */
+const UNAVAILABLE_STATUSES = new Set([502, 503, 504]);
+
+/** Thrown inside the breaker for a 502/503/504, so it counts as a failure; the response still reaches the client. */
 class UpstreamServerError extends Error {
   constructor(readonly response: UpstreamResponse) {
     super(`upstream answered ${response.statusCode}`);
@@ -102,19 +108,31 @@ export class Upstream {
       .request({ method: request.method as 'GET', path: request.path, headers: request.headers, body: request.body ?? null, signal: request.signal })
       .then((response) => {
         const result: UpstreamResponse = { statusCode: response.statusCode, headers: response.headers as IncomingHttpHeaders, body: response.body };
-        if (result.statusCode >= 500) throw new UpstreamServerError(result);
+        if (UNAVAILABLE_STATUSES.has(result.statusCode)) throw new UpstreamServerError(result);
         return result;
       });
   }
 
   /**
    * Sends one request. Resolves with the upstream's response for any status it answered with
-   * (5xx included); rejects with an AppError: 503 UPSTREAM_UNAVAILABLE (breaker open, unreachable,
+   * (5xx included; only 502/503/504 count against the breaker); rejects with an AppError: 503 UPSTREAM_UNAVAILABLE (breaker open, unreachable,
    * overloaded; with Retry-After), 504 UPSTREAM_TIMEOUT, 502 UPSTREAM_FAILED, or the caller's own
    * error (413 from the body limit).
    */
   request(request: UpstreamRequest): Promise<UpstreamResponse> {
     return this.breaker.fire(request).catch((err: unknown) => {
+      if (err instanceof UpstreamServerError) return err.response;
+      throw this.toAppError(err);
+    });
+  }
+
+  /**
+   * One request outside the circuit breaker, for the gateway's own background reads (the services'
+   * OpenAPI documents): they must neither open nor close a breaker that guards client traffic.
+   * Resolves with any status the upstream answered with; rejects with the same AppErrors as request().
+   */
+  requestUnguarded(request: UpstreamRequest): Promise<UpstreamResponse> {
+    return this.send(request).catch((err: unknown) => {
       if (err instanceof UpstreamServerError) return err.response;
       throw this.toAppError(err);
     });

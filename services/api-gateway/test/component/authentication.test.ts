@@ -183,7 +183,7 @@ describe('when the key issuer is down', () => {
 
 describe('/metrics', () => {
   it('shows requests by route, status and principal type, upstream latency, breaker state, rate-limit rejections and auth cache lookups', async () => {
-    const result = await call(gw.url, '/metrics');
+    const result = await call(gw.metricsUrl, '/metrics');
     expect(result.status).toBe(200);
     const value = (pattern: RegExp) => Number(result.text.split('\n').find((line) => pattern.test(line))?.split(' ').pop() ?? NaN);
     expect(value(/^gateway_requests_total\{[^}]*route="\/v1\/jobs"[^}]*status="200"[^}]*principal_type="customer"/)).toBeGreaterThan(0);

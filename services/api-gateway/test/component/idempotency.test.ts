@@ -126,3 +126,112 @@ describe('Idempotency-Key', () => {
     expect(registry.seen.at(-1)!.headers['idempotency-key']).toBe(key);
   });
 });
+
+describe('stored responses', () => {
+  /**
+   * Every key under the suite's prefix, with every byte Redis would write for it (DUMP) and its
+   * value — and whatever any base64 run in them decodes to, since encoding is not protection.
+   */
+  async function redisContents(): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    for (const redisKey of await gw.redis.keys(`${gw.prefix}*`)) {
+      parts.push(Buffer.from(redisKey));
+      const dump = await gw.redis.dumpBuffer(redisKey);
+      if (dump) parts.push(dump);
+      if ((await gw.redis.type(redisKey)) === 'string') parts.push((await gw.redis.getBuffer(redisKey)) ?? Buffer.alloc(0));
+    }
+    const raw = Buffer.concat(parts);
+    const decoded = (raw.toString('latin1').match(/[A-Za-z0-9+/_-]{16,}={0,2}/g) ?? []).map((run) => Buffer.from(run, run.includes('-') || run.includes('_') ? 'base64url' : 'base64'));
+    return Buffer.concat([raw, ...decoded]);
+  }
+
+  it('leave no raw API key readable anywhere in Redis, idempotency records and principal cache alike (issue 12 item 4)', async () => {
+    const created = [];
+    for (let i = 0; i < 3; i += 1) {
+      const result = await call(gw.url, '/v1/api-keys', {
+        key: reseller.adminKey,
+        body: { name: `stored ${i}`, ownerType: 'customer', ownerId: alice.customerId },
+        headers: { 'idempotency-key': `api-key-at-rest-${i}-${freshKey()}` },
+      });
+      expect(result.status).toBe(201);
+      created.push(result);
+    }
+    // Used once each, so the principal cache and the rate limiter hold entries for them too.
+    for (const result of created) expect((await call(gw.url, '/v1/jobs', { key: result.json().key })).status).toBe(200);
+    const contents = await redisContents();
+    expect(contents.length).toBeGreaterThan(0);
+    for (const result of created) {
+      const rawKey: string = result.json().key;
+      expect(contents.includes(Buffer.from(rawKey.split('_').at(-1)!))).toBe(false);
+    }
+  });
+
+  it('are replayed byte for byte after being read back from Redis', async () => {
+    const idempotencyKey = freshKey();
+    const send = () =>
+      call(gw.url, '/v1/api-keys', {
+        key: reseller.adminKey,
+        body: { name: 'replayed', ownerType: 'customer', ownerId: alice.customerId },
+        headers: { 'idempotency-key': idempotencyKey },
+      });
+    const first = await send();
+    const replay = await send();
+    expect(first.status).toBe(201);
+    expect(replay.status).toBe(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.text).toBe(first.text);
+    expect(replay.json().key).toMatch(/^rf_sk_/);
+  });
+
+  it('kept under another encryption key are refused with 409, never run again', async () => {
+    const idempotencyKey = freshKey();
+    expect((await submit(alice.customerKey, idempotencyKey)).status).toBe(201);
+    const rotated = await startGateway({
+      upstreams: { reseller: reseller.url, 'runner-registry': registry.url },
+      env: { REDIS_KEY_PREFIX: gw.prefix, IDEMPOTENCY_ENCRYPTION_KEY: 'another-idempotency-encryption-key-0123456789' },
+    });
+    try {
+      const before = registry.executions;
+      const retry = await call(rotated.url, '/v1/jobs', { key: alice.customerKey, body: { type: 'render' }, headers: { 'idempotency-key': idempotencyKey } });
+      expect(retry.status).toBe(409);
+      expect(retry.json()).toMatchObject({ code: 'IDEMPOTENCY_RECORD_UNREADABLE' });
+      expect(registry.executions).toBe(before);
+    } finally {
+      await rotated.close();
+    }
+  });
+});
+
+describe('Idempotency-Key lifetimes (issue 13 item 12)', () => {
+  it('the in-flight marker outlives the slowest upstream call: 2 × the 10 s upstream timeout + 5 s = 25 s; the stored response then lives 24 h', async () => {
+    const key = freshKey();
+    registry.delayMs = 1_500;
+    let submitted;
+    let markerTtlMs: number;
+    // Records earlier tests left (kept 24 h) are not this request's.
+    const earlier = new Set(await gw.redis.keys(`${gw.prefix}idem:*`));
+    try {
+      submitted = submit(alice.customerKey, key);
+      let recordKey: string | undefined;
+      const deadline = Date.now() + 5_000;
+      while (!recordKey && Date.now() < deadline) {
+        [recordKey] = await gw.redis.keys(`${gw.prefix}idem:*`).then((keys) => keys.filter((k) => !earlier.has(k)));
+        if (!recordKey) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(recordKey).toBeDefined();
+      markerTtlMs = await gw.redis.pttl(recordKey!);
+      const result = await submitted;
+      expect(result.status).toBe(201);
+      // Past the response, the record holds the answer for replays for a day.
+      const storedTtl = await gw.redis.ttl(recordKey!);
+      expect(storedTtl).toBeGreaterThan(24 * 3600 - 60);
+      expect(storedTtl).toBeLessThanOrEqual(24 * 3600);
+    } finally {
+      registry.delayMs = 0;
+      await submitted?.catch(() => undefined);
+    }
+    // Read while the request was in flight (under 1.5 s after it began).
+    expect(markerTtlMs).toBeGreaterThan(25_000 - 2_000);
+    expect(markerTtlMs).toBeLessThanOrEqual(25_000);
+  });
+});

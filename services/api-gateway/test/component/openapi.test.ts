@@ -8,6 +8,7 @@ import { createHealth, createLogger, createMetrics, listen, type Health } from '
 import type { Express } from 'express';
 import type { Server } from 'node:http';
 import { PG_ADMIN_URL } from '@runfleet/test-infra';
+import { OPERATION_SCOPES, requiredScopeOf } from '@runfleet/contracts';
 import { buildApp as buildBilling } from '../../../billing/src/http/app';
 import { createPrisma as billingPrisma } from '../../../billing/src/db';
 import { buildApp as buildNotifications } from '../../../notifications/src/http/app';
@@ -95,15 +96,32 @@ describe('the merged OpenAPI document', () => {
   });
 
   it("documents the gateway's own routes without credentials and every forwarded route with bearer auth", () => {
-    for (const path of ['/health/live', '/health/ready', '/openapi.json', '/docs', '/metrics']) {
+    for (const path of ['/health/live', '/health/ready', '/openapi.json', '/docs']) {
       expect(merged.paths[path]?.get?.security).toEqual([]);
     }
+    // /metrics is on the internal port, not part of the public API (issue 12 item 5).
+    expect(merged.paths['/metrics']).toBeUndefined();
     for (const { method, path } of operations(merged.paths)) {
       if (!path.startsWith('/v1/')) continue;
-      expect(merged.paths[path][method].security).toEqual([{ bearerAuth: [] }]);
+      expect(merged.paths[path][method].security).toEqual([{ bearerAuth: [requiredScopeOf(method, path)] }]);
       expect(merged.paths[path][method].responses['401']).toBeDefined();
       expect(merged.paths[path][method].responses['429']).toBeDefined();
     }
+  });
+
+  it('declares for every public operation, once, the scope the gateway enforces, and declares nothing no service publishes', () => {
+    const documented = operations(merged.paths)
+      .filter(({ path }) => path.startsWith('/v1/'))
+      .map(({ method, path }) => `${method.toUpperCase()} ${path}`);
+    expect(documented.length).toBeGreaterThan(40);
+    for (const operation of documented) {
+      const [method, path] = operation.split(' ') as [string, string];
+      const declared = OPERATION_SCOPES[operation];
+      expect({ operation, declared: declared !== undefined }).toEqual({ operation, declared: true });
+      expect(merged.paths[path][method.toLowerCase()]['x-required-scope']).toBe(declared);
+      expect(requiredScopeOf(method, path)).toBe(declared);
+    }
+    expect(Object.keys(OPERATION_SCOPES).sort()).toEqual([...documented].sort());
   });
 
   it('contains every /v1 route each service documents, and each is forwarded by the routing table to that service', () => {

@@ -4,7 +4,7 @@
 // CORS, and services that refuse anything not signed by the gateway.
 import { request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import { createTestVhost, type TestVhost } from '@runfleet/test-infra';
 import { createAccounts, type Accounts } from '../support/accounts';
 import { FAKE_ARTIFACT, startFakeService, type FakeService } from '../support/fake-service';
@@ -161,6 +161,29 @@ describe('request bodies', () => {
     await streamed.body.dump();
     expect(registry.seen.length).toBe(before);
   });
+
+  it('over the limit get a 413 that closes the connection and says so, so the next request on a keep-alive client succeeds', async () => {
+    // One socket: a second request can only succeed on a fresh connection if the first was closed cleanly.
+    const agent = new Agent({ connections: 1, pipelining: 1 });
+    try {
+      for (const idempotencyKey of [undefined, 'too-large-1']) {
+        const chunks = Readable.from((function* () {
+          for (let i = 0; i < 10; i += 1) yield Buffer.from('x'.repeat(300));
+        })());
+        const headers: Record<string, string> = { authorization: `Bearer ${accounts.customerKey}`, 'content-type': 'application/json' };
+        if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
+        const tooLarge = await request(`${gw.url}/v1/runners`, { method: 'POST', headers, body: chunks, dispatcher: agent });
+        expect(tooLarge.statusCode).toBe(413);
+        expect(tooLarge.headers.connection).toBe('close');
+        await tooLarge.body.dump();
+        const next = await request(`${gw.url}/v1/jobs`, { headers: { authorization: `Bearer ${accounts.customerKey}` }, dispatcher: agent });
+        expect(next.statusCode).toBe(200);
+        await next.body.dump();
+      }
+    } finally {
+      await agent.close();
+    }
+  });
 });
 
 describe('response bodies', () => {
@@ -201,12 +224,12 @@ describe('an upstream that is down', () => {
   });
 });
 
-describe('an upstream that fails with 5xx', () => {
-  it('has its 5xx passed on and counted until the breaker opens, and is used again after the reset timeout', async () => {
-    billing.failWith = 500;
+describe('an upstream that answers it is unavailable', () => {
+  it('has its 503s passed on and counted until the breaker opens, and is used again after the reset timeout', async () => {
+    billing.failWith = 503;
     const failures = [];
     for (let i = 0; i < 6; i += 1) failures.push((await get('/v1/wallets')).status);
-    expect(failures.slice(0, 5)).toEqual([500, 500, 500, 500, 500]);
+    expect(failures.slice(0, 5)).toEqual([503, 503, 503, 503, 503]);
     expect(gw.gateway.upstreams.billing.state).toBe('open');
     const open = await get('/v1/wallets');
     expect(open.status).toBe(503);

@@ -2,7 +2,7 @@
 // request reaches Redis, replicas see each other's counts at their next sync, windows reset.
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
-import { uniqueRedisPrefix } from '@runfleet/test-infra';
+import { uniqueRedisPrefix, waitForStableCount } from '@runfleet/test-infra';
 import { WriteBehindLimiter } from '../../src/data/write-behind-limiter';
 
 jest.setTimeout(30_000);
@@ -56,8 +56,8 @@ describe('WriteBehindLimiter', () => {
     for (let i = 0; i < 30; i += 1) await limiter.consume('k');
     // the first went to Redis at once; the others wait for the sync
     expect((await shared.get('k'))?.consumedPoints).toBeLessThan(30);
-    await sleep(100);
-    expect((await shared.get('k'))?.consumedPoints).toBe(30);
+    // the next syncs send the rest; stable for 200 ms (ten intervals) so an extra send would show
+    expect(await waitForStableCount(async () => (await shared.get('k'))?.consumedPoints ?? 0, { atLeast: 30, stableMs: 200, intervalMs: 10 })).toBe(30);
     for (let i = 0; i < 7; i += 1) await limiter.consume('k');
     await limiter.flush();
     expect((await shared.get('k'))?.consumedPoints).toBe(37);

@@ -20,6 +20,8 @@ export interface FakeService {
   delayMs: number;
   /** when set, every /v1 request answers this status */
   failWith: number | null;
+  /** by exact path: the status a request there answers (one caller's bad requests among good ones) */
+  failPaths: Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -29,7 +31,7 @@ export const FAKE_ARTIFACT = Buffer.concat([Buffer.from(Array.from({ length: 102
 const jobBody = z.object({ type: z.string(), payload: z.unknown().optional() });
 
 export async function startFakeService(secret: string): Promise<FakeService> {
-  const state = { seen: [] as Seen[], executions: 0, delayMs: 0, failWith: null as number | null };
+  const state = { seen: [] as Seen[], executions: 0, delayMs: 0, failWith: null as number | null, failPaths: {} as Record<string, number> };
   const sleep = () => new Promise((resolve) => setTimeout(resolve, state.delayMs));
   const app = createHttpApp({
     service: 'fake',
@@ -42,8 +44,9 @@ export async function startFakeService(secret: string): Promise<FakeService> {
       router.use('/v1', async (req, res, next) => {
         state.seen.push({ principal: principalFromRequest(req), headers: req.headers, body: req.body });
         if (state.delayMs > 0) await sleep();
-        if (state.failWith !== null) {
-          res.status(state.failWith).type('application/problem+json').json({ type: 'about:blank', title: 'Failure', status: state.failWith, code: 'FAKE_FAILURE' });
+        const failWith = state.failPaths[req.originalUrl.split('?')[0] ?? ''] ?? state.failWith;
+        if (failWith !== null) {
+          res.status(failWith).type('application/problem+json').json({ type: 'about:blank', title: 'Failure', status: failWith, code: 'FAKE_FAILURE' });
           return;
         }
         next();

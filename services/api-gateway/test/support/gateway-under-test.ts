@@ -1,15 +1,16 @@
 // The gateway under test: its real app on port 0 against this machine's Redis (own key prefix)
-// and RabbitMQ (own vhost), with its revocation consumer running, and a small HTTP client that
+// and RabbitMQ (own vhost), with its revocation and access-change consumers running, and a small HTTP client that
 // can speak from any 127.0.0.x address so tests have distinct client IPs.
 import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
 import { Agent, request, type Dispatcher } from 'undici';
 import { connectAmqp, type AmqpConnectionManager } from '@runfleet/messaging';
-import { createLogger, listen, parseConfig } from '@runfleet/service-kit';
+import { createLogger, listen, parseConfig, type LoggerOptions } from '@runfleet/service-kit';
 import { REDIS_URL, uniqueRedisPrefix } from '@runfleet/test-infra';
 import { configSchema } from '../../src/config';
 import { buildGateway, type Gateway } from '../../src/http/app';
 import type { UpstreamName } from '../../src/http/routing-table';
+import { AccessChangesConsumer } from '../../src/messaging/access-changes.consumer';
 import { ApiKeyRevokedConsumer } from '../../src/messaging/apikey-revoked.consumer';
 import { createRedis } from '../../src/redis';
 
@@ -19,10 +20,13 @@ export const DOWN_URL = 'http://127.0.0.1:9';
 
 export interface GatewayUnderTest {
   url: string;
+  /** the internal metrics listener */
+  metricsUrl: string;
   gateway: Gateway;
   redis: Redis;
   prefix: string;
   revocations?: ApiKeyRevokedConsumer;
+  accessChanges?: AccessChangesConsumer;
   close(): Promise<void>;
 }
 
@@ -33,6 +37,8 @@ export interface StartGatewayOptions {
   amqpUrl?: string;
   redisUrl?: string;
   healthTimeoutMs?: number;
+  /** where the gateway's log lines go (at info and above); silent when absent */
+  logDestination?: LoggerOptions['destination'];
 }
 
 export async function startGateway(options: StartGatewayOptions = {}): Promise<GatewayUnderTest> {
@@ -51,30 +57,47 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
     REDIS_KEY_PREFIX: prefix,
     ...options.env,
   });
-  const logger = createLogger({ service: 'api-gateway', level: 'silent' });
+  const logger = options.logDestination
+    ? createLogger({ service: 'api-gateway', level: 'info', destination: options.logDestination })
+    : createLogger({ service: 'api-gateway', level: 'silent' });
   const redis = createRedis(redisUrl, logger);
   if (!options.redisUrl) await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
   let amqp: AmqpConnectionManager | undefined;
   if (options.amqpUrl) amqp = connectAmqp({ url: options.amqpUrl, logger, name: 'api-gateway-test' });
   const gateway = buildGateway({ config, logger, redis, amqpConnected: () => amqp?.isConnected() ?? false, healthTimeoutMs: options.healthTimeoutMs });
   let revocations: ApiKeyRevokedConsumer | undefined;
+  let accessChanges: AccessChangesConsumer | undefined;
   if (amqp) {
     revocations = new ApiKeyRevokedConsumer({ connection: amqp, dropCredential: (keyId) => gateway.dropCredential(keyId), logger });
-    await revocations.start();
+    accessChanges = new AccessChangesConsumer({
+      connection: amqp,
+      dropCredential: (keyId) => gateway.dropCredential(keyId),
+      dropCredentialsOf: (owner) => gateway.dropCredentialsOf(owner),
+      logger,
+    });
+    await Promise.all([revocations.start(), accessChanges.start()]);
   }
   const server: Server = await listen(gateway.handler, 0);
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const metricsServer: Server = await listen(gateway.metricsHandler, 0);
+  const portOf = (listening: Server) => {
+    const address = listening.address();
+    return typeof address === 'object' && address ? address.port : 0;
+  };
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${portOf(server)}`,
+    metricsUrl: `http://127.0.0.1:${portOf(metricsServer)}`,
     gateway,
     redis,
     prefix,
     revocations,
+    accessChanges,
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const listening of [server, metricsServer]) {
+        listening.closeAllConnections();
+        await new Promise<void>((resolve) => listening.close(() => resolve()));
+      }
       await revocations?.close();
+      await accessChanges?.close();
       await amqp?.close();
       await gateway.close();
       if (redis.status === 'ready') {

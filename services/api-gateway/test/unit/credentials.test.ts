@@ -18,7 +18,7 @@ describe('bearerToken', () => {
 });
 
 describe('credentialKindOf', () => {
-  it('sends API keys to the reseller service and runner tokens to runner-registry', () => {
+  it('sends API keys to the reseller service', () => {
     expect(credentialKindOf(apiKey)).toMatchObject({ upstream: 'reseller', verifyPath: '/internal/api-keys/verify' });
     expect(credentialKindOf(`rf_rt_${'c'.repeat(40)}`)).toMatchObject({ upstream: 'runner-registry', verifyPath: '/internal/runner-tokens/verify' });
     expect(credentialKindOf(`rf_rg_${'d'.repeat(40)}`)).toMatchObject({ upstream: 'runner-registry', verifyPath: '/internal/registration-tokens/verify' });

@@ -2,11 +2,16 @@
 // three account kinds that may call /v1 routes, and the role checks every use case starts with.
 import { AppError, type Principal } from '@runfleet/service-kit';
 
+/** The scopes of the key acting (issue 12 defect 3); absent or empty: every scope of its role. */
+interface KeyScopes {
+  scopes?: readonly string[];
+}
+
 export type Actor =
-  | { type: 'admin'; id: string }
-  | { type: 'reseller'; id: string }
+  | ({ type: 'admin'; id: string } & KeyScopes)
+  | ({ type: 'reseller'; id: string } & KeyScopes)
   /** resellerId: the reseller the customer belongs to, null for a direct customer */
-  | { type: 'customer'; id: string; resellerId: string | null };
+  | ({ type: 'customer'; id: string; resellerId: string | null } & KeyScopes);
 
 export type ActorType = Actor['type'];
 
@@ -14,11 +19,11 @@ export type ActorType = Actor['type'];
 export function actorOf(principal: Principal): Actor {
   switch (principal.type) {
     case 'admin':
-      return { type: 'admin', id: principal.id };
+      return { type: 'admin', id: principal.id, scopes: principal.scopes };
     case 'reseller':
-      return { type: 'reseller', id: principal.id };
+      return { type: 'reseller', id: principal.id, scopes: principal.scopes };
     case 'customer':
-      return { type: 'customer', id: principal.id, resellerId: principal.resellerId };
+      return { type: 'customer', id: principal.id, resellerId: principal.resellerId, scopes: principal.scopes };
     default:
       throw AppError.forbidden('AUTH_FORBIDDEN', `A ${principal.type} principal may not call this route.`);
   }

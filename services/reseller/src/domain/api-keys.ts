@@ -1,7 +1,7 @@
 // API keys (DESIGN.md §2, §7; issue 4): who may create a key for whom, listing, revocation and
 // rotation. The raw key exists only in the value returned by create/rotate; it is never stored,
 // logged or put in an event or audit entry.
-import type { Page } from '@runfleet/contracts';
+import { scopesBeyond, type Page } from '@runfleet/contracts';
 import { AppError } from '@runfleet/service-kit';
 import {
   findApiKey,
@@ -89,6 +89,19 @@ async function resolveOwner(db: Db, actor: Actor, ownerType: KeyOwnerType, owner
   return customer.resellerId;
 }
 
+/**
+ * A key never mints (or rotates into) a key with more scopes than its own (issue 12 defect 3): the
+ * gateway only checks that the caller may create keys at all (api-keys:write).
+ */
+function assertScopesWithin(actor: Actor, wanted: readonly string[]): void {
+  const beyond = scopesBeyond(actor.scopes ?? [], wanted);
+  if (beyond.length === 0) return;
+  const what = wanted.length === 0 ? 'every scope (an unscoped key)' : beyond.join(', ');
+  throw AppError.forbidden('APIKEY_SCOPE_EXCEEDED', `The calling key may not grant ${what}: a key cannot mint a key with more scopes than its own.`, {
+    errors: [{ field: 'body.scopes', message: `beyond the calling key's scopes: ${beyond.join(', ')}` }],
+  });
+}
+
 function ownerIdFor(actor: Actor, ownerType: KeyOwnerType, ownerId: string | undefined): string {
   if (ownerId !== undefined) return ownerId;
   if (ownerType === actor.type) return actor.id;
@@ -107,6 +120,9 @@ export async function createApiKey(deps: ApiKeyDeps, actor: Actor, input: Create
   const ownerType = input.ownerType ?? actor.type;
   assertMayCreateFor(actor, ownerType);
   const ownerId = ownerIdFor(actor, ownerType, input.ownerId);
+  // A scoped caller that names no scopes passes its own on; an unscoped caller's default stays unscoped.
+  const scopes = input.scopes ?? [...(actor.scopes ?? [])];
+  assertScopesWithin(actor, scopes);
   return deps.prisma.$transaction(async (tx) => {
     const resellerId = await resolveOwner(tx, actor, ownerType, ownerId);
     const generated = generateApiKey();
@@ -118,7 +134,7 @@ export async function createApiKey(deps: ApiKeyDeps, actor: Actor, input: Create
       ownerId,
       resellerId,
       name: input.name,
-      scopes: input.scopes ?? [],
+      scopes,
       allowedIps: input.allowedIps ?? [],
       rateLimitPerMinute: input.rateLimitPerMinute ?? null,
       expiresAt: input.expiresAt ?? null,
@@ -176,7 +192,8 @@ export async function revokeApiKey(deps: UseCaseDeps, actor: Actor, keyId: strin
 
 /**
  * Issues a successor with the same owner, name, scopes, IP list, rate limit and expiry, and lets the
- * old key work until min(its expiry, now + grace) so clients can switch without downtime.
+ * old key work until min(its expiry, now + grace) so clients can switch without downtime;
+ * apikey.rotated tells the gateway the old key's new expiry.
  */
 export async function rotateApiKey(
   deps: ApiKeyDeps,
@@ -192,10 +209,11 @@ export async function rotateApiKey(
     if (status !== 'active') {
       throw AppError.conflict('APIKEY_NOT_ACTIVE', `The key's status is ${status}; only an active key can be rotated.`);
     }
+    // The successor inherits the old key's scopes: rotating must not launder a wider key to a narrower caller.
+    assertScopesWithin(actor, old.scopes);
     const graceEnd = new Date(now.getTime() + graceSeconds * 1000);
-    const previous = await updateApiKey(tx, old.id, {
-      expiresAt: old.expiresAt !== null && old.expiresAt < graceEnd ? old.expiresAt : graceEnd,
-    });
+    const oldKeyExpiresAt = old.expiresAt !== null && old.expiresAt < graceEnd ? old.expiresAt : graceEnd;
+    const previous = await updateApiKey(tx, old.id, { expiresAt: oldKeyExpiresAt });
     const generated = generateApiKey();
     const apiKey = await insertApiKey(tx, {
       lookupId: generated.lookupId,
@@ -213,6 +231,19 @@ export async function rotateApiKey(
       createdById: actor.id,
       rotatedFromId: old.id,
     });
+    // The gateway caches verified keys: without this event the old key would keep working until its
+    // cache entry expired, even with a grace of 0 (issue 12 defect 2).
+    await emitEvents(tx, [
+      event('apikey.rotated', {
+        keyId: old.id,
+        prefix: displayPrefix(old.lookupId),
+        newKeyId: apiKey.id,
+        newPrefix: displayPrefix(apiKey.lookupId),
+        ownerType: old.ownerType,
+        ownerId: old.ownerId,
+        oldKeyExpiresAt: oldKeyExpiresAt.toISOString(),
+      }),
+    ]);
     await recordAudit(tx, {
       actorType: actor.type,
       actorId: actor.id,

@@ -2,6 +2,7 @@
 // the raw key only in the create/rotate responses).
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { API_SCOPES } from '@runfleet/contracts';
 import type { ApiKeyRecord } from '../data/api-key.repository';
 import { apiKeyStatus } from '../domain/api-keys';
 import { displayPrefix } from '../domain/api-key-format';
@@ -20,11 +21,8 @@ export function isIpOrCidr(value: string): boolean {
   return Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
-const scopeSchema = z
-  .string()
-  .regex(/^[a-z][a-z0-9_-]*(:[a-z0-9_*-]+)*$/, 'must look like `jobs:write`')
-  .max(64)
-  .meta({ example: 'jobs:write' });
+// The scope set of packages/contracts (docs/api.md lists which operation needs which).
+const scopeSchema = z.enum(API_SCOPES).meta({ example: 'jobs:write' });
 
 const allowedIpSchema = z.string().max(64).refine(isIpOrCidr, 'must be an IP address or CIDR block').meta({ example: '203.0.113.0/24' });
 
@@ -39,7 +37,15 @@ export const createApiKeyBody = z
       .uuid()
       .optional()
       .meta({ description: 'defaults to the caller when ownerType is its own type', example: EXAMPLE_IDS.customer }),
-    scopes: z.array(scopeSchema).max(32).optional().meta({ description: 'labels passed to services in the principal; default none' }),
+    scopes: z
+      .array(scopeSchema)
+      .max(API_SCOPES.length)
+      .optional()
+      .meta({
+        description:
+          "what the key may do, enforced at the gateway (`<resource>:write` includes `:read`); never more than the calling key's own. " +
+          "Absent: the calling key's scopes (none for an unscoped caller). Empty: unscoped, every scope of the owner's role.",
+      }),
     allowedIps: z
       .array(allowedIpSchema)
       .max(64)

@@ -4,6 +4,7 @@
 // cancelled (order.cancelled). A transition from any other status is 409 naming the current one.
 import { z } from 'zod';
 import { formatMoney, pageSchema } from '@runfleet/contracts';
+import { idempotencyKeyFrom, REPLAYED_HEADER } from '@runfleet/idempotency';
 import { principalFromRequest, type ApiRoutes } from '@runfleet/service-kit';
 import type { Request } from 'express';
 import type { OrderRecord } from '../data/order.repository';
@@ -146,15 +147,21 @@ export function registerOrderRoutes(api: ApiRoutes, deps: UseCaseDeps): void {
       description:
         'Customers only. The offering must be in the caller’s marketplace (else 404) and priced in its currency (else 409 ' +
         'ORDER_CURRENCY_MISMATCH). The order starts `pending` with basePrice, commission and total frozen at the ' +
-        'marketplace price; emits order.created, on which billing charges the total.',
+        'marketplace price; emits order.created, on which billing charges the total. Idempotency-Key is required and ' +
+        'kept by this service for 30 days per caller: a retry with the same key and body answers 201 with the first ' +
+        'order as it is now (`Idempotent-Replayed: true`), whatever happened to the first answer; the same key with ' +
+        'another body is 422 IDEMPOTENCY_KEY_REUSED.',
       tags: ['orders'],
       request: { body: placeBody },
       responses: { 201: { description: 'The pending order', schema: orderSchema } },
-      errors: [403, 404, 409],
-      idempotencyKey: 'optional',
+      errors: [403, 404, 409, 422],
+      idempotencyKey: 'required',
     },
     async ({ body }, req, res) => {
-      res.status(201).json(orderJson(await placeOrder(deps, actor(req), body)));
+      const key = idempotencyKeyFrom(req.headers, { required: true }) as string;
+      const placed = await placeOrder(deps, actor(req), body, key);
+      if (placed.replayed) res.setHeader(REPLAYED_HEADER, 'true');
+      res.status(201).json(orderJson(placed.order));
     },
   );
 

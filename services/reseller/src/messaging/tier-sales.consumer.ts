@@ -2,13 +2,16 @@
 // billing's events — wallet.charged (a customer's job charge; order charges are skipped there)
 // and order.paid (a paid order). Each sale is recorded once and the tier recomputed in the same
 // transaction as the inbox row; a tier change emits reseller.tier_changed.
+import { consumerQueue } from '@runfleet/contracts';
 import { prismaTransactions, type Consumer, type Messaging } from '@runfleet/messaging';
 import type { Prisma, PrismaClient } from '../db';
 import { recordChargeSale, recordOrderSale } from '../domain/record-sale';
 import type { TierPolicy } from '../domain/tier-rules';
 
-export const TIER_SALES_CONCERN = 'tier-sales';
-const EVENTS = ['wallet.charged', 'order.paid'] as const;
+// Its bindings are the contracts' (packages/contracts consumer-queues.ts), which producers declare ahead.
+const QUEUE = consumerQueue('reseller', 'tier-sales');
+export const TIER_SALES_CONCERN = QUEUE.concern;
+const EVENTS = QUEUE.events;
 
 export interface TierSalesDeps {
   prisma: PrismaClient;

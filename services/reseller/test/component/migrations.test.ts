@@ -104,6 +104,10 @@ describe('reseller schema', () => {
       },
     });
 
+    const refund = await db.client.orderRefundRequest.create({
+      data: { transactionId: randomUUID(), orderId: order.id, reason: 'duplicate_payment', amountMicros: 112_500_000n, currency: 'EUR', eventId: randomUUID() },
+    });
+
     expect(relationship).toMatchObject({ status: 'active' });
     expect(order).toMatchObject({ status: 'pending', failureReason: null, externalOrderId: null });
     expect(await db.client.provider.findUniqueOrThrow({ where: { id: provider.id } })).toEqual(provider);
@@ -111,6 +115,13 @@ describe('reseller schema', () => {
     expect(await db.client.resellerRelationship.findUniqueOrThrow({ where: { id: relationship.id } })).toEqual(relationship);
     expect(await db.client.resellerOrder.findUniqueOrThrow({ where: { id: order.id } })).toEqual(order);
     expect(await db.client.resellerSale.findUniqueOrThrow({ where: { eventId: sale.eventId } })).toEqual(sale);
+    expect(await db.client.orderRefundRequest.findUniqueOrThrow({ where: { transactionId: refund.transactionId } })).toEqual(refund);
+    const claim = await db.client.idempotencyKey.create({ data: { scope: `customer:${customer.id}`, key: 'k-1', fingerprint: 'f', resourceId: order.id } });
+    expect(await db.client.idempotencyKey.findUniqueOrThrow({ where: { scope_key: { scope: claim.scope, key: 'k-1' } } })).toEqual(claim);
+    await expect(db.client.idempotencyKey.create({ data: { scope: claim.scope, key: 'k-1', fingerprint: 'g' } })).rejects.toThrow();
+    await expect(
+      db.client.orderRefundRequest.create({ data: { ...refund, transactionId: randomUUID(), reason: 'because' } }),
+    ).rejects.toThrow();
   });
 
   it('refuse a second relationship for the same reseller and provider, a relationship above 50 %, and an order whose total is not base + commission', async () => {

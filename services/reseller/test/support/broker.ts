@@ -32,17 +32,28 @@ export interface Broker {
   observed(type: string): Envelope[];
   /** how many messages a reseller consumer handled with this outcome (processed, duplicate, …) */
   consumed(queue: string, outcome: string): Promise<number>;
+  /** runfleet_order_refunds_requested_total for this reason, as /metrics would show it */
+  refundsRequested(reason: string): Promise<number>;
+  /** the reseller messaging's log lines at warn and above, parsed */
+  warnings(): Record<string, unknown>[];
   close(): Promise<void>;
 }
 
 export async function startBroker(world: World, prefix: string): Promise<Broker> {
   const vhost = await createTestVhost(prefix);
   const registry = createMetrics('reseller').registry;
+  // The reseller's warnings are kept: some are what an operator is meant to see (issue 13 item 3).
+  const warnings: Record<string, unknown>[] = [];
+  const warnLogger = createLogger({
+    service: 'reseller',
+    level: 'warn',
+    destination: { write: (line: string) => void warnings.push(JSON.parse(line) as Record<string, unknown>) },
+  });
   const reseller = createMessaging({
     service: 'reseller',
     amqpUrl: vhost.url,
     databaseUrl: world.db.url,
-    logger: silent,
+    logger: warnLogger,
     registry,
     retryDelaysMs: [200],
   });
@@ -59,7 +70,7 @@ export async function startBroker(world: World, prefix: string): Promise<Broker>
     if (msg) seen.push(JSON.parse(msg.content.toString('utf8')) as Envelope);
   }, { noAck: true });
 
-  await consumeOrderPayments(reseller, { prisma: world.prisma, now: world.clock.now });
+  await consumeOrderPayments(reseller, { prisma: world.prisma, now: world.clock.now, registry });
   await consumeTierSales(reseller, { prisma: world.prisma, now: world.clock.now, tierPolicy: world.tierPolicy });
   reseller.startRelay({ pollIntervalMs: 100 });
   await billing.publisher.waitForConnect();
@@ -77,6 +88,11 @@ export async function startBroker(world: World, prefix: string): Promise<Broker>
     async consumed(queueName, outcome) {
       const metric = await registry.getSingleMetric('runfleet_consumer_messages_total')?.get();
       return metric?.values.find((v) => v.labels.queue === queueName && v.labels.outcome === outcome)?.value ?? 0;
+    },
+    warnings: () => warnings,
+    async refundsRequested(reason) {
+      const metric = await registry.getSingleMetric('runfleet_order_refunds_requested_total')?.get();
+      return metric?.values.find((v) => v.labels.reason === reason)?.value ?? 0;
     },
     async close() {
       await reseller.close();

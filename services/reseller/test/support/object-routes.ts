@@ -303,7 +303,7 @@ export const orderKind: ObjectKind = {
   owners: CUSTOMERS,
   async create(world, owner) {
     const customer = { type: 'customer' as const, id: world.ids[owner], resellerId: RESELLER_OF[owner] ? world.ids[RESELLER_OF[owner]] : null };
-    return (await placeOrder(world.deps, customer, { offeringId: await offeringEveryoneBuys(world), quantity: 1 })).id;
+    return (await placeOrder(world.deps, customer, { offeringId: await offeringEveryoneBuys(world), quantity: 1 }, randomUUID())).order.id;
   },
 };
 

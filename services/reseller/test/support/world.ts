@@ -56,7 +56,11 @@ export interface World {
   /** supertest requests carrying the caller's signed principal */
   as(caller: Caller): {
     get(path: string): request.Test;
-    post(path: string, body?: object): request.Test;
+    /**
+     * A POST with a fresh Idempotency-Key, as the gateway (which requires one on money-moving creates)
+     * forwards it; pass `idempotencyKey` to choose it, or null to send none.
+     */
+    post(path: string, body?: object, options?: { idempotencyKey?: string | null }): request.Test;
     patch(path: string, body?: object): request.Test;
     put(path: string, body?: object): request.Test;
     delete(path: string): request.Test;
@@ -128,7 +132,11 @@ export async function createWorld(prefix: string, options: WorldOptions = {}): P
     const agent = request(app);
     return {
       get: (path) => agent.get(path).set(PRINCIPAL_HEADER, header),
-      post: (path, body) => agent.post(path).set(PRINCIPAL_HEADER, header).send(body ?? {}),
+      post: (path, body, options = {}) => {
+        const test = agent.post(path).set(PRINCIPAL_HEADER, header);
+        const key = options.idempotencyKey === undefined ? randomUUID() : options.idempotencyKey;
+        return (key === null ? test : test.set('idempotency-key', key)).send(body ?? {});
+      },
       patch: (path, body) => agent.patch(path).set(PRINCIPAL_HEADER, header).send(body ?? {}),
       put: (path, body) => agent.put(path).set(PRINCIPAL_HEADER, header).send(body ?? {}),
       delete: (path) => agent.delete(path).set(PRINCIPAL_HEADER, header),

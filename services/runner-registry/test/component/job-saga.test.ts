@@ -11,7 +11,7 @@ jest.setTimeout(90_000);
 
 let world: World;
 let broker: Broker;
-const FUNDING = 'runner-registry.job-funding';
+const FUNDING = 'runner-registry.holds';
 
 beforeAll(async () => {
   world = await createWorld('registry_saga');

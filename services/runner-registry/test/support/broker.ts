@@ -7,7 +7,7 @@ import { createMessaging, type Messaging } from '@runfleet/messaging';
 import { createLogger, createMetrics } from '@runfleet/service-kit';
 import { createTestVhost, type TestVhost } from '@runfleet/test-infra';
 import { consumeAccounts } from '../../src/messaging/accounts.consumer';
-import { consumeJobFunding } from '../../src/messaging/job-funding.consumer';
+import { consumeHolds } from '../../src/messaging/holds.consumer';
 import type { World } from './world';
 
 const silent = createLogger({ service: 'runner-registry', level: 'silent' });
@@ -52,7 +52,7 @@ export async function startBroker(world: World, prefix: string): Promise<Broker>
   }, { noAck: true });
 
   await consumeAccounts(messaging, { prisma: world.prisma });
-  await consumeJobFunding(messaging, { prisma: world.prisma, now: world.clock.now, queuedJobs: world.queuedJobs });
+  await consumeHolds(messaging, { prisma: world.prisma, now: world.clock.now, queuedJobs: world.queuedJobs });
   messaging.startRelay({ pollIntervalMs: 100 });
   await billing.publisher.waitForConnect();
   await reseller.publisher.waitForConnect();

@@ -1,5 +1,5 @@
 // Job fixtures: a valid submission, and a job taken to `queued` the way billing's hold would
-// (through the use case the job-funding consumer calls, so suites without a broker can queue jobs).
+// (through the use case the holds.consumer calls, so suites without a broker can queue jobs).
 import { randomUUID } from 'node:crypto';
 import { applyHoldPlaced } from '../../src/domain/apply-hold-verdict';
 import type { CustomerName, World } from './world';

@@ -1,0 +1,181 @@
+// API key scopes (DESIGN.md §2 "scopes (enforced at the gateway)"; issue 12 defect 3): the scope
+// set, and the one table of which scope each public operation requires. The services' route
+// declarations (service-kit openapi.ts) read it to document each operation and refuse to mount a
+// /v1 route it lacks; the gateway reads it to enforce, refusing an operation it lacks (fail closed).
+// Scopes narrow a key within its role; they never widen it (the services still check the role).
+
+/** `<resource>:read` / `<resource>:write`; a resource's write scope also grants its read scope. */
+export const API_SCOPES = [
+  'account:read',
+  'resellers:read',
+  'resellers:write',
+  'customers:read',
+  'customers:write',
+  'projects:read',
+  'projects:write',
+  'api-keys:read',
+  'api-keys:write',
+  'catalog:read',
+  'catalog:write',
+  'relationships:read',
+  'relationships:write',
+  'marketplace:read',
+  'orders:read',
+  'orders:write',
+  'audit-events:read',
+  // services not built yet (see PROVISIONAL_RESOURCE_SCOPES)
+  'jobs:read',
+  'jobs:write',
+  'runners:read',
+  'runners:write',
+  'registration-tokens:read',
+  'registration-tokens:write',
+  'wallets:read',
+  'wallets:write',
+  'holds:read',
+  'holds:write',
+  'price-lists:read',
+  'price-lists:write',
+  'commissions:read',
+  'commissions:write',
+  'invoices:read',
+  'invoices:write',
+  'payouts:read',
+  'payouts:write',
+  'webhooks:read',
+  'webhooks:write',
+  'feed:read',
+  'feed:write',
+  'notification-preferences:read',
+  'notification-preferences:write',
+] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
+/**
+ * The scope each public operation requires, by `METHOD /path` in OpenAPI path syntax. Every
+ * operation a service publishes must be listed here (its route will not mount otherwise).
+ */
+export const OPERATION_SCOPES: Readonly<Record<string, ApiScope>> = {
+  'GET /v1/me': 'account:read',
+
+  'POST /v1/resellers': 'resellers:write',
+  'GET /v1/resellers': 'resellers:read',
+  'GET /v1/resellers/{resellerId}': 'resellers:read',
+  'PATCH /v1/resellers/{resellerId}': 'resellers:write',
+  'GET /v1/resellers/{resellerId}/tier': 'resellers:read',
+
+  'POST /v1/customers': 'customers:write',
+  'GET /v1/customers': 'customers:read',
+  'GET /v1/customers/{customerId}': 'customers:read',
+  'PATCH /v1/customers/{customerId}': 'customers:write',
+
+  'POST /v1/projects': 'projects:write',
+  'GET /v1/projects': 'projects:read',
+  'GET /v1/projects/{projectId}': 'projects:read',
+  'PATCH /v1/projects/{projectId}': 'projects:write',
+  'POST /v1/projects/{projectId}/archive': 'projects:write',
+
+  'POST /v1/api-keys': 'api-keys:write',
+  'GET /v1/api-keys': 'api-keys:read',
+  'GET /v1/api-keys/{keyId}': 'api-keys:read',
+  'POST /v1/api-keys/{keyId}/revoke': 'api-keys:write',
+  'POST /v1/api-keys/{keyId}/rotate': 'api-keys:write',
+
+  'POST /v1/providers': 'catalog:write',
+  'GET /v1/providers': 'catalog:read',
+  'GET /v1/providers/{providerId}': 'catalog:read',
+  'PATCH /v1/providers/{providerId}': 'catalog:write',
+  'DELETE /v1/providers/{providerId}': 'catalog:write',
+  'POST /v1/providers/{providerId}/offerings': 'catalog:write',
+  'GET /v1/providers/{providerId}/offerings': 'catalog:read',
+  'GET /v1/offerings/{offeringId}': 'catalog:read',
+  'PATCH /v1/offerings/{offeringId}': 'catalog:write',
+  'DELETE /v1/offerings/{offeringId}': 'catalog:write',
+
+  'POST /v1/relationships': 'relationships:write',
+  'GET /v1/relationships': 'relationships:read',
+  'GET /v1/relationships/{relationshipId}': 'relationships:read',
+  'PATCH /v1/relationships/{relationshipId}': 'relationships:write',
+  'DELETE /v1/relationships/{relationshipId}': 'relationships:write',
+
+  'GET /v1/marketplace/offerings': 'marketplace:read',
+
+  'POST /v1/orders': 'orders:write',
+  'GET /v1/orders': 'orders:read',
+  'GET /v1/orders/{orderId}': 'orders:read',
+  'POST /v1/orders/{orderId}/fulfil': 'orders:write',
+  'POST /v1/orders/{orderId}/fail': 'orders:write',
+  'POST /v1/orders/{orderId}/cancel': 'orders:write',
+
+  'GET /v1/audit-events': 'audit-events:read',
+};
+
+/**
+ * Path prefixes of services that publish no operations yet, scoped by method until they do (GET and
+ * HEAD read, anything else writes). A service's operations go into OPERATION_SCOPES when it is
+ * built, and its prefix leaves this list: an operation under a prefix neither table covers is refused.
+ */
+export const PROVISIONAL_RESOURCE_SCOPES: Readonly<Record<string, { read: ApiScope; write: ApiScope }>> = {
+  '/v1/jobs': { read: 'jobs:read', write: 'jobs:write' },
+  '/v1/runners': { read: 'runners:read', write: 'runners:write' },
+  '/v1/registration-tokens': { read: 'registration-tokens:read', write: 'registration-tokens:write' },
+  '/v1/wallets': { read: 'wallets:read', write: 'wallets:write' },
+  '/v1/holds': { read: 'holds:read', write: 'holds:write' },
+  '/v1/price-lists': { read: 'price-lists:read', write: 'price-lists:write' },
+  '/v1/commissions': { read: 'commissions:read', write: 'commissions:write' },
+  '/v1/invoices': { read: 'invoices:read', write: 'invoices:write' },
+  '/v1/payouts': { read: 'payouts:read', write: 'payouts:write' },
+  '/v1/webhook-endpoints': { read: 'webhooks:read', write: 'webhooks:write' },
+  '/v1/webhook-deliveries': { read: 'webhooks:read', write: 'webhooks:write' },
+  '/v1/feed': { read: 'feed:read', write: 'feed:write' },
+  '/v1/notification-preferences': { read: 'notification-preferences:read', write: 'notification-preferences:write' },
+};
+
+export function isApiScope(value: string): value is ApiScope {
+  return (API_SCOPES as readonly string[]).includes(value);
+}
+
+/**
+ * Whether a key's scopes grant `required`. A key without scopes (every key minted before scopes
+ * were enforced, and any key created without them by an unscoped caller) holds every scope of its
+ * role; `<resource>:write` also grants `<resource>:read`.
+ */
+export function scopesGrant(keyScopes: readonly string[], required: ApiScope): boolean {
+  if (keyScopes.length === 0) return true;
+  if (keyScopes.includes(required)) return true;
+  return required.endsWith(':read') && keyScopes.includes(`${required.slice(0, -':read'.length)}:write`);
+}
+
+/** The scopes of `wanted` that `held` does not grant (empty `wanted` means every scope). */
+export function scopesBeyond(held: readonly string[], wanted: readonly string[]): string[] {
+  if (held.length === 0) return [];
+  const asked = wanted.length === 0 ? [...API_SCOPES] : wanted;
+  return asked.filter((scope) => !isApiScope(scope) || !scopesGrant(held, scope));
+}
+
+/** Compiled once, by `METHOD segment-count`; literal segments win over parameters. */
+const COMPILED = new Map<string, { segments: string[]; scope: ApiScope }[]>();
+for (const [operation, scope] of Object.entries(OPERATION_SCOPES)) {
+  const [method, path] = operation.split(' ') as [string, string];
+  const segments = path.split('/').filter(Boolean);
+  const bucket = `${method} ${segments.length}`;
+  COMPILED.set(bucket, [...(COMPILED.get(bucket) ?? []), { segments, scope }]);
+}
+const literalsOf = (segments: string[]) => segments.filter((s) => !s.startsWith('{')).length;
+for (const entries of COMPILED.values()) entries.sort((a, b) => literalsOf(b.segments) - literalsOf(a.segments));
+
+const PROVISIONAL = Object.entries(PROVISIONAL_RESOURCE_SCOPES).map(([prefix, scopes]) => ({ segments: prefix.split('/').filter(Boolean), scopes }));
+
+/** The scope `METHOD path` (a concrete path, no query string) requires, or undefined: undeclared, refuse it. */
+export function requiredScopeOf(method: string, path: string): ApiScope | undefined {
+  const upper = method.toUpperCase();
+  const segments = path.split('/').filter(Boolean);
+  const candidates = COMPILED.get(`${upper === 'HEAD' ? 'GET' : upper} ${segments.length}`) ?? [];
+  for (const op of candidates) {
+    if (op.segments.every((s, i) => s.startsWith('{') || s === segments[i])) return op.scope;
+  }
+  for (const entry of PROVISIONAL) {
+    if (entry.segments.every((s, i) => s === segments[i])) return upper === 'GET' || upper === 'HEAD' ? entry.scopes.read : entry.scopes.write;
+  }
+  return undefined;
+}

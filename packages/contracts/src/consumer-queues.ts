@@ -1,0 +1,171 @@
+// Every consumer queue `<service>.<concern>` and the events bound to it (DESIGN.md §3): the one
+// declaration of who consumes what. Consumers take their bindings from here (packages/messaging
+// refuses a consumer whose events differ), producers declare the queues of their events from here
+// before they publish, and the topology CLI declares all of it on a rebuilt broker; an event that
+// has a declared queue here is kept in the producer's outbox until that queue exists
+// (docs/messaging.md "Topology"). Adding a consumer is one entry below.
+import type { EventName } from './events';
+import { queueName, type ServiceName } from './names';
+
+export interface ConsumerQueueDefinition {
+  /** event names bound to the queue */
+  readonly events: readonly EventName[];
+  /** one line: what the consumer does with them */
+  readonly description: string;
+  /**
+   * Not declared yet: the service or its consumer is not built, and its events are not worth
+   * keeping until it is (they are dropped, counted, while no declared queue wants them). Without
+   * this flag a queue is declared ahead by the producers of its events, so they wait in it for a
+   * consumer that does not run yet — what events that move money need.
+   */
+  readonly planned?: boolean;
+  /** retry delays of `<queue>.retry.<delay>` (default: packages/messaging's 1 s, 10 s, 1 min, 10 min); [] for none */
+  readonly retryDelaysMs?: readonly number[];
+  /** deliveries before the broker dead-letters a message by itself (default: packages/messaging's 10) */
+  readonly deliveryLimit?: number;
+}
+
+export const consumerQueues = {
+  'api-gateway': {
+    'apikey-revocations': {
+      events: ['apikey.revoked', 'runner.revoked'],
+      description: "drops a revoked API key's or runner token's cached principal at once",
+      // a failed drop is retried in-process, then requeued: nothing may wait minutes
+      retryDelaysMs: [],
+    },
+    'access-changes': {
+      events: ['reseller.updated', 'customer.updated', 'apikey.rotated'],
+      description: "drops the cached principals of a suspended, deactivated or reactivated owner, and a rotated key's",
+      // like revocations: a failed drop is retried in-process, then requeued
+      retryDelaysMs: [],
+    },
+  },
+  reseller: {
+    'order-payments': {
+      events: ['order.paid', 'order.payment_failed'],
+      description: "applies billing's verdict on an order's payment",
+    },
+    'tier-sales': {
+      events: ['wallet.charged', 'order.paid'],
+      description: "records the sales that decide a reseller's tier",
+    },
+    commissions: {
+      events: ['commission.earned'],
+      description: "shows a reseller's earned commission",
+      planned: true,
+    },
+  },
+  billing: {
+    accounts: {
+      events: ['customer.created', 'customer.updated', 'reseller.created', 'reseller.updated', 'reseller.tier_changed'],
+      description: 'opens and updates the wallets and commission terms of customers and resellers',
+    },
+    jobs: {
+      events: ['job.submitted', 'job.completed', 'job.failed', 'job.cancelled', 'job.rejected'],
+      description: "places a job's hold, charges its usage, releases what is left",
+    },
+    orders: {
+      events: ['order.created', 'order.fulfilled', 'order.failed', 'order.cancelled', 'order.refund_requested'],
+      description: 'charges an order, earns its commission, refunds a failed or cancelled one and any charge an order cannot keep',
+    },
+  },
+  'runner-registry': {
+    holds: {
+      events: ['wallet.hold_placed', 'wallet.hold_rejected'],
+      description: 'queues or rejects a job once billing reserved its funds, or could not',
+    },
+    accounts: {
+      events: ['customer.created', 'customer.updated', 'project.created', 'project.archived'],
+      description: 'knows which customers and projects accept jobs, and in which currency',
+    },
+  },
+  notifications: {
+    deliveries: {
+      events: [
+        'customer.created',
+        'customer.updated',
+        'reseller.created',
+        'reseller.updated',
+        'reseller.tier_changed',
+        'project.created',
+        'project.archived',
+        'apikey.revoked',
+        'apikey.rotated',
+        'runner.registered',
+        'runner.stale',
+        'runner.offline',
+        'runner.recovered',
+        'job.queued',
+        'job.rejected',
+        'job.assigned',
+        'job.started',
+        'job.completed',
+        'job.failed',
+        'job.cancelled',
+        'job.requeued',
+        'wallet.hold_rejected',
+        'wallet.hold_released',
+        'wallet.charged',
+        'wallet.credited',
+        'wallet.refunded',
+        'wallet.low_balance',
+        'order.created',
+        'order.paid',
+        'order.payment_failed',
+        'order.fulfilled',
+        'order.failed',
+        'order.cancelled',
+        'order.refund_requested',
+        'commission.earned',
+        'invoice.issued',
+        'payout.requested',
+        'payout.completed',
+        'payout.failed',
+      ],
+      description: 'e-mails, signed webhooks and the in-app feed',
+      planned: true,
+    },
+  },
+} as const satisfies Partial<Record<ServiceName, Record<string, ConsumerQueueDefinition>>>;
+
+type Queues = typeof consumerQueues;
+export type ConsumingService = keyof Queues;
+export type ConcernOf<S extends ConsumingService> = keyof Queues[S] & string;
+
+/** A queue of the map with its names spelled out. */
+export interface ConsumerQueue extends ConsumerQueueDefinition {
+  readonly service: ServiceName;
+  readonly concern: string;
+  /** `<service>.<concern>` */
+  readonly queue: string;
+}
+
+/** Every queue of the map, planned ones included, in map order. */
+export const CONSUMER_QUEUES: readonly ConsumerQueue[] = Object.entries(consumerQueues).flatMap(([service, concerns]) =>
+  Object.entries(concerns as Record<string, ConsumerQueueDefinition>).map(([concern, def]) => ({
+    ...def,
+    service: service as ServiceName,
+    concern,
+    queue: queueName(service, concern),
+  })),
+);
+
+/** One queue of the map, typed: `consumerQueue('reseller', 'order-payments').events` is the tuple of its events. */
+export function consumerQueue<S extends ConsumingService, C extends ConcernOf<S>>(
+  service: S,
+  concern: C,
+): Queues[S][C] & { readonly service: S; readonly concern: C; readonly queue: string } {
+  const found = findConsumerQueue(service, concern);
+  if (!found) throw new Error(`no consumer queue ${queueName(service, concern)} in packages/contracts`);
+  return found as unknown as Queues[S][C] & { readonly service: S; readonly concern: C; readonly queue: string };
+}
+
+/** The map's entry for `<service>.<concern>`, if any (for names only known at run time). */
+export function findConsumerQueue(service: string, concern: string): ConsumerQueue | undefined {
+  return CONSUMER_QUEUES.find((q) => q.service === service && q.concern === concern);
+}
+
+/** Queues that consume `event` (bound to it), declared ones only unless `includePlanned`. */
+export function queuesConsuming(event: string, options: { includePlanned?: boolean } = {}): ConsumerQueue[] {
+  return CONSUMER_QUEUES.filter((q) => (options.includePlanned || !q.planned) && (q.events as readonly string[]).includes(event));
+}

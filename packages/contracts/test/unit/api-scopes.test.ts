@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { API_SCOPES, OPERATION_SCOPES, PROVISIONAL_RESOURCE_SCOPES, requiredScopeOf, scopesBeyond, scopesGrant } from '@runfleet/contracts';
+
+describe('the scope an operation requires', () => {
+  it('is found for a concrete path by its template, HEAD as GET', () => {
+    expect(requiredScopeOf('POST', '/v1/projects')).toBe('projects:write');
+    expect(requiredScopeOf('GET', '/v1/projects/0b6f0c3e-1111-4222-8333-444455556666')).toBe('projects:read');
+    expect(requiredScopeOf('HEAD', '/v1/projects')).toBe('projects:read');
+    expect(requiredScopeOf('post', '/v1/api-keys/k1/rotate')).toBe('api-keys:write');
+    expect(requiredScopeOf('GET', '/v1/resellers/r1/tier')).toBe('resellers:read');
+  });
+
+  it('is undefined for an operation nobody declared (the gateway refuses it)', () => {
+    expect(requiredScopeOf('PUT', '/v1/projects/p1')).toBeUndefined();
+    expect(requiredScopeOf('GET', '/v1/projects/p1/secrets')).toBeUndefined();
+    expect(requiredScopeOf('DELETE', '/v1/me')).toBeUndefined();
+    expect(requiredScopeOf('GET', '/internal/api-keys/verify')).toBeUndefined();
+  });
+
+  it('follows the method under a provisional prefix of a service not built yet', () => {
+    expect(requiredScopeOf('GET', '/v1/jobs/j1/output')).toBe('jobs:read');
+    expect(requiredScopeOf('POST', '/v1/wallets/w1/top-ups')).toBe('wallets:write');
+    expect(requiredScopeOf('GET', '/v1/jobsx')).toBeUndefined();
+  });
+
+  it('is always one of the scope set', () => {
+    for (const scope of Object.values(OPERATION_SCOPES)) expect(API_SCOPES).toContain(scope);
+    for (const { read, write } of Object.values(PROVISIONAL_RESOURCE_SCOPES)) {
+      expect(API_SCOPES).toContain(read);
+      expect(API_SCOPES).toContain(write);
+    }
+  });
+});
+
+describe("a key's scopes", () => {
+  it('grant every scope when empty, and write grants read of the same resource only', () => {
+    expect(scopesGrant([], 'resellers:write')).toBe(true);
+    expect(scopesGrant(['projects:write'], 'projects:read')).toBe(true);
+    expect(scopesGrant(['projects:read'], 'projects:write')).toBe(false);
+    expect(scopesGrant(['projects:write'], 'customers:read')).toBe(false);
+  });
+
+  it('bound what a key may mint: nothing beyond them, and no unscoped key from a scoped one', () => {
+    expect(scopesBeyond([], [])).toEqual([]);
+    expect(scopesBeyond(['projects:write'], ['projects:read', 'projects:write'])).toEqual([]);
+    expect(scopesBeyond(['projects:read'], ['projects:read', 'orders:read'])).toEqual(['orders:read']);
+    expect(scopesBeyond(['projects:read'], [])).toContain('resellers:write');
+  });
+});
+
+describe('docs/api.md', () => {
+  it('lists every operation with the scope the gateway enforces', () => {
+    const doc = readFileSync(path.join(__dirname, '../../../../docs/api.md'), 'utf8');
+    for (const [operation, scope] of Object.entries(OPERATION_SCOPES)) expect(doc).toContain(`| \`${operation}\` | \`${scope}\` |`);
+  });
+});

@@ -1,0 +1,36 @@
+// The queue map is the one declaration of who consumes what: these checks keep it well formed.
+import { CONSUMER_QUEUES, consumerQueue, eventSchemas, findConsumerQueue, isEventName, queuesConsuming, SERVICE_NAMES } from '@runfleet/contracts';
+
+describe('the consumer queue map', () => {
+  it('names queues <service>.<concern> for known services, binds only known events, each once', () => {
+    for (const q of CONSUMER_QUEUES) {
+      expect(SERVICE_NAMES).toContain(q.service);
+      expect(q.concern).toMatch(/^[a-z]+(-[a-z]+)*$/);
+      expect(q.queue).toBe(`${q.service}.${q.concern}`);
+      expect(q.events.length).toBeGreaterThan(0);
+      expect(new Set(q.events).size).toBe(q.events.length);
+      for (const event of q.events) expect(isEventName(event)).toBe(true);
+    }
+  });
+
+  it('never has a service consume its own events', () => {
+    for (const q of CONSUMER_QUEUES) for (const event of q.events) expect(eventSchemas[event].producer).not.toBe(q.service);
+  });
+
+  it('declares ahead the queues of the events that move money, so they wait for a billing not built yet', () => {
+    for (const event of ['order.created', 'order.fulfilled', 'order.failed', 'order.cancelled', 'job.submitted', 'job.completed'] as const) {
+      expect(queuesConsuming(event).map((q) => q.queue)).toContain(event.startsWith('order') ? 'billing.orders' : 'billing.jobs');
+    }
+  });
+
+  it('leaves planned queues out unless asked for them', () => {
+    expect(queuesConsuming('runner.registered')).toEqual([]);
+    expect(queuesConsuming('runner.registered', { includePlanned: true }).map((q) => q.queue)).toEqual(['notifications.deliveries']);
+  });
+
+  it('looks a queue up by service and concern, typed or not', () => {
+    expect(consumerQueue('reseller', 'order-payments').events).toEqual(['order.paid', 'order.payment_failed']);
+    expect(findConsumerQueue('reseller', 'order-payments')?.queue).toBe('reseller.order-payments');
+    expect(findConsumerQueue('reseller', 'nothing')).toBeUndefined();
+  });
+});

@@ -1,0 +1,39 @@
+// The SQLSTATE of a database failure however it reaches us — a pg DatabaseError, Prisma's
+// DriverAdapterError, or a PrismaClientKnownRequestError wrapping one (adapter-pg keeps the
+// PostgreSQL code as `originalCode` under `meta.driverAdapterError.cause`) — and which of them the
+// request's input caused, so one error path can answer those with a 4xx (DESIGN.md §7).
+
+// pg's DatabaseError carries a `severity`; other errors with a `code` (ECONNREFUSED, Prisma's P2039)
+// are not SQLSTATEs.
+const SQLSTATE_FORMAT = /^[0-9A-Z]{5}$/;
+const MAX_DEPTH = 6;
+
+function field(value: unknown, name: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+}
+
+/** The PostgreSQL SQLSTATE (`22021`) behind an error, or undefined when it did not come from PostgreSQL. */
+export function sqlStateOf(err: unknown, depth = 0): string | undefined {
+  if (typeof err !== 'object' || err === null || depth > MAX_DEPTH) return undefined;
+  const original = field(err, 'originalCode');
+  if (typeof original === 'string' && SQLSTATE_FORMAT.test(original)) return original;
+  const code = field(err, 'code');
+  if (typeof code === 'string' && SQLSTATE_FORMAT.test(code) && typeof field(err, 'severity') === 'string') return code;
+  const adapterError = field(field(err, 'meta'), 'driverAdapterError');
+  if (adapterError !== undefined) return sqlStateOf(adapterError, depth + 1);
+  const cause = field(err, 'cause');
+  return cause !== err ? sqlStateOf(cause, depth + 1) : undefined;
+}
+
+// Class 22 (data exception: 22021 bad encoding, 22P02 bad syntax, 22P05 untranslatable character,
+// 22001 too long, 22003 out of range, 22007/22008 bad datetime …) is always about a value the
+// statement carried; 23502 (a required value missing) and 23514 (a CHECK refused the row) are
+// about the row the request asked for. Unique and foreign-key violations (23505, 23503) are not
+// here: they mean "already exists" / "still referenced" and the use case answers them itself.
+const INPUT_CONSTRAINT_STATES = new Set(['23502', '23514']);
+
+/** The SQLSTATE when the database refused a value the request carried, else undefined. */
+export function inputRejectedByDatabase(err: unknown): string | undefined {
+  const state = sqlStateOf(err);
+  return state !== undefined && (state.startsWith('22') || INPUT_CONSTRAINT_STATES.has(state)) ? state : undefined;
+}
