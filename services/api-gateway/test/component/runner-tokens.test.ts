@@ -49,7 +49,11 @@ describe('runner credentials at the gateway', () => {
     expect(me.json()).toMatchObject({ id, name: 'gpu-1' });
     expect((await call(gw.url, '/v1/runners/me/jobs/claim', { key: token, body: { waitSeconds: 0 } })).status).toBe(204);
     // a registration token is good for registering only; a runner token for the runner API only
-    expect((await call(gw.url, '/v1/runners/me', { key: registrationToken })).status).toBe(403);
+    // (the gateway itself refuses a registration token beyond POST /v1/runners: its only scope is runners:register)
+    const registrationBeyond = await call(gw.url, '/v1/runners/me', { key: registrationToken });
+    expect(registrationBeyond.status).toBe(403);
+    expect(registrationBeyond.json()).toMatchObject({ code: 'AUTH_SCOPE_MISSING' });
+    expect((await call(gw.url, '/v1/jobs', { key: registrationToken })).json()).toMatchObject({ code: 'AUTH_SCOPE_MISSING' });
     expect((await call(gw.url, '/v1/jobs', { key: token })).status).toBe(403);
     expect((await call(gw.url, '/v1/runners', { key: token, body: { name: 'x', jobTypes: ['render'], capacity: 1, version: '1' } })).status).toBe(403);
     // a made-up token of either kind: the gateway's one 401
