@@ -2,7 +2,8 @@
 // claim wake-ups) → messaging (relay, consumers) → sweeper → http; graceful stop.
 import { Redis } from 'ioredis';
 import { amqpCheck, createHealth, createLogger, createMetrics, listen, redisCheck, runService, sqlCheck } from '@runfleet/service-kit';
-import { createMessaging, pgTransactions } from '@runfleet/messaging';
+import { pruneIdempotencyKeys } from '@runfleet/idempotency';
+import { createMessaging, pgExecutor, pgTransactions } from '@runfleet/messaging';
 import { readConfig } from './config';
 import { createDatabase } from './db';
 import { wakingRelayAfterCommits } from './data/outbox.repository';
@@ -74,6 +75,12 @@ void runService({
         });
     }, (config.HEARTBEAT_INTERVAL_SECONDS * 1000) / 2);
     sweeper.unref();
+    // Idempotency-Keys of submitted jobs are kept 30 days (packages/idempotency); forget older ones
+    // hourly, a chunk per autocommitted statement. Replicas pruning together skip each other's rows.
+    const keySweep = setInterval(() => {
+      pruneIdempotencyKeys(pgExecutor(database.pool)).catch((err: unknown) => logger.warn({ err }, 'idempotency key prune failed; will retry at the next interval'));
+    }, 3600_000);
+    keySweep.unref();
     const health = createHealth([
       sqlCheck(() => prisma.$queryRaw`SELECT 1`),
       redisCheck(() => redis.ping()),
@@ -106,6 +113,7 @@ void runService({
       health,
       close: async () => {
         clearInterval(sweeper);
+        clearInterval(keySweep);
         await sweeping;
         // Long-polling claims answer 204 now rather than hold the shutdown for up to 30 s.
         waiters.close();

@@ -1,6 +1,7 @@
 // /v1/jobs: a customer submits, lists, gets and cancels its jobs; a reseller reads its customers';
 // an admin all (issue 14 item 4).
 import { pageSchema } from '@runfleet/contracts';
+import { idempotencyKeyFrom, REPLAYED_HEADER } from '@runfleet/idempotency';
 import { principalFromRequest, type ApiRoutes } from '@runfleet/service-kit';
 import { actorOf } from '../domain/actor';
 import { cancelJob, getJob, listJobs, type CancelDeps } from '../domain/customer-jobs';
@@ -21,17 +22,22 @@ export function registerJobRoutes(api: ApiRoutes, deps: SubmitDeps & CancelDeps)
       description:
         'A customer submits a job to one of its active projects. It starts `pending_funds` (job.submitted: billing holds ' +
         '`maxCost`), then becomes `queued` or `rejected`. When no online runner could ever take it, 422 JOB_NO_COMPATIBLE_RUNNER ' +
-        'and nothing is written. `maxCost.currency` must be the customer’s.',
+        'and nothing is written. `maxCost.currency` must be the customer’s. Idempotency-Key is required and kept by this ' +
+        'service for 30 days per caller: a retry with the same key and body answers 201 with the first job as it is now ' +
+        '(`Idempotent-Replayed: true`), whatever happened to the first answer; the same key with another body is 422 ' +
+        'IDEMPOTENCY_KEY_REUSED.',
       tags: ['jobs'],
       request: { body: submitJobBody },
       responses: { 201: { description: 'The job, pending funds', schema: jobSchema } },
       errors: [403, 404, 409, 413, 422],
-      // the gateway refuses POST /v1/jobs without one (its idempotency-policy.ts): a retried submit must not run twice
+      // a retried submit must not hold funds twice: claimed with the job (packages/idempotency)
       idempotencyKey: 'required',
     },
     async ({ body }, req, res) => {
-      const job = await submitJob(deps, actor(req), { ...body, requiredLabels: body.requiredLabels ?? {}, priority: body.priority ?? 0 });
-      res.status(201).json(jobJson(job));
+      const key = idempotencyKeyFrom(req.headers, { required: true }) as string;
+      const submitted = await submitJob(deps, actor(req), { ...body, requiredLabels: body.requiredLabels ?? {}, priority: body.priority ?? 0 }, key);
+      if (submitted.replayed) res.setHeader(REPLAYED_HEADER, 'true');
+      res.status(201).json(jobJson(submitted.job));
     },
   );
 

@@ -57,6 +57,41 @@ describe('submitting a job', () => {
     expect((await world.as('customerB').post('/v1/jobs', jobBody(world, 'customerB', { type: 'b-type' }))).status).toBe(201);
   });
 
+  it('once per Idempotency-Key: a retry gets the first job back (one job, one job.submitted), another body with the key is 422', async () => {
+    const key = `retry-${randomUUID()}`;
+    const body = jobBody(world, 'customerA', { priority: 3 });
+    const first = await world.as('customerA').post('/v1/jobs', body).set('idempotency-key', key);
+    expect(first.status).toBe(201);
+    const retried = await nothingWritten(() => world.as('customerA').post('/v1/jobs', body).set('idempotency-key', key));
+    expect(retried.status).toBe(201);
+    expect(retried.headers['idempotent-replayed']).toBe('true');
+    expect(retried.body).toEqual(first.body);
+    expect((await outboxEvents(world.prisma, 'job.submitted')).filter((e) => e.jobId === first.body.id)).toHaveLength(1);
+
+    const reused = await nothingWritten(() => world.as('customerA').post('/v1/jobs', { ...body, priority: 4 }).set('idempotency-key', key));
+    expect(reused.status).toBe(422);
+    expect(reused.body).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', errors: [{ field: 'header.idempotency-key' }] });
+    // keys are the caller's own: another customer's same key is another job
+    const other = await world.as('customerB').post('/v1/jobs', jobBody(world, 'customerB', { type: 'b-type' })).set('idempotency-key', key);
+    expect(other.status).toBe(201);
+    expect(other.body.id).not.toBe(first.body.id);
+  });
+
+  it('concurrent submits with one Idempotency-Key make one job', async () => {
+    const key = `race-${randomUUID()}`;
+    const body = jobBody(world, 'customerA');
+    const answers = await Promise.all(Array.from({ length: 5 }, () => world.as('customerA').post('/v1/jobs', body).set('idempotency-key', key)));
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201]);
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+    expect((await outboxEvents(world.prisma, 'job.submitted')).filter((e) => e.jobId === answers[0]!.body.id)).toHaveLength(1);
+  });
+
+  it('without an Idempotency-Key is 400 naming the header, and writes nothing', async () => {
+    const res = await nothingWritten(() => world.as('customerA').post('/v1/jobs', jobBody(world, 'customerA')).unset('idempotency-key'));
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'IDEMPOTENCY_KEY_MISSING', errors: [{ field: 'header.idempotency-key' }] });
+  });
+
   it('bad input gets 400 problem+json naming each field and writes nothing', async () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ payload: { blob: 'x'.repeat(70 * 1024) } }, 'body.payload'],

@@ -151,7 +151,9 @@ export async function createWorld(prefix: string, options: WorldOptions = {}): P
     const agent = request(app);
     return {
       get: (path) => agent.get(path).set(PRINCIPAL_HEADER, header),
-      post: (path, body) => agent.post(path).set(PRINCIPAL_HEADER, header).send(body ?? {}),
+      // a fresh Idempotency-Key on every POST, as a client sends (required on POST /v1/jobs); a test
+      // that retries sets its own after
+      post: (path, body) => agent.post(path).set(PRINCIPAL_HEADER, header).set('idempotency-key', randomUUID()).send(body ?? {}),
       patch: (path, body) => agent.patch(path).set(PRINCIPAL_HEADER, header).send(body ?? {}),
       delete: (path) => agent.delete(path).set(PRINCIPAL_HEADER, header),
     };
