@@ -76,7 +76,8 @@ describe('the local stack', () => {
     expect(first.PRINCIPAL_SECRET?.length).toBeGreaterThanOrEqual(32);
     expect(first.API_KEY_PEPPER).not.toBe(first.PRINCIPAL_SECRET);
     expect(first.IDEMPOTENCY_ENCRYPTION_KEY?.length).toBeGreaterThanOrEqual(32);
-    expect(new Set(Object.values(first)).size).toBe(3);
+    expect(first.RUNNER_TOKEN_PEPPER?.length).toBeGreaterThanOrEqual(32);
+    expect(new Set(Object.values(first)).size).toBe(4);
     expect(fs.statSync(file).mode & 0o077).toBe(0);
   });
 
