@@ -41,7 +41,7 @@ function databasePrefix(value) {
 }
 
 /** Generated once into .runfleet/secrets.env (git-ignored) and reused, unless set in the environment. */
-const SECRET_NAMES = ['PRINCIPAL_SECRET', 'API_KEY_PEPPER', 'IDEMPOTENCY_ENCRYPTION_KEY'];
+const SECRET_NAMES = ['PRINCIPAL_SECRET', 'API_KEY_PEPPER', 'IDEMPOTENCY_ENCRYPTION_KEY', 'RUNNER_TOKEN_PEPPER'];
 const SECRETS_FILE = path.join(ROOT, '.runfleet', 'secrets.env');
 
 /**
@@ -68,7 +68,7 @@ const SERVICES = [
     name: 'runner-registry',
     port: PORT_BASE + 3,
     database: `${DATABASE_PREFIX}_runner_registry`,
-    env: ['PRINCIPAL_SECRET', 'AMQP_URL', 'DATABASE_URL', 'REDIS_URL'],
+    env: ['PRINCIPAL_SECRET', 'AMQP_URL', 'DATABASE_URL', 'REDIS_URL', 'RUNNER_TOKEN_PEPPER'],
   },
   {
     name: 'notifications',

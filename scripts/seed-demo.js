@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run seed`: demo data for the Quickstart, made through the gateway as a client would — an
 // admin key (the reseller service's bootstrap CLI), a reseller with a key, a customer of it with a
-// key and a project — then prints them with three curl examples. Idempotent: what it made is kept
+// key and a project, a registration token of that customer and a runner registered with it — then
+// prints them with curl examples. Idempotent: what it made is kept
 // in .runfleet/demo.json (keys included, so the file is private and git-ignored) and a re-run that
 // finds those keys still working prints the same without creating anything.
 'use strict';
@@ -67,10 +68,11 @@ function writeState(state) {
 
 /** True when every key in the saved state still authenticates and its project still exists. */
 async function stillValid(state) {
-  if (!state?.admin?.key || !state?.reseller?.key || !state?.customer?.key || !state?.project?.id) return false;
+  if (!state?.admin?.key || !state?.reseller?.key || !state?.customer?.key || !state?.project?.id || !state?.runner?.token) return false;
   for (const key of [state.admin.key, state.reseller.key, state.customer.key]) {
     if ((await api('GET', '/v1/me', key)).status !== 200) return false;
   }
+  if ((await api('GET', '/v1/runners/me', state.runner.token)).status !== 200) return false;
   return (await api('GET', `/v1/projects/${state.project.id}`, state.customer.key)).status === 200;
 }
 
@@ -106,6 +108,16 @@ async function seed() {
     'create the customer key',
   );
   const project = await expectCreated(api('POST', '/v1/projects', customerKey.key, { name: 'demo project' }, `${run}-project`), 'create the demo project');
+  // The customer's own runner (issue 14): a registration token of the customer, and a runner
+  // registered with it through the gateway, as a runner would.
+  const registration = await expectCreated(
+    api('POST', '/v1/registration-tokens', customerKey.key, { description: 'demo runners', maxUses: 5 }, `${run}-registration-token`),
+    'create the registration token',
+  );
+  const runner = await expectCreated(
+    api('POST', '/v1/runners', registration.token, { name: 'demo-runner', jobTypes: ['render'], labels: { gpu: 'none' }, capacity: 2, version: '0.1.0' }),
+    'register the demo runner',
+  );
   return {
     gateway: GATEWAY,
     createdAt: new Date().toISOString(),
@@ -113,6 +125,8 @@ async function seed() {
     reseller: { id: reseller.id, name: reseller.name, key: resellerKey.key },
     customer: { id: customer.id, name: customer.name, key: customerKey.key },
     project: { id: project.id, name: project.name },
+    registrationToken: { id: registration.id, token: registration.token },
+    runner: { id: runner.id, name: runner.name, token: runner.token },
   };
 }
 
@@ -126,6 +140,9 @@ function print(state, created) {
     `  customer           ${state.customer.name} (${state.customer.id})`,
     `  customer key       ${state.customer.key}`,
     `  project            ${state.project.name} (${state.project.id})`,
+    `  registration token ${state.registrationToken.token}`,
+    `  runner             ${state.runner.name} (${state.runner.id})`,
+    `  runner token       ${state.runner.token}`,
     `  saved in           ${path.relative(process.cwd(), STATE_FILE) || STATE_FILE}`,
     '',
     'Try it through the gateway:',
@@ -138,6 +155,13 @@ function print(state, created) {
     '',
     '  # the customer creates a project; repeat it with the same Idempotency-Key and get the same answer back',
     `  curl -s -X POST -H 'Authorization: Bearer ${state.customer.key}' -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-project-2' -d '{"name":"second project"}' ${state.gateway}/v1/projects`,
+    '',
+    '  # the runner heartbeats, and waits up to 5 s for a job (204: none yet)',
+    `  curl -s -X POST -H 'Authorization: Bearer ${state.runner.token}' -H 'Content-Type: application/json' -d '{"version":"0.1.0"}' ${state.gateway}/v1/runners/me/heartbeat`,
+    `  curl -s -i -X POST -H 'Authorization: Bearer ${state.runner.token}' -H 'Content-Type: application/json' -d '{"waitSeconds":5}' ${state.gateway}/v1/runners/me/jobs/claim`,
+    '',
+    '  # the customer submits a render job: pending_funds until billing holds its maximum cost',
+    `  curl -s -X POST -H 'Authorization: Bearer ${state.customer.key}' -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-job-1' -d '{"projectId":"${state.project.id}","type":"render","payload":{"scene":"demo"},"maxCost":{"amount":"1.00","currency":"EUR"}}' ${state.gateway}/v1/jobs`,
     '',
     `API docs: ${state.gateway}/docs`,
     '',

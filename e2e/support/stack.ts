@@ -50,7 +50,7 @@ export interface RunningService {
 export interface Stack {
   services: Record<ServiceName, RunningService>;
   gatewayUrl: string;
-  secrets: { principalSecret: string; apiKeyPepper: string };
+  secrets: { principalSecret: string; apiKeyPepper: string; runnerTokenPepper: string };
   databases: Partial<Record<ServiceName, TestDatabase>>;
   vhost: TestVhost;
   /** every log line of every service, prefixed with its name */
@@ -95,7 +95,11 @@ export interface StackOptions {
 
 export async function startStack(label: string, options: StackOptions = {}): Promise<Stack> {
   assertBuilt();
-  const secrets = { principalSecret: randomBytes(32).toString('hex'), apiKeyPepper: randomBytes(32).toString('hex') };
+  const secrets = {
+    principalSecret: randomBytes(32).toString('hex'),
+    apiKeyPepper: randomBytes(32).toString('hex'),
+    runnerTokenPepper: randomBytes(32).toString('hex'),
+  };
   const vhost = await createTestVhost(`e2e_${label}`);
   const databases: Partial<Record<ServiceName, TestDatabase>> = {};
   const ports = {} as Record<ServiceName, number>;
@@ -122,6 +126,10 @@ export async function startStack(label: string, options: StackOptions = {}): Pro
     const db = databases[name];
     if (db) env.DATABASE_URL = db.url;
     if (name === 'reseller') env.API_KEY_PEPPER = secrets.apiKeyPepper;
+    if (name === 'runner-registry') {
+      env.RUNNER_TOKEN_PEPPER = secrets.runnerTokenPepper;
+      env.REDIS_KEY_PREFIX = uniqueRedisPrefix(`e2e_${label}_registry`);
+    }
     if (name === 'api-gateway') {
       env.REDIS_KEY_PREFIX = uniqueRedisPrefix(`e2e_${label}`);
       env.METRICS_PORT = String(gatewayMetricsPort);

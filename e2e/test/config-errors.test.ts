@@ -13,7 +13,7 @@ const valid: Record<ServiceName, NodeJS.ProcessEnv> = {
   },
   reseller: { PRINCIPAL_SECRET: SECRET, AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672', API_KEY_PEPPER: SECRET },
   billing: { PRINCIPAL_SECRET: SECRET, AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672' },
-  'runner-registry': { PRINCIPAL_SECRET: SECRET, AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672', REDIS_URL: 'redis://127.0.0.1:6379' },
+  'runner-registry': { PRINCIPAL_SECRET: SECRET, AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672', REDIS_URL: 'redis://127.0.0.1:6379', RUNNER_TOKEN_PEPPER: SECRET },
   notifications: { PRINCIPAL_SECRET: SECRET, AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672' },
 };
 

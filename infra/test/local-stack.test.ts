@@ -12,7 +12,12 @@ interface LocalStack {
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- plain CommonJS module shared with scripts/
 const { SERVICES, loadSecrets, serviceEnv } = require('../local-stack') as LocalStack;
 
-const secrets = { PRINCIPAL_SECRET: 'p'.repeat(43), API_KEY_PEPPER: 'k'.repeat(43), IDEMPOTENCY_ENCRYPTION_KEY: 'i'.repeat(43) };
+const secrets = {
+  PRINCIPAL_SECRET: 'p'.repeat(43),
+  API_KEY_PEPPER: 'k'.repeat(43),
+  IDEMPOTENCY_ENCRYPTION_KEY: 'i'.repeat(43),
+  RUNNER_TOKEN_PEPPER: 'r'.repeat(43),
+};
 
 describe('the local stack', () => {
   let dir: string;
@@ -41,11 +46,12 @@ describe('the local stack', () => {
     }
   });
 
-  it('gives every service the same principal secret, only the reseller the API key pepper, only the gateway the idempotency encryption key', () => {
+  it('gives every service the same principal secret, only the reseller the API key pepper, only the gateway the idempotency encryption key, only runner-registry the runner token pepper', () => {
     for (const { name } of SERVICES) {
       const env = serviceEnv(name, secrets, {});
       expect(env.PRINCIPAL_SECRET).toBe(secrets.PRINCIPAL_SECRET);
       expect(env.API_KEY_PEPPER).toBe(name === 'reseller' ? secrets.API_KEY_PEPPER : undefined);
+      expect(env.RUNNER_TOKEN_PEPPER).toBe(name === 'runner-registry' ? secrets.RUNNER_TOKEN_PEPPER : undefined);
       expect(env.IDEMPOTENCY_ENCRYPTION_KEY).toBe(name === 'api-gateway' ? secrets.IDEMPOTENCY_ENCRYPTION_KEY : undefined);
     }
   });
@@ -70,7 +76,8 @@ describe('the local stack', () => {
     expect(first.PRINCIPAL_SECRET?.length).toBeGreaterThanOrEqual(32);
     expect(first.API_KEY_PEPPER).not.toBe(first.PRINCIPAL_SECRET);
     expect(first.IDEMPOTENCY_ENCRYPTION_KEY?.length).toBeGreaterThanOrEqual(32);
-    expect(new Set(Object.values(first)).size).toBe(3);
+    expect(first.RUNNER_TOKEN_PEPPER?.length).toBeGreaterThanOrEqual(32);
+    expect(new Set(Object.values(first)).size).toBe(4);
     expect(fs.statSync(file).mode & 0o077).toBe(0);
   });
 

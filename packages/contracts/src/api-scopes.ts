@@ -30,13 +30,17 @@ export const API_SCOPES = [
   'holds:write',
   'price-lists:read',
   'price-lists:write',
-  // services not built yet (see PROVISIONAL_RESOURCE_SCOPES)
   'jobs:read',
   'jobs:write',
   'runners:read',
   'runners:write',
+  // POST /v1/runners only: the one scope a registration token's principal carries (runner-registry
+  // verify-tokens.ts), so the gateway keeps such a token off every other operation. No API key role
+  // may register a runner (the registry's own check), so on a key it grants nothing.
+  'runners:register',
   'registration-tokens:read',
   'registration-tokens:write',
+  // services not built yet (see PROVISIONAL_RESOURCE_SCOPES)
   'commissions:read',
   'commissions:write',
   'invoices:read',
@@ -124,6 +128,36 @@ export const OPERATION_SCOPES: Readonly<Record<string, ApiScope>> = {
   'POST /v1/price-lists': 'price-lists:write',
   'GET /v1/price-lists/{jobType}/versions': 'price-lists:read',
   'DELETE /v1/price-lists/{jobType}': 'price-lists:write',
+
+  // runner-registry (issue 14). Runner tokens carry no scopes (every scope of the runner role), so
+  // the gateway passes them; the registry lets a runner principal reach only /v1/runners/me/….
+  'POST /v1/registration-tokens': 'registration-tokens:write',
+  'GET /v1/registration-tokens': 'registration-tokens:read',
+  'GET /v1/registration-tokens/{tokenId}': 'registration-tokens:read',
+  'POST /v1/registration-tokens/{tokenId}/revoke': 'registration-tokens:write',
+
+  'POST /v1/runners': 'runners:register',
+  'GET /v1/runners': 'runners:read',
+  'GET /v1/runners/{runnerId}': 'runners:read',
+  'PATCH /v1/runners/{runnerId}': 'runners:write',
+  'DELETE /v1/runners/{runnerId}': 'runners:write',
+  'POST /v1/runners/{runnerId}/drain': 'runners:write',
+  'POST /v1/runners/{runnerId}/activate': 'runners:write',
+  'POST /v1/runners/{runnerId}/disable': 'runners:write',
+
+  'GET /v1/runners/me': 'runners:read',
+  'POST /v1/runners/me/heartbeat': 'runners:write',
+  'POST /v1/runners/me/jobs/claim': 'jobs:write',
+  'GET /v1/runners/me/jobs/{jobId}': 'jobs:read',
+  'POST /v1/runners/me/jobs/{jobId}/start': 'jobs:write',
+  'POST /v1/runners/me/jobs/{jobId}/progress': 'jobs:write',
+  'POST /v1/runners/me/jobs/{jobId}/complete': 'jobs:write',
+  'POST /v1/runners/me/jobs/{jobId}/fail': 'jobs:write',
+
+  'POST /v1/jobs': 'jobs:write',
+  'GET /v1/jobs': 'jobs:read',
+  'GET /v1/jobs/{jobId}': 'jobs:read',
+  'POST /v1/jobs/{jobId}/cancel': 'jobs:write',
 };
 
 /**
@@ -132,9 +166,6 @@ export const OPERATION_SCOPES: Readonly<Record<string, ApiScope>> = {
  * built, and its prefix leaves this list: an operation under a prefix neither table covers is refused.
  */
 export const PROVISIONAL_RESOURCE_SCOPES: Readonly<Record<string, { read: ApiScope; write: ApiScope }>> = {
-  '/v1/jobs': { read: 'jobs:read', write: 'jobs:write' },
-  '/v1/runners': { read: 'runners:read', write: 'runners:write' },
-  '/v1/registration-tokens': { read: 'registration-tokens:read', write: 'registration-tokens:write' },
   '/v1/commissions': { read: 'commissions:read', write: 'commissions:write' },
   '/v1/invoices': { read: 'invoices:read', write: 'invoices:write' },
   '/v1/payouts': { read: 'payouts:read', write: 'payouts:write' },

@@ -28,8 +28,8 @@ export interface ConsumerQueueDefinition {
 export const consumerQueues = {
   'api-gateway': {
     'apikey-revocations': {
-      events: ['apikey.revoked'],
-      description: "drops a revoked key's cached principal at once",
+      events: ['apikey.revoked', 'runner.revoked'],
+      description: "drops a revoked API key's or runner token's cached principal at once",
       // a failed drop is retried in-process, then requeued: nothing may wait minutes
       retryDelaysMs: [],
     },
@@ -80,10 +80,9 @@ export const consumerQueues = {
       events: ['wallet.hold_placed', 'wallet.hold_rejected'],
       description: 'queues or rejects a job once billing reserved its funds, or could not',
     },
-    projects: {
-      events: ['project.created', 'project.archived'],
-      description: 'knows which projects accept jobs',
-      planned: true,
+    accounts: {
+      events: ['customer.created', 'customer.updated', 'project.created', 'project.archived'],
+      description: 'knows which customers and projects accept jobs, and in which currency',
     },
   },
   notifications: {

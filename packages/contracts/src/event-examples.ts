@@ -104,6 +104,7 @@ export const EVENT_EXAMPLES: { readonly [N in EventName]: EventData<N> } = {
     failedJobIds: [],
   },
   'runner.recovered': { runnerId: RUNNER, name: 'gpu-eu-1', previousStatus: 'stale', lastHeartbeatAt: '2025-03-01T10:01:30.000Z' },
+  'runner.revoked': { runnerId: RUNNER, keyId: RUNNER, name: 'gpu-eu-1', reason: 'disabled' },
   'job.submitted': { ...job, priority: 0, maxCost: '5.000000', currency: 'EUR' },
   'job.queued': { ...job, priority: 0, holdId: HOLD },
   'job.rejected': { ...job, reason: 'insufficient_funds', message: 'available balance 1.200000 EUR is below 5.000000 EUR' },

@@ -307,6 +307,20 @@ export const eventSchemas = {
       .strict(),
   },
 
+  'runner.revoked': {
+    version: 1,
+    description: "A runner was disabled or deleted; its runner token stops working and the gateway drops it from its cache.",
+    producer: 'runner-registry',
+    schema: z
+      .object({
+        runnerId: id('the runner'),
+        keyId: z.string().min(1).describe("the runner token's id as the gateway's verify answer named it (the runner id)"),
+        name: z.string().min(1),
+        reason: z.enum(['disabled', 'deleted']),
+      })
+      .strict(),
+  },
+
   // -- runner-registry: the job saga (DESIGN.md §4)
   'job.submitted': {
     version: 1,

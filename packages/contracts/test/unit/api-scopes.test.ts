@@ -24,9 +24,27 @@ describe('the scope an operation requires', () => {
   });
 
   it('follows the method under a provisional prefix of a service not built yet', () => {
-    expect(requiredScopeOf('GET', '/v1/jobs/j1/output')).toBe('jobs:read');
+    expect(requiredScopeOf('GET', '/v1/invoices/i1/pdf')).toBe('invoices:read');
     expect(requiredScopeOf('POST', '/v1/payouts/p1/approve')).toBe('payouts:write');
-    expect(requiredScopeOf('GET', '/v1/jobsx')).toBeUndefined();
+    expect(requiredScopeOf('GET', '/v1/invoicesx')).toBeUndefined();
+  });
+
+  it("declares runner-registry's operations one by one: the runner's own routes before a runner id, and nothing else under its prefixes", () => {
+    expect(requiredScopeOf('GET', '/v1/runners/me')).toBe('runners:read');
+    expect(requiredScopeOf('POST', '/v1/runners/me/heartbeat')).toBe('runners:write');
+    expect(requiredScopeOf('POST', '/v1/runners/me/jobs/claim')).toBe('jobs:write');
+    expect(requiredScopeOf('POST', '/v1/runners/0b6f0c3e-1111-4222-8333-444455556666/drain')).toBe('runners:write');
+    expect(requiredScopeOf('POST', '/v1/runners')).toBe('runners:register');
+    expect(requiredScopeOf('POST', '/v1/jobs/j1/cancel')).toBe('jobs:write');
+    expect(requiredScopeOf('GET', '/v1/jobs/j1/output')).toBeUndefined();
+    expect(requiredScopeOf('PUT', '/v1/runners/r1')).toBeUndefined();
+  });
+
+  it("keeps a registration token's principal (scope runners:register) to registering", () => {
+    expect(scopesGrant(['runners:register'], 'runners:register')).toBe(true);
+    for (const operation of Object.keys(OPERATION_SCOPES).filter((o) => o !== 'POST /v1/runners')) {
+      expect(scopesGrant(['runners:register'], OPERATION_SCOPES[operation]!)).toBe(false);
+    }
   });
 
   it('is always one of the scope set', () => {

@@ -13,7 +13,7 @@ import {
 
 const REQUIRED_EVENTS = [
   'customer.created', 'customer.updated', 'reseller.created', 'reseller.updated', 'reseller.tier_changed',
-  'project.created', 'project.archived', 'apikey.revoked', 'apikey.rotated', 'runner.registered', 'runner.stale', 'runner.offline',
+  'project.created', 'project.archived', 'apikey.revoked', 'apikey.rotated', 'runner.registered', 'runner.revoked', 'runner.stale', 'runner.offline',
   'runner.recovered', 'job.submitted', 'job.queued', 'job.rejected', 'job.assigned', 'job.started', 'job.completed',
   'job.failed', 'job.cancelled', 'job.requeued', 'wallet.hold_placed', 'wallet.hold_rejected', 'wallet.hold_released',
   'wallet.charged', 'wallet.credited', 'wallet.refunded', 'wallet.low_balance', 'order.created', 'order.paid',

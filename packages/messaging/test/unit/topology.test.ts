@@ -48,11 +48,16 @@ describe("the contracts' queue map decides what is declared", () => {
       'billing.accounts',
       'billing.orders',
       'billing.commissions',
+      'runner-registry.accounts',
     ]);
     expect(declaredTopologies({ producer: 'billing' }).map((t) => t.queue)).toEqual([
       'reseller.order-payments',
       'reseller.tier-sales',
       'runner-registry.holds',
+    ]);
+    expect(declaredTopologies({ producer: 'runner-registry' }).map((t) => t.queue)).toEqual([
+      'api-gateway.apikey-revocations',
+      'billing.jobs',
     ]);
     expect(declaredTopologies({ producer: 'testsvc' })).toEqual([]);
   });

@@ -14,10 +14,11 @@ export interface CredentialKind {
 export const CREDENTIAL_KINDS: readonly CredentialKind[] = [
   // `rf_sk_<lookupId>_<secret>`, issued by the reseller service (issue 4)
   { name: 'api-key', prefix: 'rf_sk_', upstream: 'reseller', verifyPath: '/internal/api-keys/verify' },
-  // Runner tokens (`rf_rt_…`) join this list when runner-registry serves their verification
-  // (/internal/runner-tokens/verify). Until then they are refused like any unknown credential — one
-  // 401, counted by the failed-credential limiter — rather than sent to an issuer that cannot
-  // answer (503 and an error line per request: a free log flood, issue 12 item 8).
+  // `rf_rt_…`, issued to runners at registration by runner-registry
+  { name: 'runner-token', prefix: 'rf_rt_', upstream: 'runner-registry', verifyPath: '/internal/runner-tokens/verify' },
+  // `rf_rg_…`, what a runner registers with (POST /v1/runners); runner-registry answers a runner
+  // principal good for registration only (issue 14 item 1)
+  { name: 'registration-token', prefix: 'rf_rg_', upstream: 'runner-registry', verifyPath: '/internal/registration-tokens/verify' },
 ];
 
 // After the prefix: URL-safe characters only, long enough to hold ≥ 128 random bits (DESIGN.md §7),

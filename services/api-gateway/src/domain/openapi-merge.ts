@@ -71,7 +71,7 @@ function gatewayComponents(problemSchema: Json): Record<string, Record<string, u
       GatewayTimeout: problem('The owning service did not answer in time.'),
     },
     securitySchemes: {
-      bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key (`rf_sk_…`) or a runner token (`rf_rt_…`).' },
+      bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key (`rf_sk_…`), a runner token (`rf_rt_…`) or, to register a runner, a registration token (`rf_rg_…`).' },
     },
   };
 }

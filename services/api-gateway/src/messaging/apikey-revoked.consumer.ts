@@ -1,11 +1,12 @@
-// Queue api-gateway.apikey-revocations: apikey.revoked → drop the key's cached principal, so a
-// revoked key gets 401 within a second (issue 5 item 1). How it consumes: cache-drop-consumer.ts.
+// Queue api-gateway.apikey-revocations: apikey.revoked, runner.revoked → drop the credential's cached
+// principal (an API key's or a runner token's, both named by `keyId`), so it gets 401 within a second
+// (issue 5 item 1, issue 14 item 1). How it consumes: cache-drop-consumer.ts.
 import { consumerQueue } from '@runfleet/contracts';
 import { CacheDropConsumer, type CacheDropConsumerOptions } from './cache-drop-consumer';
 
 /** The queue and its bindings as the contracts declare them (packages/contracts consumer-queues.ts). */
 const QUEUE = consumerQueue('api-gateway', 'apikey-revocations');
-/** Runner-token revocations join this list (in the contracts) when runner-registry publishes them. */
+/** Every event that names a credential (`keyId`) the gateway must stop accepting: API keys and runner tokens. */
 export const REVOCATION_EVENTS = QUEUE.events;
 
 export class ApiKeyRevokedConsumer extends CacheDropConsumer {

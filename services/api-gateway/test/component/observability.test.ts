@@ -1,18 +1,18 @@
 // What operators see of the gateway against the real reseller service, Redis and RabbitMQ (issue 12
-// items 8 and 9): requests labelled by their route template, client errors logged at info, and
-// runner tokens — which no service verifies yet — refused and counted like any bad key, without
+// items 8 and 9): requests labelled by their route template, client errors logged at info, and a
+// runner token the real runner-registry does not know refused and counted like any bad key, without
 // an error line per request.
 import { createTestVhost, type TestVhost } from '@runfleet/test-infra';
 import { createAccounts, type Accounts } from '../support/accounts';
-import { startFakeService, type FakeService } from '../support/fake-service';
-import { PRINCIPAL_SECRET, call, closeAgents, startGateway, type GatewayUnderTest } from '../support/gateway-under-test';
+import { call, closeAgents, startGateway, type GatewayUnderTest } from '../support/gateway-under-test';
+import { startRegistry, type RegistryUnderTest } from '../support/registry-under-test';
 import { startReseller, type ResellerUnderTest } from '../support/reseller-under-test';
 
 jest.setTimeout(60_000);
 
 let vhost: TestVhost;
 let reseller: ResellerUnderTest;
-let registry: FakeService;
+let registry: RegistryUnderTest;
 let gw: GatewayUnderTest;
 let accounts: Accounts;
 const logged: string[] = [];
@@ -21,8 +21,7 @@ const logLines = () => logged.join('').split('\n').filter(Boolean).map((l) => JS
 beforeAll(async () => {
   vhost = await createTestVhost('gateway_observability');
   reseller = await startReseller(vhost.url);
-  // A runner-registry that serves the public API but no token verification, like today's.
-  registry = await startFakeService(PRINCIPAL_SECRET);
+  registry = await startRegistry(vhost.url);
   gw = await startGateway({
     upstreams: { reseller: reseller.url, 'runner-registry': registry.url },
     amqpUrl: vhost.url,
@@ -90,8 +89,8 @@ describe('client errors', () => {
   });
 });
 
-describe('a runner token', () => {
-  it('is refused with the same 401 as any bad key, counted by the failed-credential limiter, with no error log', async () => {
+describe('an unknown runner token', () => {
+  it('is refused by the registry with the same 401 as any bad key, counted by the failed-credential limiter, with no error log', async () => {
     const from = '127.0.0.31';
     const token = `rf_rt_${'r'.repeat(40)}`;
     const before = logLines().length;

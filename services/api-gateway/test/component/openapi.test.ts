@@ -16,7 +16,9 @@ import { createPrisma as notificationsPrisma } from '../../../notifications/src/
 import { buildApp as buildReseller } from '../../../reseller/src/http/app';
 import { createDatabase as resellerDatabase } from '../../../reseller/src/db';
 import { buildApp as buildRegistry } from '../../../runner-registry/src/http/app';
-import { createPrisma as registryPrisma } from '../../../runner-registry/src/db';
+import { createDatabase as registryDatabase } from '../../../runner-registry/src/db';
+import { ClaimWaiters } from '../../../runner-registry/src/domain/claim-waiters';
+import { pgTransactions } from '@runfleet/messaging';
 import { IDEMPOTENCY_REQUIRED_POSTS, idempotencyKeyRequired } from '../../src/http/idempotency-policy';
 import { ROUTING_TABLE, UPSTREAM_NAMES, routeFor, type UpstreamName } from '../../src/http/routing-table';
 import { PRINCIPAL_SECRET, call, closeAgents, startGateway, type GatewayUnderTest } from '../support/gateway-under-test';
@@ -33,7 +35,21 @@ const common = (service: string) => ({
 const builders: Record<UpstreamName, () => Express> = {
   reseller: () => buildReseller({ ...common('reseller'), ...resellerDatabase(PG_ADMIN_URL), apiKeyPepper: 'p'.repeat(40) }),
   billing: () => buildBilling({ ...common('billing'), prisma: billingPrisma(PG_ADMIN_URL) }),
-  'runner-registry': () => buildRegistry({ ...common('runner-registry'), prisma: registryPrisma(PG_ADMIN_URL) }),
+  'runner-registry': () => {
+    const db = registryDatabase(PG_ADMIN_URL);
+    return buildRegistry({
+      ...common('runner-registry'),
+      prisma: db.prisma,
+      transactions: pgTransactions(db.pool) as never,
+      tokenPepper: 'p'.repeat(40),
+      waiters: new ClaimWaiters(),
+      queuedJobs: { announce: () => undefined },
+      jobPolicy: { maxAttempts: 3, defaultTimeoutSeconds: 3600 },
+      claimMaxWaitSeconds: 30,
+      heartbeats: {} as never,
+      heartbeatIntervalSeconds: 10,
+    });
+  },
   notifications: () => buildNotifications({ ...common('notifications'), prisma: notificationsPrisma(PG_ADMIN_URL) }),
 };
 

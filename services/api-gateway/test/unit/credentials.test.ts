@@ -20,9 +20,8 @@ describe('bearerToken', () => {
 describe('credentialKindOf', () => {
   it('sends API keys to the reseller service', () => {
     expect(credentialKindOf(apiKey)).toMatchObject({ upstream: 'reseller', verifyPath: '/internal/api-keys/verify' });
-  });
-  it('recognises no runner token until runner-registry can verify them (issue 12 item 8)', () => {
-    expect(credentialKindOf(`rf_rt_${'c'.repeat(40)}`)).toBeUndefined();
+    expect(credentialKindOf(`rf_rt_${'c'.repeat(40)}`)).toMatchObject({ upstream: 'runner-registry', verifyPath: '/internal/runner-tokens/verify' });
+    expect(credentialKindOf(`rf_rg_${'d'.repeat(40)}`)).toMatchObject({ upstream: 'runner-registry', verifyPath: '/internal/registration-tokens/verify' });
   });
   it('recognises nothing too short, too long, of another kind or with odd characters', () => {
     expect(credentialKindOf('rf_sk_short')).toBeUndefined();

@@ -2,5 +2,5 @@ import { serviceMigrationsSuite } from '@runfleet/test-infra';
 import { createPrisma } from '../../src/db';
 import { migrate } from '../../src/migrate';
 
-// runner-registry's schema so far is the messaging tables; its own models arrive with its issue.
+// runner-registry's migrations: the messaging tables, then the registry's own domain (issue 14).
 serviceMigrationsSuite({ service: 'runner-registry', migrate, createClient: (url) => createPrisma(url, { poolMax: 2 }) });

@@ -1,0 +1,167 @@
+// Heartbeats and the sweeper (issue 14 item 3 and its acceptance): heartbeats write Redis only and
+// reach PostgreSQL in batches; a silent runner goes stale after 2 intervals and offline after 5;
+// its running job is requeued once and claimed by another runner, or fails with runner_lost at its
+// last attempt; progress reports keep a runner without heartbeats alive; a runner heard from again
+// recovers; running jobs past their timeout fail. The clock is moved, never slept on.
+import { sweepRunners, type SweepDeps } from '../../src/domain/sweep-runners';
+import { createWorld, outboxEvents, type RegisteredRunner, type World } from '../support/world';
+import { queued } from '../support/jobs';
+
+jest.setTimeout(90_000);
+
+const INTERVAL_MS = 10_000;
+let world: World;
+let sweepDeps: SweepDeps;
+let sharedToken: string;
+
+beforeAll(async () => {
+  world = await createWorld('registry_liveness');
+  sweepDeps = {
+    prisma: world.prisma,
+    now: world.clock.now,
+    heartbeats: world.heartbeats,
+    queuedJobs: world.queuedJobs,
+    liveness: { intervalMs: INTERVAL_MS, staleAfterMissed: 2, offlineAfterMissed: 5 },
+  };
+  sharedToken = (await world.registrationToken('admin')).token;
+});
+
+afterAll(async () => {
+  await world?.close();
+});
+
+const heartbeat = (runner: RegisteredRunner, body: object = {}) => world.as(runner.principal).post('/v1/runners/me/heartbeat', body);
+const claim = (runner: RegisteredRunner) => world.as(runner.principal).post('/v1/runners/me/jobs/claim', { waitSeconds: 0 });
+const move = (runner: RegisteredRunner, jobId: string, action: string, body?: object) => world.as(runner.principal).post(`/v1/runners/me/jobs/${jobId}/${action}`, body);
+const status = async (runner: RegisteredRunner) => (await world.prisma.runner.findUniqueOrThrow({ where: { id: runner.id } })).status;
+const jobRow = (id: string) => world.prisma.job.findUniqueOrThrow({ where: { id } });
+
+/** Moves the clock by `ms`, letting `alive` heartbeat at the new time, then sweeps once. */
+async function after(ms: number, alive: RegisteredRunner[] = []) {
+  world.clock.advance(ms);
+  for (const runner of alive) expect((await heartbeat(runner)).status).toBe(200);
+  return sweepRunners(sweepDeps);
+}
+
+async function pair(type: string): Promise<[RegisteredRunner, RegisteredRunner]> {
+  const a = await world.registerRunner(sharedToken, { name: `${type}-a`, jobTypes: [type], capacity: 1 });
+  const b = await world.registerRunner(sharedToken, { name: `${type}-b`, jobTypes: [type], capacity: 1 });
+  await heartbeat(a);
+  await heartbeat(b);
+  return [a, b];
+}
+
+describe('heartbeats', () => {
+  it('write Redis only; the sweeper writes them behind to PostgreSQL; the answer names the runner’s cancelled jobs', async () => {
+    const [runner] = await pair('hb');
+    const job = await queued(world, 'customerA', { type: 'hb' });
+    await claim(runner);
+    const before = await world.prisma.runner.findUniqueOrThrow({ where: { id: runner.id } });
+    world.clock.advance(1_000);
+    const beat = await heartbeat(runner, { version: '2.0.0', jobsRunning: 1, freeCapacity: 0 });
+    expect(beat.body).toEqual({ cancelledJobIds: [], intervalSeconds: 10 });
+    expect((await world.prisma.runner.findUniqueOrThrow({ where: { id: runner.id } })).lastHeartbeatAt).toEqual(before.lastHeartbeatAt);
+
+    await sweepRunners(sweepDeps);
+    const written = (await world.prisma.runner.findUniqueOrThrow({ where: { id: runner.id } })).lastHeartbeatAt!;
+    expect(Math.abs(written.getTime() - world.clock.now().getTime())).toBeLessThan(2_000);
+
+    await world.as('customerA').post(`/v1/jobs/${job.id}/cancel`);
+    expect((await heartbeat(runner)).body.cancelledJobIds).toEqual([job.id]);
+    const bad = await heartbeat(runner, { jobsRunning: -1 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'body.jobsRunning' })]);
+  });
+});
+
+describe('a runner that stops heartbeating', () => {
+  it('goes stale after 2 intervals and offline after 5; its running job is requeued once and claimed by another runner', async () => {
+    const [silent, alive] = await pair('lost');
+    const job = await queued(world, 'customerA', { type: 'lost' });
+    expect((await claim(silent)).body.id).toBe(job.id);
+    await move(silent, job.id, 'start');
+
+    expect((await after(15_000, [alive]))?.stale).not.toContain(silent.id);
+    expect(await status(silent)).toBe('active');
+    expect((await after(10_000, [alive]))?.stale).toContain(silent.id); // 25 s: 2 intervals missed
+    expect(await status(silent)).toBe('stale');
+    expect(await status(alive)).toBe('active');
+    expect((await jobRow(job.id)).status).toBe('running');
+    expect(await outboxEvents(world.prisma, 'runner.stale')).toContainEqual(expect.objectContaining({ runnerId: silent.id, missedIntervals: 2 }));
+
+    await after(20_000, [alive]); // 45 s
+    expect(await status(silent)).toBe('stale');
+    const offline = await after(10_000, [alive]); // 55 s: 5 missed
+    expect(offline?.offline).toContain(silent.id);
+    expect(await status(silent)).toBe('offline');
+    expect(await outboxEvents(world.prisma, 'runner.offline')).toContainEqual(
+      expect.objectContaining({ runnerId: silent.id, requeuedJobIds: [job.id], failedJobIds: [] }),
+    );
+    expect(await jobRow(job.id)).toMatchObject({ status: 'queued', runnerId: null, attempt: 1 });
+
+    const reclaimed = await claim(alive);
+    expect(reclaimed.body).toMatchObject({ id: job.id, runnerId: alive.id, attempt: 2 });
+    await after(10_000, [alive]);
+    expect((await outboxEvents(world.prisma, 'job.requeued')).filter((e) => e.jobId === job.id)).toEqual([
+      expect.objectContaining({ previousRunnerId: silent.id, attempt: 2, reason: 'runner_offline' }),
+    ]);
+    // the stale runner gets no new jobs; heard from again, it recovers
+    expect((await claim(silent)).status).toBe(409);
+    const recovered = await after(1_000, [silent, alive]);
+    expect(recovered?.recovered).toContain(silent.id);
+    expect(await status(silent)).toBe('active');
+    expect(await outboxEvents(world.prisma, 'runner.recovered')).toContainEqual(expect.objectContaining({ runnerId: silent.id, previousStatus: 'offline' }));
+  });
+
+  it('at its maximum attempts, its job fails with runner_lost', async () => {
+    const [silent, alive] = await pair('last');
+    const job = await queued(world, 'customerA', { type: 'last' });
+    await world.prisma.job.update({ where: { id: job.id }, data: { maxAttempts: 1 } });
+    await claim(silent);
+    await move(silent, job.id, 'start');
+
+    await after(30_000, [alive]);
+    await after(30_000, [alive]);
+    expect(await jobRow(job.id)).toMatchObject({ status: 'failed', reason: 'runner_lost' });
+    expect(await outboxEvents(world.prisma, 'job.failed')).toContainEqual(expect.objectContaining({ jobId: job.id, reason: 'runner_lost', runnerId: silent.id }));
+    expect(await outboxEvents(world.prisma, 'runner.offline')).toContainEqual(expect.objectContaining({ runnerId: silent.id, requeuedJobIds: [], failedJobIds: [job.id] }));
+  });
+
+  it('is kept alive by its running job’s progress reports', async () => {
+    const [busy] = await pair('busy');
+    const job = await queued(world, 'customerA', { type: 'busy' });
+    await claim(busy);
+    await move(busy, job.id, 'start');
+    for (let step = 0; step < 8; step += 1) {
+      world.clock.advance(9_000);
+      expect((await move(busy, job.id, 'progress', { percent: step * 10 })).status).toBe(200);
+      await sweepRunners(sweepDeps);
+    }
+    expect(await status(busy)).toBe('active');
+    expect((await jobRow(job.id)).status).toBe('running');
+  });
+});
+
+describe('the sweeper', () => {
+  it('fails a running job past its timeout with timeout', async () => {
+    const [runner] = await pair('slow');
+    const job = await queued(world, 'customerA', { type: 'slow', timeoutSeconds: 30 });
+    await claim(runner);
+    await move(runner, job.id, 'start');
+    await after(20_000, [runner]);
+    expect((await jobRow(job.id)).status).toBe('running');
+    const swept = await after(15_000, [runner]);
+    expect(swept?.timedOutJobIds).toContain(job.id);
+    expect(await jobRow(job.id)).toMatchObject({ status: 'failed', reason: 'timeout' });
+  });
+
+  it('skips a pass while another replica’s pass holds the lock', async () => {
+    let inner: unknown;
+    await world.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(1447253001)`;
+      inner = await sweepRunners(sweepDeps);
+    });
+    expect(inner).toBeNull();
+    expect(await sweepRunners(sweepDeps)).not.toBeNull();
+  });
+});
