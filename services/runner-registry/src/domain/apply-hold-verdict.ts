@@ -29,6 +29,7 @@ const REJECTION_MESSAGES: Record<EventData<'wallet.hold_rejected'>['reason'], st
   wallet_suspended: 'The wallet is suspended.',
   wallet_not_found: 'The customer has no wallet.',
   currency_mismatch: 'The job’s currency is not the wallet’s.',
+  no_price: 'No price is set for this job type in the job’s currency.',
 };
 
 export async function applyHoldRejected(tx: Db, data: EventData<'wallet.hold_rejected'>, now: Date): Promise<{ outcome: HoldVerdictOutcome }> {
