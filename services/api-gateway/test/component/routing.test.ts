@@ -21,7 +21,7 @@ const RESPONSE_LIMIT = 8_192;
 let vhost: TestVhost;
 let reseller: ResellerUnderTest;
 let registry: FakeService;
-let billing: FakeService;
+let notifications: FakeService;
 let gw: GatewayUnderTest;
 let accounts: Accounts;
 
@@ -29,9 +29,9 @@ beforeAll(async () => {
   vhost = await createTestVhost('gateway_routing');
   reseller = await startReseller(vhost.url);
   registry = await startFakeService(PRINCIPAL_SECRET);
-  billing = await startFakeService(PRINCIPAL_SECRET);
+  notifications = await startFakeService(PRINCIPAL_SECRET);
   gw = await startGateway({
-    upstreams: { reseller: reseller.url, 'runner-registry': registry.url, billing: billing.url, notifications: DOWN_URL },
+    upstreams: { reseller: reseller.url, 'runner-registry': registry.url, billing: DOWN_URL, notifications: notifications.url },
     env: { BREAKER_RESET_MS: String(RESET_MS), UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS), BODY_LIMIT_BYTES: String(BODY_LIMIT), RESPONSE_LIMIT_BYTES: String(RESPONSE_LIMIT), CORS_ORIGINS: 'https://app.example.com' },
   });
   accounts = await createAccounts(gw.url, reseller.adminKey, 'routing');
@@ -40,7 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw?.close();
   await registry?.close();
-  await billing?.close();
+  await notifications?.close();
   await reseller?.close();
   await vhost?.drop();
   await closeAgents();
@@ -57,7 +57,7 @@ describe('routing', () => {
   });
 
   it('passes response bodies on byte for byte, binary and multi-byte UTF-8 alike', async () => {
-    const response = await request(`${gw.url}/v1/invoices/7/artifact`, { headers: { authorization: `Bearer ${accounts.customerKey}` } });
+    const response = await request(`${gw.url}/v1/feed/7/artifact`, { headers: { authorization: `Bearer ${accounts.customerKey}` } });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-length']).toBe(String(FAKE_ARTIFACT.length));
     expect(Buffer.from(await response.body.arrayBuffer()).equals(FAKE_ARTIFACT)).toBe(true);
@@ -189,57 +189,57 @@ describe('request bodies', () => {
 describe('response bodies', () => {
   it('are passed on up to the limit, streamed or not', async () => {
     for (const chunked of ['false', 'true']) {
-      const result = await get(`/v1/invoices/1/output?size=${RESPONSE_LIMIT}&chunked=${chunked}`);
+      const result = await get(`/v1/feed/1/output?size=${RESPONSE_LIMIT}&chunked=${chunked}`);
       expect(result.status).toBe(200);
       expect(result.text).toHaveLength(RESPONSE_LIMIT);
     }
   });
 
   it('past the limit get 502 when the upstream declares their size, and are cut off when it does not', async () => {
-    const declared = await get(`/v1/invoices/1/output?size=${RESPONSE_LIMIT + 1}`);
+    const declared = await get(`/v1/feed/1/output?size=${RESPONSE_LIMIT + 1}`);
     expect(declared.status).toBe(502);
     expect(declared.headers['content-type']).toContain('application/problem+json');
     expect(declared.json()).toMatchObject({ code: 'UPSTREAM_RESPONSE_TOO_LARGE' });
 
     // Headers went out before the size was known: the client sees the connection cut, never the excess.
-    await expect(request(`${gw.url}/v1/invoices/1/output?size=${4 * RESPONSE_LIMIT}&chunked=true`, { headers: { authorization: `Bearer ${accounts.customerKey}` } }).then((r) => r.body.text())).rejects.toThrow();
+    await expect(request(`${gw.url}/v1/feed/1/output?size=${4 * RESPONSE_LIMIT}&chunked=true`, { headers: { authorization: `Bearer ${accounts.customerKey}` } }).then((r) => r.body.text())).rejects.toThrow();
   });
 });
 
 describe('an upstream that is down', () => {
   it('answers 503 with Retry-After, then fails fast once its breaker is open', async () => {
-    const first = await get('/v1/feed');
+    const first = await get('/v1/wallets');
     expect(first.status).toBe(503);
     expect(first.json()).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
     expect(first.headers['retry-after']).toBeDefined();
-    for (let i = 0; i < 5; i += 1) await get('/v1/feed');
-    const fast = await get('/v1/feed');
+    for (let i = 0; i < 5; i += 1) await get('/v1/wallets');
+    const fast = await get('/v1/wallets');
     expect(fast.status).toBe(503);
     expect(fast.ms).toBeLessThan(50);
     expect(Number(fast.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    expect(gw.gateway.upstreams.notifications.state).toBe('open');
+    expect(gw.gateway.upstreams.billing.state).toBe('open');
     // The other upstreams keep working: one breaker per upstream.
     expect((await get('/v1/jobs')).status).toBe(200);
-    expect(await gw.gateway.metrics.registry.getSingleMetricAsString('gateway_circuit_breaker_state')).toMatch(/upstream="notifications"[^\n]* 2/);
+    expect(await gw.gateway.metrics.registry.getSingleMetricAsString('gateway_circuit_breaker_state')).toMatch(/upstream="billing"[^\n]* 2/);
   });
 });
 
 describe('an upstream that answers it is unavailable', () => {
   it('has its 503s passed on and counted until the breaker opens, and is used again after the reset timeout', async () => {
-    billing.failWith = 503;
+    notifications.failWith = 503;
     const failures = [];
-    for (let i = 0; i < 6; i += 1) failures.push((await get('/v1/wallets')).status);
+    for (let i = 0; i < 6; i += 1) failures.push((await get('/v1/feed')).status);
     expect(failures.slice(0, 5)).toEqual([503, 503, 503, 503, 503]);
-    expect(gw.gateway.upstreams.billing.state).toBe('open');
-    const open = await get('/v1/wallets');
+    expect(gw.gateway.upstreams.notifications.state).toBe('open');
+    const open = await get('/v1/feed');
     expect(open.status).toBe(503);
     expect(open.ms).toBeLessThan(50);
 
-    billing.failWith = null;
+    notifications.failWith = null;
     await new Promise((resolve) => setTimeout(resolve, RESET_MS + 100));
-    const recovered = await get('/v1/wallets/anything');
+    const recovered = await get('/v1/feed/anything');
     expect(recovered.status).toBe(404);
-    expect(gw.gateway.upstreams.billing.state).toBe('closed');
+    expect(gw.gateway.upstreams.notifications.state).toBe('closed');
   });
 });
 

@@ -82,10 +82,10 @@ export async function startFakeService(secret: string): Promise<FakeService> {
       api.route(
         {
           method: 'get',
-          path: '/v1/invoices/:invoiceId/artifact',
-          summary: 'An invoice document: every byte value, then UTF-8 text',
-          tags: ['invoices'],
-          request: { params: z.object({ invoiceId: z.string() }) },
+          path: '/v1/feed/:itemId/artifact',
+          summary: 'A document: every byte value, then UTF-8 text',
+          tags: ['feed'],
+          request: { params: z.object({ itemId: z.string() }) },
           responses: { 200: { description: 'Bytes' } },
         },
         (_input, _req, res) => {
@@ -95,10 +95,10 @@ export async function startFakeService(secret: string): Promise<FakeService> {
       api.route(
         {
           method: 'get',
-          path: '/v1/invoices/:invoiceId/output',
+          path: '/v1/feed/:itemId/output',
           summary: 'An output of `size` bytes, with Content-Length or (chunked=true) streamed without one',
-          tags: ['invoices'],
-          request: { params: z.object({ invoiceId: z.string() }), query: z.object({ size: z.coerce.number().int().min(0), chunked: z.enum(['true', 'false']).default('false') }) },
+          tags: ['feed'],
+          request: { params: z.object({ itemId: z.string() }), query: z.object({ size: z.coerce.number().int().min(0), chunked: z.enum(['true', 'false']).default('false') }) },
           responses: { 200: { description: 'Bytes' } },
         },
         ({ query }, _req, res) => {
