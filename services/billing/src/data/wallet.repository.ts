@@ -145,13 +145,13 @@ export interface CreditSettings {
   lowBalanceArmed: boolean;
 }
 
-/** Writes a locked wallet's credit settings and the audit row of the change. */
+/** Writes a locked wallet's credit settings and the audit row of the change; returns the audit row's id. */
 export async function saveCreditSettings(
   tx: Db,
   wallet: WalletRecord,
   after: CreditSettings,
   audit: { actorType: string; actorId: string; reason: string | null },
-): Promise<void> {
+): Promise<string> {
   await tx.$executeRaw`UPDATE "wallet" SET "credit_limit" = ${after.creditLimit}, "credit_status" = ${after.creditStatus},
     "low_balance_threshold" = ${after.lowBalanceThreshold}, "low_balance_armed" = ${after.lowBalanceArmed}, "updated_at" = now()
     WHERE "id" = ${wallet.id}::uuid`;
@@ -160,7 +160,9 @@ export async function saveCreditSettings(
     creditStatus: s.creditStatus,
     lowBalanceThreshold: s.lowBalanceThreshold.toString(),
   });
-  await tx.walletChange.create({
+  const change = await tx.walletChange.create({
     data: { walletId: wallet.id, actorType: audit.actorType, actorId: audit.actorId, reason: audit.reason, before: view(wallet), after: view(after) },
+    select: { id: true },
   });
+  return change.id;
 }

@@ -191,6 +191,11 @@ const useCases: UseCase<unknown>[] = [
       http(await world.as('admin').post(`/v1/wallets/${walletId}/refunds`, { transactionId: chargeId, amount: '1', reason: 'goodwill' }, randomUUID())),
   }),
   useCase({
+    name: 'change credit settings (PATCH /v1/wallets/{id} → wallet.credit_changed)',
+    setup: () => fundedWallet(0n),
+    call: async ({ walletId }) => http(await world.as('admin').patch(`/v1/wallets/${walletId}`, { creditLimit: '25', creditStatus: 'suspended', reason: 'atomicity' })),
+  }),
+  useCase({
     name: "a payment provider's top-up (POST /v1/payments/webhook → wallet.credited)",
     setup: () => fundedWallet(0n),
     call: async ({ walletId }) => {
