@@ -115,6 +115,8 @@ export const consumerQueues = {
         'wallet.credited',
         'wallet.refunded',
         'wallet.low_balance',
+        'wallet.credit_changed',
+        'wallet.overdue_reminder',
         'order.created',
         'order.paid',
         'order.payment_failed',

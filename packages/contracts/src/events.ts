@@ -76,6 +76,15 @@ const customerWallet = {
   resellerId: resellerIdOfCustomer,
 };
 
+export const CREDIT_STATUSES = ['active', 'suspended', 'defaulted', 'closed'] as const;
+const creditSettings = z
+  .object({
+    creditLimit: nonNegativeMoneyStringSchema.describe('how far available may go below zero'),
+    creditStatus: z.enum(CREDIT_STATUSES).describe('anything but active refuses new holds and orders'),
+    lowBalanceThreshold: nonNegativeMoneyStringSchema.describe('wallet.low_balance fires when available crosses below this'),
+  })
+  .strict();
+
 const order = {
   orderId: id('the reseller order'),
   customerId: id('customer who placed the order'),
@@ -565,6 +574,47 @@ export const eventSchemas = {
         available: moneyStringSchema.describe('balance − reserved'),
         threshold: nonNegativeMoneyStringSchema.describe('the low-balance threshold that was crossed'),
         currency,
+      })
+      .strict(),
+  },
+
+  'wallet.credit_changed': {
+    version: 1,
+    description:
+      "A wallet's credit settings (limit, status, low-balance threshold) changed: by an admin, or by billing's overdue check suspending it. Carries the settings before and after; the change is also in billing's audit trail.",
+    producer: 'billing',
+    schema: z
+      .object({
+        walletId: id('the wallet'),
+        ownerType: z.enum(['customer', 'reseller']).describe('customer wallet or reseller commission wallet'),
+        customerId: nullableId('customer owning the wallet; null for a reseller wallet'),
+        resellerId: nullableId("the customer's reseller, or the reseller owning the wallet; null for a direct customer"),
+        currency,
+        before: creditSettings.describe('the settings before the change'),
+        after: creditSettings.describe('the settings after the change'),
+        changedFields,
+        changeId: id("the audit row of the change (billing's wallet_change)"),
+        actorType: z.enum(['admin', 'system']).describe('an admin, or billing itself (the overdue check)'),
+        actorId: z.string().min(1).describe("the admin's id, or the system job's name (`overdue-check`)"),
+        reason: z.string().min(1).describe('why, as the admin or the overdue check gave it'),
+      })
+      .strict(),
+  },
+  'wallet.overdue_reminder': {
+    version: 1,
+    description:
+      "A wallet's balance has stayed below zero longer than billing's reminder delay: sent once per overdue episode (re-armed when the balance is back at zero or above). The wallet is suspended at `suspendAt` unless paid up.",
+    producer: 'billing',
+    schema: z
+      .object({
+        walletId: id('the wallet'),
+        ownerType: z.enum(['customer', 'reseller']).describe('customer wallet or reseller commission wallet'),
+        customerId: nullableId('customer owning the wallet; null for a reseller wallet'),
+        resellerId: nullableId("the customer's reseller, or the reseller owning the wallet; null for a direct customer"),
+        balance: moneyStringSchema.describe('the balance now (below zero)'),
+        currency,
+        overdueSince: timestamp('when the balance went below zero'),
+        suspendAt: timestamp('when the overdue check suspends the wallet if the balance is still below zero'),
       })
       .strict(),
   },

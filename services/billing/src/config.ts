@@ -10,6 +10,12 @@ export const configSchema = z.object({
   HOLD_TTL_MS: positiveInt().default(24 * 3_600_000),
   /** how often expired holds are released (every replica sweeps; SKIP LOCKED shares the work) */
   HOLD_SWEEP_INTERVAL_MS: positiveInt().default(60_000),
+  /** a wallet below zero this many days gets wallet.overdue_reminder, once per episode (DESIGN.md §2 "Credit account") */
+  OVERDUE_REMIND_AFTER_DAYS: positiveInt().default(7),
+  /** a wallet below zero this many days is suspended by the overdue check */
+  OVERDUE_SUSPEND_AFTER_DAYS: positiveInt().default(30),
+  /** how often each replica runs the overdue check (SKIP LOCKED shares the work) */
+  OVERDUE_CHECK_INTERVAL_MS: positiveInt().default(3_600_000),
   /** the payment provider's webhook signing secret (Stripe `whsec_…`); unset: the webhook answers 503 */
   PAYMENT_WEBHOOK_SECRET: secret(16).optional(),
   /** how old a webhook signature's timestamp may be (Stripe's default is 300 s) */

@@ -6,6 +6,7 @@ import { readConfig } from './config';
 import { createPrisma } from './db';
 import { wakingRelayAfterCommits } from './data/outbox.repository';
 import { expireAllDueHolds } from './domain/expire-holds';
+import { checkAllOverdueWallets } from './domain/overdue-check';
 import type { HoldPolicy } from './domain/use-case-deps';
 import { buildApp } from './http/app';
 import { consumeJobs } from './messaging/jobs.consumer';
@@ -54,6 +55,21 @@ void runService({
         });
     }, config.HOLD_SWEEP_INTERVAL_MS);
     holdSweep.unref();
+    // Wallets below zero too long are reminded, then suspended (DESIGN.md §2 "Credit account").
+    const overduePolicy = { remindAfterDays: config.OVERDUE_REMIND_AFTER_DAYS, suspendAfterDays: config.OVERDUE_SUSPEND_AFTER_DAYS };
+    let checkingOverdue: Promise<unknown> | null = null;
+    const overdueCheck = setInterval(() => {
+      if (checkingOverdue) return;
+      checkingOverdue = checkAllOverdueWallets({ prisma, now }, overduePolicy)
+        .then((outcome) => {
+          if (outcome.reminded + outcome.suspended > 0) logger.info(outcome, 'overdue wallets reminded or suspended');
+        })
+        .catch((err: unknown) => logger.warn({ err }, 'overdue check failed; will retry at the next interval'))
+        .finally(() => {
+          checkingOverdue = null;
+        });
+    }, config.OVERDUE_CHECK_INTERVAL_MS);
+    overdueCheck.unref();
     // Idempotency-Keys of credits, refunds and provider events are kept 30 days (packages/idempotency);
     // forget older ones hourly, a chunk per autocommitted statement; replicas skip each other's rows.
     // The ledger's own unique keys still refuse a second booking of the same request after that.
@@ -74,7 +90,9 @@ void runService({
       close: async () => {
         clearInterval(holdSweep);
         clearInterval(keySweep);
+        clearInterval(overdueCheck);
         await sweeping;
+        await checkingOverdue;
         await messaging.close();
         await prisma.$disconnect();
       },

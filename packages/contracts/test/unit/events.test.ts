@@ -16,7 +16,7 @@ const REQUIRED_EVENTS = [
   'project.created', 'project.archived', 'apikey.revoked', 'apikey.rotated', 'runner.registered', 'runner.revoked', 'runner.stale', 'runner.offline',
   'runner.recovered', 'job.submitted', 'job.queued', 'job.rejected', 'job.assigned', 'job.started', 'job.completed',
   'job.failed', 'job.cancelled', 'job.requeued', 'wallet.hold_placed', 'wallet.hold_rejected', 'wallet.hold_released',
-  'wallet.charged', 'wallet.credited', 'wallet.refunded', 'wallet.low_balance', 'order.created', 'order.paid',
+  'wallet.charged', 'wallet.credited', 'wallet.refunded', 'wallet.low_balance', 'wallet.credit_changed', 'wallet.overdue_reminder', 'order.created', 'order.paid',
   'order.payment_failed', 'order.fulfilled', 'order.failed', 'order.cancelled', 'order.refund_requested', 'commission.earned', 'invoice.issued',
   'payout.requested', 'payout.completed', 'payout.failed',
 ];

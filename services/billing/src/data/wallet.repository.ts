@@ -145,13 +145,13 @@ export interface CreditSettings {
   lowBalanceArmed: boolean;
 }
 
-/** Writes a locked wallet's credit settings and the audit row of the change. */
+/** Writes a locked wallet's credit settings and the audit row of the change; returns the audit row's id. */
 export async function saveCreditSettings(
   tx: Db,
   wallet: WalletRecord,
   after: CreditSettings,
   audit: { actorType: string; actorId: string; reason: string | null },
-): Promise<void> {
+): Promise<string> {
   await tx.$executeRaw`UPDATE "wallet" SET "credit_limit" = ${after.creditLimit}, "credit_status" = ${after.creditStatus},
     "low_balance_threshold" = ${after.lowBalanceThreshold}, "low_balance_armed" = ${after.lowBalanceArmed}, "updated_at" = now()
     WHERE "id" = ${wallet.id}::uuid`;
@@ -160,7 +160,39 @@ export async function saveCreditSettings(
     creditStatus: s.creditStatus,
     lowBalanceThreshold: s.lowBalanceThreshold.toString(),
   });
-  await tx.walletChange.create({
+  const change = await tx.walletChange.create({
     data: { walletId: wallet.id, actorType: audit.actorType, actorId: audit.actorId, reason: audit.reason, before: view(wallet), after: view(after) },
+    select: { id: true },
   });
+  return change.id;
+}
+
+/** How far the overdue check has gone in a wallet's current overdue episode (migration 20261205200000). */
+export type OverdueStage = 'none' | 'reminded' | 'suspended';
+
+export interface OverdueWallet extends WalletRecord {
+  overdueSince: Date;
+  overdueStage: OverdueStage;
+}
+
+/**
+ * Up to `batch` wallets in an overdue episode with a step due — a reminder (stage none, below zero
+ * since `remindBefore`) or a suspension (not yet suspended, since `suspendBefore`) — locked FOR
+ * UPDATE; SKIP LOCKED lets replicas share the work and skips wallets a charge holds right now (the
+ * next pass gets them).
+ */
+export async function lockOverdueWallets(tx: Db, remindBefore: Date, suspendBefore: Date, batch: number): Promise<OverdueWallet[]> {
+  return tx.$queryRaw<OverdueWallet[]>`SELECT ${LOCK_COLUMNS}, "overdue_since" AS "overdueSince", "overdue_stage" AS "overdueStage"
+    FROM "wallet"
+    WHERE "overdue_since" IS NOT NULL AND "balance" < 0
+      AND (("overdue_stage" = 'none' AND "overdue_since" <= ${remindBefore})
+        OR ("overdue_stage" <> 'suspended' AND "overdue_since" <= ${suspendBefore}))
+    ORDER BY "overdue_since"
+    LIMIT ${batch}
+    FOR UPDATE SKIP LOCKED`;
+}
+
+/** Records the overdue check's step on a locked wallet (the trigger resets it when the episode ends). */
+export async function saveOverdueStage(tx: Db, walletId: string, stage: OverdueStage): Promise<void> {
+  await tx.$executeRaw`UPDATE "wallet" SET "overdue_stage" = ${stage} WHERE "id" = ${walletId}::uuid`;
 }

@@ -130,7 +130,8 @@ export function registerWalletRoutes(api: ApiRoutes, deps: UseCaseDeps): void {
       summary: 'Change a wallet’s credit settings',
       description:
         'Admins only. `creditLimit`, `creditStatus` (a wallet not active refuses new holds and orders), ' +
-        '`lowBalanceThreshold`, and a `reason`; the change is kept in the wallet’s audit trail. A limit below what ' +
+        '`lowBalanceThreshold`, and a `reason`; the change is kept in the wallet’s audit trail and emitted as ' +
+        '`wallet.credit_changed` (a request that changes nothing is audited but not emitted). A limit below what ' +
         'the wallet already owes is 409 WALLET_CREDIT_LIMIT_TOO_LOW.',
       tags: ['wallets'],
       request: { params: walletParams, body: creditSettingsBody },

@@ -16,6 +16,7 @@ import { createLogger } from '@runfleet/service-kit';
 import { createTestVhost, refuseCommitsWriting, snapshotTables, type TestVhost } from '@runfleet/test-infra';
 import { MONEY_TRANSACTION } from '../../src/db';
 import { expireAllDueHolds } from '../../src/domain/expire-holds';
+import { checkAllOverdueWallets } from '../../src/domain/overdue-check';
 import { payOrder, refundOrder } from '../../src/domain/order-payments';
 import { placeJobHold } from '../../src/domain/place-job-hold';
 import { refundRequestedCharge } from '../../src/domain/refund-requested-charge';
@@ -189,6 +190,22 @@ const useCases: UseCase<unknown>[] = [
     setup: () => paidOrder('6'),
     call: async ({ walletId, chargeId }) =>
       http(await world.as('admin').post(`/v1/wallets/${walletId}/refunds`, { transactionId: chargeId, amount: '1', reason: 'goodwill' }, randomUUID())),
+  }),
+  useCase({
+    name: 'change credit settings (PATCH /v1/wallets/{id} → wallet.credit_changed)',
+    setup: () => fundedWallet(0n),
+    call: async ({ walletId }) => http(await world.as('admin').patch(`/v1/wallets/${walletId}`, { creditLimit: '25', creditStatus: 'suspended', reason: 'atomicity' })),
+  }),
+  useCase({
+    name: 'the overdue check (→ wallet.overdue_reminder, wallet.credit_changed suspending it)',
+    setup: async () => {
+      const wallet = await fundedWallet(0n);
+      expect((await world.as('admin').patch(`/v1/wallets/${wallet.walletId}`, { creditLimit: '10', reason: 'credit account' })).status).toBe(200);
+      expect(await inTransaction((tx) => payOrder(tx, orderCreated(wallet.customerId, '5')))).toBe('paid');
+      return wallet;
+    },
+    call: () =>
+      consumed(checkAllOverdueWallets({ prisma: world.prisma, now: () => new Date(Date.now() + 31 * 86_400_000) }, { remindAfterDays: 7, suspendAfterDays: 30 })),
   }),
   useCase({
     name: "a payment provider's top-up (POST /v1/payments/webhook → wallet.credited)",
