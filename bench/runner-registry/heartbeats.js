@@ -8,7 +8,10 @@
 // database and RabbitMQ vhost (both dropped at the end). Throughput at saturation, the paths back to
 // back in each of --rounds rounds; the median of the per-round ratios counts.
 //
-//   node bench/runner-registry/heartbeats.js [--duration 10] [--rounds 3] [--connections 32] [--runners 100]
+//   node bench/runner-registry/heartbeats.js [--duration 10] [--rounds 3] [--connections 32] [--runners 100] [--profile DIR]
+//
+// --profile DIR runs the registry under `node --cpu-prof` and leaves its .cpuprofile in DIR (written
+// when it stops); its rates are then the profiled process's, not figures to record.
 'use strict';
 
 const { execFileSync, spawn } = require('node:child_process');
@@ -30,6 +33,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '32' },
     runners: { type: 'string', default: '100' },
+    profile: { type: 'string' },
   },
 });
 const DURATION = Number(args.duration);
@@ -48,8 +52,8 @@ const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
 const children = [];
 let stopping = false;
-function start(name, script, env) {
-  const child = spawn(process.execPath, [path.join(ROOT, script)], {
+function start(name, script, env, nodeArgs = []) {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, script)], {
     env: { ...process.env, LOG_LEVEL: 'warn', PRINCIPAL_SECRET, AMQP_URL: `amqp://guest:guest@127.0.0.1:5672/${VHOST}`, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -123,7 +127,7 @@ async function main() {
       REDIS_URL,
       REDIS_KEY_PREFIX: `bench:registry:${RUN}:`,
       RUNNER_TOKEN_PEPPER,
-    });
+    }, args.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`] : []);
     start('api-gateway', 'services/api-gateway/dist/main.js', {
       PORT: String(PORTS.gateway),
       REDIS_URL,
@@ -177,10 +181,17 @@ async function main() {
       ratio: Number(median(rounds.map((r) => r.ratio)).toFixed(2)),
     };
     console.log(JSON.stringify(summary));
+    // Where the registry's requests came from: heartbeats, and the gateway's calls to verify a token.
+    const counts = (await (await fetch(`${url(PORTS.registry)}/metrics`)).text())
+      .split('\n')
+      .filter((line) => line.startsWith('http_request_duration_seconds_count') && /heartbeat|verify/.test(line));
+    console.error(counts.join('\n'));
   } finally {
     stopping = true;
+    // A profile is written as the process exits: wait for the graceful stop (at most its 10 s).
+    const exited = children.map((child) => (child.exitCode !== null ? null : new Promise((resolve) => child.once('exit', resolve))));
     for (const child of children) child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await Promise.race([Promise.all(exited), new Promise((resolve) => setTimeout(resolve, args.profile ? 12_000 : 1500))]);
     nothing.close();
     const keys = await redis.keys(`bench:*${RUN}*`);
     if (keys.length > 0) await redis.del(...keys);

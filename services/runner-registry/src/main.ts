@@ -26,7 +26,8 @@ void runService({
   start: async () => {
     const database = createDatabase(config.DATABASE_URL, { onPoolError: (err) => logger.warn({ err }, 'database connection lost') });
     // Commands fail fast while Redis is down instead of queueing without bound (DESIGN.md §6).
-    const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
+    // Auto-pipelining: commands issued in the same tick (concurrent heartbeats) share one write.
+    const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true, enableAutoPipelining: true });
     redis.on('error', (err) => logger.warn({ err }, 'redis error'));
     await redis.connect().catch((err: unknown) => logger.warn({ err }, 'redis not reachable yet; retrying'));
     // A subscribed connection queues its SUBSCRIBE until Redis is back, and ioredis re-subscribes after reconnects.

@@ -10,14 +10,34 @@ export interface HeartbeatReport {
   freeCapacity?: number;
 }
 
+// KEYS: last-seen set, the runner's report, its cancelled jobs. ARGV: epoch ms, runner id, report
+// TTL seconds, then the report's field/value pairs. One command rather than a MULTI of four, so
+// that with auto-pipelining the heartbeats arriving together share one socket write: that write
+// was the largest self-time frame of a heartbeat (docs/benchmarks.md).
+const RECORD_HEARTBEAT = `
+redis.call('ZADD', KEYS[1], 'GT', ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[2], unpack(ARGV, 4))
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+return redis.call('SMEMBERS', KEYS[3])`;
+
+type HeartbeatCommands = Redis & {
+  registryRecordHeartbeat(lastSeen: string, report: string, cancelled: string, at: string, runnerId: string, ttlSeconds: string, ...fields: string[]): Promise<string[]>;
+};
+
 /** How long a cancelled job stays in the runner's heartbeat answers: a runner that misses one answer sees it in the next. */
 const CANCELLED_TTL_SECONDS = 600;
+const REPORT_TTL_SECONDS = 86_400;
 
 export class HeartbeatStore {
+  private readonly redis: HeartbeatCommands;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly keyPrefix: string,
-  ) {}
+  ) {
+    this.redis = redis as HeartbeatCommands;
+    if (!('registryRecordHeartbeat' in redis)) redis.defineCommand('registryRecordHeartbeat', { numberOfKeys: 3, lua: RECORD_HEARTBEAT });
+  }
 
   private get lastSeenKey(): string {
     return `${this.keyPrefix}heartbeats`;
@@ -31,22 +51,21 @@ export class HeartbeatStore {
     return `${this.keyPrefix}cancelled:${runnerId}`;
   }
 
-  /** One round trip: records the heartbeat and answers the runner's cancelled jobs. */
+  /** One command: records the heartbeat and answers the runner's cancelled jobs. */
   async record(runnerId: string, at: Date, report: HeartbeatReport): Promise<string[]> {
     const fields: string[] = ['at', String(at.getTime())];
     if (report.version !== undefined) fields.push('version', report.version);
     if (report.jobsRunning !== undefined) fields.push('jobsRunning', String(report.jobsRunning));
     if (report.freeCapacity !== undefined) fields.push('freeCapacity', String(report.freeCapacity));
-    const results = await this.redis
-      .multi()
-      .zadd(this.lastSeenKey, 'GT', at.getTime(), runnerId)
-      .hset(this.reportKey(runnerId), ...fields)
-      .expire(this.reportKey(runnerId), 86_400)
-      .smembers(this.cancelledKey(runnerId))
-      .exec();
-    const cancelled = results?.[3];
-    if (!cancelled || cancelled[0]) throw cancelled?.[0] ?? new Error('heartbeat transaction was discarded');
-    return cancelled[1] as string[];
+    return this.redis.registryRecordHeartbeat(
+      this.lastSeenKey,
+      this.reportKey(runnerId),
+      this.cancelledKey(runnerId),
+      String(at.getTime()),
+      runnerId,
+      String(REPORT_TTL_SECONDS),
+      ...fields,
+    );
   }
 
   /** Every runner's last-seen time (epoch ms), for the write-behind and the sweeper. */

@@ -16,6 +16,8 @@ export interface RunnerLiveness {
   id: string;
   name: string;
   status: string;
+  /** an operator drained it: it recovers `draining`, never `active` */
+  drainRequested: boolean;
   lastHeartbeatAt: Date | null;
   /** the latest of its last heartbeat, its running jobs' last progress reports, its registration */
   lastSignOfLife: Date;
@@ -24,7 +26,7 @@ export interface RunnerLiveness {
 /**
  * The runners whose status the sweeper must change, locked: active or draining ones silent since
  * `staleBefore`, stale ones silent since `offlineBefore`, and stale or offline ones heard from
- * since `staleBefore`. A running job's progress report counts as proof of life (DESIGN.md §10).
+ * since `staleBefore` (never a disabled one). A running job's progress report counts as proof of life (DESIGN.md §10).
  */
 export async function lockRunnersToSweep(tx: Db, staleBefore: Date, offlineBefore: Date): Promise<RunnerLiveness[]> {
   return tx.$queryRaw<RunnerLiveness[]>`
@@ -34,7 +36,7 @@ export async function lockRunnersToSweep(tx: Db, staleBefore: Date, offlineBefor
              ) AS at
         FROM "runner" r WHERE r.status IN ('active', 'draining', 'stale', 'offline')
     )
-    SELECT r.id::text AS "id", r.name, r.status, r.last_heartbeat_at AS "lastHeartbeatAt", life.at AS "lastSignOfLife"
+    SELECT r.id::text AS "id", r.name, r.status, r.drain_requested AS "drainRequested", r.last_heartbeat_at AS "lastHeartbeatAt", life.at AS "lastSignOfLife"
       FROM "runner" r JOIN life ON life.id = r.id
      WHERE (r.status IN ('active', 'draining') AND life.at < ${staleBefore})
         OR (r.status = 'stale' AND life.at < ${offlineBefore})

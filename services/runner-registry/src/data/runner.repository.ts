@@ -22,6 +22,7 @@ const runnerSelect = {
   resellerId: true,
   registrationTokenId: true,
   status: true,
+  drainRequested: true,
   lastHeartbeatAt: true,
   createdAt: true,
   updatedAt: true,
@@ -81,6 +82,7 @@ export interface RunnerChanges {
   labels?: Record<string, string>;
   capacity?: number;
   status?: RunnerStatus;
+  drainRequested?: boolean;
 }
 
 export async function updateRunner(db: Db, id: string, changes: RunnerChanges, now: Date): Promise<RunnerRecord> {

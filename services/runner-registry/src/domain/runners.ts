@@ -62,16 +62,22 @@ export async function drainRunner(deps: UseCaseDeps, actor: Actor, runnerId: str
     const runner = await lockManaged(deps, tx, actor, runnerId);
     if (runner.status === 'disabled') throw conflict(runner.status, 'a disabled runner cannot drain');
     if (runner.status === 'draining') return runner;
-    return updateRunner(tx, runnerId, { status: 'draining' }, deps.now());
+    return updateRunner(tx, runnerId, { status: 'draining', drainRequested: true }, deps.now());
   });
 }
 
-/** Puts a drained or disabled runner back to work. */
+/**
+ * Puts a drained or disabled runner back to work. A drained runner that has gone silent stays
+ * `stale` / `offline` (that is the sweeper's to judge) but will recover `active`, not `draining`.
+ */
 export async function activateRunner(deps: UseCaseDeps, actor: Actor, runnerId: string): Promise<RunnerRecord> {
   return deps.prisma.$transaction(async (tx) => {
     const runner = await lockManaged(deps, tx, actor, runnerId);
+    if (runner.status === 'stale' || runner.status === 'offline') {
+      return runner.drainRequested ? updateRunner(tx, runnerId, { drainRequested: false }, deps.now()) : runner;
+    }
     if (runner.status !== 'draining' && runner.status !== 'disabled') return runner;
-    return updateRunner(tx, runnerId, { status: 'active' }, deps.now());
+    return updateRunner(tx, runnerId, { status: 'active', drainRequested: false }, deps.now());
   });
 }
 

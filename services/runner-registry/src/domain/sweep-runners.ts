@@ -61,7 +61,8 @@ export async function sweepRunners(deps: SweepDeps): Promise<SweepOutcome | null
         const missedIntervals = Math.max(1, Math.floor((now.getTime() - runner.lastSignOfLife.getTime()) / intervalMs));
         const lastHeartbeatAt = runner.lastHeartbeatAt?.toISOString() ?? null;
         if (runner.lastSignOfLife >= staleBefore) {
-          await setRunnerStatus(tx, runner.id, 'active', now);
+          // An operator's drain outlives the silence (issue 14): it comes back draining, not active.
+          await setRunnerStatus(tx, runner.id, runner.drainRequested ? 'draining' : 'active', now);
           events.push(event('runner.recovered', {
             runnerId: runner.id,
             name: runner.name,

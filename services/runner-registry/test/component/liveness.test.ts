@@ -142,6 +142,38 @@ describe('a runner that stops heartbeating', () => {
   });
 });
 
+describe('an operator’s decision outlives a runner’s silence', () => {
+  it('a draining runner that goes stale and is heard from again comes back draining, not active', async () => {
+    const [drained] = await pair('drained');
+    expect((await world.as('admin').post(`/v1/runners/${drained.id}/drain`)).body.status).toBe('draining');
+    await after(25_000);
+    expect(await status(drained)).toBe('stale');
+    const back = await after(1_000, [drained]);
+    expect(back?.recovered).toContain(drained.id);
+    expect(await status(drained)).toBe('draining');
+    expect((await claim(drained)).status).toBe(409);
+    // offline and back: still draining; activated while silent, it comes back active
+    await after(25_000);
+    await after(30_000);
+    expect(await status(drained)).toBe('offline');
+    expect((await world.as('admin').post(`/v1/runners/${drained.id}/activate`)).status).toBe(200);
+    await after(1_000, [drained]);
+    expect(await status(drained)).toBe('active');
+  });
+
+  it('a runner disabled while stale stays disabled however recent its last heartbeat', async () => {
+    const [disabled] = await pair('disabled');
+    await after(25_000);
+    expect(await status(disabled)).toBe('stale');
+    expect((await world.as('admin').post(`/v1/runners/${disabled.id}/disable`)).body.status).toBe('disabled');
+    world.clock.advance(1_000);
+    await world.heartbeats.record(disabled.id, world.clock.now(), {}); // a heartbeat that reached Redis as it was disabled
+    const swept = await sweepRunners(sweepDeps);
+    expect(swept?.recovered).not.toContain(disabled.id);
+    expect(await status(disabled)).toBe('disabled');
+  });
+});
+
 describe('the sweeper', () => {
   it('fails a running job past its timeout with timeout', async () => {
     const [runner] = await pair('slow');
