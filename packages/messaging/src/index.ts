@@ -15,3 +15,4 @@ export * from './publisher';
 export * from './queue-subscription';
 export * from './sql-executor';
 export * from './topology';
+export * from './outbox-events';

@@ -13,3 +13,4 @@ export * from './http';
 export * from './lifecycle';
 export type { Logger } from 'pino';
 export * from './openapi';
+export * from './keyset-page';

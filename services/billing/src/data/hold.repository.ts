@@ -3,7 +3,7 @@
 // racing the expiry sweeper) exactly one finds it pending.
 import type { Page } from '@runfleet/contracts';
 import { Prisma, type Db } from '../db';
-import { afterCursor, NEWEST_FIRST, toPage } from './keyset-page';
+import { afterCursor, NEWEST_FIRST, toPage } from '@runfleet/service-kit';
 import { walletScopeWhere, type WalletScope } from './wallet.repository';
 
 export type HoldStatus = 'pending' | 'posted' | 'voided' | 'expired';

@@ -3,7 +3,7 @@
 // unique idempotency key so one effect can never be booked twice.
 import type { Page } from '@runfleet/contracts';
 import type { Db, Prisma } from '../db';
-import { afterCursor, NEWEST_FIRST, toPage } from './keyset-page';
+import { afterCursor, NEWEST_FIRST, toPage } from '@runfleet/service-kit';
 
 export const ENTRY_TYPES = ['credit', 'charge', 'refund', 'hold', 'hold_release', 'commission', 'payout', 'adjustment'] as const;
 export type EntryType = (typeof ENTRY_TYPES)[number];

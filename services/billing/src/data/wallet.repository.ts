@@ -3,7 +3,7 @@
 // holds and charges on one wallet are serialised and can never overdraw it (DESIGN.md §5).
 import type { Page } from '@runfleet/contracts';
 import { Prisma, type Db } from '../db';
-import { afterCursor, NEWEST_FIRST, toPage } from './keyset-page';
+import { afterCursor, NEWEST_FIRST, toPage } from '@runfleet/service-kit';
 
 export type OwnerType = 'customer' | 'reseller';
 export type CreditStatus = 'active' | 'suspended' | 'defaulted' | 'closed';

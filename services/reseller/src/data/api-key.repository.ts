@@ -3,7 +3,7 @@
 import type { Pool } from 'pg';
 import type { Page } from '@runfleet/contracts';
 import type { Db, Prisma } from '../db';
-import { afterCursor, NEWEST_FIRST, toPage } from './keyset-page';
+import { afterCursor, NEWEST_FIRST, toPage } from '@runfleet/service-kit';
 
 export type KeyOwnerType = 'admin' | 'reseller' | 'customer';
 

@@ -1,7 +1,7 @@
 // The audit log (issue 4 "Audit log"): who did what to which object, and the scoped reads of it.
 // Other areas (orders: 'order.fulfilled') record through `recordAudit` in their own transaction.
 import type { Db, Prisma } from '../db';
-import { afterCursor, NEWEST_FIRST, toPage } from './keyset-page';
+import { afterCursor, NEWEST_FIRST, toPage } from '@runfleet/service-kit';
 import type { Page } from '@runfleet/contracts';
 
 export interface AuditEntry {

@@ -2,7 +2,7 @@
 // the scope is part of every query, so a row the caller may not see is never loaded.
 import type { Page } from '@runfleet/contracts';
 import type { Db, Prisma } from '../db';
-import { afterCursor, NEWEST_FIRST, toPage } from './keyset-page';
+import { afterCursor, NEWEST_FIRST, toPage } from '@runfleet/service-kit';
 
 const customerSelect = {
   id: true,

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { decodeCursor, encodeCursor, type Page } from '@runfleet/contracts';
 import type { Db, Prisma } from '../db';
-import { afterCursor, NEWEST_FIRST, toPage } from './keyset-page';
+import { afterCursor, NEWEST_FIRST, toPage } from '@runfleet/service-kit';
 
 const offeringSelect = {
   id: true,

@@ -4,7 +4,7 @@
 import type { Page } from '@runfleet/contracts';
 import type { Db, Prisma } from '../db';
 import type { OrderStatus } from '../domain/order-status';
-import { afterCursor, NEWEST_FIRST, toPage } from './keyset-page';
+import { afterCursor, NEWEST_FIRST, toPage } from '@runfleet/service-kit';
 
 const orderSelect = {
   id: true,

@@ -3,7 +3,7 @@
 import type { Page } from '@runfleet/contracts';
 import type { Db, Prisma } from '../db';
 import type { CustomerScope } from './customer.repository';
-import { afterCursor, NEWEST_FIRST, toPage } from './keyset-page';
+import { afterCursor, NEWEST_FIRST, toPage } from '@runfleet/service-kit';
 
 const projectSelect = {
   id: true,

@@ -2,7 +2,7 @@
 // selects, plain records out; every function takes the client or a transaction client.
 import type { Page } from '@runfleet/contracts';
 import type { Db, Prisma } from '../db';
-import { afterCursor, NEWEST_FIRST, toPage } from './keyset-page';
+import { afterCursor, NEWEST_FIRST, toPage } from '@runfleet/service-kit';
 
 const relationshipSelect = {
   id: true,

@@ -2,7 +2,7 @@
 // or a transaction client.
 import { RESELLER_TIERS, type Page } from '@runfleet/contracts';
 import type { Db, Prisma } from '../db';
-import { afterCursor, NEWEST_FIRST, toPage } from './keyset-page';
+import { afterCursor, NEWEST_FIRST, toPage } from '@runfleet/service-kit';
 
 const resellerSelect = {
   id: true,

@@ -3,7 +3,7 @@
 import type { Page } from '@runfleet/contracts';
 import type { Db, Prisma } from '../db';
 import type { OwnerScope } from '../domain/actor';
-import { afterCursor, NEWEST_FIRST, toPage } from './keyset-page';
+import { afterCursor, NEWEST_FIRST, toPage } from '@runfleet/service-kit';
 
 export const JOB_STATUSES = ['pending_funds', 'queued', 'assigned', 'running', 'succeeded', 'failed', 'cancelled', 'rejected'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];

@@ -1,7 +1,7 @@
 // Registration tokens in the database. Views never select the hash.
 import type { Page } from '@runfleet/contracts';
 import type { Db, Prisma } from '../db';
-import { afterCursor, NEWEST_FIRST, toPage } from './keyset-page';
+import { afterCursor, NEWEST_FIRST, toPage } from '@runfleet/service-kit';
 import type { OwnerScope } from '../domain/actor';
 
 export type TokenScope = 'shared' | 'customer';

@@ -2,7 +2,7 @@
 import type { Page } from '@runfleet/contracts';
 import type { Db, Prisma } from '../db';
 import type { OwnerScope } from '../domain/actor';
-import { afterCursor, NEWEST_FIRST, toPage } from './keyset-page';
+import { afterCursor, NEWEST_FIRST, toPage } from '@runfleet/service-kit';
 import type { TokenScope } from './registration-token.repository';
 
 export const RUNNER_STATUSES = ['active', 'stale', 'offline', 'draining', 'disabled'] as const;

@@ -1,4 +1,4 @@
-// Keyset pagination over (created_at, id), newest first, for every list of this service
+// Keyset pagination over (created_at, id), newest first, for every list of every service
 // (DESIGN.md §8): the cursor is the position of the last row served, so pages stay stable while
 // rows are added, and each page is one index range scan whatever its depth.
 import { z } from 'zod';
