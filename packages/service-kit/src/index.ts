@@ -14,3 +14,4 @@ export * from './lifecycle';
 export type { Logger } from 'pino';
 export * from './openapi';
 export * from './keyset-page';
+export * from './list-schemas';

@@ -1,7 +1,10 @@
 // Schemas every route of the billing service shares: ids in paths, list queries, money and
 // timestamps out. `.meta` examples feed the OpenAPI document (GET /openapi.json).
 import { z } from 'zod';
-import { cursorSchema, DEFAULT_PAGE_LIMIT, formatMoney, MAX_PAGE_LIMIT } from '@runfleet/contracts';
+import { formatMoney } from '@runfleet/contracts';
+
+// Ids in paths, list queries and query booleans are the kit's, the same in every service.
+export { idParams, listQuery, queryBoolean } from '@runfleet/service-kit';
 
 export const EXAMPLE_IDS = {
   wallet: '3b9c2d1e-4f5a-4b6c-8d7e-9f0a1b2c3d4e',
@@ -14,26 +17,6 @@ export const EXAMPLE_IDS = {
 } as const;
 
 export const EXAMPLE_TIME = '2026-12-05T10:15:00.000Z';
-
-/** `{ <name>: uuid }` for a path like `/v1/wallets/:walletId`. */
-export function idParams<K extends string>(name: K, example: string) {
-  return z.strictObject({ [name]: z.uuid().meta({ example, description: 'id of the object' }) } as Record<K, z.ZodUUID>);
-}
-
-/** `limit` and `cursor`, plus a list's own filters. */
-export function listQuery<T extends z.ZodRawShape>(filters: T) {
-  return z.strictObject({
-    limit: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(MAX_PAGE_LIMIT)
-      .default(DEFAULT_PAGE_LIMIT)
-      .meta({ description: `page size, 1–${MAX_PAGE_LIMIT} (default ${DEFAULT_PAGE_LIMIT})`, example: 20 }),
-    cursor: cursorSchema.optional().meta({ description: 'nextCursor of the previous page' }),
-    ...filters,
-  });
-}
 
 /** An amount the API answers with: a decimal string with 6 decimals (DESIGN.md §5). */
 export const moneyOut = (description: string, example: string) => z.string().meta({ description, example });

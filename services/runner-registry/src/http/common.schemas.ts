@@ -1,7 +1,10 @@
 // Schemas every route of this service shares: ids in paths, list queries, booleans in query
 // strings, timestamps out. `.meta` examples feed the OpenAPI document (GET /openapi.json).
 import { z } from 'zod';
-import { cursorSchema, currencySchema, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '@runfleet/contracts';
+import { currencySchema } from '@runfleet/contracts';
+
+// Ids in paths, list queries and query booleans are the kit's, the same in every service.
+export { idParams, listQuery, queryBoolean } from '@runfleet/service-kit';
 
 export const EXAMPLE_IDS = {
   admin: '0b5f5d7e-3c2a-4f8e-9a51-6d1c2b3a4e5f',
@@ -15,33 +18,6 @@ export const EXAMPLE_IDS = {
 } as const;
 
 export const EXAMPLE_TIME = '2026-11-22T10:15:00.000Z';
-
-/** `{ <name>: uuid }` for a path like `/v1/customers/:customerId`. */
-export function idParams<K extends string>(name: K, example: string) {
-  return z.strictObject({ [name]: z.uuid().meta({ example, description: 'id of the object' }) } as Record<K, z.ZodUUID>);
-}
-
-/** A query-string boolean: `true` or `false`, nothing else. */
-export const queryBoolean = (description: string) =>
-  z
-    .enum(['true', 'false'])
-    .transform((v) => v === 'true')
-    .meta({ description, example: 'true' });
-
-/** `limit` and `cursor`, plus a list's own filters. */
-export function listQuery<T extends z.ZodRawShape>(filters: T) {
-  return z.strictObject({
-    limit: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(MAX_PAGE_LIMIT)
-      .default(DEFAULT_PAGE_LIMIT)
-      .meta({ description: `page size, 1–${MAX_PAGE_LIMIT} (default ${DEFAULT_PAGE_LIMIT})`, example: 20 }),
-    cursor: cursorSchema.optional().meta({ description: 'nextCursor of the previous page' }),
-    ...filters,
-  });
-}
 
 export const nameSchema = z.string().trim().min(1).max(200);
 export const currencyInput = currencySchema.meta({ description: 'ISO 4217 currency code', example: 'EUR' });
