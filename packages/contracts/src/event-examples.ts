@@ -253,4 +253,19 @@ export const EVENT_EXAMPLES: { readonly [N in EventName]: EventData<N> } = {
   'payout.requested': { ...payout },
   'payout.completed': { ...payout, reference: 'tr_9XyZ8wV7' },
   'payout.failed': { ...payout, reason: 'bank account closed' },
+  'webhook.endpoint_failing': {
+    endpointId: '8c1d6f0e-4b7a-4e55-9d1e-2f3a4b5c6d7e',
+    accountType: 'customer',
+    accountId: '3f9a2c1e-5b6d-4e7f-8a9b-0c1d2e3f4a5b',
+    url: 'https://hooks.example.com/runfleet',
+    failingSince: '2026-11-18T09:00:00.000Z',
+    disableAt: '2026-11-23T09:00:00.000Z',
+  },
+  'webhook.endpoint_disabled': {
+    endpointId: '8c1d6f0e-4b7a-4e55-9d1e-2f3a4b5c6d7e',
+    accountType: 'customer',
+    accountId: '3f9a2c1e-5b6d-4e7f-8a9b-0c1d2e3f4a5b',
+    url: 'https://hooks.example.com/runfleet',
+    reason: 'failing',
+  },
 };

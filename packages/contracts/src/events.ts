@@ -760,6 +760,37 @@ export const eventSchemas = {
     producer: 'billing',
     schema: z.object({ ...payout, reason: z.string().min(1).describe('why it failed') }).strict(),
   },
+
+  // -- notifications: webhook endpoints that keep failing (DESIGN.md §10 "Webhooks")
+  'webhook.endpoint_failing': {
+    version: 1,
+    description: "A webhook endpoint has failed every delivery for a while and will be disabled at `disableAt` unless one succeeds; its owner is warned.",
+    producer: 'notifications',
+    schema: z
+      .object({
+        endpointId: id('the webhook endpoint'),
+        accountType: z.enum(['reseller', 'customer']).describe('kind of account owning the endpoint'),
+        accountId: id('the owning account'),
+        url: z.string().min(1).describe('the endpoint URL (no credentials)'),
+        failingSince: z.iso.datetime().describe('time of the first failed attempt in the current run of failures'),
+        disableAt: z.iso.datetime().describe('when the endpoint will be disabled if nothing succeeds'),
+      })
+      .strict(),
+  },
+  'webhook.endpoint_disabled': {
+    version: 1,
+    description: 'A webhook endpoint was disabled: it answered 410 Gone, or failed every delivery for the configured time.',
+    producer: 'notifications',
+    schema: z
+      .object({
+        endpointId: id('the webhook endpoint'),
+        accountType: z.enum(['reseller', 'customer']).describe('kind of account owning the endpoint'),
+        accountId: id('the owning account'),
+        url: z.string().min(1).describe('the endpoint URL (no credentials)'),
+        reason: z.enum(['gone', 'failing']).describe('410 Gone, or sustained failure'),
+      })
+      .strict(),
+  },
 } as const satisfies Record<string, EventDefinition>;
 
 // ---- types and guards ------------------------------------------------------------------------

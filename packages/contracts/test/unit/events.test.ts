@@ -19,6 +19,7 @@ const REQUIRED_EVENTS = [
   'wallet.charged', 'wallet.credited', 'wallet.refunded', 'wallet.low_balance', 'wallet.credit_changed', 'wallet.overdue_reminder', 'order.created', 'order.paid',
   'order.payment_failed', 'order.fulfilled', 'order.failed', 'order.cancelled', 'order.refund_requested', 'commission.earned', 'invoice.issued',
   'payout.requested', 'payout.completed', 'payout.failed',
+  'webhook.endpoint_failing', 'webhook.endpoint_disabled',
 ];
 
 function validationError(run: () => unknown): EventValidationError {
