@@ -40,13 +40,14 @@ export const API_SCOPES = [
   'runners:register',
   'registration-tokens:read',
   'registration-tokens:write',
-  // services not built yet (see PROVISIONAL_RESOURCE_SCOPES)
   'commissions:read',
   'commissions:write',
-  'invoices:read',
-  'invoices:write',
+  // payouts and payout methods
   'payouts:read',
   'payouts:write',
+  // services not built yet (see PROVISIONAL_RESOURCE_SCOPES)
+  'invoices:read',
+  'invoices:write',
   'webhooks:read',
   'webhooks:write',
   'feed:read',
@@ -129,6 +130,23 @@ export const OPERATION_SCOPES: Readonly<Record<string, ApiScope>> = {
   'GET /v1/price-lists/{jobType}/versions': 'price-lists:read',
   'DELETE /v1/price-lists/{jobType}': 'price-lists:write',
 
+  // billing: commissions, payouts and the earnings summary (issue 16). The earnings paths sit under
+  // /v1/resellers but are billing's: the gateway routes /v1/resellers/*/earnings there.
+  'GET /v1/commissions': 'commissions:read',
+  'GET /v1/commissions/{commissionId}': 'commissions:read',
+  'POST /v1/commissions/{commissionId}/approve': 'commissions:write',
+  'GET /v1/resellers/me/earnings': 'commissions:read',
+  'GET /v1/resellers/{resellerId}/earnings': 'commissions:read',
+  'GET /v1/payout-methods': 'payouts:read',
+  'POST /v1/payout-methods': 'payouts:write',
+  'GET /v1/payout-methods/{methodId}': 'payouts:read',
+  'GET /v1/payouts': 'payouts:read',
+  'POST /v1/payouts': 'payouts:write',
+  'GET /v1/payouts/{payoutId}': 'payouts:read',
+  'POST /v1/payouts/{payoutId}/process': 'payouts:write',
+  'POST /v1/payouts/{payoutId}/complete': 'payouts:write',
+  'POST /v1/payouts/{payoutId}/fail': 'payouts:write',
+
   // runner-registry (issue 14). Runner tokens carry no scopes (every scope of the runner role), so
   // the gateway passes them; the registry lets a runner principal reach only /v1/runners/me/….
   'POST /v1/registration-tokens': 'registration-tokens:write',
@@ -166,9 +184,7 @@ export const OPERATION_SCOPES: Readonly<Record<string, ApiScope>> = {
  * built, and its prefix leaves this list: an operation under a prefix neither table covers is refused.
  */
 export const PROVISIONAL_RESOURCE_SCOPES: Readonly<Record<string, { read: ApiScope; write: ApiScope }>> = {
-  '/v1/commissions': { read: 'commissions:read', write: 'commissions:write' },
   '/v1/invoices': { read: 'invoices:read', write: 'invoices:write' },
-  '/v1/payouts': { read: 'payouts:read', write: 'payouts:write' },
   '/v1/webhook-endpoints': { read: 'webhooks:read', write: 'webhooks:write' },
   '/v1/webhook-deliveries': { read: 'webhooks:read', write: 'webhooks:write' },
   '/v1/feed': { read: 'feed:read', write: 'feed:write' },

@@ -49,11 +49,9 @@ export const consumerQueues = {
       events: ['wallet.charged', 'order.paid'],
       description: "records the sales that decide a reseller's tier",
     },
-    commissions: {
-      events: ['commission.earned'],
-      description: "shows a reseller's earned commission",
-      planned: true,
-    },
+    // No `commissions` queue: a reseller's earnings (commissions, payouts, the earnings summary) are
+    // served by billing, which owns them; the gateway routes /v1/resellers/{id}/earnings there
+    // (issue 16), so the reseller service keeps no copy of commission.earned.
   },
   billing: {
     accounts: {
@@ -68,11 +66,11 @@ export const consumerQueues = {
       events: ['order.created', 'order.failed', 'order.cancelled', 'order.refund_requested'],
       description: 'charges an order, refunds a failed or cancelled one and any charge an order cannot keep',
     },
-    // No consumer yet (the commissions, invoices and payouts issue); not planned, so its events —
-    // which decide what resellers earn — wait here for it rather than being dropped.
+    // One queue for the terms and the sales (issue 16): a reseller's terms arrive before the sales
+    // that use them, and a refund after the charge it claws back.
     commissions: {
-      events: ['reseller.created', 'reseller.updated', 'reseller.tier_changed', 'order.fulfilled'],
-      description: "keeps resellers' commission terms and earns commission on fulfilled orders",
+      events: ['reseller.created', 'reseller.updated', 'reseller.tier_changed', 'order.fulfilled', 'wallet.charged', 'wallet.refunded'],
+      description: "keeps resellers' commission terms, earns commission on job charges and fulfilled orders, claws it back on refunds",
     },
   },
   'runner-registry': {

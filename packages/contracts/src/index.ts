@@ -11,3 +11,4 @@ export * from './events-doc';
 export * from './storable-text';
 export * from './consumer-queues';
 export * from './api-scopes';
+export * from './tier-settings';

@@ -1,6 +1,22 @@
 // The billing service's configuration: one schema over process.env, parsed once at boot.
 import { z } from 'zod';
+import { DEFAULT_TIER_BONUS_BPS, DEFAULT_TIER_THRESHOLDS, DEFAULT_TIER_WINDOW_DAYS, parseMoney, parseTierBonusBps, parseTierThresholds } from '@runfleet/contracts';
 import { baseServiceConfig, loadConfig, port, positiveInt, postgresUrl, secret } from '@runfleet/service-kit';
+
+/** A setting parsed at boot by `parse`, whose readable error stops start-up. */
+function parsedSetting<T>(fallback: string, parse: (text: string) => T) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      try {
+        return parse(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    });
+}
 
 export const configSchema = z.object({
   ...baseServiceConfig,
@@ -20,6 +36,16 @@ export const configSchema = z.object({
   PAYMENT_WEBHOOK_SECRET: secret(16).optional(),
   /** how old a webhook signature's timestamp may be (Stripe's default is 300 s) */
   PAYMENT_WEBHOOK_TOLERANCE_SECONDS: positiveInt().default(300),
+  /** a commission is approved (credited to the reseller's earnings wallet) this many days after it was earned (issue 16) */
+  COMMISSION_HOLDING_DAYS: positiveInt().default(14),
+  /** how often the commission approval job runs (one replica at a time: an advisory lock) */
+  COMMISSION_APPROVAL_INTERVAL_MS: positiveInt().default(3_600_000),
+  /** the smallest payout a reseller may request, in currency units ("50", "12.5") */
+  PAYOUT_MINIMUM: parsedSetting('50', (text) => parseMoney(text, 'PAYOUT_MINIMUM')),
+  /** the reseller service's tier settings (same names, same defaults): the tier bonus of a new reseller and the progress to the next tier */
+  TIER_THRESHOLDS: parsedSetting(DEFAULT_TIER_THRESHOLDS, parseTierThresholds),
+  TIER_BONUS_BPS: parsedSetting(DEFAULT_TIER_BONUS_BPS, parseTierBonusBps),
+  TIER_WINDOW_DAYS: positiveInt().default(DEFAULT_TIER_WINDOW_DAYS),
 });
 export type Config = z.infer<typeof configSchema>;
 

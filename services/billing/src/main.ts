@@ -6,17 +6,27 @@ import { readConfig } from './config';
 import { createPrisma } from './db';
 import { wakingRelayAfterCommits } from './data/outbox.repository';
 import { expireAllDueHolds } from './domain/expire-holds';
+import { approveDueCommissions } from './domain/approve-commissions';
 import { checkAllOverdueWallets } from './domain/overdue-check';
-import type { HoldPolicy } from './domain/use-case-deps';
+import { manualPayouts } from './domain/payout-provider';
+import type { EarningsPolicy, HoldPolicy } from './domain/use-case-deps';
 import { buildApp } from './http/app';
 import { consumeJobs } from './messaging/jobs.consumer';
 import { consumeOrders } from './messaging/orders.consumer';
 import { consumeAccounts } from './messaging/accounts.consumer';
+import { consumeCommissions } from './messaging/commissions.consumer';
 
 const config = readConfig();
 const logger = createLogger({ service: 'billing', level: config.LOG_LEVEL });
 const holdPolicy: HoldPolicy = { holdTtlMs: config.HOLD_TTL_MS };
 const now = () => new Date();
+const earnings: EarningsPolicy = {
+  holdingDays: config.COMMISSION_HOLDING_DAYS,
+  payoutMinimum: config.PAYOUT_MINIMUM,
+  tierThresholds: config.TIER_THRESHOLDS,
+  tierBonusBps: config.TIER_BONUS_BPS,
+  tierWindowDays: config.TIER_WINDOW_DAYS,
+};
 
 void runService({
   name: 'billing',
@@ -41,6 +51,8 @@ void runService({
     await consumeAccounts(messaging, { prisma });
     await consumeJobs(messaging, { prisma, now, holdPolicy });
     await consumeOrders(messaging, { prisma });
+    // Resellers' terms, commissions on their customers' sales, clawbacks on refunds (issue 16).
+    await consumeCommissions(messaging, { prisma, now, earnings });
     // Holds whose job never finished go back to available after their TTL (DESIGN.md §10).
     let sweeping: Promise<unknown> | null = null;
     const holdSweep = setInterval(() => {
@@ -70,6 +82,21 @@ void runService({
         });
     }, config.OVERDUE_CHECK_INTERVAL_MS);
     overdueCheck.unref();
+    // Commissions past their holding period are approved and credited to the earnings wallets;
+    // replicas skip a reseller another one is approving (SKIP LOCKED on its wallet).
+    let approving: Promise<unknown> | null = null;
+    const commissionApproval = setInterval(() => {
+      if (approving) return;
+      approving = approveDueCommissions({ prisma, now }, earnings, 1_000)
+        .then((approved) => {
+          if (approved > 0) logger.info({ approved }, 'commissions approved');
+        })
+        .catch((err: unknown) => logger.warn({ err }, 'commission approval failed; will retry at the next interval'))
+        .finally(() => {
+          approving = null;
+        });
+    }, config.COMMISSION_APPROVAL_INTERVAL_MS);
+    commissionApproval.unref();
     // Idempotency-Keys of credits, refunds and provider events are kept 30 days (packages/idempotency);
     // forget older ones hourly, a chunk per autocommitted statement; replicas skip each other's rows.
     // The ledger's own unique keys still refuse a second booking of the same request after that.
@@ -81,7 +108,7 @@ void runService({
     const paymentWebhook = config.PAYMENT_WEBHOOK_SECRET
       ? { secret: config.PAYMENT_WEBHOOK_SECRET, toleranceSeconds: config.PAYMENT_WEBHOOK_TOLERANCE_SECONDS }
       : undefined;
-    const app = buildApp({ prisma, logger, metrics, health, principalSecret: config.PRINCIPAL_SECRET, now, paymentWebhook });
+    const app = buildApp({ prisma, logger, metrics, health, principalSecret: config.PRINCIPAL_SECRET, now, paymentWebhook, earnings, payoutProvider: manualPayouts });
     const server = await listen(app, config.PORT);
     logger.info({ port: config.PORT }, 'billing listening');
     return {
@@ -91,8 +118,10 @@ void runService({
         clearInterval(holdSweep);
         clearInterval(keySweep);
         clearInterval(overdueCheck);
+        clearInterval(commissionApproval);
         await sweeping;
         await checkingOverdue;
+        await approving;
         await messaging.close();
         await prisma.$disconnect();
       },

@@ -25,8 +25,20 @@ describe('the scope an operation requires', () => {
 
   it('follows the method under a provisional prefix of a service not built yet', () => {
     expect(requiredScopeOf('GET', '/v1/invoices/i1/pdf')).toBe('invoices:read');
-    expect(requiredScopeOf('POST', '/v1/payouts/p1/approve')).toBe('payouts:write');
+    expect(requiredScopeOf('POST', '/v1/invoices/i1/void')).toBe('invoices:write');
     expect(requiredScopeOf('GET', '/v1/invoicesx')).toBeUndefined();
+  });
+
+  it("declares billing's commissions, payouts and earnings one by one (issue 16), `me` before a reseller id", () => {
+    expect(requiredScopeOf('GET', '/v1/resellers/me/earnings')).toBe('commissions:read');
+    expect(requiredScopeOf('GET', '/v1/resellers/r1/earnings')).toBe('commissions:read');
+    expect(requiredScopeOf('GET', '/v1/resellers/r1/tier')).toBe('resellers:read');
+    expect(requiredScopeOf('POST', '/v1/payouts')).toBe('payouts:write');
+    expect(requiredScopeOf('POST', '/v1/payout-methods')).toBe('payouts:write');
+    expect(requiredScopeOf('POST', '/v1/commissions/c1/approve')).toBe('commissions:write');
+    // no longer provisional: an operation billing does not publish is refused
+    expect(requiredScopeOf('POST', '/v1/payouts/p1/approve')).toBeUndefined();
+    expect(requiredScopeOf('DELETE', '/v1/commissions/c1')).toBeUndefined();
   });
 
   it("declares runner-registry's operations one by one: the runner's own routes before a runner id, and nothing else under its prefixes", () => {

@@ -124,3 +124,15 @@ export async function refundedSoFar(db: Db, chargeId: string): Promise<bigint> {
   const result = await db.ledgerEntry.aggregate({ where: { refundOf: chargeId, type: 'refund' }, _sum: { amount: true } });
   return result._sum.amount ?? 0n;
 }
+
+/** Σ of the refunds of a charge booked up to and including the entry numbered `seq` (positive micro-units). */
+export async function refundedUpTo(db: Db, chargeId: string, seq: bigint): Promise<bigint> {
+  const result = await db.ledgerEntry.aggregate({ where: { refundOf: chargeId, type: 'refund', seq: { lte: seq } }, _sum: { amount: true } });
+  return result._sum.amount ?? 0n;
+}
+
+/** Σ of a wallet's entries of one type (signed micro-units). */
+export async function sumOfType(db: Db, walletId: string, type: EntryType): Promise<bigint> {
+  const result = await db.ledgerEntry.aggregate({ where: { walletId, type }, _sum: { amount: true } });
+  return result._sum.amount ?? 0n;
+}

@@ -80,6 +80,13 @@ export async function lockWalletOfOwner(tx: Db, ownerType: OwnerType, ownerId: s
   return rows[0] ?? null;
 }
 
+/** Like lockWalletOfOwner, but null at once when another transaction holds the wallet (replicas share a sweep). */
+export async function tryLockWalletOfOwner(tx: Db, ownerType: OwnerType, ownerId: string): Promise<WalletRecord | null> {
+  const rows = await tx.$queryRaw<WalletRecord[]>`SELECT ${LOCK_COLUMNS} FROM "wallet"
+    WHERE "owner_type" = ${ownerType} AND "owner_id" = ${ownerId}::uuid FOR UPDATE SKIP LOCKED`;
+  return rows[0] ?? null;
+}
+
 export interface WalletState {
   balance: bigint;
   reserved: bigint;

@@ -1,7 +1,9 @@
-// The billing service's HTTP app (no listen): the kit's app with this service's routes (wallets, their ledger and credits, price lists).
+// The billing service's HTTP app (no listen): the kit's app with this service's routes (wallets, their ledger and credits, price lists, commissions, payouts, earnings).
 import express, { type Express } from 'express';
 import { createHttpApp, problemErrorHandler, type Health, type Logger, type Metrics } from '@runfleet/service-kit';
 import type { PrismaClient } from '../db';
+import type { PayoutProvider } from '../domain/payout-provider';
+import type { EarningsPolicy } from '../domain/use-case-deps';
 import { paymentsWebhook, type WebhookSettings } from './payments-webhook';
 import { registerRoutes } from './routes';
 
@@ -15,6 +17,10 @@ export interface AppDeps {
   now?: () => Date;
   /** the payment provider's webhook secret and tolerance; without it the webhook answers 503 */
   paymentWebhook?: WebhookSettings;
+  /** commission approval, payout minimum and tier settings; the defaults without it */
+  earnings?: EarningsPolicy;
+  /** who sends payouts (POST /v1/payouts/{id}/process); manual without it */
+  payoutProvider?: PayoutProvider;
 }
 
 export function buildApp(deps: AppDeps): Express {
@@ -27,7 +33,7 @@ export function buildApp(deps: AppDeps): Express {
     apiInfo: {
       title: 'Runfleet billing service',
       version: '1.0.0',
-      description: 'Wallets, their append-only ledger, top-ups and price lists (see docs/api.md).',
+      description: 'Wallets, their append-only ledger, top-ups, price lists, commissions, payouts and earnings (see docs/api.md).',
     },
     routes: (router, api) => registerRoutes(router, api, deps),
   });

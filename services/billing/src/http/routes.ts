@@ -2,8 +2,12 @@
 // declares its routes with `api.route` so they validate and document themselves.
 import type { Router } from 'express';
 import type { ApiRoutes } from '@runfleet/service-kit';
+import { manualPayouts } from '../domain/payout-provider';
+import { DEFAULT_EARNINGS_POLICY } from '../domain/use-case-deps';
 import type { AppDeps } from './app';
+import { registerCommissionRoutes } from './commissions.routes';
 import { registerHoldRoutes } from './holds.routes';
+import { registerPayoutRoutes } from './payouts.routes';
 import { registerPriceListRoutes } from './price-lists.routes';
 import { registerWalletRoutes } from './wallets.routes';
 
@@ -12,4 +16,7 @@ export function registerRoutes(_router: Router, api: ApiRoutes, deps: AppDeps): 
   registerWalletRoutes(api, useCaseDeps);
   registerHoldRoutes(api, useCaseDeps);
   registerPriceListRoutes(api, useCaseDeps);
+  const earnings = deps.earnings ?? DEFAULT_EARNINGS_POLICY;
+  registerCommissionRoutes(api, useCaseDeps, earnings);
+  registerPayoutRoutes(api, useCaseDeps, earnings, deps.payoutProvider ?? manualPayouts);
 }

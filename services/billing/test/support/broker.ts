@@ -10,6 +10,8 @@ import { wakingRelayAfterCommits } from '../../src/data/outbox.repository';
 import { consumeJobs } from '../../src/messaging/jobs.consumer';
 import { consumeOrders } from '../../src/messaging/orders.consumer';
 import { consumeAccounts } from '../../src/messaging/accounts.consumer';
+import { consumeCommissions } from '../../src/messaging/commissions.consumer';
+import { DEFAULT_EARNINGS_POLICY } from '../../src/domain/use-case-deps';
 import type { World } from './world';
 
 const silent = createLogger({ service: 'billing', level: 'silent' });
@@ -78,9 +80,11 @@ export async function startBroker(world: World, prefix: string): Promise<Broker>
   await consumeAccounts(billing, { prisma });
   await consumeJobs(billing, { prisma, now: world.clock.now, holdPolicy: { holdTtlMs: 3_600_000 } });
   await consumeOrders(billing, { prisma });
-  await Promise.all(Object.values(others).map((m) => m.publisher.waitForConnect()));
+  await consumeCommissions(billing, { prisma, now: world.clock.now, earnings: DEFAULT_EARNINGS_POLICY });
+  await Promise.all([...Object.values(others), billing].map((m) => m.publisher.waitForConnect()));
 
-  const producerOf = (type: string) => (type.startsWith('job.') ? others['runner-registry'] : others.reseller);
+  // billing's own events (wallet.*) are published as billing would, for the commissions consumer
+  const producerOf = (type: string) => (type.startsWith('job.') ? others['runner-registry'] : type.startsWith('wallet.') ? billing : others.reseller);
   return {
     vhost,
     billing,
