@@ -34,8 +34,14 @@ export const ROUTING_TABLE: readonly RouteEntry[] = [
   { prefix: '/v1/wallets', upstream: 'billing' },
   { prefix: '/v1/holds', upstream: 'billing' },
   { prefix: '/v1/price-lists', upstream: 'billing' },
-  // /v1/commissions, /v1/invoices and /v1/payouts come back with their routes (the commissions,
-  // invoices and payouts issue): a forwarded prefix must be documented by its service.
+  { prefix: '/v1/commissions', upstream: 'billing' },
+  { prefix: '/v1/payouts', upstream: 'billing' },
+  { prefix: '/v1/payout-methods', upstream: 'billing' },
+  // a reseller's earnings summary is billing's (it owns the money), under the reseller's path:
+  // longer than /v1/resellers, so it wins for exactly /v1/resellers/{id|me}/earnings
+  { prefix: '/v1/resellers/*/earnings', upstream: 'billing' },
+  // /v1/invoices comes back with its routes (the invoices issue): a forwarded prefix must be
+  // documented by its service.
   // notifications
   { prefix: '/v1/webhook-endpoints', upstream: 'notifications' },
   { prefix: '/v1/webhook-deliveries', upstream: 'notifications' },

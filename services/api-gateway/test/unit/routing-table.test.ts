@@ -10,6 +10,15 @@ describe('routeFor', () => {
     expect(routeFor('/v1/customers/{customerId}')?.upstream).toBe('reseller');
   });
 
+  it("sends a reseller's earnings summary to billing and everything else under /v1/resellers to the reseller service", () => {
+    expect(routeFor('/v1/resellers/me/earnings')?.upstream).toBe('billing');
+    expect(routeFor('/v1/resellers/0b6f0c3e-1111-4222-8333-444455556666/earnings')?.upstream).toBe('billing');
+    expect(routeFor('/v1/resellers/0b6f0c3e-1111-4222-8333-444455556666/tier')?.upstream).toBe('reseller');
+    expect(routeFor('/v1/resellers/0b6f0c3e-1111-4222-8333-444455556666')?.upstream).toBe('reseller');
+    expect(routeFor('/v1/commissions/c1/approve')?.upstream).toBe('billing');
+    expect(routeFor('/v1/payout-methods')?.upstream).toBe('billing');
+  });
+
   it('matches whole segments only, and nothing outside /v1', () => {
     expect(routeFor('/v1/jobsx')).toBeUndefined();
     expect(routeFor('/v1')).toBeUndefined();

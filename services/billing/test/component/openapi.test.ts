@@ -35,12 +35,28 @@ describe('the OpenAPI document', () => {
         'post /v1/price-lists',
         'get /v1/price-lists/{jobType}/versions',
         'delete /v1/price-lists/{jobType}',
+        'get /v1/commissions',
+        'get /v1/commissions/{commissionId}',
+        'post /v1/commissions/{commissionId}/approve',
+        'get /v1/resellers/me/earnings',
+        'get /v1/resellers/{resellerId}/earnings',
+        'get /v1/payout-methods',
+        'post /v1/payout-methods',
+        'get /v1/payout-methods/{methodId}',
+        'get /v1/payouts',
+        'post /v1/payouts',
+        'get /v1/payouts/{payoutId}',
+        'post /v1/payouts/{payoutId}/process',
+        'post /v1/payouts/{payoutId}/complete',
+        'post /v1/payouts/{payoutId}/fail',
       ].sort(),
     );
   });
 
-  it('documents the Idempotency-Key of a credit as required', () => {
-    const header = doc.paths['/v1/wallets/{walletId}/credits']!.post!.parameters!.find((p) => p.in === 'header');
-    expect(header).toMatchObject({ name: 'idempotency-key', required: true });
+  it('documents the Idempotency-Key of a credit and of a payout request as required', () => {
+    for (const path of ['/v1/wallets/{walletId}/credits', '/v1/payouts']) {
+      const header = doc.paths[path]!.post!.parameters!.find((p) => p.in === 'header');
+      expect(header).toMatchObject({ name: 'idempotency-key', required: true });
+    }
   });
 });

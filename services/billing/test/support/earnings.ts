@@ -17,7 +17,7 @@ export function tierChanged(resellerId: string, tier: EventData<'reseller.tier_c
 }
 
 /** wallet.charged for a job of `customerId` (a reseller's customer), without a ledger entry behind it. */
-export function jobCharged(customerId: string, resellerId: string | null, amount: bigint, walletId = randomUUID()): EventData<'wallet.charged'> {
+export function jobCharged(customerId: string, resellerId: string | null, amount: bigint, walletId: string = randomUUID()): EventData<'wallet.charged'> {
   return {
     walletId,
     customerId,

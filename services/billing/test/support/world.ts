@@ -11,6 +11,7 @@ import { createTestDatabase, type TestDatabase } from '@runfleet/test-infra';
 import { findWalletOfOwner, openWallet, type WalletRecord } from '../../src/data/wallet.repository';
 import { createPrisma, type PrismaClient } from '../../src/db';
 import { creditWallet } from '../../src/domain/credit-wallet';
+import type { PayoutProvider } from '../../src/domain/payout-provider';
 import type { UseCaseDeps } from '../../src/domain/use-case-deps';
 import { buildApp } from '../../src/http/app';
 import { migrate } from '../../src/migrate';
@@ -64,6 +65,8 @@ export interface WorldOptions {
   poolMax?: number;
   /** a database elsewhere than a fresh one on the shared server (e.g. on the suite's own startOwnPostgres()) */
   database?: TestDatabase;
+  /** who sends payouts (the app's default is manual) */
+  payoutProvider?: PayoutProvider;
 }
 
 export async function createWorld(prefix: string, options: WorldOptions = {}): Promise<World> {
@@ -81,6 +84,7 @@ export async function createWorld(prefix: string, options: WorldOptions = {}): P
     principalSecret: PRINCIPAL_SECRET,
     now: clock.now,
     paymentWebhook: { secret: WEBHOOK_SECRET, toleranceSeconds: 300 },
+    ...(options.payoutProvider ? { payoutProvider: options.payoutProvider } : {}),
   });
   const deps: UseCaseDeps = { prisma, now: clock.now };
   const ids: World['ids'] = {
