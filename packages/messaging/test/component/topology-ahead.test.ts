@@ -89,7 +89,7 @@ test('with its declared queue gone, order.created stays in the outbox, its queue
 });
 
 test('an event no queue is declared for in the contracts is dropped, and counted', async () => {
-  // commission.earned: its only queues (reseller.commissions, notifications.deliveries) are planned.
+  // commission.earned: its only queue (notifications.deliveries) is planned.
   const id = await emitCommitted('commission.earned');
   await waitFor(async () => (await outboxRow(id)).published, { timeoutMs: 15_000, message: 'commission.earned to be published' });
   await waitFor(async () => (await registry.getSingleMetricAsString('runfleet_publish_dropped_total')).includes('routing_key="commission.earned"} 1'), {
