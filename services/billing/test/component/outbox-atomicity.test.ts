@@ -15,13 +15,18 @@ import { createMessaging, type Messaging } from '@runfleet/messaging';
 import { createLogger } from '@runfleet/service-kit';
 import { createTestVhost, refuseCommitsWriting, snapshotTables, type TestVhost } from '@runfleet/test-infra';
 import { MONEY_TRANSACTION } from '../../src/db';
+import { approveDueCommissions } from '../../src/domain/approve-commissions';
+import { earnOnCharge } from '../../src/domain/earn-commission';
 import { expireAllDueHolds } from '../../src/domain/expire-holds';
+import { termsOnCreated } from '../../src/domain/keep-reseller-terms';
+import { DEFAULT_EARNINGS_POLICY } from '../../src/domain/use-case-deps';
 import { checkAllOverdueWallets } from '../../src/domain/overdue-check';
 import { payOrder, refundOrder } from '../../src/domain/order-payments';
 import { placeJobHold } from '../../src/domain/place-job-hold';
 import { refundRequestedCharge } from '../../src/domain/refund-requested-charge';
 import { postJobHold, releaseJobHold } from '../../src/domain/settle-job-hold';
 import { waitFor } from '../support/broker';
+import { jobCharged, resellerCreated } from '../support/earnings';
 import { jobCompleted, jobSubmitted, orderCreated } from '../support/events';
 import { createWorld, UNIT, WEBHOOK_SECRET, type World } from '../support/world';
 
@@ -52,7 +57,24 @@ beforeAll(async () => {
   messaging.startRelay({ pollIntervalMs: 100 });
   const price = await world.as('admin').post('/v1/price-lists', { jobType: 'render', unit: 'second', unitPrice: '0.01', currency: 'EUR' });
   expect(price.status).toBe(201);
+  await world.prisma.$transaction((tx) => termsOnCreated(tx, resellerCreated(world.ids.resellerA, 1000), DEFAULT_EARNINGS_POLICY.tierBonusBps));
 });
+
+/** A pending commission of reseller A; returns its id. */
+async function pendingCommission(): Promise<string> {
+  const charged = jobCharged(world.ids.customerA, world.ids.resellerA, 10n * UNIT);
+  expect(await inTransaction((tx) => earnOnCharge(tx, charged, new Date(), silent))).toBe('earned');
+  return (await world.prisma.commission.findFirstOrThrow({ where: { sourceId: charged.reference.id } })).id;
+}
+
+/** A payout of reseller A, requested; returns its id. */
+async function requestedPayout(): Promise<string> {
+  await world.fund(world.wallets.resellerA, 60n * UNIT);
+  const method = await world.as('resellerA').post('/v1/payout-methods', { kind: 'paypal', email: 'money@acme.example' });
+  const payout = await world.as('resellerA').post('/v1/payouts', { amount: '60', methodId: method.body.id }, randomUUID());
+  expect(payout.status).toBe(201);
+  return payout.body.id as string;
+}
 
 afterAll(async () => {
   await messaging?.close();
@@ -206,6 +228,40 @@ const useCases: UseCase<unknown>[] = [
     },
     call: () =>
       consumed(checkAllOverdueWallets({ prisma: world.prisma, now: () => new Date(Date.now() + 31 * 86_400_000) }, { remindAfterDays: 7, suspendAfterDays: 30 })),
+  }),
+  useCase({
+    name: 'earn a commission (wallet.charged → commission.earned)',
+    setup: () => Promise.resolve(jobCharged(world.ids.customerA, world.ids.resellerA, 10n * UNIT)),
+    call: (charged) => consumed(inTransaction((tx) => earnOnCharge(tx, charged, new Date(), silent))),
+  }),
+  useCase({
+    name: 'approve a commission (POST approve → wallet.credited)',
+    setup: () => pendingCommission(),
+    call: async (id) => http(await world.as('admin').post(`/v1/commissions/${id}/approve`)),
+  }),
+  useCase({
+    name: 'approve commissions by the job (→ wallet.credited)',
+    setup: () => pendingCommission(),
+    call: () => consumed(approveDueCommissions({ prisma: world.prisma, now: () => new Date(Date.now() + 15 * 86_400_000) }, { holdingDays: 14 })),
+  }),
+  useCase({
+    name: 'request a payout (POST /v1/payouts → payout.requested)',
+    setup: async () => {
+      await world.fund(world.wallets.resellerA, 60n * UNIT);
+      const method = await world.as('resellerA').post('/v1/payout-methods', { kind: 'paypal', email: 'money@acme.example' });
+      return method.body.id as string;
+    },
+    call: async (methodId) => http(await world.as('resellerA').post('/v1/payouts', { amount: '60', methodId }, randomUUID())),
+  }),
+  useCase({
+    name: 'complete a payout (→ payout.completed)',
+    setup: () => requestedPayout(),
+    call: async (id) => http(await world.as('admin').post(`/v1/payouts/${id}/complete`, { reference: 'SEPA-1' })),
+  }),
+  useCase({
+    name: 'fail a payout (→ payout.failed)',
+    setup: () => requestedPayout(),
+    call: async (id) => http(await world.as('admin').post(`/v1/payouts/${id}/fail`, { reason: 'account closed' })),
   }),
   useCase({
     name: "a payment provider's top-up (POST /v1/payments/webhook → wallet.credited)",
