@@ -1,5 +1,6 @@
 // What the use cases are given by their entry points (routes, consumers, CLI): the database, a
-// clock, and the hold policy.
+// clock, the hold policy and the earnings policy.
+import { DEFAULT_TIER_BONUS_BPS, DEFAULT_TIER_THRESHOLDS, DEFAULT_TIER_WINDOW_DAYS, parseTierBonusBps, parseTierThresholds } from '@runfleet/contracts';
 import type { PrismaClient } from '../db';
 
 export interface UseCaseDeps {
@@ -26,10 +27,11 @@ export interface EarningsPolicy {
   tierWindowDays: number;
 }
 
+/** config.ts's defaults, for the app and tests built without a config */
 export const DEFAULT_EARNINGS_POLICY: EarningsPolicy = {
   holdingDays: 14,
   payoutMinimum: 50_000_000n,
-  tierThresholds: { silver: 1_000_000_000n, gold: 10_000_000_000n, platinum: 50_000_000_000n },
-  tierBonusBps: { bronze: 0, silver: 100, gold: 250, platinum: 500 },
-  tierWindowDays: 90,
+  tierThresholds: parseTierThresholds(DEFAULT_TIER_THRESHOLDS),
+  tierBonusBps: parseTierBonusBps(DEFAULT_TIER_BONUS_BPS),
+  tierWindowDays: DEFAULT_TIER_WINDOW_DAYS,
 };
