@@ -1,22 +1,7 @@
 // The billing service's configuration: one schema over process.env, parsed once at boot.
 import { z } from 'zod';
 import { DEFAULT_TIER_BONUS_BPS, DEFAULT_TIER_THRESHOLDS, DEFAULT_TIER_WINDOW_DAYS, parseMoney, parseTierBonusBps, parseTierThresholds } from '@runfleet/contracts';
-import { baseServiceConfig, loadConfig, port, positiveInt, postgresUrl, secret } from '@runfleet/service-kit';
-
-/** A setting parsed at boot by `parse`, whose readable error stops start-up. */
-function parsedSetting<T>(fallback: string, parse: (text: string) => T) {
-  return z
-    .string()
-    .default(fallback)
-    .transform((text, ctx) => {
-      try {
-        return parse(text);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message });
-        return z.NEVER;
-      }
-    });
-}
+import { baseServiceConfig, loadConfig, parsedSetting, port, positiveInt, postgresUrl, secret } from '@runfleet/service-kit';
 
 export const configSchema = z.object({
   ...baseServiceConfig,

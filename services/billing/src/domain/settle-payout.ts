@@ -7,10 +7,10 @@
 import { formatMoney } from '@runfleet/contracts';
 import { AppError } from '@runfleet/service-kit';
 import { markPaidUpTo } from '../data/commission.repository';
-import { lockHoldByReference, settleHold } from '../data/hold.repository';
+import { lockHoldByReference, settleHold, type HoldRecord } from '../data/hold.repository';
 import { emitEvents, event } from '../data/outbox.repository';
 import { findPayout, findPayoutMethod, lockPayout, payoutMethodDetails, updatePayout, type PayoutRecord } from '../data/payout.repository';
-import { lockWallet } from '../data/wallet.repository';
+import { lockWallet, type WalletRecord } from '../data/wallet.repository';
 import { MONEY_TRANSACTION, type Db } from '../db';
 import { requireRole, type Actor } from './actor';
 import { bookMovement } from './book-movement';
@@ -25,6 +25,15 @@ async function lockOpen(tx: Db, payoutId: string): Promise<PayoutRecord> {
   if (!payout) throw payoutNotFound();
   if (payout.status !== 'requested' && payout.status !== 'processing') throw notOpen(payout.status);
   return payout;
+}
+
+/** An open payout, then its wallet and its pending hold, locked in that order. */
+async function lockOpenWithHold(tx: Db, payoutId: string): Promise<{ payout: PayoutRecord; wallet: WalletRecord; hold: HoldRecord }> {
+  const payout = await lockOpen(tx, payoutId);
+  const wallet = await lockWallet(tx, payout.walletId);
+  const hold = await lockHoldByReference(tx, 'payout', payoutId);
+  if (!wallet || !hold || hold.status !== 'pending') throw new Error(`payout ${payoutId} has no pending hold on its wallet`);
+  return { payout, wallet, hold };
 }
 
 async function methodKind(tx: Db, payout: PayoutRecord): Promise<string> {
@@ -44,10 +53,7 @@ export async function markProcessing(deps: UseCaseDeps, actor: Actor, payoutId: 
 export async function completePayout(deps: UseCaseDeps, actor: Actor, payoutId: string, reference: string): Promise<PayoutRecord> {
   requireRole(actor, 'admin');
   return deps.prisma.$transaction(async (tx) => {
-    const payout = await lockOpen(tx, payoutId);
-    const wallet = await lockWallet(tx, payout.walletId);
-    const hold = await lockHoldByReference(tx, 'payout', payoutId);
-    if (!wallet || !hold || hold.status !== 'pending') throw new Error(`payout ${payoutId} has no pending hold on its wallet`);
+    const { payout, wallet, hold } = await lockOpenWithHold(tx, payoutId);
     const now = deps.now();
     await bookMovement(tx, wallet, {
       type: 'payout',
@@ -74,10 +80,7 @@ export async function completePayout(deps: UseCaseDeps, actor: Actor, payoutId: 
 export async function failPayout(deps: UseCaseDeps, actor: Actor, payoutId: string, reason: string): Promise<PayoutRecord> {
   requireRole(actor, 'admin');
   return deps.prisma.$transaction(async (tx) => {
-    const payout = await lockOpen(tx, payoutId);
-    const wallet = await lockWallet(tx, payout.walletId);
-    const hold = await lockHoldByReference(tx, 'payout', payoutId);
-    if (!wallet || !hold || hold.status !== 'pending') throw new Error(`payout ${payoutId} has no pending hold on its wallet`);
+    const { payout, wallet, hold } = await lockOpenWithHold(tx, payoutId);
     const now = deps.now();
     await bookMovement(tx, wallet, {
       type: 'hold_release',

@@ -1,8 +1,8 @@
 // Request and response schemas of /v1/payouts and /v1/payout-methods.
 import { z } from 'zod';
-import { parseMoney, POSITIVE_MONEY_PATTERN } from '@runfleet/contracts';
 import type { PayoutMethodRecord, PayoutRecord } from '../data/payout.repository';
 import { EXAMPLE_IDS, EXAMPLE_TIME, iso, listQuery, money, moneyOut, nullableTimestampSchema, timestampSchema } from './common.schemas';
+import { positiveAmount } from './wallets.schemas';
 
 export const EXAMPLE_PAYOUT_ID = '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d';
 export const EXAMPLE_METHOD_ID = '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6f';
@@ -63,21 +63,8 @@ export const payoutMethodListQuery = listQuery({
   resellerId: z.uuid().optional().meta({ description: 'admins: one reseller’s', example: EXAMPLE_IDS.reseller }),
 });
 
-const positiveAmount = z
-  .string()
-  .regex(POSITIVE_MONEY_PATTERN, 'must be a decimal string greater than zero with at most 6 decimals, e.g. "120.5"')
-  .transform((value, ctx) => {
-    try {
-      return parseMoney(value);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'is out of range' });
-      return z.NEVER;
-    }
-  })
-  .meta({ description: 'in the earnings wallet’s currency', example: '120.00' });
-
 export const payoutBody = z
-  .strictObject({ amount: positiveAmount, methodId: z.uuid().meta({ description: 'one of your payout methods', example: EXAMPLE_METHOD_ID }) })
+  .strictObject({ amount: positiveAmount.meta({ description: 'in the earnings wallet’s currency', example: '120.00' }), methodId: z.uuid().meta({ description: 'one of your payout methods', example: EXAMPLE_METHOD_ID }) })
   .meta({ example: { amount: '120.00', methodId: EXAMPLE_METHOD_ID } });
 
 export const completeBody = z

@@ -138,7 +138,7 @@ export const transactionListQuery = listQuery({
 });
 
 /** A positive amount with at most 6 decimals, parsed into micro-units. */
-const positiveAmount = z
+export const positiveAmount = z
   .string()
   .regex(POSITIVE_MONEY_PATTERN, 'must be a decimal string greater than zero with at most 6 decimals, e.g. "12.5"')
   .transform((value, ctx) => {
