@@ -5,12 +5,12 @@ import { formatMoney, pageSchema } from '@runfleet/contracts';
 import { idempotencyKeyFrom, REPLAYED_HEADER, requestFingerprint } from '@runfleet/idempotency';
 import { principalFromRequest, type ApiRoutes } from '@runfleet/service-kit';
 import type { Request } from 'express';
-import { findPayout, listPayouts as listPayoutRows } from '../data/payout.repository';
-import { actorOf, requireRole, type Actor } from '../domain/actor';
+import { actorOf } from '../domain/actor';
 import { addPayoutMethod, getPayoutMethod, listPayoutMethods } from '../domain/payout-methods';
 import type { PayoutProvider } from '../domain/payout-provider';
+import { getPayout, listPayouts } from '../domain/read-payouts';
 import { requestPayout } from '../domain/request-payout';
-import { completePayout, failPayout, payoutNotFound, processPayout } from '../domain/settle-payout';
+import { completePayout, failPayout, processPayout } from '../domain/settle-payout';
 import type { EarningsPolicy, UseCaseDeps } from '../domain/use-case-deps';
 import { idParams } from './common.schemas';
 import {
@@ -30,14 +30,6 @@ import {
 
 const payoutParams = idParams('payoutId', EXAMPLE_PAYOUT_ID);
 const methodParams = idParams('methodId', EXAMPLE_METHOD_ID);
-
-/** An admin any payout; a reseller its own (another's is 404). */
-async function visiblePayout(deps: UseCaseDeps, who: Actor, payoutId: string) {
-  requireRole(who, 'admin', 'reseller');
-  const payout = await findPayout(deps.prisma, payoutId);
-  if (!payout || (who.type === 'reseller' && payout.resellerId !== who.id)) throw payoutNotFound();
-  return payout;
-}
 
 export function registerPayoutRoutes(api: ApiRoutes, deps: UseCaseDeps, earnings: EarningsPolicy, provider: PayoutProvider): void {
   const actor = (req: Request) => actorOf(principalFromRequest(req));
@@ -126,13 +118,7 @@ export function registerPayoutRoutes(api: ApiRoutes, deps: UseCaseDeps, earnings
       errors: [403],
     },
     async ({ query }, req, res) => {
-      const who = actor(req);
-      requireRole(who, 'admin', 'reseller');
-      if (who.type === 'reseller' && query.resellerId !== undefined && query.resellerId !== who.id) {
-        res.json({ items: [], nextCursor: null });
-        return;
-      }
-      const page = await listPayoutRows(deps.prisma, { ...query, resellerId: who.type === 'reseller' ? who.id : (query.resellerId ?? null) });
+      const page = await listPayouts(deps, actor(req), query);
       res.json({ items: page.items.map(payoutJson), nextCursor: page.nextCursor });
     },
   );
@@ -149,7 +135,7 @@ export function registerPayoutRoutes(api: ApiRoutes, deps: UseCaseDeps, earnings
       errors: [403, 404],
     },
     async ({ params }, req, res) => {
-      res.json(payoutJson(await visiblePayout(deps, actor(req), params.payoutId)));
+      res.json(payoutJson(await getPayout(deps, actor(req), params.payoutId)));
     },
   );
 
