@@ -53,6 +53,8 @@ describe("the contracts' queue map decides what is declared", () => {
     expect(declaredTopologies({ producer: 'billing' }).map((t) => t.queue)).toEqual([
       'reseller.order-payments',
       'reseller.tier-sales',
+      // its own commissions consumer, bound to billing's wallet.charged and wallet.refunded (issue 16)
+      'billing.commissions',
       'runner-registry.holds',
     ]);
     expect(declaredTopologies({ producer: 'runner-registry' }).map((t) => t.queue)).toEqual([
