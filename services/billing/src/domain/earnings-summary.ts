@@ -43,31 +43,36 @@ export async function readEarnings(deps: UseCaseDeps, policy: EarningsPolicy, ac
   if (resellerId === 'me' && actor.type !== 'reseller') throw AppError.forbidden('AUTH_FORBIDDEN', 'Only a reseller has earnings of its own; use /v1/resellers/{resellerId}/earnings.');
   const id = resellerId === 'me' ? actor.id : resellerId;
   if (actor.type === 'reseller' && id !== actor.id) throw resellerNotFound();
-  const wallet = await findWalletOfOwner(deps.prisma, 'reseller', id);
-  if (!wallet) throw resellerNotFound();
+  // one snapshot, so the totals and the ledger sums are read at the same moment and agree
+  return deps.prisma.$transaction(
+    async (tx) => {
+      const wallet = await findWalletOfOwner(tx, 'reseller', id);
+      if (!wallet) throw resellerNotFound();
 
-  const [totals, byMonth, byCustomer, commissions, payouts, terms] = await Promise.all([
-    totalsOf(deps.prisma, id),
-    totalsByMonth(deps.prisma, id),
-    totalsByCustomer(deps.prisma, id),
-    sumOfType(deps.prisma, wallet.id, 'commission'),
-    sumOfType(deps.prisma, wallet.id, 'payout'),
-    findTerms(deps.prisma, id),
-  ]);
-  let tier: EarningsSummary['tier'] = null;
-  if (terms) {
-    const current = terms.tier as Tier;
-    const trailingSales = await salesSince(deps.prisma, id, wallet.currency, new Date(deps.now().getTime() - policy.tierWindowDays * DAY_MS));
-    const next = nextTierOf(current, trailingSales, policy.tierThresholds);
-    tier = {
-      tier: current,
-      rateBps: terms.commissionRateBps,
-      tierBonusBps: terms.tierBonusBps,
-      windowDays: policy.tierWindowDays,
-      trailingSales,
-      next: next && { ...next, tierBonusBps: policy.tierBonusBps[next.tier] },
-    };
-  }
-  const owed = totals.booked - (totals.approved + totals.paid);
-  return { resellerId: id, wallet, totals, owed, ledger: { commissions, payouts }, byMonth, byCustomer, tier };
+      // one after another: a transaction is one connection
+      const totals = await totalsOf(tx, id);
+      const byMonth = await totalsByMonth(tx, id);
+      const byCustomer = await totalsByCustomer(tx, id);
+      const commissions = await sumOfType(tx, wallet.id, 'commission');
+      const payouts = await sumOfType(tx, wallet.id, 'payout');
+      const terms = await findTerms(tx, id);
+      let tier: EarningsSummary['tier'] = null;
+      if (terms) {
+        const current = terms.tier as Tier;
+        const trailingSales = await salesSince(tx, id, wallet.currency, new Date(deps.now().getTime() - policy.tierWindowDays * DAY_MS));
+        const next = nextTierOf(current, trailingSales, policy.tierThresholds);
+        tier = {
+          tier: current,
+          rateBps: terms.commissionRateBps,
+          tierBonusBps: terms.tierBonusBps,
+          windowDays: policy.tierWindowDays,
+          trailingSales,
+          next: next && { ...next, tierBonusBps: policy.tierBonusBps[next.tier] },
+        };
+      }
+      const owed = totals.booked - (totals.approved + totals.paid);
+      return { resellerId: id, wallet, totals, owed, ledger: { commissions, payouts }, byMonth, byCustomer, tier };
+    },
+    { isolationLevel: 'RepeatableRead' },
+  );
 }
