@@ -2,14 +2,14 @@
 // from its events, earns commission on its customers' job charges and fulfilled orders, claws it
 // back in proportion to refunds, and credits the earnings wallet on approval.
 import { randomUUID } from 'node:crypto';
-import { formatMoney } from '@runfleet/contracts';
+import { formatMoney, parseMoney } from '@runfleet/contracts';
 import { approveDueCommissions } from '../../src/domain/approve-commissions';
 import { commissionOn } from '../../src/domain/commission-rules';
 import { verifyLedger } from '../../src/domain/verify-ledger';
 import { startBroker, waitFor, type Broker } from '../support/broker';
 import { chargeJob, jobCharged, resellerCreated, tierChanged } from '../support/earnings';
 import { orderCreated } from '../support/events';
-import { createWorld, UNIT, type World } from '../support/world';
+import { createWorld, outboxEvents, UNIT, type World } from '../support/world';
 
 jest.setTimeout(180_000);
 
@@ -54,6 +54,19 @@ describe('commissions on a reseller’s sales', () => {
     await waitFor(() => broker.observed('commission.earned').filter((e) => e.data.customerId === customerId).length === 1_000, 'commission.earned is published for each');
     const earned = broker.observed('commission.earned').filter((e) => e.data.customerId === customerId);
     expect(earned.reduce((sum, e) => sum + BigInt(e.data.amount.replace('.', '')), 0n)).toBe(expected);
+
+    // the reseller pages through them with the cursor: every one once
+    const seen = new Set<string>();
+    let cursor: string | null = null;
+    do {
+      const query: string = `/v1/commissions?customerId=${customerId}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const page = await world.as('resellerA').get(query);
+      expect(page.status).toBe(200);
+      for (const c of page.body.items as { id: string }[]) seen.add(c.id);
+      cursor = page.body.nextCursor as string | null;
+    } while (cursor);
+    expect(seen.size).toBe(1_000);
+    expect((await world.as('resellerB').get(`/v1/commissions?customerId=${customerId}`)).body.items).toEqual([]);
   });
 
   it('a redelivered charge earns once; a direct customer’s charge and an order’s charge earn nothing', async () => {
@@ -106,6 +119,9 @@ describe('commissions on a reseller’s sales', () => {
     expect(after.balance - before.balance).toBe(pendingB);
     const entries = await world.prisma.ledgerEntry.aggregate({ where: { walletId: world.wallets.resellerB, type: 'commission' }, _sum: { amount: true } });
     expect(entries._sum.amount).toBe(after.balance);
+    // each credit is announced: wallet.credited, source commission
+    const credited = (await outboxEvents(world.prisma, 'wallet.credited')).filter((d) => d.walletId === world.wallets.resellerB && d.source === 'commission');
+    expect(credited.reduce((sum, d) => sum + parseMoney(d.amount), 0n)).toBe(after.balance - before.balance + 4n * UNIT);
     expect((await verifyLedger(world.prisma)).violations).toEqual([]);
   });
 });
