@@ -20,6 +20,18 @@ export const configSchema = z.object({
   PAYMENT_WEBHOOK_SECRET: secret(16).optional(),
   /** how old a webhook signature's timestamp may be (Stripe's default is 300 s) */
   PAYMENT_WEBHOOK_TOLERANCE_SECONDS: positiveInt().default(300),
+  /** from this day of the month (UTC, 1–28) the monthly invoicing issues last month's statements and commission invoices */
+  INVOICE_RUN_DAY: positiveInt().pipe(z.number().max(28, 'must be a day from 1 to 28')).default(1),
+  /** how often each replica checks for monthly invoicing still to do (reruns create nothing twice) */
+  INVOICE_RUN_INTERVAL_MS: positiveInt().default(3_600_000),
+  /** whether the monthly invoicing also invoices every reseller's approved commissions (`false`: resellers and admins do it by API) */
+  INVOICE_COMMISSIONS_MONTHLY: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** an issued invoice is due this many days later */
+  INVOICE_DUE_DAYS: positiveInt().default(14),
+  /** the seller printed on invoices */
+  INVOICE_SELLER_NAME: z.string().min(1).max(200).default('Runfleet'),
+  /** the seller's address lines on invoices, separated by `|` */
+  INVOICE_SELLER_ADDRESS: z.string().max(500).default(''),
 });
 export type Config = z.infer<typeof configSchema>;
 

@@ -24,9 +24,17 @@ describe('the scope an operation requires', () => {
   });
 
   it('follows the method under a provisional prefix of a service not built yet', () => {
-    expect(requiredScopeOf('GET', '/v1/invoices/i1/pdf')).toBe('invoices:read');
     expect(requiredScopeOf('POST', '/v1/payouts/p1/approve')).toBe('payouts:write');
-    expect(requiredScopeOf('GET', '/v1/invoicesx')).toBeUndefined();
+    expect(requiredScopeOf('GET', '/v1/payoutsx')).toBeUndefined();
+  });
+
+  it("declares billing's invoice operations, the PDF by its `.pdf` suffix, and nothing else under /v1/invoices", () => {
+    expect(requiredScopeOf('GET', '/v1/invoices/i1.pdf')).toBe('invoices:read');
+    expect(requiredScopeOf('GET', '/v1/invoices/i1')).toBe('invoices:read');
+    expect(requiredScopeOf('POST', '/v1/invoices/i1/issue')).toBe('invoices:write');
+    expect(requiredScopeOf('POST', '/v1/invoices/i1.pdf')).toBeUndefined();
+    expect(requiredScopeOf('GET', '/v1/invoices/i1/pdf')).toBeUndefined();
+    expect(requiredScopeOf('DELETE', '/v1/invoices/i1')).toBeUndefined();
   });
 
   it("declares runner-registry's operations one by one: the runner's own routes before a runner id, and nothing else under its prefixes", () => {

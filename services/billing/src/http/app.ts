@@ -1,7 +1,9 @@
-// The billing service's HTTP app (no listen): the kit's app with this service's routes (wallets, their ledger and credits, price lists).
+// The billing service's HTTP app (no listen): the kit's app with this service's routes (wallets, their ledger and credits, price lists, invoices).
 import express, { type Express } from 'express';
 import { createHttpApp, problemErrorHandler, type Health, type Logger, type Metrics } from '@runfleet/service-kit';
 import type { PrismaClient } from '../db';
+import type { InvoicePolicy } from '../domain/issue-invoice';
+import type { Seller } from './invoice-pdf';
 import { paymentsWebhook, type WebhookSettings } from './payments-webhook';
 import { registerRoutes } from './routes';
 
@@ -15,6 +17,10 @@ export interface AppDeps {
   now?: () => Date;
   /** the payment provider's webhook secret and tolerance; without it the webhook answers 503 */
   paymentWebhook?: WebhookSettings;
+  /** due days of issued invoices (config INVOICE_DUE_DAYS; default 14) */
+  invoicePolicy?: InvoicePolicy;
+  /** the seller printed on invoices (config INVOICE_SELLER_*; default Runfleet) */
+  seller?: Seller;
 }
 
 export function buildApp(deps: AppDeps): Express {
@@ -27,7 +33,7 @@ export function buildApp(deps: AppDeps): Express {
     apiInfo: {
       title: 'Runfleet billing service',
       version: '1.0.0',
-      description: 'Wallets, their append-only ledger, top-ups and price lists (see docs/api.md).',
+      description: 'Wallets, their append-only ledger, top-ups, price lists and invoices (see docs/api.md).',
     },
     routes: (router, api) => registerRoutes(router, api, deps),
   });

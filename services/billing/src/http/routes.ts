@@ -4,6 +4,7 @@ import type { Router } from 'express';
 import type { ApiRoutes } from '@runfleet/service-kit';
 import type { AppDeps } from './app';
 import { registerHoldRoutes } from './holds.routes';
+import { registerInvoiceRoutes } from './invoices.routes';
 import { registerPriceListRoutes } from './price-lists.routes';
 import { registerWalletRoutes } from './wallets.routes';
 
@@ -12,4 +13,5 @@ export function registerRoutes(_router: Router, api: ApiRoutes, deps: AppDeps): 
   registerWalletRoutes(api, useCaseDeps);
   registerHoldRoutes(api, useCaseDeps);
   registerPriceListRoutes(api, useCaseDeps);
+  registerInvoiceRoutes(api, { ...useCaseDeps, invoicePolicy: deps.invoicePolicy ?? { dueDays: 14 }, seller: deps.seller ?? { name: 'Runfleet', address: [] } });
 }

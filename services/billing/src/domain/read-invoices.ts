@@ -1,0 +1,29 @@
+// Reading invoices (issue 16 item 2): each actor sees what invoiceScopeOf allows — an invoice
+// outside it answers like a missing one (DESIGN.md §7).
+import type { Page } from '@runfleet/contracts';
+import { findInvoice, listInvoices as listInvoiceRows, type InvoiceKind, type InvoiceRecord, type InvoiceStatus, type InvoiceWithLines } from '../data/invoice.repository';
+import type { Actor } from './actor';
+import { invoiceErrors, invoiceScopeOf } from './invoice-scope';
+import type { UseCaseDeps } from './use-case-deps';
+
+export interface InvoiceListQuery {
+  kind?: InvoiceKind | undefined;
+  status?: InvoiceStatus | undefined;
+  customerId?: string | undefined;
+  resellerId?: string | undefined;
+  periodFrom?: Date | undefined;
+  periodTo?: Date | undefined;
+  cursor?: string | undefined;
+  limit: number;
+}
+
+export function listInvoices(deps: UseCaseDeps, actor: Actor, query: InvoiceListQuery): Promise<Page<InvoiceRecord>> {
+  const filters = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)) as InvoiceListQuery;
+  return listInvoiceRows(deps.prisma, { ...filters, scope: invoiceScopeOf(actor) } as Parameters<typeof listInvoiceRows>[1]);
+}
+
+export async function getInvoice(deps: UseCaseDeps, actor: Actor, invoiceId: string): Promise<InvoiceWithLines> {
+  const invoice = await findInvoice(deps.prisma, invoiceId, invoiceScopeOf(actor));
+  if (!invoice) throw invoiceErrors.notFound();
+  return invoice;
+}
