@@ -89,6 +89,9 @@ void runService({
     };
     const invoiceRun = setInterval(runInvoicing, config.INVOICE_RUN_INTERVAL_MS);
     invoiceRun.unref();
+    // once soon after start too, so a replica started on the 1st need not wait an interval
+    const firstInvoiceRun = setTimeout(runInvoicing, 30_000);
+    firstInvoiceRun.unref();
     // Idempotency-Keys of credits, refunds and provider events are kept 30 days (packages/idempotency);
     // forget older ones hourly, a chunk per autocommitted statement; replicas skip each other's rows.
     // The ledger's own unique keys still refuse a second booking of the same request after that.
@@ -112,6 +115,7 @@ void runService({
         clearInterval(keySweep);
         clearInterval(overdueCheck);
         clearInterval(invoiceRun);
+        clearTimeout(firstInvoiceRun);
         await sweeping;
         await checkingOverdue;
         await invoicing;

@@ -34,8 +34,11 @@ export const ROUTING_TABLE: readonly RouteEntry[] = [
   { prefix: '/v1/wallets', upstream: 'billing' },
   { prefix: '/v1/holds', upstream: 'billing' },
   { prefix: '/v1/price-lists', upstream: 'billing' },
-  // /v1/commissions, /v1/invoices and /v1/payouts come back with their routes (the commissions,
-  // invoices and payouts issue): a forwarded prefix must be documented by its service.
+  // usage statements and commission invoices; `/v1/invoices/{id}.pdf` is forwarded like any path
+  // below the prefix and its binary body streamed back untouched (proxy.ts)
+  { prefix: '/v1/invoices', upstream: 'billing' },
+  // /v1/commissions and /v1/payouts come back with their routes (the commissions and payouts
+  // work of issue 16): a forwarded prefix must be documented by its service.
   // notifications
   { prefix: '/v1/webhook-endpoints', upstream: 'notifications' },
   { prefix: '/v1/webhook-deliveries', upstream: 'notifications' },

@@ -1,5 +1,6 @@
 // The routing table and the idempotency policy: which service owns a path, which POSTs need a key.
 import { idempotencyKeyRequired } from '../../src/http/idempotency-policy';
+import { RouteTemplates } from '../../src/http/route-templates';
 import { ROUTING_TABLE, routeFor } from '../../src/http/routing-table';
 
 describe('routeFor', () => {
@@ -19,6 +20,11 @@ describe('routeFor', () => {
 
   it("does not route billing's payment webhook: the provider has no API key and the gateway no unauthenticated route, so it calls billing directly", () => {
     expect(routeFor('/v1/payments/webhook')).toBeUndefined();
+  });
+
+  it("sends invoices and their PDFs to billing", () => {
+    expect(routeFor('/v1/invoices')?.upstream).toBe('billing');
+    expect(routeFor('/v1/invoices/0b6f0c3e-1111-4222-8333-444455556666.pdf')?.upstream).toBe('billing');
   });
 
   it('has one owner per prefix', () => {
@@ -41,5 +47,17 @@ describe('idempotencyKeyRequired', () => {
     expect(idempotencyKeyRequired('POST', '/v1/customers')).toBe(false);
     expect(idempotencyKeyRequired('POST', '/v1/orders/o1/cancel')).toBe(false);
     expect(idempotencyKeyRequired('POST', '/v1/wallets/w_1')).toBe(false);
+  });
+});
+
+describe('RouteTemplates', () => {
+  const templates = new RouteTemplates(() => Promise.reject(new Error('not loaded in this test')));
+  templates.use(['/v1/invoices', '/v1/invoices/{invoiceId}', '/v1/invoices/{invoiceId}.pdf', '/v1/invoices/{invoiceId}/issue']);
+
+  it('labels a PDF path with its `{parameter}.pdf` template, and the bare id with its own', () => {
+    expect(templates.templateOf('/v1/invoices/0b6f0c3e-1111-4222-8333-444455556666.pdf')).toBe('/v1/invoices/{invoiceId}.pdf');
+    expect(templates.templateOf('/v1/invoices/0b6f0c3e-1111-4222-8333-444455556666')).toBe('/v1/invoices/{invoiceId}');
+    expect(templates.templateOf('/v1/invoices/i1/issue')).toBe('/v1/invoices/{invoiceId}/issue');
+    expect(templates.templateOf('/v1/invoices/.pdf')).toBe('/v1/invoices/{invoiceId}');
   });
 });

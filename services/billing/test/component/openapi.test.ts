@@ -35,8 +35,20 @@ describe('the OpenAPI document', () => {
         'post /v1/price-lists',
         'get /v1/price-lists/{jobType}/versions',
         'delete /v1/price-lists/{jobType}',
+        'get /v1/invoices',
+        'get /v1/invoices/{invoiceId}',
+        'get /v1/invoices/{invoiceId}.pdf',
+        'post /v1/invoices',
+        'post /v1/invoices/{invoiceId}/issue',
+        'post /v1/invoices/{invoiceId}/pay',
+        'post /v1/invoices/{invoiceId}/void',
       ].sort(),
     );
+  });
+
+  it('documents the invoice PDF as application/pdf', () => {
+    const ok = (doc.paths['/v1/invoices/{invoiceId}.pdf']!.get as unknown as { responses: Record<string, { content: Record<string, unknown> }> }).responses['200']!;
+    expect(Object.keys(ok.content)).toEqual(['application/pdf']);
   });
 
   it('documents the Idempotency-Key of a credit as required', () => {
