@@ -173,7 +173,7 @@ export async function saveLines(tx: Db, invoiceId: string, lines: readonly NewIn
   await tx.invoice.update({ where: { id: invoiceId }, data: { total: totals.total, creditsTotal: totals.creditsTotal }, select: { id: true } });
 }
 
-/** The invoice locked FOR UPDATE until the transaction ends, within `scope`. */
+/** The invoice locked FOR UPDATE until the transaction ends (callers check who may touch it). */
 export async function lockInvoice(tx: Db, id: string): Promise<InvoiceRecord | null> {
   const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "invoice" WHERE "id" = ${id}::uuid FOR UPDATE`;
   if (rows.length === 0) return null;
@@ -234,14 +234,14 @@ export async function findInvoice(db: Db, id: string, scope: InvoiceScope): Prom
 
 export interface InvoiceListFilters {
   scope: InvoiceScope;
-  kind?: InvoiceKind;
-  status?: InvoiceStatus;
-  customerId?: string;
-  resellerId?: string;
+  kind?: InvoiceKind | undefined;
+  status?: InvoiceStatus | undefined;
+  customerId?: string | undefined;
+  resellerId?: string | undefined;
   /** invoices whose period starts on or after / before these dates */
-  periodFrom?: Date;
-  periodTo?: Date;
-  cursor?: string;
+  periodFrom?: Date | undefined;
+  periodTo?: Date | undefined;
+  cursor?: string | undefined;
   limit: number;
 }
 

@@ -18,8 +18,7 @@ export interface InvoiceListQuery {
 }
 
 export function listInvoices(deps: UseCaseDeps, actor: Actor, query: InvoiceListQuery): Promise<Page<InvoiceRecord>> {
-  const filters = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)) as InvoiceListQuery;
-  return listInvoiceRows(deps.prisma, { ...filters, scope: invoiceScopeOf(actor) } as Parameters<typeof listInvoiceRows>[1]);
+  return listInvoiceRows(deps.prisma, { ...query, scope: invoiceScopeOf(actor) });
 }
 
 export async function getInvoice(deps: UseCaseDeps, actor: Actor, invoiceId: string): Promise<InvoiceWithLines> {
