@@ -1,21 +1,13 @@
 // Reading invoices (issue 16 item 2): each actor sees what invoiceScopeOf allows — an invoice
 // outside it answers like a missing one (DESIGN.md §7).
 import type { Page } from '@runfleet/contracts';
-import { findInvoice, listInvoices as listInvoiceRows, type InvoiceKind, type InvoiceRecord, type InvoiceStatus, type InvoiceWithLines } from '../data/invoice.repository';
+import { findInvoice, listInvoices as listInvoiceRows, type InvoiceListFilters, type InvoiceRecord, type InvoiceWithLines } from '../data/invoice.repository';
 import type { Actor } from './actor';
 import { invoiceErrors, invoiceScopeOf } from './invoice-scope';
 import type { UseCaseDeps } from './use-case-deps';
 
-export interface InvoiceListQuery {
-  kind?: InvoiceKind | undefined;
-  status?: InvoiceStatus | undefined;
-  customerId?: string | undefined;
-  resellerId?: string | undefined;
-  periodFrom?: Date | undefined;
-  periodTo?: Date | undefined;
-  cursor?: string | undefined;
-  limit: number;
-}
+/** The list filters of an actor's request; the scope comes from the actor. */
+export type InvoiceListQuery = Omit<InvoiceListFilters, 'scope'>;
 
 export function listInvoices(deps: UseCaseDeps, actor: Actor, query: InvoiceListQuery): Promise<Page<InvoiceRecord>> {
   return listInvoiceRows(deps.prisma, { ...query, scope: invoiceScopeOf(actor) });
