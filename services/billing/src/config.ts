@@ -28,9 +28,9 @@ export const configSchema = z.object({
   INVOICE_COMMISSIONS_MONTHLY: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** an issued invoice is due this many days later */
   INVOICE_DUE_DAYS: positiveInt().default(14),
-  /** the seller printed on invoices */
+  /** the platform's name on invoice PDFs: the seller of statements, the buyer of commission invoices */
   INVOICE_SELLER_NAME: z.string().min(1).max(200).default('Runfleet'),
-  /** the seller's address lines on invoices, separated by `|` */
+  /** the platform's address lines on invoice PDFs, separated by `|` */
   INVOICE_SELLER_ADDRESS: z.string().max(500).default(''),
 });
 export type Config = z.infer<typeof configSchema>;

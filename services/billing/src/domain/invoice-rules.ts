@@ -107,7 +107,7 @@ export function commissionLines(commissions: readonly InvoicedCommission[]): New
     const month = monthStart(c.createdAt);
     return {
       kind: 'commission',
-      description: `Commission on ${c.source === 'order' ? 'an order' : 'a charge'} of customer ${c.customerId} (${monthText(month)}): ${rateText(c.rate)} of ${formatMoney(c.baseAmount)}`,
+      description: `Commission on ${c.source === 'order' ? 'an order' : 'a charge'} (${monthText(month)}): ${rateText(c.rate)} of ${formatMoney(c.baseAmount)}`,
       amount: c.amount,
       customerId: c.customerId,
       month,

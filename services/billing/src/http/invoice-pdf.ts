@@ -1,8 +1,8 @@
 // An invoice as PDF (issue 16 item 2: "rendered by a well-kept library ... with the seller, the
 // buyer, lines, totals and number"), drawn with pdfkit in its built-in Helvetica. Amounts are
 // printed exactly as the API states them (6 decimals, DESIGN.md §5): nothing is rounded for print.
-// Billing knows its buyers by id only (names live in the reseller service), so the buyer is named
-// by kind and id.
+// Billing knows customers and resellers by id only (names live in the reseller service), so they
+// are named by kind and id; the platform's name and address come from configuration.
 import PDFDocument from 'pdfkit';
 import { formatMoney } from '@runfleet/contracts';
 import type { InvoiceLineRecord, InvoiceWithLines } from '../data/invoice.repository';
@@ -40,18 +40,25 @@ export function renderInvoicePdf(invoice: InvoiceWithLines, seller: Seller): Pro
   doc.text(`Issued: ${date(invoice.issuedAt)}    Due: ${date(invoice.dueDate)}`);
   if (invoice.status === 'void') doc.text(`VOID: ${invoice.voidReason ?? ''}`);
 
-  const partiesY = doc.y + 15;
-  doc.font('Helvetica-Bold').text('Seller', LEFT, partiesY);
-  doc.font('Helvetica').text([seller.name, ...seller.address].join('\n'), LEFT, doc.y, { width: 230 });
-  const sellerEnd = doc.y;
-  const buyer =
+  // Seller, then buyer, each across the page: an id must never wrap, or a reader (and pdftotext) splits
+  // it. The platform sells on a statement; on a commission invoice the reseller sells it its earnings.
+  const platform = [seller.name, ...seller.address];
+  const parties: [string, string[]][] =
     invoice.kind === 'usage'
-      ? [`Customer ${invoice.customerId}`, invoice.resellerId ? `through reseller ${invoice.resellerId}` : 'direct customer']
-      : [`Reseller ${invoice.resellerId}`];
-  const buyerTitle = invoice.kind === 'usage' ? 'Bill to' : 'Issued by (payee)';
-  doc.font('Helvetica-Bold').text(buyerTitle, 310, partiesY);
-  doc.font('Helvetica').text(buyer.join('\n'), 310, doc.y, { width: 235 });
-  let y = Math.max(sellerEnd, doc.y) + 20;
+      ? [
+          ['Seller', platform],
+          ['Bill to', [`Customer ${invoice.customerId}`, invoice.resellerId ? `through reseller ${invoice.resellerId}` : 'direct customer']],
+        ]
+      : [
+          ['Seller (payee)', [`Reseller ${invoice.resellerId}`]],
+          ['Bill to', platform],
+        ];
+  for (const [heading, lines] of parties) {
+    doc.moveDown(0.7);
+    doc.font('Helvetica-Bold').text(heading, LEFT, doc.y);
+    doc.font('Helvetica').text(lines.join('\n'), LEFT, doc.y, { width: RIGHT - LEFT });
+  }
+  let y = doc.y + 20;
 
   const row = (description: string, amount: string, bold = false) => {
     doc.font(bold ? 'Helvetica-Bold' : 'Helvetica');

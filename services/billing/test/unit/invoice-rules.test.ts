@@ -68,7 +68,7 @@ describe('a commission invoice', () => {
       ['a', new Date('2026-10-01T00:00:00Z'), UNIT],
       ['b', new Date('2026-12-01T00:00:00Z'), 1n],
     ]);
-    expect(lines[0]!.description).toBe('Commission on a charge of customer c1 (2026-10): 14.00 % of 10.000000');
+    expect(lines[0]!.description).toBe('Commission on a charge (2026-10): 14.00 % of 10.000000');
     expect(totalsOf(lines)).toEqual({ total: UNIT + 1n, creditsTotal: 0n });
     expect(commissionPeriod(commissions)).toEqual({ start: new Date('2026-10-01T00:00:00Z'), end: new Date('2026-12-31T00:00:00Z') });
   });
