@@ -21,6 +21,11 @@ if ! command -v docker-compose >/dev/null 2>&1 && command -v apt-get >/dev/null 
   echo "test: installing docker-compose (Debian) to validate the compose file"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker-compose >/dev/null 2>&1 || echo "test: could not install docker-compose"
 fi
+# billing's invoice suites read their PDFs back with pdftotext (Debian's poppler-utils).
+if ! command -v pdftotext >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [[ $(id -u) -eq 0 ]]; then
+  echo "test: installing poppler-utils (Debian) for pdftotext"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q poppler-utils >/dev/null 2>&1 || echo "test: could not install poppler-utils"
+fi
 
 bash scripts/build-workspace.sh || finish "FAILED: install, Prisma generate or build (tsc -b)" 1
 

@@ -129,6 +129,14 @@ export const OPERATION_SCOPES: Readonly<Record<string, ApiScope>> = {
   'POST /v1/price-lists': 'price-lists:write',
   'GET /v1/price-lists/{jobType}/versions': 'price-lists:read',
   'DELETE /v1/price-lists/{jobType}': 'price-lists:write',
+  // invoices (issue 16 item 2): customers' usage statements and resellers' commission invoices
+  'GET /v1/invoices': 'invoices:read',
+  'GET /v1/invoices/{invoiceId}': 'invoices:read',
+  'GET /v1/invoices/{invoiceId}.pdf': 'invoices:read',
+  'POST /v1/invoices': 'invoices:write',
+  'POST /v1/invoices/{invoiceId}/issue': 'invoices:write',
+  'POST /v1/invoices/{invoiceId}/pay': 'invoices:write',
+  'POST /v1/invoices/{invoiceId}/void': 'invoices:write',
 
   // billing: commissions, payouts and the earnings summary (issue 16). The earnings paths sit under
   // /v1/resellers but are billing's: the gateway routes /v1/resellers/*/earnings there.
@@ -184,7 +192,6 @@ export const OPERATION_SCOPES: Readonly<Record<string, ApiScope>> = {
  * built, and its prefix leaves this list: an operation under a prefix neither table covers is refused.
  */
 export const PROVISIONAL_RESOURCE_SCOPES: Readonly<Record<string, { read: ApiScope; write: ApiScope }>> = {
-  '/v1/invoices': { read: 'invoices:read', write: 'invoices:write' },
   '/v1/webhook-endpoints': { read: 'webhooks:read', write: 'webhooks:write' },
   '/v1/webhook-deliveries': { read: 'webhooks:read', write: 'webhooks:write' },
   '/v1/feed': { read: 'feed:read', write: 'feed:write' },
@@ -213,6 +220,16 @@ export function scopesBeyond(held: readonly string[], wanted: readonly string[])
   return asked.filter((scope) => !isApiScope(scope) || !scopesGrant(held, scope));
 }
 
+/**
+ * Whether a concrete path segment matches a template segment: a literal exactly, `{param}` any
+ * segment, `{param}.pdf` (a parameter with a literal suffix) a segment ending in that suffix.
+ */
+function segmentMatches(template: string, segment: string | undefined): boolean {
+  if (!template.startsWith('{')) return template === segment;
+  const suffix = template.slice(template.indexOf('}') + 1);
+  return segment !== undefined && segment.length > suffix.length && segment.endsWith(suffix);
+}
+
 /** Compiled once, by `METHOD segment-count`; literal segments win over parameters. */
 const COMPILED = new Map<string, { segments: string[]; scope: ApiScope }[]>();
 for (const [operation, scope] of Object.entries(OPERATION_SCOPES)) {
@@ -221,7 +238,8 @@ for (const [operation, scope] of Object.entries(OPERATION_SCOPES)) {
   const bucket = `${method} ${segments.length}`;
   COMPILED.set(bucket, [...(COMPILED.get(bucket) ?? []), { segments, scope }]);
 }
-const literalsOf = (segments: string[]) => segments.filter((s) => !s.startsWith('{')).length;
+// a parameter with a suffix (`{id}.pdf`) is more literal than a bare one
+const literalsOf = (segments: string[]) => segments.reduce((n, s) => n + (!s.startsWith('{') ? 2 : s.endsWith('}') ? 0 : 1), 0);
 for (const entries of COMPILED.values()) entries.sort((a, b) => literalsOf(b.segments) - literalsOf(a.segments));
 
 const PROVISIONAL = Object.entries(PROVISIONAL_RESOURCE_SCOPES).map(([prefix, scopes]) => ({ segments: prefix.split('/').filter(Boolean), scopes }));
@@ -232,7 +250,7 @@ export function requiredScopeOf(method: string, path: string): ApiScope | undefi
   const segments = path.split('/').filter(Boolean);
   const candidates = COMPILED.get(`${upper === 'HEAD' ? 'GET' : upper} ${segments.length}`) ?? [];
   for (const op of candidates) {
-    if (op.segments.every((s, i) => s.startsWith('{') || s === segments[i])) return op.scope;
+    if (op.segments.every((s, i) => segmentMatches(s, segments[i]))) return op.scope;
   }
   for (const entry of PROVISIONAL) {
     if (entry.segments.every((s, i) => s === segments[i])) return upper === 'GET' || upper === 'HEAD' ? entry.scopes.read : entry.scopes.write;

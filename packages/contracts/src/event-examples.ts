@@ -240,7 +240,7 @@ export const EVENT_EXAMPLES: { readonly [N in EventName]: EventData<N> } = {
   },
   'invoice.issued': {
     invoiceId: 'a9b8c7d6-e5f4-4a3b-8c2d-1e0f9a8b7c6d',
-    number: 'INV-2025-000042',
+    number: 'RF-2025-000042',
     kind: 'usage',
     customerId: CUSTOMER,
     resellerId: RESELLER,

@@ -728,13 +728,16 @@ export const eventSchemas = {
     schema: z
       .object({
         invoiceId: id('the invoice'),
-        number: z.string().min(1).describe('sequential invoice number'),
-        kind: z.enum(['usage', 'commission']),
+        number: z
+          .string()
+          .min(1)
+          .describe('`<series>-<year>-<6 digits>`, gapless per series and year: `RF` usage statements, `RFC` commission invoices'),
+        kind: z.enum(['usage', 'commission']).describe('usage: a customer’s monthly statement; commission: a reseller’s commission invoice'),
         customerId: nullableId('billed customer; null for a commission invoice'),
         resellerId: nullableId("the customer's reseller, or the reseller of a commission invoice"),
         periodStart: z.iso.date().describe('first day covered'),
         periodEnd: z.iso.date().describe('last day covered'),
-        total: moneyStringSchema,
+        total: moneyStringSchema.describe("a statement's usage and orders less refunds (credits not counted), or the commissions' sum"),
         currency,
         dueDate: z.iso.date(),
       })

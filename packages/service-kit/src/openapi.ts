@@ -14,8 +14,10 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 export interface RouteResponse {
   description: string;
-  /** JSON body schema; omit for an empty body (204) */
+  /** body schema; omit for an empty body (204) */
   schema?: z.ZodType;
+  /** the body's media type when it is not JSON (`application/pdf`, with a binary string schema) */
+  contentType?: string;
 }
 
 export interface RouteSpec<S extends RequestSchemas> {
@@ -99,7 +101,7 @@ export class ApiRoutes {
     const responses: Record<string, unknown> = {};
     for (const [status, response] of Object.entries(spec.responses)) {
       responses[status] = response.schema
-        ? { description: response.description, content: { 'application/json': { schema: response.schema } } }
+        ? { description: response.description, content: { [response.contentType ?? 'application/json']: { schema: response.schema } } }
         : { description: response.description };
     }
     const errors = new Set(spec.errors ?? []);

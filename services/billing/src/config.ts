@@ -31,6 +31,18 @@ export const configSchema = z.object({
   TIER_THRESHOLDS: parsedSetting(DEFAULT_TIER_THRESHOLDS, parseTierThresholds),
   TIER_BONUS_BPS: parsedSetting(DEFAULT_TIER_BONUS_BPS, parseTierBonusBps),
   TIER_WINDOW_DAYS: positiveInt().default(DEFAULT_TIER_WINDOW_DAYS),
+  /** from this day of the month (UTC, 1–28) the monthly invoicing issues last month's statements and commission invoices */
+  INVOICE_RUN_DAY: positiveInt().pipe(z.number().max(28, 'must be a day from 1 to 28')).default(1),
+  /** how often each replica checks for monthly invoicing still to do (reruns create nothing twice) */
+  INVOICE_RUN_INTERVAL_MS: positiveInt().default(3_600_000),
+  /** whether the monthly invoicing also invoices every reseller's approved commissions (`false`: resellers and admins do it by API) */
+  INVOICE_COMMISSIONS_MONTHLY: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** an issued invoice is due this many days later */
+  INVOICE_DUE_DAYS: positiveInt().default(14),
+  /** the platform's name on invoice PDFs: the seller of statements, the buyer of commission invoices */
+  INVOICE_SELLER_NAME: z.string().min(1).max(200).default('Runfleet'),
+  /** the platform's address lines on invoice PDFs, separated by `|` */
+  INVOICE_SELLER_ADDRESS: z.string().max(500).default(''),
 });
 export type Config = z.infer<typeof configSchema>;
 

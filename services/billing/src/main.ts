@@ -7,6 +7,7 @@ import { createPrisma } from './db';
 import { wakingRelayAfterCommits } from './data/outbox.repository';
 import { expireAllDueHolds } from './domain/expire-holds';
 import { approveDueCommissions } from './domain/approve-commissions';
+import { runMonthlyInvoicing } from './domain/monthly-invoicing';
 import { checkAllOverdueWallets } from './domain/overdue-check';
 import { manualPayouts } from './domain/payout-provider';
 import type { EarningsPolicy, HoldPolicy } from './domain/use-case-deps';
@@ -97,6 +98,27 @@ void runService({
         });
     }, config.COMMISSION_APPROVAL_INTERVAL_MS);
     commissionApproval.unref();
+    // Last month's usage statements and commission invoices, from INVOICE_RUN_DAY on (issue 16 item 2).
+    // Every replica checks each interval; what exists is never created twice, so a missed day, a
+    // restart or a second replica is harmless (domain/monthly-invoicing.ts).
+    const invoicePolicy = { dueDays: config.INVOICE_DUE_DAYS };
+    let invoicing: Promise<unknown> | null = null;
+    const runInvoicing = () => {
+      if (invoicing) return;
+      invoicing = runMonthlyInvoicing({ prisma, now }, { ...invoicePolicy, runDay: config.INVOICE_RUN_DAY, commissions: config.INVOICE_COMMISSIONS_MONTHLY }, logger)
+        .then((outcome) => {
+          if (outcome && outcome.statements + outcome.commissionInvoices + outcome.failed > 0) logger.info(outcome, 'monthly invoicing issued invoices');
+        })
+        .catch((err: unknown) => logger.warn({ err }, 'monthly invoicing failed; will retry at the next interval'))
+        .finally(() => {
+          invoicing = null;
+        });
+    };
+    const invoiceRun = setInterval(runInvoicing, config.INVOICE_RUN_INTERVAL_MS);
+    invoiceRun.unref();
+    // once soon after start too, so a replica started on the 1st need not wait an interval
+    const firstInvoiceRun = setTimeout(runInvoicing, 30_000);
+    firstInvoiceRun.unref();
     // Idempotency-Keys of credits, refunds and provider events are kept 30 days (packages/idempotency);
     // forget older ones hourly, a chunk per autocommitted statement; replicas skip each other's rows.
     // The ledger's own unique keys still refuse a second booking of the same request after that.
@@ -108,7 +130,8 @@ void runService({
     const paymentWebhook = config.PAYMENT_WEBHOOK_SECRET
       ? { secret: config.PAYMENT_WEBHOOK_SECRET, toleranceSeconds: config.PAYMENT_WEBHOOK_TOLERANCE_SECONDS }
       : undefined;
-    const app = buildApp({ prisma, logger, metrics, health, principalSecret: config.PRINCIPAL_SECRET, now, paymentWebhook, earnings, payoutProvider: manualPayouts });
+    const seller = { name: config.INVOICE_SELLER_NAME, address: config.INVOICE_SELLER_ADDRESS.split('|').map((l) => l.trim()).filter(Boolean) };
+    const app = buildApp({ prisma, logger, metrics, health, principalSecret: config.PRINCIPAL_SECRET, now, paymentWebhook, earnings, payoutProvider: manualPayouts, invoicePolicy, seller });
     const server = await listen(app, config.PORT);
     logger.info({ port: config.PORT }, 'billing listening');
     return {
@@ -119,9 +142,12 @@ void runService({
         clearInterval(keySweep);
         clearInterval(overdueCheck);
         clearInterval(commissionApproval);
+        clearInterval(invoiceRun);
+        clearTimeout(firstInvoiceRun);
         await sweeping;
         await checkingOverdue;
         await approving;
+        await invoicing;
         await messaging.close();
         await prisma.$disconnect();
       },

@@ -24,9 +24,18 @@ describe('the scope an operation requires', () => {
   });
 
   it('follows the method under a provisional prefix of a service not built yet', () => {
-    expect(requiredScopeOf('GET', '/v1/invoices/i1/pdf')).toBe('invoices:read');
-    expect(requiredScopeOf('POST', '/v1/invoices/i1/void')).toBe('invoices:write');
-    expect(requiredScopeOf('GET', '/v1/invoicesx')).toBeUndefined();
+    expect(requiredScopeOf('GET', '/v1/webhook-endpoints/e1')).toBe('webhooks:read');
+    expect(requiredScopeOf('POST', '/v1/webhook-endpoints/e1/rotate')).toBe('webhooks:write');
+    expect(requiredScopeOf('GET', '/v1/webhook-endpointsx')).toBeUndefined();
+  });
+
+  it("declares billing's invoice operations, the PDF by its `.pdf` suffix, and nothing else under /v1/invoices", () => {
+    expect(requiredScopeOf('GET', '/v1/invoices/i1.pdf')).toBe('invoices:read');
+    expect(requiredScopeOf('GET', '/v1/invoices/i1')).toBe('invoices:read');
+    expect(requiredScopeOf('POST', '/v1/invoices/i1/issue')).toBe('invoices:write');
+    expect(requiredScopeOf('POST', '/v1/invoices/i1.pdf')).toBeUndefined();
+    expect(requiredScopeOf('GET', '/v1/invoices/i1/pdf')).toBeUndefined();
+    expect(requiredScopeOf('DELETE', '/v1/invoices/i1')).toBeUndefined();
   });
 
   it("declares billing's commissions, payouts and earnings one by one (issue 16), `me` before a reseller id", () => {

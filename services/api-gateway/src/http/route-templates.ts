@@ -5,10 +5,13 @@
 // paths clients send (DESIGN.md §9).
 import type { MergeResult } from '../domain/openapi-merge';
 
+/** A template segment: a literal, a `{parameter}`, or a parameter with a literal suffix (`{invoiceId}.pdf`). */
+type Segment = { literal: string } | { suffix: string };
+
 interface Template {
   path: string;
-  /** literal segments, or undefined where the template has a `{parameter}` */
-  segments: (string | undefined)[];
+  segments: Segment[];
+  /** literal segments count 2, suffixed parameters 1: `/v1/invoices/{id}.pdf` wins over `/v1/invoices/{id}` */
   literals: number;
 }
 
@@ -16,8 +19,17 @@ function compile(path: string): Template {
   const segments = path
     .split('/')
     .filter(Boolean)
-    .map((segment) => (/^\{[^}]+\}$/.test(segment) ? undefined : segment));
-  return { path, segments, literals: segments.filter((s) => s !== undefined).length };
+    .map((segment): Segment => {
+      const parameter = /^\{[^}]+\}(.*)$/.exec(segment);
+      return parameter ? { suffix: parameter[1]! } : { literal: segment };
+    });
+  const literals = segments.reduce((n, s) => n + ('literal' in s ? 2 : s.suffix ? 1 : 0), 0);
+  return { path, segments, literals };
+}
+
+function matches(segment: Segment, actual: string | undefined): boolean {
+  if ('literal' in segment) return segment.literal === actual;
+  return actual !== undefined && actual.length > segment.suffix.length && actual.endsWith(segment.suffix);
 }
 
 export class RouteTemplates {
@@ -65,7 +77,7 @@ export class RouteTemplates {
   templateOf(path: string): string | undefined {
     const segments = path.split('/').filter(Boolean);
     for (const template of this.bySize.get(segments.length) ?? []) {
-      if (template.segments.every((s, i) => s === undefined || s === segments[i])) return template.path;
+      if (template.segments.every((s, i) => matches(s, segments[i]))) return template.path;
     }
     if (!this.complete && Date.now() - this.lastRefresh >= this.retryMs) void this.refresh();
     return undefined;

@@ -40,8 +40,9 @@ export const ROUTING_TABLE: readonly RouteEntry[] = [
   // a reseller's earnings summary is billing's (it owns the money), under the reseller's path:
   // longer than /v1/resellers, so it wins for exactly /v1/resellers/{id|me}/earnings
   { prefix: '/v1/resellers/*/earnings', upstream: 'billing' },
-  // /v1/invoices comes back with its routes (the invoices issue): a forwarded prefix must be
-  // documented by its service.
+  // usage statements and commission invoices; `/v1/invoices/{id}.pdf` is forwarded like any path
+  // below the prefix and its binary body streamed back untouched (proxy.ts)
+  { prefix: '/v1/invoices', upstream: 'billing' },
   // notifications
   { prefix: '/v1/webhook-endpoints', upstream: 'notifications' },
   { prefix: '/v1/webhook-deliveries', upstream: 'notifications' },

@@ -1,5 +1,6 @@
 // The routing table and the idempotency policy: which service owns a path, which POSTs need a key.
 import { idempotencyKeyRequired } from '../../src/http/idempotency-policy';
+import { RouteTemplates } from '../../src/http/route-templates';
 import { ROUTING_TABLE, routeFor } from '../../src/http/routing-table';
 
 describe('routeFor', () => {
@@ -30,6 +31,11 @@ describe('routeFor', () => {
     expect(routeFor('/v1/payments/webhook')).toBeUndefined();
   });
 
+  it("sends invoices and their PDFs to billing", () => {
+    expect(routeFor('/v1/invoices')?.upstream).toBe('billing');
+    expect(routeFor('/v1/invoices/0b6f0c3e-1111-4222-8333-444455556666.pdf')?.upstream).toBe('billing');
+  });
+
   it('has one owner per prefix', () => {
     const prefixes = ROUTING_TABLE.map((entry) => entry.prefix);
     expect(new Set(prefixes).size).toBe(prefixes.length);
@@ -50,5 +56,17 @@ describe('idempotencyKeyRequired', () => {
     expect(idempotencyKeyRequired('POST', '/v1/customers')).toBe(false);
     expect(idempotencyKeyRequired('POST', '/v1/orders/o1/cancel')).toBe(false);
     expect(idempotencyKeyRequired('POST', '/v1/wallets/w_1')).toBe(false);
+  });
+});
+
+describe('RouteTemplates', () => {
+  const templates = new RouteTemplates(() => Promise.reject(new Error('not loaded in this test')));
+  templates.use(['/v1/invoices', '/v1/invoices/{invoiceId}', '/v1/invoices/{invoiceId}.pdf', '/v1/invoices/{invoiceId}/issue']);
+
+  it('labels a PDF path with its `{parameter}.pdf` template, and the bare id with its own', () => {
+    expect(templates.templateOf('/v1/invoices/0b6f0c3e-1111-4222-8333-444455556666.pdf')).toBe('/v1/invoices/{invoiceId}.pdf');
+    expect(templates.templateOf('/v1/invoices/0b6f0c3e-1111-4222-8333-444455556666')).toBe('/v1/invoices/{invoiceId}');
+    expect(templates.templateOf('/v1/invoices/i1/issue')).toBe('/v1/invoices/{invoiceId}/issue');
+    expect(templates.templateOf('/v1/invoices/.pdf')).toBe('/v1/invoices/{invoiceId}');
   });
 });

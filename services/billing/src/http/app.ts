@@ -1,9 +1,11 @@
-// The billing service's HTTP app (no listen): the kit's app with this service's routes (wallets, their ledger and credits, price lists, commissions, payouts, earnings).
+// The billing service's HTTP app (no listen): the kit's app with this service's routes (wallets, their ledger and credits, price lists, commissions, payouts, earnings, invoices).
 import express, { type Express } from 'express';
 import { createHttpApp, problemErrorHandler, type Health, type Logger, type Metrics } from '@runfleet/service-kit';
 import type { PrismaClient } from '../db';
 import type { PayoutProvider } from '../domain/payout-provider';
 import type { EarningsPolicy } from '../domain/use-case-deps';
+import type { InvoicePolicy } from '../domain/issue-invoice';
+import type { Seller } from './invoice-pdf';
 import { paymentsWebhook, type WebhookSettings } from './payments-webhook';
 import { registerRoutes } from './routes';
 
@@ -21,6 +23,10 @@ export interface AppDeps {
   earnings?: EarningsPolicy;
   /** who sends payouts (POST /v1/payouts/{id}/process); manual without it */
   payoutProvider?: PayoutProvider;
+  /** due days of issued invoices (config INVOICE_DUE_DAYS; default 14) */
+  invoicePolicy?: InvoicePolicy;
+  /** the seller printed on invoices (config INVOICE_SELLER_*; default Runfleet) */
+  seller?: Seller;
 }
 
 export function buildApp(deps: AppDeps): Express {
@@ -33,7 +39,7 @@ export function buildApp(deps: AppDeps): Express {
     apiInfo: {
       title: 'Runfleet billing service',
       version: '1.0.0',
-      description: 'Wallets, their append-only ledger, top-ups, price lists, commissions, payouts and earnings (see docs/api.md).',
+      description: 'Wallets, their append-only ledger, top-ups, price lists, commissions, payouts, earnings and invoices (see docs/api.md).',
     },
     routes: (router, api) => registerRoutes(router, api, deps),
   });

@@ -8,6 +8,7 @@ import type { AppDeps } from './app';
 import { registerCommissionRoutes } from './commissions.routes';
 import { registerHoldRoutes } from './holds.routes';
 import { registerPayoutRoutes } from './payouts.routes';
+import { registerInvoiceRoutes } from './invoices.routes';
 import { registerPriceListRoutes } from './price-lists.routes';
 import { registerWalletRoutes } from './wallets.routes';
 
@@ -19,4 +20,5 @@ export function registerRoutes(_router: Router, api: ApiRoutes, deps: AppDeps): 
   const earnings = deps.earnings ?? DEFAULT_EARNINGS_POLICY;
   registerCommissionRoutes(api, useCaseDeps, earnings);
   registerPayoutRoutes(api, useCaseDeps, earnings, deps.payoutProvider ?? manualPayouts);
+  registerInvoiceRoutes(api, { ...useCaseDeps, invoicePolicy: deps.invoicePolicy ?? { dueDays: 14 }, seller: deps.seller ?? { name: 'Runfleet', address: [] } });
 }

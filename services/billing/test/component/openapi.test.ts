@@ -49,6 +49,13 @@ describe('the OpenAPI document', () => {
         'post /v1/payouts/{payoutId}/process',
         'post /v1/payouts/{payoutId}/complete',
         'post /v1/payouts/{payoutId}/fail',
+        'get /v1/invoices',
+        'get /v1/invoices/{invoiceId}',
+        'get /v1/invoices/{invoiceId}.pdf',
+        'post /v1/invoices',
+        'post /v1/invoices/{invoiceId}/issue',
+        'post /v1/invoices/{invoiceId}/pay',
+        'post /v1/invoices/{invoiceId}/void',
       ].sort(),
     );
   });
@@ -58,5 +65,10 @@ describe('the OpenAPI document', () => {
       const header = doc.paths[path]!.post!.parameters!.find((p) => p.in === 'header');
       expect(header).toMatchObject({ name: 'idempotency-key', required: true });
     }
+  });
+
+  it('documents the invoice PDF as application/pdf', () => {
+    const ok = (doc.paths['/v1/invoices/{invoiceId}.pdf']!.get as unknown as { responses: Record<string, { content: Record<string, unknown> }> }).responses['200']!;
+    expect(Object.keys(ok.content)).toEqual(['application/pdf']);
   });
 });
