@@ -245,8 +245,10 @@ export function buildGateway(options: GatewayOptions): Gateway {
     upstreams,
     principalCache,
     async dropCredential(keyId) {
-      authenticator.forget(keyId);
+      // Redis first, as for an owner: a request between the two steps cannot copy the entry back into
+      // the memo (a read begun before the drop is not kept: the forget starts a new generation, auth.ts).
       await principalCache.drop(keyId);
+      authenticator.forget(keyId);
     },
     async dropCredentialsOf(owner) {
       // Redis first, so a request between the two steps cannot copy the entry back into the memo.
