@@ -115,6 +115,26 @@ describe('top-ups', () => {
     expect(await world.count('idempotency_key')).toBe(keys);
   });
 
+  it('a credit to a foreign or unknown wallet is 404 problem+json naming params.walletId, and nothing is written', async () => {
+    const attempts: [ActorName, string][] = [
+      ['resellerA', world.wallets.customerB],
+      ['resellerA', world.wallets.direct],
+      ['resellerB', world.wallets.customerA],
+      ['admin', randomUUID()],
+    ];
+    for (const [caller, walletId] of attempts) {
+      const entries = await world.count('ledger_entry');
+      const keys = await world.count('idempotency_key');
+      const balances = await world.prisma.wallet.findMany({ select: { id: true, balance: true }, orderBy: { id: 'asc' } });
+      const res = await world.as(caller).post(`/v1/wallets/${walletId}/credits`, { amount: '5', currency: 'EUR', reason: 'promo' }, randomUUID());
+      expect({ caller, walletId, status: res.status, type: res.headers['content-type'] }).toEqual({ caller, walletId, status: 404, type: expect.stringMatching(/^application\/problem\+json/) });
+      expect(res.body).toMatchObject({ code: 'WALLET_NOT_FOUND', errors: [{ field: 'params.walletId' }] });
+      expect(await world.count('ledger_entry')).toBe(entries);
+      expect(await world.count('idempotency_key')).toBe(keys);
+      expect(await world.prisma.wallet.findMany({ select: { id: true, balance: true }, orderBy: { id: 'asc' } })).toEqual(balances);
+    }
+  });
+
   it('a credit without an Idempotency-Key is 400 naming the header, and nothing is written', async () => {
     const entries = await world.count('ledger_entry');
     const res = await world.as('admin').post(`/v1/wallets/${world.wallets.customerA}/credits`, { amount: '5', currency: 'EUR', reason: 'r' });
