@@ -2,6 +2,7 @@
 // each move with its event; long-polls woken within 100 ms by a compatible job and not by others.
 import { createWorld, outboxEvents, type RegisteredRunner, type World } from '../support/world';
 import { placeHold, queued, submit } from '../support/jobs';
+import { ClaimTicket } from '../../src/domain/claim-waiters';
 
 jest.setTimeout(90_000);
 
@@ -137,10 +138,25 @@ describe('long-polling', () => {
       const waiting = claim(cpu, 20).then((res) => res);
       await waitUntilWaiting(1);
       if (round === 0) {
-        const other = await queued(world, 'customerA', { type: 'render' });
-        await new Promise((r) => setTimeout(r, 300));
-        expect(world.waiters.size).toBe(1);
-        expect((await world.as('customerA').get(`/v1/jobs/${other.id}`)).body.status).toBe('queued');
+        // Once the claim is waiting (its runner known), a job it cannot take must not wake it at all:
+        // a wake-up that finds nothing and waits again would look the same from outside.
+        const waits = jest.spyOn(ClaimTicket.prototype, 'wait');
+        const wakes = jest.spyOn(ClaimTicket.prototype, 'notify');
+        try {
+          const deadline = Date.now() + 10_000;
+          while (waits.mock.calls.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+          expect(waits).toHaveBeenCalled();
+          waits.mockClear();
+          const other = await queued(world, 'customerA', { type: 'render' });
+          await new Promise((r) => setTimeout(r, 300));
+          expect(wakes).not.toHaveBeenCalled();
+          expect(waits).not.toHaveBeenCalled();
+          expect(world.waiters.size).toBe(1);
+          expect((await world.as('customerA').get(`/v1/jobs/${other.id}`)).body.status).toBe('queued');
+        } finally {
+          waits.mockRestore();
+          wakes.mockRestore();
+        }
       }
       const job = await submit(world, 'customerA', { type: 'encode' });
       const queuedAt = Date.now();
