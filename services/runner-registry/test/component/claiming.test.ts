@@ -117,6 +117,25 @@ describe('running a job', () => {
     expect((await claim(cpu)).body.id).toBe(next.id);
   });
 
+  it('a job cancelled while assigned: the runner cannot start it, its slot is free; a finished job cannot be cancelled', async () => {
+    const job = await queued(world, 'customerA', { type: 'encode' });
+    expect((await claim(cpu)).body).toMatchObject({ id: job.id, status: 'assigned' });
+    expect((await world.as('customerA').post(`/v1/jobs/${job.id}/cancel`)).body).toMatchObject({ status: 'cancelled' });
+    expect(await outboxEvents(world.prisma, 'job.cancelled')).toContainEqual(expect.objectContaining({ jobId: job.id, previousStatus: 'assigned', runnerId: cpu.id }));
+    const start = await move(cpu, job.id, 'start');
+    expect(start.status).toBe(409);
+    expect((await world.as(cpu.principal).get(`/v1/runners/me/jobs/${job.id}`)).body.status).toBe('cancelled');
+    expect((await outboxEvents(world.prisma, 'job.started')).filter((e) => e.jobId === job.id)).toEqual([]);
+
+    const next = await queued(world, 'customerA', { type: 'encode' });
+    expect((await claim(cpu)).body.id).toBe(next.id);
+    await move(cpu, next.id, 'start');
+    await move(cpu, next.id, 'complete', { units: '1', durationMs: 1 });
+    const late = await world.as('customerA').post(`/v1/jobs/${next.id}/cancel`);
+    expect(late.status).toBe(409);
+    expect((await world.as('customerA').get(`/v1/jobs/${next.id}`)).body.status).toBe('succeeded');
+  });
+
   it('bad usage names the field', async () => {
     const job = await queued(world, 'customerA', { type: 'encode' });
     await claim(cpu);
