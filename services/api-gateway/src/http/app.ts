@@ -23,6 +23,7 @@ import { IdempotencyStore } from '../data/idempotency-store';
 import { PrincipalCache, type KeyOwner } from '../data/principal-cache';
 import { ResponseCipher } from '../data/response-cipher';
 import type { OpenApiDocument } from '../domain/openapi-merge';
+import { withPublicRoutes } from '../domain/public-route-docs';
 import { Authenticator } from './auth';
 import { CredentialVerifier } from './credential-verifier';
 import { ApiDocs } from './docs';
@@ -168,7 +169,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
   // The gateway's own routes, documented with the kit's ApiRoutes like every service's.
   const ownRouter = express.Router();
   const own = new ApiRoutes(ownRouter, { title: 'Runfleet API gateway', version: GATEWAY_VERSION });
-  const docs = new ApiDocs({ upstreams, logger, version: GATEWAY_VERSION, gatewayDocument: () => own.document31() as unknown as OpenApiDocument });
+  const docs = new ApiDocs({ upstreams, logger, version: GATEWAY_VERSION, gatewayDocument: () => withPublicRoutes(own.document31() as unknown as OpenApiDocument) });
   const statusBody = z.object({ status: z.string() });
   const readyBody = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.string()) });
   const call = (handler: RequestHandler) => async (_input: unknown, req: Request, res: Response): Promise<void> => {
