@@ -116,7 +116,8 @@ export const OPERATION_SCOPES: Readonly<Record<string, ApiScope>> = {
   'GET /v1/audit-events': 'audit-events:read',
 
   // billing (issue 15): the payment provider's POST /v1/payments/webhook carries no key and is not
-  // an operation of this table — the gateway does not forward it (see docs/api.md "Payment webhook").
+  // an operation of this table — the gateway forwards it as an unauthenticated route
+  // (services/api-gateway routing-table.ts PUBLIC_ROUTES; docs/api.md "Payment provider webhook").
   'GET /v1/wallets': 'wallets:read',
   'GET /v1/wallets/{walletId}': 'wallets:read',
   'PATCH /v1/wallets/{walletId}': 'wallets:write',

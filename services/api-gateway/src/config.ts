@@ -59,6 +59,10 @@ export const configSchema = z.object({
   RATE_LIMIT_SYNC_MS: positiveInt().default(50).refine((n) => n <= 1000, 'must be at most 1000'),
   /** failed authentications per minute per client IP before it gets 429 (brute-force guard) */
   AUTH_FAILURES_PER_MINUTE: positiveInt().default(20),
+  /** requests per minute per client IP on the unauthenticated routes (the payment provider's webhook) */
+  WEBHOOK_RATE_LIMIT_PER_MINUTE: positiveInt().default(600),
+  /** request body limit on the unauthenticated routes, in bytes (413 past it); billing takes up to 256 KiB */
+  WEBHOOK_BODY_LIMIT_BYTES: positiveInt().default(256 * 1024),
   /** request body limit in bytes (413 past it) */
   BODY_LIMIT_BYTES: positiveInt().default(1024 * 1024),
   /** upstream answer limit in bytes: a larger declared answer is 502, an unsized one is cut off there */

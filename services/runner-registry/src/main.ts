@@ -1,10 +1,11 @@
 // Composition root of the runner-registry service: config → logger → database, Redis (heartbeats,
 // claim wake-ups) → messaging (relay, consumers) → sweeper → http; graceful stop.
 import { Redis } from 'ioredis';
-import { amqpCheck, createHealth, createLogger, createMetrics, listen, redisCheck, runService, sqlCheck } from '@runfleet/service-kit';
+import { createLogger, createMetrics, listen, runService } from '@runfleet/service-kit';
 import { pruneIdempotencyKeys } from '@runfleet/idempotency';
 import { createMessaging, pgExecutor, pgTransactions } from '@runfleet/messaging';
 import { readConfig } from './config';
+import { registryHealth } from './readiness';
 import { createDatabase } from './db';
 import { wakingRelayAfterCommits } from './data/outbox.repository';
 import { HeartbeatStore } from './data/heartbeat.store';
@@ -82,11 +83,7 @@ void runService({
       pruneIdempotencyKeys(pgExecutor(database.pool)).catch((err: unknown) => logger.warn({ err }, 'idempotency key prune failed; will retry at the next interval'));
     }, 3600_000);
     keySweep.unref();
-    const health = createHealth([
-      sqlCheck(() => prisma.$queryRaw`SELECT 1`),
-      redisCheck(() => redis.ping()),
-      amqpCheck(() => messaging.isConnected()),
-    ]);
+    const health = registryHealth({ prisma, redis, brokerConnected: () => messaging.isConnected() });
     const app = buildApp({
       prisma,
       transactions: messaging.transactions(pgTransactions(database.pool)) as AppDeps['transactions'],

@@ -23,6 +23,7 @@ import { IdempotencyStore } from '../data/idempotency-store';
 import { PrincipalCache, type KeyOwner } from '../data/principal-cache';
 import { ResponseCipher } from '../data/response-cipher';
 import type { OpenApiDocument } from '../domain/openapi-merge';
+import { withPublicRoutes } from '../domain/public-route-docs';
 import { Authenticator } from './auth';
 import { CredentialVerifier } from './credential-verifier';
 import { ApiDocs } from './docs';
@@ -120,6 +121,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
     prefix: config.REDIS_KEY_PREFIX,
     perMinute: config.RATE_LIMIT_PER_MINUTE,
     authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
+    publicPerMinute: config.WEBHOOK_RATE_LIMIT_PER_MINUTE,
     syncIntervalMs: config.RATE_LIMIT_SYNC_MS,
     metrics: gatewayMetrics,
     logger,
@@ -167,7 +169,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
   // The gateway's own routes, documented with the kit's ApiRoutes like every service's.
   const ownRouter = express.Router();
   const own = new ApiRoutes(ownRouter, { title: 'Runfleet API gateway', version: GATEWAY_VERSION });
-  const docs = new ApiDocs({ upstreams, logger, version: GATEWAY_VERSION, gatewayDocument: () => own.document31() as unknown as OpenApiDocument });
+  const docs = new ApiDocs({ upstreams, logger, version: GATEWAY_VERSION, gatewayDocument: () => withPublicRoutes(own.document31() as unknown as OpenApiDocument) });
   const statusBody = z.object({ status: z.string() });
   const readyBody = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.string()) });
   const call = (handler: RequestHandler) => async (_input: unknown, req: Request, res: Response): Promise<void> => {
@@ -215,6 +217,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
     signer,
     upstreams,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    publicBodyLimitBytes: config.WEBHOOK_BODY_LIMIT_BYTES,
     responseLimitBytes: config.RESPONSE_LIMIT_BYTES,
     trustProxy: app.get('trust proxy fn') as TrustProxy,
     securityHeaders: headersSetBy(security as unknown as NodeMiddleware),
@@ -243,8 +246,10 @@ export function buildGateway(options: GatewayOptions): Gateway {
     upstreams,
     principalCache,
     async dropCredential(keyId) {
-      authenticator.forget(keyId);
+      // Redis first, as for an owner: a request between the two steps cannot copy the entry back into
+      // the memo (a read begun before the drop is not kept: the forget starts a new generation, auth.ts).
       await principalCache.drop(keyId);
+      authenticator.forget(keyId);
     },
     async dropCredentialsOf(owner) {
       // Redis first, so a request between the two steps cannot copy the entry back into the memo.

@@ -32,26 +32,49 @@ export interface AuthenticatorOptions {
 export const LOCAL_MEMO_MS = 500;
 const LOCAL_MEMO_MAX = 10_000;
 
+// Single flight: concurrent requests with a credential this process has not verified yet share one
+// call to its issuer (a new key's first burst would otherwise send the issuer one call per request).
+// A revocation or owner change in this process starts a new generation: requests after it never join
+// a call that began before it, and such a call's verdict is not kept in memory (Redis refuses it
+// through the tombstone, data/principal-cache.ts), so the drop bites for every later request.
+interface IssuerFlight {
+  generation: number;
+  verdict: Promise<VerifiedCredential | null>;
+}
+
 export class Authenticator {
   /** by bearer credential */
   private readonly memo = new Map<string, { credential: VerifiedCredential; until: number }>();
+  /** issuer calls in progress, by bearer credential */
+  private readonly flights = new Map<string, IssuerFlight>();
+  /** bumped by every drop: what was read or asked before it must not be kept after it */
+  private generation = 0;
 
   constructor(private readonly options: AuthenticatorOptions) {}
 
   /** Forgets this process's copy of a revoked or rotated credential (the Redis entry is dropped by the cache). */
   forget(keyId: string): void {
+    this.startGeneration();
     for (const [token, entry] of this.memo) if (entry.credential.keyId === keyId) this.memo.delete(token);
   }
 
   /** Forgets this process's copies of every credential of a suspended or deactivated owner. */
   forgetOwner(owner: KeyOwner): void {
+    this.startGeneration();
     for (const [token, entry] of this.memo) {
       const { principal } = entry.credential;
       if (principal.type === owner.type && principal.id === owner.id) this.memo.delete(token);
     }
   }
 
-  private remember(token: string, credential: VerifiedCredential): void {
+  /** A flight's credential is not known until it lands, so a drop detaches every flight in progress. */
+  private startGeneration(): void {
+    this.generation += 1;
+    this.flights.clear();
+  }
+
+  private remember(token: string, credential: VerifiedCredential, generation: number): void {
+    if (generation !== this.generation) return;
     if (this.memo.size >= LOCAL_MEMO_MAX) this.memo.clear();
     this.memo.set(token, { credential, until: Date.now() + Math.min(LOCAL_MEMO_MS, msUntilExpiry(credential)) });
   }
@@ -80,22 +103,41 @@ export class Authenticator {
 
   /** A key not verified in this process moments ago: the Redis cache, else its issuer. */
   private async verify(token: string, kind: CredentialKind, clientIp: string): Promise<VerifiedCredential> {
-    const { cache, verifier, rateLimits, metrics } = this.options;
-    const hash = cache.hashOf(token);
+    const hash = this.options.cache.hashOf(token);
     let credential = await this.cached(token, hash);
     if (credential === null) {
-      // Only uncached credentials can be guesses, so only they pay for the brute-force check.
-      await rateLimits.assertNotBlocked(clientIp);
-      credential = await verifier.verify(kind, token);
-      if (credential === null || msUntilExpiry(credential) <= 0) return this.reject(clientIp);
-      this.remember(token, credential);
-      const ttlMs = Math.min(this.options.cacheTtlSeconds * 1000, msUntilExpiry(credential));
-      await cache.put(hash, credential, ttlMs).catch((err: unknown) => {
-        metrics.redisFallbacks.inc({ feature: 'auth_cache' });
-        this.options.logger.warn({ err }, 'could not cache a verified credential; Redis unavailable');
-      });
+      // Only uncached credentials can be guesses, so only they pay for the brute-force check, each
+      // caller for its own address (a blocked one must not fail the others sharing the flight).
+      await this.options.rateLimits.assertNotBlocked(clientIp);
+      credential = await this.askIssuer(token, hash, kind);
+      if (credential === null) return this.reject(clientIp);
     }
     return this.allowedFrom(credential, clientIp);
+  }
+
+  /** The issuer's verdict, asked once for all concurrent callers of this generation, then cached. */
+  private askIssuer(token: string, hash: string, kind: CredentialKind): Promise<VerifiedCredential | null> {
+    const joined = this.flights.get(token);
+    if (joined !== undefined) return joined.verdict;
+    const flight: IssuerFlight = { generation: this.generation, verdict: Promise.resolve(null) };
+    flight.verdict = this.verifyWithIssuer(token, hash, kind, flight.generation).finally(() => {
+      if (this.flights.get(token) === flight) this.flights.delete(token);
+    });
+    this.flights.set(token, flight);
+    return flight.verdict;
+  }
+
+  private async verifyWithIssuer(token: string, hash: string, kind: CredentialKind, generation: number): Promise<VerifiedCredential | null> {
+    const { cache, verifier, metrics } = this.options;
+    const credential = await verifier.verify(kind, token);
+    if (credential === null || msUntilExpiry(credential) <= 0) return null;
+    this.remember(token, credential, generation);
+    const ttlMs = Math.min(this.options.cacheTtlSeconds * 1000, msUntilExpiry(credential));
+    await cache.put(hash, credential, ttlMs).catch((err: unknown) => {
+      metrics.redisFallbacks.inc({ feature: 'auth_cache' });
+      this.options.logger.warn({ err }, 'could not cache a verified credential; Redis unavailable');
+    });
+    return credential;
   }
 
   private allowedFrom(credential: VerifiedCredential, clientIp: string): VerifiedCredential {
@@ -108,12 +150,13 @@ export class Authenticator {
   /** The credential's entry in Redis, or null. */
   private async cached(token: string, hash: string): Promise<VerifiedCredential | null> {
     const { cache, metrics } = this.options;
+    const generation = this.generation;
     try {
       const credential = await cache.get(hash);
       // An entry never outlives its key: the TTL is capped at the expiry, this is belt and braces.
       if (credential !== null && msUntilExpiry(credential) > 0) {
         metrics.authCache.inc({ result: 'hit' });
-        this.remember(token, credential);
+        this.remember(token, credential, generation);
         return credential;
       }
       metrics.authCache.inc({ result: 'miss' });

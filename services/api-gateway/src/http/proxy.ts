@@ -64,14 +64,24 @@ function connectionOptions(connection: string | string[] | undefined): string[] 
   return String(connection).toLowerCase().split(',').map((t) => t.trim());
 }
 
+// What an unauthenticated route's request keeps of the caller's headers besides its own list: how to read the body.
+const BODY_HEADERS = ['content-type', 'content-length'];
+
 function forwardedHeaders(req: IncomingMessage, options: ForwardOptions): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
-  const connectionTokens = connectionOptions(req.headers.connection);
-  for (const [name, value] of Object.entries(req.headers as IncomingHttpHeaders)) {
-    if (value === undefined || DROPPED_REQUEST_HEADERS.has(name) || connectionTokens?.includes(name)) continue;
-    headers[name] = value;
+  if (options.onlyHeaders !== undefined) {
+    for (const name of [...BODY_HEADERS, ...options.onlyHeaders]) {
+      const value = req.headers[name];
+      if (value !== undefined && !DROPPED_REQUEST_HEADERS.has(name)) headers[name] = value;
+    }
+  } else {
+    const connectionTokens = connectionOptions(req.headers.connection);
+    for (const [name, value] of Object.entries(req.headers as IncomingHttpHeaders)) {
+      if (value === undefined || DROPPED_REQUEST_HEADERS.has(name) || connectionTokens?.includes(name)) continue;
+      headers[name] = value;
+    }
   }
-  headers[PRINCIPAL_HEADER] = options.principalToken;
+  if (options.principalToken !== undefined) headers[PRINCIPAL_HEADER] = options.principalToken;
   const correlationId = requestContextOf(req)?.correlationId;
   if (correlationId) headers[CORRELATION_HEADER] = correlationId;
   headers['x-forwarded-for'] = options.clientIp;
@@ -86,7 +96,10 @@ export interface ForwardOptions {
   url: string;
   /** the client's protocol (X-Forwarded-Proto from a trusted proxy, else the socket's) */
   protocol: string;
-  principalToken: string;
+  /** the gateway-signed principal; absent on an unauthenticated route, which then gets none */
+  principalToken?: string;
+  /** forward only these of the caller's headers (and the body's type and length); default: all but the dropped ones */
+  onlyHeaders?: readonly string[];
   clientIp: string;
   bodyLimitBytes: number;
   metrics: GatewayMetrics;

@@ -2,7 +2,9 @@
 // what the express chain in front of the gateway's own routes does — correlation and request ids,
 // the request metric and access log line, helmet's security headers, CORS when configured,
 // problem+json errors — then authenticates, checks the key's scope, rate-limits, applies
-// Idempotency-Key and forwards.
+// Idempotency-Key and forwards. The few unauthenticated routes (routing-table.ts PUBLIC_ROUTES: the
+// payment provider's webhook) skip authentication, scopes and idempotency instead: a per-IP budget,
+// a body cap, the raw body forwarded byte for byte with only the headers the route names, no principal.
 //
 // Why not express: a bare Node proxy in front of the same service reaches ~86 % of direct
 // throughput on the development machine, the gateway on express ~61–70 % (bench/gateway,
@@ -27,10 +29,10 @@ import type { GatewayMetrics } from './gateway-metrics';
 import { GatewayError } from './gateway-errors';
 import type { Idempotency } from './idempotency';
 import type { PrincipalSigner } from './principal-signer';
-import { sendUpstream, streamResponse } from './proxy';
+import { readRequestBody, sendUpstream, streamResponse } from './proxy';
 import type { RateLimits } from './rate-limits';
 import type { RouteTemplates } from './route-templates';
-import { routeFor } from './routing-table';
+import { publicRouteFor, routeFor, type PublicRoute } from './routing-table';
 import type { Upstreams } from './upstreams';
 import { normalizeIp } from '../domain/ip-allow-list';
 import { assertScope } from './scope-check';
@@ -53,6 +55,8 @@ export interface PublicApiOptions {
   /** the label of a request in metrics and the access log */
   routeTemplates: RouteTemplates;
   bodyLimitBytes: number;
+  /** the body limit of the unauthenticated routes (413 past it) */
+  publicBodyLimitBytes: number;
   /** upstream answers past it: 502 (declared) or cut off (unsized) */
   responseLimitBytes: number;
   trustProxy: TrustProxy;
@@ -99,8 +103,35 @@ function clientOf(req: IncomingMessage, trust: TrustProxy): { ip: string; protoc
 export function createPublicApi(options: PublicApiOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { logger, metrics, gatewayMetrics, authenticator, rateLimits, idempotency, signer, upstreams, securityHeaders } = options;
 
+  /**
+   * An unauthenticated route: whatever credential came along is ignored (and never forwarded); the
+   * service behind it verifies the request itself. The body is read whole under the cap and sent
+   * as it came, so a signature over the raw bytes still holds.
+   */
+  async function forwardPublic(req: IncomingMessage, res: ServerResponse, url: string, route: PublicRoute, client: { ip: string; protocol: string }, seen: { route?: string }): Promise<void> {
+    seen.route = route.path;
+    await rateLimits.consumePublic(client.ip, res);
+    const body = await readRequestBody(req, options.publicBodyLimitBytes);
+    const response = await sendUpstream(req, res, {
+      upstream: upstreams[route.upstream],
+      url,
+      protocol: client.protocol,
+      onlyHeaders: route.headers,
+      clientIp: client.ip,
+      bodyLimitBytes: options.publicBodyLimitBytes,
+      metrics: gatewayMetrics,
+      body,
+    });
+    streamResponse(res, response, logger, route.upstream, options.responseLimitBytes);
+  }
+
   async function forward(req: IncomingMessage, res: ServerResponse, url: string, path: string, seen: { route?: string; principalType?: string }): Promise<void> {
     const client = clientOf(req, options.trustProxy);
+    const open = publicRouteFor(req.method, path);
+    if (open !== undefined) {
+      await forwardPublic(req, res, url, open, client, seen);
+      return;
+    }
     // The common case (a key this process verified moments ago, a budget it knows) takes no
     // promise until the upstream call: each one is a measurable share of the hot path on Node 20,
     // where AsyncLocalStorage runs a hook for every promise.

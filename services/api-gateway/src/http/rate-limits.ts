@@ -29,6 +29,8 @@ export interface RateLimitOptions {
   prefix: string;
   perMinute: number;
   authFailuresPerMinute: number;
+  /** requests per minute per client IP on the unauthenticated routes (the payment webhook) */
+  publicPerMinute: number;
   /** how often each process sends its per-principal counts to Redis (ms) */
   syncIntervalMs: number;
   metrics: GatewayMetrics;
@@ -54,9 +56,12 @@ function tooManyRequests(code: string, detail: string, msBeforeNext: number): Ga
 export class RateLimits {
   private readonly byPoints = new Map<number, WriteBehindLimiter>();
   private readonly authFailures: RateLimiterRedis;
+  private readonly publicRoutes: RateLimiterRedis;
 
   constructor(private readonly options: RateLimitOptions) {
     this.authFailures = limiter(options.redis, `${options.prefix}rl:authfail`, options.authFailuresPerMinute);
+    // Exact, not write-behind: these routes are rare, and nobody's key pays for them but the IP's.
+    this.publicRoutes = limiter(options.redis, `${options.prefix}rl:public`, options.publicPerMinute);
   }
 
   private principalLimiter(points: number): WriteBehindLimiter {
@@ -101,15 +106,33 @@ export class RateLimits {
     return limiter.consume(key).then((result) => this.apply(result, policy, points, res));
   }
 
-  private apply(result: Decision, policy: string, points: number, res: ServerResponse): void {
+  private apply(result: Decision, policy: string, points: number, res: ServerResponse, limiterName = 'principal'): void {
     this.noteFallback();
     const resetSeconds = Math.max(0, Math.ceil(result.msBeforeNext / 1000));
     res.setHeader('RateLimit-Policy', `"${policy}";q=${points};w=${WINDOW_SECONDS}`);
     res.setHeader('RateLimit', `"${policy}";r=${result.remainingPoints};t=${resetSeconds}`);
     if (!result.allowed) {
-      this.options.metrics.rateLimitRejections.inc({ limiter: 'principal' });
+      this.options.metrics.rateLimitRejections.inc({ limiter: limiterName });
       throw tooManyRequests('RATE_LIMIT_EXCEEDED', `Rate limit of ${points} requests per minute exceeded.`, result.msBeforeNext);
     }
+  }
+
+  /**
+   * Takes one request from a client IP's budget on the unauthenticated routes and sets the
+   * RateLimit headers; throws 429 when it is spent. There is no principal to count against.
+   */
+  async consumePublic(ip: string, res: ServerResponse): Promise<void> {
+    const points = this.options.publicPerMinute;
+    let result: RateLimiterRes;
+    let allowed = true;
+    try {
+      result = await this.publicRoutes.consume(ip);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      result = rejection;
+      allowed = false;
+    }
+    this.apply({ allowed, remainingPoints: result.remainingPoints, msBeforeNext: result.msBeforeNext }, 'ip', points, res, 'public_ip');
   }
 
   /** Throws 429 when this client IP has failed authentication too often in the last minute. */

@@ -50,6 +50,32 @@ export const ROUTING_TABLE: readonly RouteEntry[] = [
   { prefix: '/v1/notification-preferences', upstream: 'notifications' },
 ];
 
+/**
+ * A route a caller reaches without any credential (issue 15 item 10): matched on exact method and
+ * path, never by prefix, so nothing else opens with it. The gateway signs no principal for it and
+ * forwards only the headers named here (the body's Content-Type and Content-Length besides): the
+ * service trusts nothing but what it verifies itself.
+ */
+export interface PublicRoute {
+  method: string;
+  path: string;
+  upstream: UpstreamName;
+  /** request headers forwarded as the caller sent them, lower-case */
+  headers: readonly string[];
+}
+
+export const PUBLIC_ROUTES: readonly PublicRoute[] = [
+  // The payment provider's signed events: billing checks Stripe-Signature over the raw body.
+  { method: 'POST', path: '/v1/payments/webhook', upstream: 'billing', headers: ['stripe-signature', 'user-agent'] },
+];
+
+const publicRoutes = new Map(PUBLIC_ROUTES.map((route) => [`${route.method} ${route.path}`, route]));
+
+/** The unauthenticated route `method path` is (exact match, no query string), or undefined: authenticate. */
+export function publicRouteFor(method: string | undefined, path: string): PublicRoute | undefined {
+  return publicRoutes.get(`${method ?? 'GET'} ${path}`);
+}
+
 /** Where each upstream answers, from the gateway's configuration. */
 export function upstreamOrigins(config: Pick<Config, 'RESELLER_URL' | 'BILLING_URL' | 'RUNNER_REGISTRY_URL' | 'NOTIFICATIONS_URL'>): Record<UpstreamName, string> {
   return {

@@ -20,7 +20,7 @@ import { createDatabase as registryDatabase } from '../../../runner-registry/src
 import { ClaimWaiters } from '../../../runner-registry/src/domain/claim-waiters';
 import { pgTransactions } from '@runfleet/messaging';
 import { IDEMPOTENCY_REQUIRED_POSTS, idempotencyKeyRequired } from '../../src/http/idempotency-policy';
-import { ROUTING_TABLE, UPSTREAM_NAMES, routeFor, type UpstreamName } from '../../src/http/routing-table';
+import { PUBLIC_ROUTES, ROUTING_TABLE, UPSTREAM_NAMES, publicRouteFor, routeFor, type UpstreamName } from '../../src/http/routing-table';
 import { PRINCIPAL_SECRET, call, closeAgents, startGateway, type GatewayUnderTest } from '../support/gateway-under-test';
 
 jest.setTimeout(30_000);
@@ -102,16 +102,25 @@ describe('the merged OpenAPI document', () => {
     // /metrics is on the internal port, not part of the public API (issue 12 item 5).
     expect(merged.paths['/metrics']).toBeUndefined();
     for (const { method, path } of operations(merged.paths)) {
-      if (!path.startsWith('/v1/')) continue;
+      if (!path.startsWith('/v1/') || publicRouteFor(method.toUpperCase(), path)) continue;
       expect(merged.paths[path][method].security).toEqual([{ bearerAuth: [requiredScopeOf(method, path)] }]);
       expect(merged.paths[path][method].responses['401']).toBeDefined();
       expect(merged.paths[path][method].responses['429']).toBeDefined();
     }
   });
 
+  it('documents each unauthenticated route (the payment webhook) without credentials, and only those', () => {
+    const open = operations(merged.paths).filter(({ method, path }) => path.startsWith('/v1/') && merged.paths[path][method].security?.length === 0);
+    expect(open.map(({ method, path }) => `${method.toUpperCase()} ${path}`)).toEqual(PUBLIC_ROUTES.map((r) => `${r.method} ${r.path}`));
+    const webhook = merged.paths['/v1/payments/webhook'].post;
+    expect(webhook.parameters).toEqual([expect.objectContaining({ name: 'Stripe-Signature', in: 'header', required: true })]);
+    expect(webhook.responses['401']).toBeUndefined();
+    expect(webhook['x-required-scope']).toBeUndefined();
+  });
+
   it('declares for every public operation, once, the scope the gateway enforces, and declares nothing no service publishes', () => {
     const documented = operations(merged.paths)
-      .filter(({ path }) => path.startsWith('/v1/'))
+      .filter(({ method, path }) => path.startsWith('/v1/') && !publicRouteFor(method.toUpperCase(), path))
       .map(({ method, path }) => `${method.toUpperCase()} ${path}`);
     expect(documented.length).toBeGreaterThan(40);
     for (const operation of documented) {
@@ -152,7 +161,8 @@ describe('the merged OpenAPI document', () => {
   it('marks the Idempotency-Key header required exactly on the POSTs the gateway requires it for', () => {
     expect(IDEMPOTENCY_REQUIRED_POSTS.length).toBeGreaterThan(0);
     for (const { method, path } of operations(merged.paths)) {
-      if (method !== 'post' || !path.startsWith('/v1/')) continue;
+      // the unauthenticated webhook skips the gateway's idempotency: billing keeps each event once by its id
+      if (method !== 'post' || !path.startsWith('/v1/') || publicRouteFor('POST', path)) continue;
       const header = (merged.paths[path].post.parameters ?? []).find((p: { in: string; name: string }) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key');
       expect({ path, required: header?.required }).toEqual({ path, required: idempotencyKeyRequired('POST', path) });
     }

@@ -4,7 +4,7 @@
 // although its principal was cached.
 import { randomUUID } from 'node:crypto';
 import { createTestVhost, type TestVhost } from '@runfleet/test-infra';
-import { createRegistrationToken } from '../../../runner-registry/src/domain/registration-tokens';
+import { createRegistrationToken, revokeRegistrationToken } from '../../../runner-registry/src/domain/registration-tokens';
 import { disableRunner } from '../../../runner-registry/src/domain/runners';
 import { call, closeAgents, startGateway, type GatewayUnderTest } from '../support/gateway-under-test';
 import { startRegistry, type RegistryUnderTest } from '../support/registry-under-test';
@@ -59,6 +59,20 @@ describe('runner credentials at the gateway', () => {
     // a made-up token of either kind: the gateway's one 401
     expect((await call(gw.url, '/v1/runners/me', { key: `rf_rt_${'A'.repeat(12)}_${'b'.repeat(43)}` })).status).toBe(401);
     expect((await call(gw.url, '/v1/runners', { key: `rf_rg_${'A'.repeat(12)}_${'b'.repeat(43)}`, body: {} })).status).toBe(401);
+  });
+
+  it('a revoked registration token registers nothing more at once, although the gateway still has it cached', async () => {
+    const { record, token: registrationToken } = await createRegistrationToken(registry.deps, admin, { description: 'rack 2' });
+    const body = { name: 'r', jobTypes: ['render'], capacity: 1, version: '1.0.0' };
+    expect((await call(gw.url, '/v1/runners', { key: registrationToken, body })).status).toBe(201);
+    const runners = await registry.prisma.runner.count();
+    // No event drops a registration token from the gateway's cache: the registry re-checks it under
+    // its row lock at every registration, so the revocation bites on the very next request.
+    await revokeRegistrationToken(registry.deps, admin, record.id);
+    const refused = await call(gw.url, '/v1/runners', { key: registrationToken, body });
+    expect(refused.status).toBe(401);
+    expect(refused.json()).toMatchObject({ code: 'AUTH_REGISTRATION_TOKEN_INVALID' });
+    expect(await registry.prisma.runner.count()).toBe(runners);
   });
 
   it('a disabled runner’s token gets 401 within 1 s of runner.revoked, although its principal was cached', async () => {

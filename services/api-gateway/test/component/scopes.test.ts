@@ -178,6 +178,21 @@ describe('minting keys', () => {
     expect((await call(gw.url, `/v1/api-keys/${own.id}/rotate`, { key, body: {} })).status).toBe(201);
   });
 
+  it('never revokes a key with wider scopes than the revoking key (403), but one within them', async () => {
+    const { key } = await keyWith(['api-keys:write'], { ownerType: 'customer', ownerId: accounts.customerId });
+    const unscoped = await keyWith([], { ownerType: 'customer', ownerId: accounts.customerId });
+    const wider = await keyWith(['api-keys:write', 'projects:write'], { ownerType: 'customer', ownerId: accounts.customerId });
+    for (const target of [unscoped, wider]) {
+      const revoke = await call(gw.url, `/v1/api-keys/${target.id}/revoke`, { key, method: 'POST' });
+      expect(revoke.status).toBe(403);
+      expect(revoke.json()).toMatchObject({ code: 'APIKEY_SCOPE_EXCEEDED', errors: [{ field: 'params.keyId' }] });
+      const still = await call(gw.url, `/v1/api-keys/${target.id}`, { key: target.key });
+      expect(still.json()).toMatchObject({ status: 'active' });
+    }
+    const same = await keyWith(['api-keys:read'], { ownerType: 'customer', ownerId: accounts.customerId });
+    expect((await call(gw.url, `/v1/api-keys/${same.id}/revoke`, { key, method: 'POST' })).status).toBe(200);
+  });
+
   it('refuses a scope outside the scope set with 400 naming the field', async () => {
     const result = await call(gw.url, '/v1/api-keys', { key: reseller.adminKey, body: { name: 'odd', scopes: ['projects:read', 'everything:admin'] } });
     expect(result.status).toBe(400);

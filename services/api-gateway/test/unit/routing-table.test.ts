@@ -1,7 +1,7 @@
 // The routing table and the idempotency policy: which service owns a path, which POSTs need a key.
 import { idempotencyKeyRequired } from '../../src/http/idempotency-policy';
 import { RouteTemplates } from '../../src/http/route-templates';
-import { ROUTING_TABLE, routeFor } from '../../src/http/routing-table';
+import { publicRouteFor, ROUTING_TABLE, routeFor } from '../../src/http/routing-table';
 
 describe('routeFor', () => {
   it('sends a path to the service owning its prefix, for the prefix itself and anything below it', () => {
@@ -27,8 +27,13 @@ describe('routeFor', () => {
     expect(routeFor('/health/ready')).toBeUndefined();
   });
 
-  it("does not route billing's payment webhook: the provider has no API key and the gateway no unauthenticated route, so it calls billing directly", () => {
+  it("routes billing's payment webhook only as an unauthenticated route: exact method and path, nothing below or beside it", () => {
     expect(routeFor('/v1/payments/webhook')).toBeUndefined();
+    expect(publicRouteFor('POST', '/v1/payments/webhook')).toMatchObject({ upstream: 'billing', headers: expect.arrayContaining(['stripe-signature']) });
+    expect(publicRouteFor('GET', '/v1/payments/webhook')).toBeUndefined();
+    expect(publicRouteFor('POST', '/v1/payments/webhook/x')).toBeUndefined();
+    expect(publicRouteFor('POST', '/v1/payments')).toBeUndefined();
+    expect(publicRouteFor('POST', '/v1/wallets')).toBeUndefined();
   });
 
   it("sends invoices and their PDFs to billing", () => {

@@ -7,7 +7,7 @@ import { verifyLedger, type VerifyReport } from '../domain/verify-ledger';
 
 export function formatReport(report: VerifyReport): string[] {
   if (report.violations.length === 0) {
-    return [`verify: ok — ${report.wallets} wallets, ${report.entries} ledger entries; balance = Σ ledger, reserved = Σ pending holds, available ≥ −credit limit, ledger unchanged`];
+    return [`verify: ok — ${report.wallets} wallets, ${report.entries} ledger entries; balance = Σ ledger, reserved = Σ pending holds, available ≥ −credit limit, credit state agrees, ledger unchanged`];
   }
   return [
     `verify: ${report.violations.length} violation(s) in ${report.wallets} wallets, ${report.entries} ledger entries`,

@@ -1,12 +1,12 @@
 // Wallets in the database: opened once per owner, read with explicit selects, and changed only
 // under their row lock (`lockWallet…` then `saveWalletState`, in one transaction) so concurrent
 // holds and charges on one wallet are serialised and can never overdraw it (DESIGN.md §5).
-import type { Page } from '@runfleet/contracts';
+import type { CREDIT_STATUSES, Page } from '@runfleet/contracts';
 import { Prisma, type Db } from '../db';
 import { afterCursor, NEWEST_FIRST, toPage } from '@runfleet/service-kit';
 
 export type OwnerType = 'customer' | 'reseller';
-export type CreditStatus = 'active' | 'suspended' | 'defaulted' | 'closed';
+export type CreditStatus = (typeof CREDIT_STATUSES)[number];
 
 export interface WalletRecord {
   id: string;

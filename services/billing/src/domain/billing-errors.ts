@@ -3,7 +3,10 @@
 import { AppError } from '@runfleet/service-kit';
 
 export const billingNotFound = {
-  wallet: () => AppError.notFound('WALLET_NOT_FOUND', 'There is no wallet with this id.'),
+  wallet: () =>
+    AppError.notFound('WALLET_NOT_FOUND', 'There is no wallet with this id.', {
+      errors: [{ field: 'params.walletId', message: 'no wallet with this id that the caller may use' }],
+    }),
   priceList: () => AppError.notFound('PRICE_LIST_NOT_FOUND', 'There is no price list for this job type.'),
 };
 

@@ -1,13 +1,23 @@
 // The proof behind DESIGN.md §5 (issue 15 item 9): for every wallet, balance = Σ ledger amounts,
-// reserved = Σ pending holds = Σ ledger reserved changes, available ≥ −credit limit; and that no
+// reserved = Σ pending holds = Σ ledger reserved changes, available ≥ −credit limit; that the credit
+// state agrees with the ledger where that can be decided — a known credit status, and an overdue
+// episode (DESIGN.md §2 "Credit account") open exactly while the balance is below zero; and that no
 // ledger row was changed — each entry's balance_after continues its wallet's chain, and the
 // append-only triggers are in place and enabled. Read-only; returns every violation found.
-import { formatMoney } from '@runfleet/contracts';
+import { CREDIT_STATUSES, formatMoney } from '@runfleet/contracts';
 import type { Db } from '../db';
 
 export interface Violation {
   walletId: string | null;
-  rule: 'balance_matches_ledger' | 'reserved_matches_holds' | 'reserved_matches_ledger' | 'available_above_credit_limit' | 'ledger_chain_intact' | 'ledger_append_only';
+  rule:
+    | 'balance_matches_ledger'
+    | 'reserved_matches_holds'
+    | 'reserved_matches_ledger'
+    | 'available_above_credit_limit'
+    | 'credit_status_known'
+    | 'overdue_matches_balance'
+    | 'ledger_chain_intact'
+    | 'ledger_append_only';
   detail: string;
 }
 
@@ -22,6 +32,9 @@ interface WalletSums {
   balance: bigint;
   reserved: bigint;
   creditLimit: bigint;
+  creditStatus: string;
+  overdueSince: Date | null;
+  overdueStage: string;
   ledgerBalance: bigint;
   ledgerReserved: bigint;
   pendingHolds: bigint;
@@ -37,10 +50,34 @@ interface BrokenLink {
   expectedReserved: bigint;
 }
 
+const KNOWN_CREDIT_STATUSES: readonly string[] = CREDIT_STATUSES;
+
+/**
+ * Credit state the ledger decides. The overdue check reminds and suspends from the episode's start
+ * (overdue-check.ts), which the database keeps from the balance (migration 20261205200000): an
+ * episode open on a wallet at or above zero would suspend a customer who owes nothing, one missing
+ * on a wallet below zero would never remind or suspend.
+ */
+function creditStateViolations(w: WalletSums): Violation[] {
+  const found: Violation[] = [];
+  if (!KNOWN_CREDIT_STATUSES.includes(w.creditStatus)) {
+    found.push({ walletId: w.id, rule: 'credit_status_known', detail: `credit status ${JSON.stringify(w.creditStatus)} is none of ${CREDIT_STATUSES.join(', ')}` });
+  }
+  if (w.balance < 0n && w.overdueSince === null) {
+    found.push({ walletId: w.id, rule: 'overdue_matches_balance', detail: `balance ${formatMoney(w.balance)} is below zero, but no overdue episode is open` });
+  }
+  if (w.balance >= 0n && (w.overdueSince !== null || w.overdueStage !== 'none')) {
+    const since = w.overdueSince === null ? 'no start' : `since ${w.overdueSince.toISOString()}`;
+    found.push({ walletId: w.id, rule: 'overdue_matches_balance', detail: `balance ${formatMoney(w.balance)} is not below zero, but an overdue episode is open (${since}, stage ${w.overdueStage})` });
+  }
+  return found;
+}
+
 export async function verifyLedger(db: Db): Promise<VerifyReport> {
   const violations: Violation[] = [];
   const wallets = await db.$queryRaw<WalletSums[]>`
-    SELECT w."id", w."balance", w."reserved", w."credit_limit" AS "creditLimit",
+    SELECT w."id", w."balance", w."reserved", w."credit_limit" AS "creditLimit", w."credit_status" AS "creditStatus",
+      w."overdue_since" AS "overdueSince", w."overdue_stage" AS "overdueStage",
       COALESCE(l."balance", 0)::bigint AS "ledgerBalance", COALESCE(l."reserved", 0)::bigint AS "ledgerReserved",
       COALESCE(h."pending", 0)::bigint AS "pendingHolds"
     FROM "wallet" w
@@ -66,6 +103,7 @@ export async function verifyLedger(db: Db): Promise<VerifyReport> {
         detail: `available ${formatMoney(w.balance - w.reserved)} is below −credit limit ${formatMoney(-w.creditLimit)}`,
       });
     }
+    violations.push(...creditStateViolations(w));
   }
 
   // Each entry's *_after must be the previous entry's plus its own change: an edited amount or

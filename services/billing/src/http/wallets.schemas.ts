@@ -1,6 +1,6 @@
 // Request and response schemas of /v1/wallets (wallets, their ledger, credits).
 import { z } from 'zod';
-import { currencySchema, NON_NEGATIVE_MONEY_PATTERN, parseMoney, POSITIVE_MONEY_PATTERN } from '@runfleet/contracts';
+import { CREDIT_STATUSES, currencySchema, NON_NEGATIVE_MONEY_PATTERN, parseMoney, POSITIVE_MONEY_PATTERN } from '@runfleet/contracts';
 import { ENTRY_TYPES, type EntryRecord } from '../data/ledger.repository';
 import type { WalletRecord } from '../data/wallet.repository';
 import { availableOf } from '../domain/wallet-rules';
@@ -24,7 +24,7 @@ export const walletSchema = z
     reserved: moneyOut('Σ of pending holds', '5.000000'),
     available: moneyOut('balance − reserved; may go down to −creditLimit', '95.000000'),
     creditLimit: moneyOut('how far below zero available may go', '0.000000'),
-    creditStatus: z.enum(['active', 'suspended', 'defaulted', 'closed']),
+    creditStatus: z.enum(CREDIT_STATUSES),
     lowBalanceThreshold: moneyOut('wallet.low_balance is emitted when available crosses below it', '10.000000'),
     createdAt: timestampSchema,
     updatedAt: timestampSchema,
@@ -119,7 +119,7 @@ export const transactionJson = (e: EntryRecord): z.infer<typeof transactionSchem
 export const walletListQuery = listQuery({
   ownerType: z.enum(['customer', 'reseller']).optional(),
   ownerId: z.uuid().optional().meta({ description: 'the customer or reseller owning the wallet', example: EXAMPLE_IDS.customer }),
-  creditStatus: z.enum(['active', 'suspended', 'defaulted', 'closed']).optional(),
+  creditStatus: z.enum(CREDIT_STATUSES).optional(),
 });
 
 /** `type=charge,refund` or `type=charge&type=refund`. */
@@ -178,7 +178,7 @@ const nonNegativeAmount = (description: string, example: string) =>
 export const creditSettingsBody = z
   .strictObject({
     creditLimit: nonNegativeAmount('how far below zero available may go', '500.00').optional(),
-    creditStatus: z.enum(['active', 'suspended', 'defaulted', 'closed']).optional().meta({ description: 'anything but active refuses new holds and orders' }),
+    creditStatus: z.enum(CREDIT_STATUSES).optional().meta({ description: 'anything but active refuses new holds and orders' }),
     lowBalanceThreshold: nonNegativeAmount('wallet.low_balance fires when available crosses below it', '10.00').optional(),
     reason: z.string().trim().min(1).max(500).meta({ description: 'why; kept in the wallet’s audit trail', example: 'credit approved by finance' }),
   })

@@ -46,6 +46,32 @@ describe('refunds of a charge', () => {
     expect((await verifyLedger(world.prisma)).violations).toEqual([]);
   });
 
+  it('a refund is kept by its Idempotency-Key: a retry, even concurrent, refunds once and answers the same entry; no key is 400', async () => {
+    const wallet = await world.newCustomerWallet();
+    await world.fund(wallet.id, 20n * UNIT);
+    const order = orderCreated(wallet.ownerId, '10');
+    await world.prisma.$transaction((tx) => payOrder(tx, order), MONEY_TRANSACTION);
+    const charge = await world.prisma.ledgerEntry.findFirstOrThrow({ where: { referenceId: order.orderId, type: 'charge' } });
+    const path = `/v1/wallets/${wallet.id}/refunds`;
+    const body = { transactionId: charge.id, amount: '1', reason: 'goodwill' };
+
+    const missing = await world.as('admin').post(path, body);
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors).toEqual([expect.objectContaining({ field: 'header.idempotency-key' })]);
+    expect((await world.wallet(wallet.id)).balance).toBe(10n * UNIT);
+
+    const key = randomUUID();
+    const answers = await Promise.all(Array.from({ length: 6 }, () => world.as('admin').post(path, body, key)));
+    answers.push(await world.as('admin').post(path, body, key));
+    expect(answers.map((a) => a.status)).toEqual(Array(7).fill(201));
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+    expect((await world.wallet(wallet.id)).balance).toBe(11n * UNIT);
+    const reused = await world.as('admin').post(path, { ...body, amount: '2' }, key);
+    expect(reused.status).toBe(422);
+    expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(await world.prisma.ledgerEntry.count({ where: { walletId: wallet.id, type: 'refund' } })).toBe(1);
+  });
+
   it('only admins refund; a credit is not a charge; another wallet’s charge is 400 naming the field', async () => {
     const wallet = await world.newCustomerWallet();
     await world.fund(wallet.id, 5n * UNIT);

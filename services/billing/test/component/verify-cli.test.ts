@@ -1,6 +1,8 @@
 // `verify` (issue 15 item 9): on consistent wallets it exits 0; on a deliberately broken wallet —
 // a balance that is not Σ ledger, reserved that is not Σ pending holds, an available balance below
-// −credit limit, an edited ledger row behind a disabled trigger — it exits 1 naming every one.
+// −credit limit, an edited ledger row behind a disabled trigger, a credit state the ledger
+// contradicts (an unknown status, an overdue episode open or missing against the balance) — it
+// exits 1 naming every one.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -56,6 +58,15 @@ describe('verify', () => {
     await world.prisma.$executeRawUnsafe(`UPDATE "ledger_entry" SET "amount" = "amount" + 7 WHERE "wallet_id" = '${b}'`);
     await world.prisma.$executeRawUnsafe('ALTER TABLE "wallet" DROP CONSTRAINT "wallet_available_check"');
     await world.prisma.$executeRawUnsafe(`UPDATE "wallet" SET "balance" = -1000000, "credit_limit" = 0 WHERE "id" = '${world.wallets.direct}'`);
+    // reseller A: a credit status nobody knows, and an overdue episode open on a balance of zero
+    // (which the overdue check would remind and suspend); reseller B: a balance below zero with no
+    // episode open (which it would never remind or suspend) — each behind a switched-off guard
+    const ra = world.wallets.resellerA;
+    const rb = world.wallets.resellerB;
+    await world.prisma.$executeRawUnsafe('ALTER TABLE "wallet" DROP CONSTRAINT "wallet_credit_status_check"');
+    await world.prisma.$executeRawUnsafe(`UPDATE "wallet" SET "credit_status" = 'frozen', "overdue_since" = now(), "overdue_stage" = 'reminded' WHERE "id" = '${ra}'`);
+    await world.prisma.$executeRawUnsafe('ALTER TABLE "wallet" DISABLE TRIGGER "wallet_track_overdue"');
+    await world.prisma.$executeRawUnsafe(`UPDATE "wallet" SET "balance" = -1, "credit_limit" = 1 WHERE "id" = '${rb}'`);
 
     const { code, lines } = await verify();
     expect(code).toBe(1);
@@ -67,6 +78,10 @@ describe('verify', () => {
     expect(report).toContain(`ledger_chain_intact wallet ${b}`);
     expect(report).toContain(`available_above_credit_limit wallet ${world.wallets.direct}`);
     expect(report).toContain('ledger_append_only: trigger ledger_entry_append_only is disabled');
+    expect(report).toContain(`credit_status_known wallet ${ra}: credit status "frozen"`);
+    expect(report).toMatch(new RegExp(`overdue_matches_balance wallet ${ra}: balance 0\\.000000 is not below zero, but an overdue episode is open`));
+    expect(report).toContain(`overdue_matches_balance wallet ${rb}: balance -0.000001 is below zero, but no overdue episode is open`);
+    expect(report).not.toContain(`overdue_matches_balance wallet ${world.wallets.direct}`);
 
     const cli = await run(process.execPath, [CLI], { env: { ...process.env, DATABASE_URL: world.db.url } }).then(
       () => ({ code: 0 }),

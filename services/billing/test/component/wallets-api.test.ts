@@ -2,7 +2,7 @@
 // sees which wallet and ledger, top-ups with their Idempotency-Key kept by billing, and bad input
 // answered 4xx problem+json naming the field, with nothing written.
 import { randomUUID } from 'node:crypto';
-import { createWorld, UNIT, type ActorName, type World } from '../support/world';
+import { createWorld, outboxEvents, UNIT, type ActorName, type World } from '../support/world';
 
 jest.setTimeout(60_000);
 
@@ -113,6 +113,36 @@ describe('top-ups', () => {
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     expect(await world.count('ledger_entry')).toBe(entries);
     expect(await world.count('idempotency_key')).toBe(keys);
+  });
+
+  it('an admin adjusts a wallet: an adjustment entry by the admin with its reason, announced as wallet.credited from an adjustment', async () => {
+    const wallet = await world.newCustomerWallet();
+    const res = await world.as('admin').post(`/v1/wallets/${wallet.id}/credits`, { amount: '2.5', currency: 'EUR', reason: 'goodwill for the outage', kind: 'adjustment' }, randomUUID());
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ type: 'adjustment', amount: '2.500000', balanceAfter: '2.500000', actor: { type: 'admin', id: world.ids.admin }, reason: 'goodwill for the outage' });
+    expect((await world.wallet(wallet.id)).balance).toBe(2_500_000n);
+    const credited = (await outboxEvents(world.prisma, 'wallet.credited')).filter((d) => d.walletId === wallet.id);
+    expect(credited).toEqual([expect.objectContaining({ amount: '2.500000', source: 'adjustment' })]);
+  });
+
+  it('a credit to a foreign or unknown wallet is 404 problem+json naming params.walletId, and nothing is written', async () => {
+    const attempts: [ActorName, string][] = [
+      ['resellerA', world.wallets.customerB],
+      ['resellerA', world.wallets.direct],
+      ['resellerB', world.wallets.customerA],
+      ['admin', randomUUID()],
+    ];
+    for (const [caller, walletId] of attempts) {
+      const entries = await world.count('ledger_entry');
+      const keys = await world.count('idempotency_key');
+      const balances = await world.prisma.wallet.findMany({ select: { id: true, balance: true }, orderBy: { id: 'asc' } });
+      const res = await world.as(caller).post(`/v1/wallets/${walletId}/credits`, { amount: '5', currency: 'EUR', reason: 'promo' }, randomUUID());
+      expect({ caller, walletId, status: res.status, type: res.headers['content-type'] }).toEqual({ caller, walletId, status: 404, type: expect.stringMatching(/^application\/problem\+json/) });
+      expect(res.body).toMatchObject({ code: 'WALLET_NOT_FOUND', errors: [{ field: 'params.walletId' }] });
+      expect(await world.count('ledger_entry')).toBe(entries);
+      expect(await world.count('idempotency_key')).toBe(keys);
+      expect(await world.prisma.wallet.findMany({ select: { id: true, balance: true }, orderBy: { id: 'asc' } })).toEqual(balances);
+    }
   });
 
   it('a credit without an Idempotency-Key is 400 naming the header, and nothing is written', async () => {

@@ -164,11 +164,21 @@ export function listApiKeys(deps: UseCaseDeps, actor: Actor, filters: ApiKeyList
   return queryApiKeys(deps.prisma, apiKeyScopeOf(actor), filters);
 }
 
-/** Revocation takes effect at once: verification reads revoked_at on every call (no cache here). */
+/**
+ * Revocation takes effect at once: verification reads revoked_at on every call (no cache here). A
+ * scoped key revokes only keys within its own scopes: `api-keys:write` alone must not switch off
+ * the owner's wider keys (a leaked narrow key could otherwise take down the unscoped one).
+ */
 export async function revokeApiKey(deps: UseCaseDeps, actor: Actor, keyId: string): Promise<ApiKeyRecord> {
   return deps.prisma.$transaction(async (tx) => {
     const key = await lockApiKey(tx, apiKeyScopeOf(actor), keyId);
     if (!key) throw notFound.apiKey();
+    const beyond = scopesBeyond(actor.scopes ?? [], key.scopes);
+    if (beyond.length > 0) {
+      throw AppError.forbidden('APIKEY_SCOPE_EXCEEDED', `The calling key may not revoke a key with more scopes than its own (${key.scopes.length === 0 ? 'every scope' : beyond.join(', ')}).`, {
+        errors: [{ field: 'params.keyId', message: `the key holds scopes beyond the calling key's: ${beyond.join(', ')}` }],
+      });
+    }
     if (key.revokedAt !== null) {
       throw AppError.conflict('APIKEY_ALREADY_REVOKED', `The key's status is revoked (since ${key.revokedAt.toISOString()}).`);
     }

@@ -86,7 +86,7 @@ export function registerApiKeyRoutes(api: ApiRoutes, deps: ApiKeyDeps): void {
       method: 'post',
       path: '/v1/api-keys/:keyId/revoke',
       summary: 'Revoke an API key',
-      description: 'Takes effect at once. Emits apikey.revoked; audited; revoking twice is 409.',
+      description: 'Takes effect at once. Emits apikey.revoked; audited; revoking twice is 409. A scoped key revokes only keys within its own scopes (else 403).',
       tags: ['api-keys'],
       request: { params: keyParams },
       responses: { 200: { description: 'The revoked key', schema: apiKeySchema } },

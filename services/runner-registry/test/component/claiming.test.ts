@@ -2,6 +2,7 @@
 // each move with its event; long-polls woken within 100 ms by a compatible job and not by others.
 import { createWorld, outboxEvents, type RegisteredRunner, type World } from '../support/world';
 import { placeHold, queued, submit } from '../support/jobs';
+import { ClaimTicket } from '../../src/domain/claim-waiters';
 
 jest.setTimeout(90_000);
 
@@ -116,6 +117,25 @@ describe('running a job', () => {
     expect((await claim(cpu)).body.id).toBe(next.id);
   });
 
+  it('a job cancelled while assigned: the runner cannot start it, its slot is free; a finished job cannot be cancelled', async () => {
+    const job = await queued(world, 'customerA', { type: 'encode' });
+    expect((await claim(cpu)).body).toMatchObject({ id: job.id, status: 'assigned' });
+    expect((await world.as('customerA').post(`/v1/jobs/${job.id}/cancel`)).body).toMatchObject({ status: 'cancelled' });
+    expect(await outboxEvents(world.prisma, 'job.cancelled')).toContainEqual(expect.objectContaining({ jobId: job.id, previousStatus: 'assigned', runnerId: cpu.id }));
+    const start = await move(cpu, job.id, 'start');
+    expect(start.status).toBe(409);
+    expect((await world.as(cpu.principal).get(`/v1/runners/me/jobs/${job.id}`)).body.status).toBe('cancelled');
+    expect((await outboxEvents(world.prisma, 'job.started')).filter((e) => e.jobId === job.id)).toEqual([]);
+
+    const next = await queued(world, 'customerA', { type: 'encode' });
+    expect((await claim(cpu)).body.id).toBe(next.id);
+    await move(cpu, next.id, 'start');
+    await move(cpu, next.id, 'complete', { units: '1', durationMs: 1 });
+    const late = await world.as('customerA').post(`/v1/jobs/${next.id}/cancel`);
+    expect(late.status).toBe(409);
+    expect((await world.as('customerA').get(`/v1/jobs/${next.id}`)).body.status).toBe('succeeded');
+  });
+
   it('bad usage names the field', async () => {
     const job = await queued(world, 'customerA', { type: 'encode' });
     await claim(cpu);
@@ -137,10 +157,25 @@ describe('long-polling', () => {
       const waiting = claim(cpu, 20).then((res) => res);
       await waitUntilWaiting(1);
       if (round === 0) {
-        const other = await queued(world, 'customerA', { type: 'render' });
-        await new Promise((r) => setTimeout(r, 300));
-        expect(world.waiters.size).toBe(1);
-        expect((await world.as('customerA').get(`/v1/jobs/${other.id}`)).body.status).toBe('queued');
+        // Once the claim is waiting (its runner known), a job it cannot take must not wake it at all:
+        // a wake-up that finds nothing and waits again would look the same from outside.
+        const waits = jest.spyOn(ClaimTicket.prototype, 'wait');
+        const wakes = jest.spyOn(ClaimTicket.prototype, 'notify');
+        try {
+          const deadline = Date.now() + 10_000;
+          while (waits.mock.calls.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+          expect(waits).toHaveBeenCalled();
+          waits.mockClear();
+          const other = await queued(world, 'customerA', { type: 'render' });
+          await new Promise((r) => setTimeout(r, 300));
+          expect(wakes).not.toHaveBeenCalled();
+          expect(waits).not.toHaveBeenCalled();
+          expect(world.waiters.size).toBe(1);
+          expect((await world.as('customerA').get(`/v1/jobs/${other.id}`)).body.status).toBe('queued');
+        } finally {
+          waits.mockRestore();
+          wakes.mockRestore();
+        }
       }
       const job = await submit(world, 'customerA', { type: 'encode' });
       const queuedAt = Date.now();

@@ -92,6 +92,19 @@ describe('billing’s verdict on a job', () => {
     expect(published('job.rejected', job.jobId)[0]!.data).toMatchObject({ reason: 'insufficient_funds' });
   });
 
+  it('hold placed after the customer cancelled changes nothing: the job stays cancelled and is never queued', async () => {
+    const job = await submitted();
+    expect((await world.as('customerA').post(`/v1/jobs/${job.jobId}/cancel`)).body.status).toBe('cancelled');
+    const before = await status(job.jobId);
+    const processed = await broker.consumed(FUNDING, 'processed');
+    await broker.publishAsBilling('wallet.hold_placed', holdPlaced(job));
+    await waitFor(async () => (await broker.consumed(FUNDING, 'processed')) > processed, 'the hold was consumed');
+    expect(await status(job.jobId)).toEqual(before);
+    expect(published('job.queued', job.jobId)).toHaveLength(0);
+    // billing voids the hold on the job.cancelled the cancel emitted (its queue keeps a job's events in order)
+    await waitFor(() => published('job.cancelled', job.jobId).length === 1, 'job.cancelled is published');
+  });
+
   it('hold rejected after the customer cancelled changes nothing', async () => {
     const job = await submitted();
     expect((await world.as('customerA').post(`/v1/jobs/${job.jobId}/cancel`)).body.status).toBe('cancelled');

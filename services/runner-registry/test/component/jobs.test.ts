@@ -57,6 +57,17 @@ describe('submitting a job', () => {
     expect((await world.as('customerB').post('/v1/jobs', jobBody(world, 'customerB', { type: 'b-type' }))).status).toBe(201);
   });
 
+  it('a runner of the type that is offline or disabled does not count: no_compatible_runner until one is active again', async () => {
+    const runner = await world.registerRunner((await world.registrationToken('admin')).token, { name: 'sleepy', jobTypes: ['sleepy-type'] });
+    for (const status of ['offline', 'disabled']) {
+      await world.prisma.runner.update({ where: { id: runner.id }, data: { status } });
+      const res = await nothingWritten(() => world.as('customerA').post('/v1/jobs', jobBody(world, 'customerA', { type: 'sleepy-type' })));
+      expect({ status, code: res.body.code }).toEqual({ status, code: 'JOB_NO_COMPATIBLE_RUNNER' });
+    }
+    await world.prisma.runner.update({ where: { id: runner.id }, data: { status: 'active' } });
+    expect((await world.as('customerA').post('/v1/jobs', jobBody(world, 'customerA', { type: 'sleepy-type' }))).status).toBe(201);
+  });
+
   it('once per Idempotency-Key: a retry gets the first job back (one job, one job.submitted), another body with the key is 422', async () => {
     const key = `retry-${randomUUID()}`;
     const body = jobBody(world, 'customerA', { priority: 3 });

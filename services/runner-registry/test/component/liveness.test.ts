@@ -113,6 +113,22 @@ describe('a runner that stops heartbeating', () => {
     expect(await outboxEvents(world.prisma, 'runner.recovered')).toContainEqual(expect.objectContaining({ runnerId: silent.id, previousStatus: 'offline' }));
   });
 
+  it('a job it was assigned but never started is requeued too, and claimed by another runner', async () => {
+    const [silent, alive] = await pair('unstarted');
+    const job = await queued(world, 'customerA', { type: 'unstarted' });
+    expect((await claim(silent)).body).toMatchObject({ id: job.id, status: 'assigned' });
+
+    await after(30_000, [alive]);
+    const offline = await after(30_000, [alive]);
+    expect(offline?.offline).toContain(silent.id);
+    expect(await jobRow(job.id)).toMatchObject({ status: 'queued', runnerId: null });
+    expect(await outboxEvents(world.prisma, 'runner.offline')).toContainEqual(expect.objectContaining({ runnerId: silent.id, requeuedJobIds: [job.id], failedJobIds: [] }));
+    expect((await outboxEvents(world.prisma, 'job.requeued')).filter((e) => e.jobId === job.id)).toEqual([
+      expect.objectContaining({ previousRunnerId: silent.id, reason: 'runner_offline' }),
+    ]);
+    expect((await claim(alive)).body).toMatchObject({ id: job.id, runnerId: alive.id });
+  });
+
   it('at its maximum attempts, its job fails with runner_lost', async () => {
     const [silent, alive] = await pair('last');
     const job = await queued(world, 'customerA', { type: 'last' });

@@ -31,6 +31,32 @@ describe('listing and discovery', () => {
     expect(names((await world.as('direct').get('/v1/runners')).body)).toEqual([]);
   });
 
+  it('reading one runner: its customer, that customer’s reseller and admins see it; any other customer or reseller gets 404', async () => {
+    const matrix: [string, { id: string }, Record<string, number>][] = [
+      ['a-cpu', ofA, { admin: 200, customerA: 200, resellerA: 200, customerB: 404, resellerB: 404, direct: 404 }],
+      ['b-gpu', ofB, { admin: 200, customerB: 200, resellerB: 200, customerA: 404, resellerA: 404, direct: 404 }],
+      // a shared runner belongs to the platform: only admins manage it
+      ['shared-gpu', shared, { admin: 200, customerA: 404, resellerA: 404, direct: 404 }],
+    ];
+    for (const [name, runner, expected] of matrix) {
+      for (const [actor, status] of Object.entries(expected)) {
+        const res = await world.as(actor as 'admin').get(`/v1/runners/${runner.id}`);
+        expect({ name, actor, status: res.status }).toEqual({ name, actor, status });
+      }
+    }
+  });
+
+  it('another customer can neither drain, disable nor delete a runner (404), and it stays as it was', async () => {
+    for (const action of ['drain', 'disable']) {
+      const res = await world.as('customerB').post(`/v1/runners/${ofA.id}/${action}`);
+      expect({ action, status: res.status }).toEqual({ action, status: 404 });
+    }
+    expect((await world.as('customerB').delete(`/v1/runners/${ofA.id}`)).status).toBe(404);
+    expect((await world.as('resellerB').post(`/v1/runners/${ofA.id}/disable`)).status).not.toBe(200);
+    expect((await world.as('customerA').get(`/v1/runners/${ofA.id}`)).body.status).toBe('active');
+    expect((await world.as(ofA.principal).get('/v1/runners/me')).status).toBe(200);
+  });
+
   it('filters by job type, labels and status', async () => {
     expect(names((await world.as('admin').get('/v1/runners?jobType=render')).body)).toEqual(['b-gpu', 'shared-gpu']);
     expect(names((await world.as('admin').get('/v1/runners?jobType=render&label=region=eu')).body)).toEqual(['shared-gpu']);
