@@ -36,7 +36,7 @@ afterAll(async () => {
   await env?.drop();
 });
 
-async function emitCommitted(type: 'order.created' | 'commission.earned'): Promise<string> {
+async function emitCommitted(type: 'order.created' | 'runner.registered'): Promise<string> {
   const client = await env.pool.connect();
   try {
     await client.query('BEGIN');
@@ -89,10 +89,10 @@ test('with its declared queue gone, order.created stays in the outbox, its queue
 });
 
 test('an event no queue is declared for in the contracts is dropped, and counted', async () => {
-  // commission.earned: its only queues (reseller.commissions, notifications.deliveries) are planned.
-  const id = await emitCommitted('commission.earned');
-  await waitFor(async () => (await outboxRow(id)).published, { timeoutMs: 15_000, message: 'commission.earned to be published' });
-  await waitFor(async () => (await registry.getSingleMetricAsString('runfleet_publish_dropped_total')).includes('routing_key="commission.earned"} 1'), {
+  // runner.registered: no queue consumes it (notifications hears only runner.offline).
+  const id = await emitCommitted('runner.registered');
+  await waitFor(async () => (await outboxRow(id)).published, { timeoutMs: 15_000, message: 'runner.registered to be published' });
+  await waitFor(async () => (await registry.getSingleMetricAsString('runfleet_publish_dropped_total')).includes('routing_key="runner.registered"} 1'), {
     timeoutMs: 5_000,
     message: async () => `metric: ${await registry.getSingleMetricAsString('runfleet_publish_dropped_total')}`,
   });

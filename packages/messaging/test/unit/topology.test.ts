@@ -77,7 +77,7 @@ describe("the contracts' queue map decides what is declared", () => {
     expect(consumerQueueTopology('reseller', 'order-payments', ['order.payment_failed', 'order.paid']).queue).toBe('reseller.order-payments');
     expect(() => consumerQueueTopology('reseller', 'order-payments', ['order.paid'])).toThrow(/packages\/contracts binds \[order\.paid, order\.payment_failed\]/);
     expect(() => consumerQueueTopology('reseller', 'refunds', ['order.failed'])).toThrow(/not in packages\/contracts/);
-    expect(() => consumerQueueTopology('notifications', 'deliveries', ['order.paid'])).toThrow(/planned/);
+    expect(() => consumerQueueTopology('reseller', 'commissions', ['commission.earned'])).toThrow(/planned/);
     expect(consumerQueueTopology('testsvc', 'work', ['test.work']).routingKeys).toEqual(['test.work']);
   });
 });
