@@ -92,7 +92,8 @@ export const consumerQueues = {
     },
     deliveries: {
       // What an account hears about (issue 17 item 1): its jobs, wallet, orders, earnings, invoices,
-      // payouts, its own runners going offline, and its webhook endpoints failing.
+      // payouts, its own runners going offline. Its webhook endpoints failing (webhook.endpoint_*)
+      // are notifications' own events, told in the transaction that emits them, not consumed back.
       events: [
         'job.submitted',
         'job.queued',
@@ -124,10 +125,8 @@ export const consumerQueues = {
         'payout.completed',
         'payout.failed',
         'runner.offline',
-        'webhook.endpoint_failing',
-        'webhook.endpoint_disabled',
       ],
-      description: 'tells each account an event concerns (and its reseller): in-app feed, e-mail, signed webhooks',
+      description: 'tells each account an event concerns (and its reseller): in-app feed, email, signed webhooks',
     },
   },
 } as const satisfies Partial<Record<ServiceName, Record<string, ConsumerQueueDefinition>>>;

@@ -13,7 +13,7 @@ export const configSchema = z.object({
    * Where email goes (nodemailer SMTP URL, credentials in it if the server needs them). The default
    * is the local catcher `npm start` runs; a deployment sets its own.
    */
-  SMTP_URL: smtpUrl().default('smtp://127.0.0.1:2525'),
+  SMTP_URL: smtpUrl().default('smtp://127.0.0.1:8085'),
   /** the From of every email */
   EMAIL_FROM: z.string().min(3).default('Runfleet <notifications@runfleet.local>'),
   /** how often the sender looks for email other replicas recorded or that came due for a retry */

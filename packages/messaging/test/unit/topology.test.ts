@@ -49,15 +49,19 @@ describe("the contracts' queue map decides what is declared", () => {
       'billing.orders',
       'billing.commissions',
       'runner-registry.accounts',
+      'notifications.accounts',
+      'notifications.deliveries',
     ]);
     expect(declaredTopologies({ producer: 'billing' }).map((t) => t.queue)).toEqual([
       'reseller.order-payments',
       'reseller.tier-sales',
       'runner-registry.holds',
+      'notifications.deliveries',
     ]);
     expect(declaredTopologies({ producer: 'runner-registry' }).map((t) => t.queue)).toEqual([
       'api-gateway.apikey-revocations',
       'billing.jobs',
+      'notifications.deliveries',
     ]);
     expect(declaredTopologies({ producer: 'testsvc' })).toEqual([]);
   });

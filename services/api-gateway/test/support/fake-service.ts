@@ -79,29 +79,26 @@ export async function startFakeService(secret: string): Promise<FakeService> {
           res.status(404).type('application/problem+json').json({ type: 'urn:runfleet:problem:job-not-found', title: 'Not Found', status: 404, code: 'JOB_NOT_FOUND', detail: `No job ${params.jobId}.` });
         },
       );
+      // Byte streams for the gateway's body tests, under a declared operation (GET /v1/runners/{runnerId},
+      // runners:read): without `size` a document of every byte value then UTF-8 text; with it an output
+      // of `size` bytes, with Content-Length or (chunked=true) streamed without one.
       api.route(
         {
           method: 'get',
-          path: '/v1/feed/:itemId/artifact',
-          summary: 'A document: every byte value, then UTF-8 text',
-          tags: ['feed'],
-          request: { params: z.object({ itemId: z.string() }) },
-          responses: { 200: { description: 'Bytes' } },
-        },
-        (_input, _req, res) => {
-          res.type('application/octet-stream').send(FAKE_ARTIFACT);
-        },
-      );
-      api.route(
-        {
-          method: 'get',
-          path: '/v1/feed/:itemId/output',
-          summary: 'An output of `size` bytes, with Content-Length or (chunked=true) streamed without one',
-          tags: ['feed'],
-          request: { params: z.object({ itemId: z.string() }), query: z.object({ size: z.coerce.number().int().min(0), chunked: z.enum(['true', 'false']).default('false') }) },
+          path: '/v1/runners/:runnerId',
+          summary: 'A document of every byte value, or an output of `size` bytes',
+          tags: ['runners'],
+          request: {
+            params: z.object({ runnerId: z.string() }),
+            query: z.object({ size: z.coerce.number().int().min(0).optional(), chunked: z.enum(['true', 'false']).default('false') }),
+          },
           responses: { 200: { description: 'Bytes' } },
         },
         ({ query }, _req, res) => {
+          if (query.size === undefined) {
+            res.type('application/octet-stream').send(FAKE_ARTIFACT);
+            return;
+          }
           res.type('text/plain');
           if (query.chunked === 'false') {
             res.send('o'.repeat(query.size));

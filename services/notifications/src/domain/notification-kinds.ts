@@ -7,8 +7,13 @@ import { consumerQueue } from '@runfleet/contracts';
 export const CATEGORIES = ['jobs', 'wallet', 'orders', 'earnings', 'runners', 'webhooks'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
+/**
+ * notifications' own events about an account's webhook endpoints: a service never consumes its own
+ * events, so the code that emits one hands it to the channels in the same transaction (fan-out.ts).
+ */
+export const OWN_EVENTS = ['webhook.endpoint_failing', 'webhook.endpoint_disabled'] as const;
+export const DELIVERED_EVENTS = [...consumerQueue('notifications', 'deliveries').events, ...OWN_EVENTS] as const;
 export type DeliveredEvent = (typeof DELIVERED_EVENTS)[number];
-export const DELIVERED_EVENTS = consumerQueue('notifications', 'deliveries').events;
 
 export interface NotificationKind {
   category: Category;
