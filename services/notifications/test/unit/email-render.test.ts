@@ -1,8 +1,10 @@
 // Email templates (issue 17 item 5): every delivered kind renders a subject, a text and an HTML
 // part in English, and nothing in an event's data becomes markup or a second header line.
+import Handlebars from 'handlebars';
 import { EVENT_EXAMPLES } from '@runfleet/contracts';
 import { DELIVERED_EVENTS } from '../../src/domain/notification-kinds';
 import { renderEmail, renderTitle } from '../../src/email/render';
+import { EN } from '../../src/email/templates.en';
 
 describe('email templates', () => {
   it('render every delivered kind with the fields of its example filled in', () => {
@@ -14,6 +16,15 @@ describe('email templates', () => {
       expect(mail.html).toContain('<p>Hello Acme,</p>');
       // a field the template names but the data lacks would leave a gap: "Job  completed"
       expect(`${mail.subject} ${mail.text}`).not.toMatch(/ {2}| \.|\(\)/);
+    }
+  });
+
+  it("name only fields their event carries (strict Handlebars throws on any other)", () => {
+    for (const type of DELIVERED_EVENTS) {
+      const data = EVENT_EXAMPLES[type] as Record<string, unknown>;
+      for (const part of ['subject', 'body'] as const) {
+        expect(() => Handlebars.compile(EN[type][part], { strict: true })({ data })).not.toThrow();
+      }
     }
   });
 
