@@ -24,8 +24,10 @@ export const configSchema = z.object({
   EMAIL_MAX_ATTEMPTS: positiveInt().default(8),
   /** first retry delay of a failed send, doubled per attempt up to 10 minutes */
   EMAIL_RETRY_BASE_MS: positiveInt().default(5_000),
-  /** emails claimed and sent concurrently per batch */
+  /** emails claimed per batch */
   EMAIL_BATCH_SIZE: positiveInt().default(20),
+  /** emails in flight at once (and SMTP connections); a crash may repeat at most this many */
+  EMAIL_CONCURRENCY: positiveInt().default(2),
 });
 export type Config = z.infer<typeof configSchema>;
 

@@ -32,7 +32,7 @@ void runService({
       logger,
       registry: metrics.registry,
     });
-    const mailer = smtpMailer(config.SMTP_URL);
+    const mailer = smtpMailer(config.SMTP_URL, { maxConnections: config.EMAIL_CONCURRENCY });
     const mail = emailMetrics(metrics.registry, prisma);
     const sender = emailSender({
       prisma,
@@ -44,6 +44,7 @@ void runService({
       maxAttempts: config.EMAIL_MAX_ATTEMPTS,
       retryBaseMs: config.EMAIL_RETRY_BASE_MS,
       batchSize: config.EMAIL_BATCH_SIZE,
+      concurrency: config.EMAIL_CONCURRENCY,
       intervalMs: config.EMAIL_POLL_INTERVAL_MS,
       onOutcome: mail.outcome,
       onResend: mail.resent,

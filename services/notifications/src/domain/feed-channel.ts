@@ -1,5 +1,6 @@
-// The in-app feed channel (issue 17 item 6): every notification becomes an item of the
-// recipient's feed, titled with its kind's subject, in the consumer's transaction.
+// The in-app feed channel (issue 17 item 6): a notification of a kind the feed shows
+// (notification-kinds.ts) becomes an item of the recipient's feed, titled with its kind's subject,
+// in the consumer's transaction.
 import { insertFeedItem } from '../data/feed.repository';
 import type { Prisma } from '../db';
 import { renderTitle } from '../email/render';
@@ -11,7 +12,7 @@ export function feedChannel(): NotificationChannel {
     name: 'feed',
     async deliver(tx, n) {
       const kind = kindOf(n.type);
-      if (!kind) return;
+      if (!kind?.feed) return;
       await insertFeedItem(tx, n.recipient, {
         eventId: n.eventId,
         type: n.type,

@@ -1,7 +1,9 @@
 // What each delivered event is to the people who hear it (issue 17 items 1 and 5): its category
-// (what a preference turns off), whether it is mailed at all, and whether it is security mail,
-// which no preference turns off. Every event of the notifications.deliveries queue has a kind; the
-// feed shows all of them, email only the ones worth an inbox.
+// (what a preference turns off), whether it shows in the feed, whether it is mailed, and whether it
+// is security mail, which no preference turns off. Every delivered event has a kind; webhooks carry
+// all of them, the feed leaves out the steps every job and hold goes through (queued, assigned,
+// started, held, released, charged: one of each per job would bury the rest), email keeps only
+// what is worth an inbox.
 import { consumerQueue } from '@runfleet/contracts';
 
 export const CATEGORIES = ['jobs', 'wallet', 'orders', 'earnings', 'runners', 'webhooks'] as const;
@@ -17,6 +19,8 @@ export type DeliveredEvent = (typeof DELIVERED_EVENTS)[number];
 
 export interface NotificationKind {
   category: Category;
+  /** shown in the in-app feed (false: on webhooks only) */
+  feed: boolean;
   /** mailed to the account the event concerns (unless its preference for the category is off) */
   email: boolean;
   /** mailed whatever the preferences say: the account loses something if it misses it */
@@ -30,38 +34,38 @@ export interface NotificationKind {
 }
 
 export const NOTIFICATION_KINDS: Record<DeliveredEvent, NotificationKind> = {
-  'job.submitted': { category: 'jobs', email: false },
-  'job.queued': { category: 'jobs', email: false },
-  'job.rejected': { category: 'jobs', email: true },
-  'job.assigned': { category: 'jobs', email: false },
-  'job.started': { category: 'jobs', email: false },
-  'job.completed': { category: 'jobs', email: true },
-  'job.failed': { category: 'jobs', email: true },
-  'job.cancelled': { category: 'jobs', email: false },
-  'job.requeued': { category: 'jobs', email: false },
-  'wallet.hold_placed': { category: 'wallet', email: false },
-  'wallet.hold_rejected': { category: 'wallet', email: true },
-  'wallet.hold_released': { category: 'wallet', email: false },
-  'wallet.charged': { category: 'wallet', email: false },
-  'wallet.credited': { category: 'wallet', email: true },
-  'wallet.refunded': { category: 'wallet', email: true },
-  'wallet.low_balance': { category: 'wallet', email: true, mailResellerCopy: true },
-  'wallet.credit_changed': { category: 'wallet', email: true },
-  'wallet.overdue_reminder': { category: 'wallet', email: true, mailResellerCopy: true },
-  'order.created': { category: 'orders', email: true },
-  'order.paid': { category: 'orders', email: true, mailResellerCopy: true },
-  'order.payment_failed': { category: 'orders', email: true },
-  'order.fulfilled': { category: 'orders', email: true },
-  'order.failed': { category: 'orders', email: true, mailResellerCopy: true },
-  'order.cancelled': { category: 'orders', email: true },
-  'commission.earned': { category: 'earnings', email: true },
-  'invoice.issued': { category: 'earnings', email: true },
-  'payout.requested': { category: 'earnings', email: true },
-  'payout.completed': { category: 'earnings', email: true },
-  'payout.failed': { category: 'earnings', email: true },
-  'runner.offline': { category: 'runners', email: true },
-  'webhook.endpoint_failing': { category: 'webhooks', email: true, security: true },
-  'webhook.endpoint_disabled': { category: 'webhooks', email: true, security: true },
+  'job.submitted': { category: 'jobs', feed: false, email: false },
+  'job.queued': { category: 'jobs', feed: false, email: false },
+  'job.rejected': { category: 'jobs', feed: true, email: true },
+  'job.assigned': { category: 'jobs', feed: false, email: false },
+  'job.started': { category: 'jobs', feed: false, email: false },
+  'job.completed': { category: 'jobs', feed: true, email: true },
+  'job.failed': { category: 'jobs', feed: true, email: true },
+  'job.cancelled': { category: 'jobs', feed: true, email: false },
+  'job.requeued': { category: 'jobs', feed: true, email: false },
+  'wallet.hold_placed': { category: 'wallet', feed: false, email: false },
+  'wallet.hold_rejected': { category: 'wallet', feed: true, email: true },
+  'wallet.hold_released': { category: 'wallet', feed: false, email: false },
+  'wallet.charged': { category: 'wallet', feed: false, email: false },
+  'wallet.credited': { category: 'wallet', feed: true, email: true },
+  'wallet.refunded': { category: 'wallet', feed: true, email: true },
+  'wallet.low_balance': { category: 'wallet', feed: true, email: true, mailResellerCopy: true },
+  'wallet.credit_changed': { category: 'wallet', feed: true, email: true },
+  'wallet.overdue_reminder': { category: 'wallet', feed: true, email: true, mailResellerCopy: true },
+  'order.created': { category: 'orders', feed: true, email: true },
+  'order.paid': { category: 'orders', feed: true, email: true, mailResellerCopy: true },
+  'order.payment_failed': { category: 'orders', feed: true, email: true },
+  'order.fulfilled': { category: 'orders', feed: true, email: true },
+  'order.failed': { category: 'orders', feed: true, email: true, mailResellerCopy: true },
+  'order.cancelled': { category: 'orders', feed: true, email: true },
+  'commission.earned': { category: 'earnings', feed: true, email: true },
+  'invoice.issued': { category: 'earnings', feed: true, email: true },
+  'payout.requested': { category: 'earnings', feed: true, email: true },
+  'payout.completed': { category: 'earnings', feed: true, email: true },
+  'payout.failed': { category: 'earnings', feed: true, email: true },
+  'runner.offline': { category: 'runners', feed: true, email: true },
+  'webhook.endpoint_failing': { category: 'webhooks', feed: true, email: true, security: true },
+  'webhook.endpoint_disabled': { category: 'webhooks', feed: true, email: true, security: true },
 };
 
 export function kindOf(type: string): NotificationKind | undefined {

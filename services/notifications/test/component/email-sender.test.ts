@@ -35,6 +35,7 @@ beforeAll(async () => {
     maxAttempts: 3,
     retryBaseMs: 60_000,
     batchSize: 20,
+    concurrency: 2,
     onOutcome: metrics.outcome,
     onResend: metrics.resent,
   };
