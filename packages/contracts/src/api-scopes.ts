@@ -160,6 +160,7 @@ export const OPERATION_SCOPES: Readonly<Record<string, ApiScope>> = {
   'POST /v1/jobs/{jobId}/cancel': 'jobs:write',
   // notifications (issue 17): an account's own in-app feed and email preferences
   'GET /v1/feed': 'feed:read',
+  'GET /v1/feed/stream': 'feed:read',
   'POST /v1/feed/read-all': 'feed:write',
   'POST /v1/feed/{itemId}/read': 'feed:write',
   'GET /v1/notification-preferences': 'notification-preferences:read',

@@ -79,22 +79,37 @@ export async function startFakeService(secret: string): Promise<FakeService> {
           res.status(404).type('application/problem+json').json({ type: 'urn:runfleet:problem:job-not-found', title: 'Not Found', status: 404, code: 'JOB_NOT_FOUND', detail: `No job ${params.jobId}.` });
         },
       );
-      // Byte streams for the gateway's body tests, under a declared operation (GET /v1/runners/{runnerId},
-      // runners:read): without `size` a document of every byte value then UTF-8 text; with it an output
-      // of `size` bytes, with Content-Length or (chunked=true) streamed without one.
+      // Byte streams for the gateway's body tests, standing in for the notifications service's live
+      // feed (GET /v1/feed/stream): `events=n` a Server-Sent Events stream of n events `gapMs` apart;
+      // else without `size` a document of every byte value then UTF-8 text; with it an output of
+      // `size` bytes, with Content-Length or (chunked=true) streamed without one.
       api.route(
         {
           method: 'get',
-          path: '/v1/runners/:runnerId',
-          summary: 'A document of every byte value, or an output of `size` bytes',
-          tags: ['runners'],
+          path: '/v1/feed/stream',
+          summary: 'An event stream, a document of every byte value, or an output of `size` bytes',
+          tags: ['feed'],
           request: {
-            params: z.object({ runnerId: z.string() }),
-            query: z.object({ size: z.coerce.number().int().min(0).optional(), chunked: z.enum(['true', 'false']).default('false') }),
+            query: z.object({
+              size: z.coerce.number().int().min(0).optional(),
+              chunked: z.enum(['true', 'false']).default('false'),
+              events: z.coerce.number().int().min(1).optional(),
+              gapMs: z.coerce.number().int().min(0).default(0),
+            }),
           },
           responses: { 200: { description: 'Bytes' } },
         },
-        ({ query }, _req, res) => {
+        async ({ query }, _req, res) => {
+          if (query.events !== undefined) {
+            res.status(200).set({ 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+            res.flushHeaders();
+            for (let i = 1; i <= query.events; i += 1) {
+              res.write(`id: ${i}\nevent: feed-item\ndata: {"n":${i}}\n\n`);
+              if (i < query.events) await new Promise((resolve) => setTimeout(resolve, query.gapMs));
+            }
+            res.end();
+            return;
+          }
           if (query.size === undefined) {
             res.type('application/octet-stream').send(FAKE_ARTIFACT);
             return;

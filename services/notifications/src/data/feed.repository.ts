@@ -59,3 +59,23 @@ export async function markAllFeedItemsRead(db: Db, account: Recipient, now: Date
   const { count } = await db.feedItem.updateMany({ where: { ...owned(account), readAt: null }, data: { readAt: now } });
   return count;
 }
+
+/**
+ * Items created since `since`, oldest first, for the live stream. `created_at` is the inserting
+ * transaction's start, so an item can commit after a later-stamped one: the stream asks again for
+ * a window back and drops what it already sent.
+ */
+export async function listFeedItemsSince(db: Db, account: Recipient, since: { createdAt: Date; id?: string }, limit: number): Promise<FeedItemRecord[]> {
+  const after = since.id === undefined ? { createdAt: { gt: since.createdAt } } : { OR: [{ createdAt: { gt: since.createdAt } }, { createdAt: since.createdAt, id: { gt: since.id } }] };
+  return db.feedItem.findMany({
+    where: { ...owned(account), ...after },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    take: limit,
+    select: SELECT,
+  });
+}
+
+/** One of the account's items (where a reconnecting stream resumes), or null. */
+export async function findFeedItem(db: Db, account: Recipient, id: string): Promise<FeedItemRecord | null> {
+  return db.feedItem.findFirst({ where: { id, ...owned(account) }, select: SELECT });
+}

@@ -13,6 +13,8 @@ export interface AppDeps {
   principalSecret: string;
   /** the clock use cases read; tests move it */
   now?: () => Date;
+  /** live feed streams' poll and heartbeat intervals (default 1 s and 5 s) */
+  feedStream?: { pollMs?: number; heartbeatMs?: number };
 }
 
 export function buildApp(deps: AppDeps): Express {
@@ -25,7 +27,7 @@ export function buildApp(deps: AppDeps): Express {
     apiInfo: {
       title: 'Runfleet notifications service',
       version: '1.0.0',
-      description: 'In-app feed and email preferences (see docs/api.md).',
+      description: 'In-app feed (also live, as Server-Sent Events) and email preferences (see docs/api.md).',
     },
     routes: (_router, api) => registerRoutes(api, deps),
   });

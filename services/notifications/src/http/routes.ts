@@ -7,6 +7,9 @@ import { registerPreferenceRoutes } from './preferences.routes';
 
 export function registerRoutes(api: ApiRoutes, deps: AppDeps): void {
   const useCaseDeps = { prisma: deps.prisma, now: deps.now ?? (() => new Date()) };
-  registerFeedRoutes(api, useCaseDeps);
+  registerFeedRoutes(api, {
+    ...useCaseDeps,
+    stream: { pollMs: deps.feedStream?.pollMs ?? 1_000, heartbeatMs: deps.feedStream?.heartbeatMs ?? 5_000, stopping: () => deps.health.shuttingDown },
+  });
   registerPreferenceRoutes(api, useCaseDeps);
 }

@@ -53,6 +53,7 @@ export async function createWorld(prefix: string, options: { channels?: Notifica
     metrics: createMetrics('notifications'),
     health: createHealth([]),
     principalSecret: PRINCIPAL_SECRET,
+    feedStream: { pollMs: 100, heartbeatMs: 500 },
   });
   const ids = Object.fromEntries(ACTOR_NAMES.map((n) => [n, randomUUID()])) as Record<ActorName, string>;
   const now = new Date();
