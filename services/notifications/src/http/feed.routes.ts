@@ -43,8 +43,9 @@ export function registerFeedRoutes(api: ApiRoutes, deps: UseCaseDeps & { stream:
       res.status(200).set({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
       res.flushHeaders();
       res.write(`retry: ${deps.stream.pollMs * 2}\n\n`);
+      // The response closes when the client goes away (the request's own 'close' says only that its body was read).
       let closed = false;
-      req.on('close', () => {
+      res.on('close', () => {
         closed = true;
       });
       let lastWrite = Date.now();
