@@ -40,6 +40,9 @@ function databasePrefix(value) {
   return value;
 }
 
+/** The local SMTP catcher (scripts/mail-catcher.js) that the notifications service mails to. */
+const SMTP_CATCHER_PORT = PORT_BASE + 5;
+
 /** Generated once into .runfleet/secrets.env (git-ignored) and reused, unless set in the environment. */
 const SECRET_NAMES = ['PRINCIPAL_SECRET', 'API_KEY_PEPPER', 'IDEMPOTENCY_ENCRYPTION_KEY', 'RUNNER_TOKEN_PEPPER'];
 const SECRETS_FILE = path.join(ROOT, '.runfleet', 'secrets.env');
@@ -74,7 +77,7 @@ const SERVICES = [
     name: 'notifications',
     port: PORT_BASE + 4,
     database: `${DATABASE_PREFIX}_notifications`,
-    env: ['PRINCIPAL_SECRET', 'AMQP_URL', 'DATABASE_URL'],
+    env: ['PRINCIPAL_SECRET', 'AMQP_URL', 'DATABASE_URL', 'SMTP_URL'],
   },
 ];
 
@@ -144,6 +147,8 @@ function serviceEnv(name, secrets, environment = process.env) {
     ...secrets,
     AMQP_URL: shared.AMQP_URL,
     REDIS_URL: shared.REDIS_URL,
+    // a real SMTP server when the environment names one, else the local catcher
+    SMTP_URL: environment.SMTP_URL || `smtp://127.0.0.1:${SMTP_CATCHER_PORT}`,
     ...(service.database ? { DATABASE_URL: databaseUrl(shared.POSTGRES_URL, service.database) } : {}),
     ...(service.metricsPort ? { METRICS_PORT: String(service.metricsPort) } : {}),
   };
@@ -159,4 +164,4 @@ function serviceEnv(name, secrets, environment = process.env) {
   return env;
 }
 
-module.exports = { ROOT, SERVICES, SHARED_DEFAULTS, SECRET_NAMES, SECRETS_FILE, serviceUrl, upstreamVariable, loadSecrets, serviceEnv };
+module.exports = { ROOT, SERVICES, SMTP_CATCHER_PORT, SHARED_DEFAULTS, SECRET_NAMES, SECRETS_FILE, serviceUrl, upstreamVariable, loadSecrets, serviceEnv };

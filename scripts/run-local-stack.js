@@ -10,7 +10,8 @@ const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 const { createConcurrently, Logger, LogError, LogOutput, LogExit, KillOnSignal, KillOthers } = require('concurrently');
-const { ROOT, SERVICES, loadSecrets, serviceEnv, serviceUrl } = require('../infra/local-stack');
+const { ROOT, SERVICES, SMTP_CATCHER_PORT, loadSecrets, serviceEnv, serviceUrl } = require('../infra/local-stack');
+const { MAIL_DIR, startMailCatcher } = require('./mail-catcher');
 
 const READY_TIMEOUT_MS = Number(process.env.RUNFLEET_READY_TIMEOUT_MS || 120_000);
 // DESIGN.md asks services to exit within 10 s of SIGTERM; past this they are killed.
@@ -98,6 +99,7 @@ function printWhereToLook() {
     `  API docs                  ${gateway}/docs`,
     `  Gateway health            ${gateway}/health/ready`,
     `  RabbitMQ management UI    http://127.0.0.1:15672   (guest / guest)`,
+    `  Mail sent (SMTP catcher)  ${MAIL_DIR}/*.eml   (SMTP on 127.0.0.1:${SMTP_CATCHER_PORT})`,
     `  Services                  ${SERVICES.filter((s) => s.name !== 'api-gateway')
       .map((s) => `${s.name} :${s.port}`)
       .join(', ')}`,
@@ -118,6 +120,7 @@ async function main() {
   for (const service of SERVICES) {
     for (const port of [service.port, service.metricsPort].filter(Boolean)) if (await portInUse(port)) busy.push(`${port} (${service.name})`);
   }
+  if (await portInUse(SMTP_CATCHER_PORT)) busy.push(`${SMTP_CATCHER_PORT} (SMTP catcher)`);
   if (busy.length > 0) {
     fail(`port ${busy.join(', ')} already in use: is Runfleet already running? Stop it first.`);
     return 1;
@@ -135,6 +138,10 @@ async function main() {
     fail(`migrations failed for ${failed.map((s) => s.name).join(', ')}; not starting`);
     return 1;
   }
+
+  // Email goes to a local catcher, never out of the machine: each mail becomes a file to read.
+  const catcher = await startMailCatcher(SMTP_CATCHER_PORT);
+  say(`SMTP catcher on 127.0.0.1:${SMTP_CATCHER_PORT}; mail is written to ${catcher.dir}`);
 
   const logger = new Logger({ prefixFormat: 'name' });
   const abortController = new AbortController();
@@ -226,6 +233,7 @@ async function main() {
   }
 
   const code = await finished;
+  await catcher.close();
   if (code !== 0 && !state.stopping) fail('a service stopped unexpectedly, so everything was stopped');
   return code;
 }

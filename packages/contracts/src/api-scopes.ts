@@ -185,6 +185,13 @@ export const OPERATION_SCOPES: Readonly<Record<string, ApiScope>> = {
   'GET /v1/jobs': 'jobs:read',
   'GET /v1/jobs/{jobId}': 'jobs:read',
   'POST /v1/jobs/{jobId}/cancel': 'jobs:write',
+  // notifications (issue 17): an account's own in-app feed and email preferences
+  'GET /v1/feed': 'feed:read',
+  'GET /v1/feed/stream': 'feed:read',
+  'POST /v1/feed/read-all': 'feed:write',
+  'POST /v1/feed/{itemId}/read': 'feed:write',
+  'GET /v1/notification-preferences': 'notification-preferences:read',
+  'PUT /v1/notification-preferences': 'notification-preferences:write',
 };
 
 /**
@@ -195,8 +202,6 @@ export const OPERATION_SCOPES: Readonly<Record<string, ApiScope>> = {
 export const PROVISIONAL_RESOURCE_SCOPES: Readonly<Record<string, { read: ApiScope; write: ApiScope }>> = {
   '/v1/webhook-endpoints': { read: 'webhooks:read', write: 'webhooks:write' },
   '/v1/webhook-deliveries': { read: 'webhooks:read', write: 'webhooks:write' },
-  '/v1/feed': { read: 'feed:read', write: 'feed:write' },
-  '/v1/notification-preferences': { read: 'notification-preferences:read', write: 'notification-preferences:write' },
 };
 
 export function isApiScope(value: string): value is ApiScope {

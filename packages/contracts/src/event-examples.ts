@@ -100,6 +100,7 @@ export const EVENT_EXAMPLES: { readonly [N in EventName]: EventData<N> } = {
     name: 'gpu-eu-1',
     lastHeartbeatAt: '2025-03-01T10:00:00.000Z',
     missedIntervals: 5,
+    customerId: CUSTOMER,
     requeuedJobIds: [JOB],
     failedJobIds: [],
   },

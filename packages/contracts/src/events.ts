@@ -297,6 +297,7 @@ export const eventSchemas = {
         name: z.string().min(1),
         lastHeartbeatAt: timestamp('last heartbeat received').nullable(),
         missedIntervals: z.number().int().min(1),
+        customerId: nullableId("customer owning the runner (its owner is told); null for a shared runner"),
         requeuedJobIds: z.array(z.uuid()).describe('jobs put back in the queue'),
         failedJobIds: z.array(z.uuid()).describe('jobs failed because they ran out of attempts'),
       })

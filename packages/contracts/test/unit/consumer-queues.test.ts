@@ -32,9 +32,9 @@ describe('the consumer queue map', () => {
     }
   });
 
-  it('leaves planned queues out unless asked for them', () => {
-    expect(queuesConsuming('runner.registered')).toEqual([]);
-    expect(queuesConsuming('runner.registered', { includePlanned: true }).map((q) => q.queue)).toEqual(['notifications.deliveries']);
+  it('plans no queue since notifications was built: every consumer of an event is declared', () => {
+    expect(queuesConsuming('commission.earned').map((q) => q.queue)).toEqual(['notifications.deliveries']);
+    expect(queuesConsuming('commission.earned', { includePlanned: true }).map((q) => q.queue)).toEqual(['notifications.deliveries']);
   });
 
   it('looks a queue up by service and concern, typed or not', () => {

@@ -36,7 +36,7 @@ afterAll(async () => {
   await env?.drop();
 });
 
-async function emitCommitted(type: 'order.created' | 'commission.earned'): Promise<string> {
+async function emitCommitted(type: 'order.created' | 'order.refund_requested' | 'runner.registered'): Promise<string> {
   const client = await env.pool.connect();
   try {
     await client.query('BEGIN');
@@ -73,26 +73,28 @@ test('order.created published before billing ever connected waits in billing.ord
   expect(await drain('billing.orders')).toEqual([id]);
 });
 
-test('with its declared queue gone, order.created stays in the outbox, its queue is declared again, and the retry delivers it', async () => {
+// order.refund_requested: billing.orders is its only queue (order.created also reaches notifications.deliveries,
+// so with billing.orders gone it would still be routed somewhere and never returned).
+test('with its declared queue gone, order.refund_requested stays in the outbox, its queue is declared again, and the retry delivers it', async () => {
   await channel.deleteQueue('billing.orders');
-  const id = await emitCommitted('order.created');
+  const id = await emitCommitted('order.refund_requested');
   // The publisher declares the lost queue again when the broker returns the event; the retry from
   // the outbox then finds it.
   await waitFor(async () => (await outboxRow(id)).published, {
     timeoutMs: 15_000,
-    message: async () => `the retried order.created to be published: ${JSON.stringify(await outboxRow(id))}`,
+    message: async () => `the retried order.refund_requested to be published: ${JSON.stringify(await outboxRow(id))}`,
   });
   const row = await outboxRow(id);
   expect(row.attempts).toBeGreaterThanOrEqual(1);
-  expect(row.lastError).toMatch(/no queue is bound for order\.created/);
+  expect(row.lastError).toMatch(/no queue is bound for order\.refund_requested/);
   expect(await drain('billing.orders')).toEqual([id]);
 });
 
 test('an event no queue is declared for in the contracts is dropped, and counted', async () => {
-  // commission.earned: its only queue (notifications.deliveries) is planned.
-  const id = await emitCommitted('commission.earned');
-  await waitFor(async () => (await outboxRow(id)).published, { timeoutMs: 15_000, message: 'commission.earned to be published' });
-  await waitFor(async () => (await registry.getSingleMetricAsString('runfleet_publish_dropped_total')).includes('routing_key="commission.earned"} 1'), {
+  // runner.registered: no queue consumes it (notifications hears only runner.offline).
+  const id = await emitCommitted('runner.registered');
+  await waitFor(async () => (await outboxRow(id)).published, { timeoutMs: 15_000, message: 'runner.registered to be published' });
+  await waitFor(async () => (await registry.getSingleMetricAsString('runfleet_publish_dropped_total')).includes('routing_key="runner.registered"} 1'), {
     timeoutMs: 5_000,
     message: async () => `metric: ${await registry.getSingleMetricAsString('runfleet_publish_dropped_total')}`,
   });

@@ -57,7 +57,7 @@ describe('routing', () => {
   });
 
   it('passes response bodies on byte for byte, binary and multi-byte UTF-8 alike', async () => {
-    const response = await request(`${gw.url}/v1/feed/7/artifact`, { headers: { authorization: `Bearer ${accounts.customerKey}` } });
+    const response = await request(`${gw.url}/v1/feed/stream`, { headers: { authorization: `Bearer ${accounts.customerKey}` } });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-length']).toBe(String(FAKE_ARTIFACT.length));
     expect(Buffer.from(await response.body.arrayBuffer()).equals(FAKE_ARTIFACT)).toBe(true);
@@ -189,20 +189,20 @@ describe('request bodies', () => {
 describe('response bodies', () => {
   it('are passed on up to the limit, streamed or not', async () => {
     for (const chunked of ['false', 'true']) {
-      const result = await get(`/v1/feed/1/output?size=${RESPONSE_LIMIT}&chunked=${chunked}`);
+      const result = await get(`/v1/feed/stream?size=${RESPONSE_LIMIT}&chunked=${chunked}`);
       expect(result.status).toBe(200);
       expect(result.text).toHaveLength(RESPONSE_LIMIT);
     }
   });
 
   it('past the limit get 502 when the upstream declares their size, and are cut off when it does not', async () => {
-    const declared = await get(`/v1/feed/1/output?size=${RESPONSE_LIMIT + 1}`);
+    const declared = await get(`/v1/feed/stream?size=${RESPONSE_LIMIT + 1}`);
     expect(declared.status).toBe(502);
     expect(declared.headers['content-type']).toContain('application/problem+json');
     expect(declared.json()).toMatchObject({ code: 'UPSTREAM_RESPONSE_TOO_LARGE' });
 
     // Headers went out before the size was known: the client sees the connection cut, never the excess.
-    await expect(request(`${gw.url}/v1/feed/1/output?size=${4 * RESPONSE_LIMIT}&chunked=true`, { headers: { authorization: `Bearer ${accounts.customerKey}` } }).then((r) => r.body.text())).rejects.toThrow();
+    await expect(request(`${gw.url}/v1/feed/stream?size=${4 * RESPONSE_LIMIT}&chunked=true`, { headers: { authorization: `Bearer ${accounts.customerKey}` } }).then((r) => r.body.text())).rejects.toThrow();
   });
 });
 
@@ -237,7 +237,8 @@ describe('an upstream that answers it is unavailable', () => {
 
     notifications.failWith = null;
     await new Promise((resolve) => setTimeout(resolve, RESET_MS + 100));
-    const recovered = await get('/v1/feed/anything');
+    // the fake serves no GET /v1/feed: its 404 passes through, and counts as the upstream answering
+    const recovered = await get('/v1/feed');
     expect(recovered.status).toBe(404);
     expect(gw.gateway.upstreams.notifications.state).toBe('closed');
   });
@@ -265,5 +266,28 @@ describe('services', () => {
     expect(direct.json()).toMatchObject({ code: 'AUTH_PRINCIPAL_MISSING' });
     const forged = await call(registry.url, '/v1/jobs', { headers: { 'x-runfleet-principal': 'v1.e30.forged' } });
     expect(forged.status).toBe(401);
+  });
+});
+
+// Last in the file: the notifications upstream's successes here must not dilute the error rate the
+// breaker test above counts within its 10 s window.
+describe('event streams', () => {
+  it('passes a Server-Sent Events stream (the live feed) on as it is written, not when it ends', async () => {
+    const started = Date.now();
+    const agent = new Agent();
+    const arrivals: { at: number; text: string }[] = [];
+    try {
+      const response = await request(`${gw.url}/v1/feed/stream?events=3&gapMs=300`, { headers: { authorization: `Bearer ${accounts.customerKey}` }, dispatcher: agent });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['content-type']).toContain('text/event-stream');
+      for await (const chunk of response.body) arrivals.push({ at: Date.now() - started, text: Buffer.from(chunk as Uint8Array).toString('utf8') });
+    } finally {
+      await agent.close();
+    }
+    const text = arrivals.map((a) => a.text).join('');
+    expect(text).toBe([1, 2, 3].map((n) => `id: ${n}\nevent: feed-item\ndata: {"n":${n}}\n\n`).join(''));
+    // the first event arrived before the upstream wrote the last one (600 ms later)
+    expect(arrivals[0]!.text).toContain('id: 1');
+    expect(arrivals[0]!.at).toBeLessThan(arrivals.at(-1)!.at - 300);
   });
 });

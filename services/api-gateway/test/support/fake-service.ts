@@ -79,29 +79,41 @@ export async function startFakeService(secret: string): Promise<FakeService> {
           res.status(404).type('application/problem+json').json({ type: 'urn:runfleet:problem:job-not-found', title: 'Not Found', status: 404, code: 'JOB_NOT_FOUND', detail: `No job ${params.jobId}.` });
         },
       );
+      // Byte streams for the gateway's body tests, standing in for the notifications service's live
+      // feed (GET /v1/feed/stream): `events=n` a Server-Sent Events stream of n events `gapMs` apart;
+      // else without `size` a document of every byte value then UTF-8 text; with it an output of
+      // `size` bytes, with Content-Length or (chunked=true) streamed without one.
       api.route(
         {
           method: 'get',
-          path: '/v1/feed/:itemId/artifact',
-          summary: 'A document: every byte value, then UTF-8 text',
+          path: '/v1/feed/stream',
+          summary: 'An event stream, a document of every byte value, or an output of `size` bytes',
           tags: ['feed'],
-          request: { params: z.object({ itemId: z.string() }) },
+          request: {
+            query: z.object({
+              size: z.coerce.number().int().min(0).optional(),
+              chunked: z.enum(['true', 'false']).default('false'),
+              events: z.coerce.number().int().min(1).optional(),
+              gapMs: z.coerce.number().int().min(0).default(0),
+            }),
+          },
           responses: { 200: { description: 'Bytes' } },
         },
-        (_input, _req, res) => {
-          res.type('application/octet-stream').send(FAKE_ARTIFACT);
-        },
-      );
-      api.route(
-        {
-          method: 'get',
-          path: '/v1/feed/:itemId/output',
-          summary: 'An output of `size` bytes, with Content-Length or (chunked=true) streamed without one',
-          tags: ['feed'],
-          request: { params: z.object({ itemId: z.string() }), query: z.object({ size: z.coerce.number().int().min(0), chunked: z.enum(['true', 'false']).default('false') }) },
-          responses: { 200: { description: 'Bytes' } },
-        },
-        ({ query }, _req, res) => {
+        async ({ query }, _req, res) => {
+          if (query.events !== undefined) {
+            res.status(200).set({ 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+            res.flushHeaders();
+            for (let i = 1; i <= query.events; i += 1) {
+              res.write(`id: ${i}\nevent: feed-item\ndata: {"n":${i}}\n\n`);
+              if (i < query.events) await new Promise((resolve) => setTimeout(resolve, query.gapMs));
+            }
+            res.end();
+            return;
+          }
+          if (query.size === undefined) {
+            res.type('application/octet-stream').send(FAKE_ARTIFACT);
+            return;
+          }
           res.type('text/plain');
           if (query.chunked === 'false') {
             res.send('o'.repeat(query.size));

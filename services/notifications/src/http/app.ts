@@ -1,7 +1,9 @@
-// The notifications service's HTTP app (no listen): the kit's app with this service's routes (email, signed webhooks, in-app feed).
+// The notifications service's HTTP app (no listen): the kit's app with this service's routes
+// (in-app feed, email preferences; webhook endpoints and deliveries in their own files).
 import type { Express } from 'express';
 import { createHttpApp, type Health, type Logger, type Metrics } from '@runfleet/service-kit';
 import type { PrismaClient } from '../db';
+import { registerRoutes } from './routes';
 
 export interface AppDeps {
   prisma: PrismaClient;
@@ -9,6 +11,10 @@ export interface AppDeps {
   metrics: Metrics;
   health: Health;
   principalSecret: string;
+  /** the clock use cases read; tests move it */
+  now?: () => Date;
+  /** live feed streams' poll and heartbeat intervals (default 1 s and 5 s) */
+  feedStream?: { pollMs?: number; heartbeatMs?: number };
 }
 
 export function buildApp(deps: AppDeps): Express {
@@ -18,7 +24,11 @@ export function buildApp(deps: AppDeps): Express {
     metrics: deps.metrics,
     health: deps.health,
     principalSecret: deps.principalSecret,
-    // The notifications API (email, signed webhooks, in-app feed) is built in its own issue; until then only health, metrics and /openapi.json answer.
-    routes: () => undefined,
+    apiInfo: {
+      title: 'Runfleet notifications service',
+      version: '1.0.0',
+      description: 'In-app feed (also live, as Server-Sent Events) and email preferences (see docs/api.md).',
+    },
+    routes: (_router, api) => registerRoutes(api, deps),
   });
 }

@@ -19,6 +19,8 @@ export interface RunnerLiveness {
   /** an operator drained it: it recovers `draining`, never `active` */
   drainRequested: boolean;
   lastHeartbeatAt: Date | null;
+  /** the customer owning the runner; null for a shared runner */
+  customerId: string | null;
   /** the latest of its last heartbeat, its running jobs' last progress reports, its registration */
   lastSignOfLife: Date;
 }
@@ -36,7 +38,7 @@ export async function lockRunnersToSweep(tx: Db, staleBefore: Date, offlineBefor
              ) AS at
         FROM "runner" r WHERE r.status IN ('active', 'draining', 'stale', 'offline')
     )
-    SELECT r.id::text AS "id", r.name, r.status, r.drain_requested AS "drainRequested", r.last_heartbeat_at AS "lastHeartbeatAt", life.at AS "lastSignOfLife"
+    SELECT r.id::text AS "id", r.name, r.status, r.drain_requested AS "drainRequested", r.last_heartbeat_at AS "lastHeartbeatAt", r.customer_id::text AS "customerId", life.at AS "lastSignOfLife"
       FROM "runner" r JOIN life ON life.id = r.id
      WHERE (r.status IN ('active', 'draining') AND life.at < ${staleBefore})
         OR (r.status = 'stale' AND life.at < ${offlineBefore})

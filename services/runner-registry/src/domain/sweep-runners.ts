@@ -78,6 +78,7 @@ export async function sweepRunners(deps: SweepDeps): Promise<SweepOutcome | null
             name: runner.name,
             lastHeartbeatAt,
             missedIntervals,
+            customerId: runner.customerId,
             requeuedJobIds: released.requeuedJobIds,
             failedJobIds: released.failedJobIds,
           }));

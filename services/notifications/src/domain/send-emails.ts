@@ -1,0 +1,117 @@
+// The email sender (issue 17 item 5): claims due send rows (each claim its own autocommitted
+// statement, FOR UPDATE SKIP LOCKED, so replicas share the work), renders each in its account's
+// language, mails it, and marks it sent. At most once per event and recipient, except that a crash
+// between the mail leaving and the mark may send one again: a row found 'sending' when claimed was
+// claimed before and not marked, and is counted as a resend.
+import type { Logger } from '@runfleet/service-kit';
+import { findAccount } from '../data/account.repository';
+import { claimDueEmails, closeEmail, markEmailSent, retryEmailLater, type ClaimedEmail } from '../data/email-send.repository';
+import type { Db } from '../db';
+import { renderEmail } from '../email/render';
+import { kindOf } from './notification-kinds';
+
+export interface OutgoingEmail {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** stable per send row, so a receiver can tell a resend from a new mail */
+  messageId: string;
+  headers: Record<string, string>;
+}
+
+export interface Mailer {
+  send(email: OutgoingEmail): Promise<{ messageId: string | null }>;
+}
+
+export type SendOutcome = 'sent' | 'retry' | 'skipped' | 'failed';
+
+export interface SendEmailsDeps {
+  prisma: Db;
+  mailer: Mailer;
+  from: string;
+  now: () => Date;
+  logger: Logger;
+  /** how long a claimed row stays claimed before another sender may take it */
+  leaseMs: number;
+  /** attempts before a row is given up as failed */
+  maxAttempts: number;
+  /** first retry delay; doubled per attempt up to ten minutes */
+  retryBaseMs: number;
+  batchSize: number;
+  /**
+   * Mails in flight at once. A sender killed mid-send may repeat each mail it had in flight, so
+   * this bounds the duplicates one crash can cause (R9: at most 5 over two kills).
+   */
+  concurrency: number;
+  onOutcome?: (outcome: SendOutcome) => void;
+  /** called for a row claimed while 'sending': it may have been mailed already */
+  onResend?: () => void;
+}
+
+const MAX_RETRY_DELAY_MS = 600_000;
+
+/** One batch; resolves with how many rows it claimed (0: nothing is due). */
+export async function sendDueEmails(deps: SendEmailsDeps): Promise<number> {
+  const claimed = await claimDueEmails(deps.prisma, deps.batchSize, deps.leaseMs);
+  // A few workers taking rows in turn: the limit is one line of arithmetic, not worth a library.
+  let next = 0;
+  const worker = async () => {
+    while (next < claimed.length) await sendOne(deps, claimed[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(deps.concurrency, claimed.length) }, worker));
+  return claimed.length;
+}
+
+async function sendOne(deps: SendEmailsDeps, row: ClaimedEmail): Promise<void> {
+  if (row.previousStatus === 'sending') deps.onResend?.();
+  const outcome = await attempt(deps, row).catch(async (err: unknown) => {
+    // Only the error's own message: an SMTP URL with its password never reaches it, and the
+    // recipient's address stays out of the row.
+    const reason = err instanceof Error ? `${(err as { code?: string }).code ?? err.name}: ${err.message}`.slice(0, 500) : 'send failed';
+    return giveUpOrRetry(deps, row, reason);
+  });
+  deps.onOutcome?.(outcome);
+}
+
+async function attempt(deps: SendEmailsDeps, row: ClaimedEmail): Promise<SendOutcome> {
+  const account = await findAccount(deps.prisma, row.accountType, row.accountId);
+  // The accounts queue may lag behind the deliveries queue: wait for the account to be known.
+  if (!account) return giveUpOrRetry(deps, row, `${row.accountType} ${row.accountId} is not known yet`);
+  if (!account.active) {
+    await closeEmail(deps.prisma, row.id, 'skipped', `${row.accountType} is inactive`);
+    return 'skipped';
+  }
+  const kind = kindOf(row.kind);
+  const rendered = renderEmail({
+    type: row.notification.type,
+    data: row.notification.data,
+    occurredAt: row.notification.occurredAt,
+    name: account.name,
+    language: account.language,
+    canUnsubscribe: !kind?.security,
+  });
+  const messageId = `<${row.id}@notifications.runfleet>`;
+  const result = await deps.mailer.send({
+    from: deps.from,
+    to: account.email,
+    ...rendered,
+    messageId,
+    headers: { 'X-Runfleet-Event-Id': row.eventId, 'X-Runfleet-Event-Type': row.kind },
+  });
+  await markEmailSent(deps.prisma, row.id, result.messageId ?? messageId, deps.now());
+  return 'sent';
+}
+
+async function giveUpOrRetry(deps: SendEmailsDeps, row: ClaimedEmail, reason: string): Promise<SendOutcome> {
+  if (row.attempts >= deps.maxAttempts) {
+    deps.logger.warn({ sendId: row.id, eventId: row.eventId, attempts: row.attempts, reason }, 'email given up');
+    await closeEmail(deps.prisma, row.id, 'failed', reason);
+    return 'failed';
+  }
+  const delay = Math.min(deps.retryBaseMs * 2 ** (row.attempts - 1), MAX_RETRY_DELAY_MS);
+  deps.logger.info({ sendId: row.id, eventId: row.eventId, attempts: row.attempts, reason, retryInMs: delay }, 'email will be retried');
+  await retryEmailLater(deps.prisma, row.id, new Date(deps.now().getTime() + delay), reason);
+  return 'retry';
+}
