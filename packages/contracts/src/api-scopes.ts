@@ -158,6 +158,19 @@ export const OPERATION_SCOPES: Readonly<Record<string, ApiScope>> = {
   'GET /v1/jobs': 'jobs:read',
   'GET /v1/jobs/{jobId}': 'jobs:read',
   'POST /v1/jobs/{jobId}/cancel': 'jobs:write',
+
+  // notifications: signed webhooks (issue 17)
+  'POST /v1/webhook-endpoints': 'webhooks:write',
+  'GET /v1/webhook-endpoints': 'webhooks:read',
+  'GET /v1/webhook-endpoints/{endpointId}': 'webhooks:read',
+  'PATCH /v1/webhook-endpoints/{endpointId}': 'webhooks:write',
+  'DELETE /v1/webhook-endpoints/{endpointId}': 'webhooks:write',
+  'POST /v1/webhook-endpoints/{endpointId}/rotate-secret': 'webhooks:write',
+  'POST /v1/webhook-endpoints/{endpointId}/test': 'webhooks:write',
+  'GET /v1/webhook-deliveries': 'webhooks:read',
+  'GET /v1/webhook-deliveries/{deliveryId}': 'webhooks:read',
+  'POST /v1/webhook-deliveries/{deliveryId}/replay': 'webhooks:write',
+  'POST /v1/webhook-deliveries/replay': 'webhooks:write',
 };
 
 /**
@@ -169,8 +182,6 @@ export const PROVISIONAL_RESOURCE_SCOPES: Readonly<Record<string, { read: ApiSco
   '/v1/commissions': { read: 'commissions:read', write: 'commissions:write' },
   '/v1/invoices': { read: 'invoices:read', write: 'invoices:write' },
   '/v1/payouts': { read: 'payouts:read', write: 'payouts:write' },
-  '/v1/webhook-endpoints': { read: 'webhooks:read', write: 'webhooks:write' },
-  '/v1/webhook-deliveries': { read: 'webhooks:read', write: 'webhooks:write' },
   '/v1/feed': { read: 'feed:read', write: 'feed:write' },
   '/v1/notification-preferences': { read: 'notification-preferences:read', write: 'notification-preferences:write' },
 };
