@@ -81,12 +81,14 @@ export class WebhookSender {
       });
       const responseBody = await readCapped(response.body);
       const status = response.statusCode;
+      const location = response.headers.location;
       return {
         outcome: status >= 200 && status < 300 ? 'succeeded' : 'failed',
         responseStatus: status,
         durationMs: elapsed(),
         responseBody,
-        error: null,
+        // A redirect is a failed attempt: following it could lead anywhere the guard was not asked about.
+        error: status >= 300 && status < 400 ? `redirect not followed${typeof location === 'string' ? ` (to ${location.slice(0, 200)})` : ''}` : null,
       };
     } catch (err) {
       return failure(err, elapsed(), signal.aborted, this.options.timeoutMs);
