@@ -31,8 +31,6 @@ export interface WebhookMessage {
 
 export interface SenderOptions extends AddressPolicy {
   timeoutMs: number;
-  /** connections kept per receiver origin */
-  connectionsPerOrigin?: number;
 }
 
 export class WebhookSender {
@@ -41,7 +39,10 @@ export class WebhookSender {
   constructor(private readonly options: SenderOptions) {
     this.agent = new Agent({
       connect: { lookup: guardedLookup(options), timeout: options.timeoutMs },
-      connections: options.connectionsPerOrigin ?? 16,
+      // No cap per origin: endpoints of different accounts often share a host (a webhook relay
+      // service), and a capped pool would let one hanging endpoint's requests queue the others'
+      // behind it. Requests in flight are bounded by the dispatcher's limits instead.
+      connections: null,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
       keepAliveTimeout: 4_000,
