@@ -3,7 +3,9 @@
 // follow the (scaled) schedule; 410 stops at once and disables; a rotated secret verifies with
 // either secret during the overlap; after the last attempt the endpoint is disabled and its owner
 // was warned before; replays resend with the same id; each attempt is recorded.
+import { Registry } from 'prom-client';
 import { Webhook } from 'standardwebhooks';
+import { webhookMetrics } from '../../src/delivery/webhook-metrics';
 import { fastPolicy, createWorld, ownerOfActor, waitFor, type World } from '../support/world';
 import { startReceiver, type Receiver } from '../support/receiver';
 
@@ -211,5 +213,24 @@ describe('an endpoint failing every attempt', () => {
     expect(Date.parse(warning.disableAt) - Date.parse(warning.failingSince)).toBe(550);
     expect((events[1]!.envelope as { data: { reason: string } }).data.reason).toBe('failing');
     expect(await failing.prisma.webhookEndpoint.findUniqueOrThrow({ where: { id } })).toMatchObject({ disabledReason: 'failing' });
+  });
+});
+
+describe('metrics', () => {
+  it('report the retry backlog, the oldest pending delivery and the disabled endpoints from the database', async () => {
+    const { id } = await endpoint('/metrics');
+    await world.as('customerA').patch(`/v1/webhook-endpoints/${id}`, { enabled: false });
+    await world.prisma.webhookDelivery.create({
+      data: { id: crypto.randomUUID(), endpointId: id, messageId: 'msg_m', eventType: 'job.completed', body: '{}', attemptCount: 1, nextAttemptAt: new Date(Date.now() + 600_000), createdAt: new Date(Date.now() - 30_000) },
+    });
+    const registry = new Registry();
+    webhookMetrics(registry, world.database.pool);
+
+    const text = await registry.metrics();
+
+    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+    expect(value('runfleet_webhook_retry_backlog')).toBeGreaterThanOrEqual(1);
+    expect(value('runfleet_webhook_oldest_pending_seconds')).toBeGreaterThanOrEqual(29);
+    expect(value('runfleet_webhook_disabled_endpoints')).toBeGreaterThanOrEqual(1);
   });
 });
