@@ -71,8 +71,11 @@ export class WebhookDispatcher {
   private readonly keys = new Map<string, Buffer>();
   private readonly now: () => Date;
 
+  private readonly claimBatch: number;
+
   constructor(private readonly options: DispatcherOptions) {
     this.now = options.now ?? (() => new Date());
+    this.claimBatch = Math.max(1, Math.floor(options.concurrency / 4));
   }
 
   start(): void {
@@ -146,7 +149,9 @@ export class WebhookDispatcher {
       else this.inFlight.set(delivery.endpointId, left);
       this.inFlightTotal -= 1;
       this.attempts.delete(attempt);
-      this.poke();
+      // Claim again once a quarter of the slots is free (or at the next poll), not after every
+      // attempt: one claim per finished attempt made the claim query the bottleneck under load.
+      if (this.options.concurrency - this.inFlightTotal >= this.claimBatch) this.poke();
     });
     this.attempts.add(attempt);
   }
