@@ -248,7 +248,8 @@ export class WebhookDispatcher {
       const delay = retryDelay(this.options.policy, delivery.attemptCount + 1 - delivery.replayBase);
       return delay === null
         ? { id: delivery.id, status: 'failed', nextAttemptAt: attemptedAt, attemptedAt }
-        : { id: delivery.id, status: 'pending', nextAttemptAt: new Date(attemptedAt.getTime() + delay), attemptedAt };
+        : // the delay runs from the failure (the attempt's end), as "retry 5 s after a failure" reads
+          { id: delivery.id, status: 'pending', nextAttemptAt: new Date(attemptedAt.getTime() + result.durationMs + delay), attemptedAt };
     });
     let events: PendingEvent[] = [];
     await pgTransactions(this.options.pool)(async (client, sql) => {
