@@ -30,33 +30,49 @@ export interface ClaimRequest {
 
 /**
  * Claims up to `limit` due deliveries of enabled endpoints, at most `perEndpointLimit` in flight per
- * endpoint counting those already running here. Rows another dispatcher (a replica) is claiming
- * are skipped, not waited for; an endpoint at its limit is left out of the scan entirely, so its
- * backlog never fills a claim (no head-of-line blocking). The claim commits on its own: it is a
- * lease (next_attempt_at moved to the lease's end), and the attempt runs outside any transaction.
+ * endpoint counting those already running here, endpoints with the oldest due delivery first.
+ * Fair by construction: the endpoints with pending deliveries are found first (a skip scan over
+ * the pending index, one probe per such endpoint), then each gives up to its free slots, so one
+ * endpoint's large backlog cannot fill a claim, and an endpoint at its limit is not scanned at all
+ * (no head-of-line blocking). Rows another dispatcher (a replica) is claiming are skipped, not
+ * waited for. The claim commits on its own: it is a lease (next_attempt_at moved to the lease's
+ * end), and the attempt runs outside any transaction.
  */
 export async function claimDue(sql: SqlExecutor, request: ClaimRequest): Promise<ClaimedDelivery[]> {
   const busyIds = [...request.inFlight.keys()];
   const busyCounts = busyIds.map((id) => request.inFlight.get(id)!);
   const leaseEnd = new Date(request.now.getTime() + request.leaseMs);
   const { rows } = await sql.query(
-    `WITH busy AS (SELECT * FROM unnest($1::uuid[], $2::int[]) AS b(endpoint_id, running)),
-     candidates AS (
-       SELECT d.id, d.endpoint_id, d.next_attempt_at
-       FROM "webhook_delivery" d JOIN "webhook_endpoint" e ON e.id = d.endpoint_id AND e.enabled
-       WHERE d.status = 'pending' AND d.next_attempt_at <= $3
-         AND NOT EXISTS (SELECT 1 FROM busy b WHERE b.endpoint_id = d.endpoint_id AND b.running >= $5)
-       ORDER BY d.next_attempt_at
-       LIMIT $4 * 4
-       FOR UPDATE OF d SKIP LOCKED
+    `WITH RECURSIVE busy AS (SELECT * FROM unnest($1::uuid[], $2::int[]) AS b(endpoint_id, running)),
+     pending_endpoint(id) AS (
+       (SELECT endpoint_id FROM "webhook_delivery" WHERE status = 'pending' ORDER BY endpoint_id LIMIT 1)
+       UNION ALL
+       SELECT (SELECT d.endpoint_id FROM "webhook_delivery" d WHERE d.status = 'pending' AND d.endpoint_id > p.id ORDER BY d.endpoint_id LIMIT 1)
+       FROM pending_endpoint p WHERE p.id IS NOT NULL
+     ),
+     due_endpoint AS (
+       SELECT p.id, $5 - COALESCE(b.running, 0) AS free, oldest.at
+       FROM pending_endpoint p
+       JOIN "webhook_endpoint" e ON e.id = p.id AND e.enabled
+       LEFT JOIN busy b ON b.endpoint_id = p.id
+       CROSS JOIN LATERAL (
+         SELECT d.next_attempt_at AS at FROM "webhook_delivery" d
+         WHERE d.endpoint_id = p.id AND d.status = 'pending' ORDER BY d.next_attempt_at LIMIT 1
+       ) oldest
+       WHERE COALESCE(b.running, 0) < $5 AND oldest.at <= $3
+       ORDER BY oldest.at
+       LIMIT $4
      ),
      picked AS (
-       SELECT r.id FROM (
-         SELECT c.id, c.endpoint_id, c.next_attempt_at, row_number() OVER (PARTITION BY c.endpoint_id ORDER BY c.next_attempt_at) AS rn
-         FROM candidates c
-       ) r LEFT JOIN busy b ON b.endpoint_id = r.endpoint_id
-       WHERE r.rn <= $5 - COALESCE(b.running, 0)
-       ORDER BY r.next_attempt_at
+       SELECT x.id, x.next_attempt_at FROM due_endpoint de
+       CROSS JOIN LATERAL (
+         SELECT d.id, d.next_attempt_at FROM "webhook_delivery" d
+         WHERE d.endpoint_id = de.id AND d.status = 'pending' AND d.next_attempt_at <= $3
+         ORDER BY d.next_attempt_at
+         LIMIT de.free
+         FOR UPDATE SKIP LOCKED
+       ) x
+       ORDER BY x.next_attempt_at
        LIMIT $4
      )
      UPDATE "webhook_delivery" d SET next_attempt_at = $6
@@ -99,6 +115,41 @@ export async function insertAttempts(client: PoolClient, attempts: readonly Atte
   );
 }
 
+/**
+ * Records attempts that all succeeded in one statement (its data-modifying CTEs commit together):
+ * the attempts inserted, their endpoints out of any run of failures, the deliveries succeeded. The
+ * common case under load, so it costs one round trip instead of a transaction's five.
+ */
+export async function recordSuccesses(sql: SqlExecutor, attempts: readonly AttemptRow[], endpointIds: readonly string[], now: Date): Promise<void> {
+  if (attempts.length === 0) return;
+  await sql.query(
+    `WITH attempt AS (
+       INSERT INTO "webhook_attempt" (id, delivery_id, outcome, response_status, duration_ms, response_body, error, attempted_at)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::int[], $6::text[], $7::text[], $8::timestamptz[])
+     ),
+     recovered AS (
+       UPDATE "webhook_endpoint" SET failing_since = NULL, warned_at = NULL, updated_at = $10
+       WHERE id = ANY($9::uuid[]) AND failing_since IS NOT NULL
+     )
+     UPDATE "webhook_delivery" d
+     SET status = 'succeeded', attempt_count = d.attempt_count + 1, next_attempt_at = u.attempted_at, last_attempt_at = u.attempted_at, updated_at = $10
+     FROM unnest($2::uuid[], $8::timestamptz[]) AS u(id, attempted_at)
+     WHERE d.id = u.id`,
+    [
+      attempts.map((a) => a.id),
+      attempts.map((a) => a.deliveryId),
+      attempts.map((a) => a.outcome),
+      attempts.map((a) => a.responseStatus),
+      attempts.map((a) => a.durationMs),
+      attempts.map((a) => a.responseBody),
+      attempts.map((a) => a.error),
+      attempts.map((a) => a.attemptedAt),
+      endpointIds,
+      now,
+    ],
+  );
+}
+
 export interface DeliveryUpdate {
   id: string;
   /** 'succeeded', 'failed', or 'pending' with the next attempt's due time */
@@ -121,16 +172,6 @@ export async function updateDeliveries(client: PoolClient, updates: readonly Del
           "webhook_endpoint" e
      WHERE d.id = u.id AND e.id = d.endpoint_id`,
     [updates.map((u) => u.id), updates.map((u) => u.status), updates.map((u) => u.nextAttemptAt), updates.map((u) => u.attemptedAt), now],
-  );
-}
-
-/** Endpoints that succeeded leave their run of failures (only those in one are written). */
-export async function clearFailing(client: PoolClient, endpointIds: readonly string[], now: Date): Promise<void> {
-  if (endpointIds.length === 0) return;
-  await client.query(
-    `UPDATE "webhook_endpoint" SET failing_since = NULL, warned_at = NULL, updated_at = $2
-     WHERE id = ANY($1::uuid[]) AND failing_since IS NOT NULL`,
-    [endpointIds, now],
   );
 }
 

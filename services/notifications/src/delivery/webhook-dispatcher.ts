@@ -14,11 +14,11 @@ import type { Logger } from '@runfleet/service-kit';
 import { emitEvents, event, type PendingEvent } from '../data/outbox.repository';
 import {
   claimDue,
-  clearFailing,
   disableEndpoint,
   insertAttempts,
   lockEndpoints,
   markFailing,
+  recordSuccesses,
   updateDeliveries,
   type AttemptRow,
   type ClaimedDelivery,
@@ -75,7 +75,7 @@ export class WebhookDispatcher {
 
   constructor(private readonly options: DispatcherOptions) {
     this.now = options.now ?? (() => new Date());
-    this.claimBatch = Math.max(1, Math.floor(options.concurrency / 4));
+    this.claimBatch = Math.max(1, Math.floor(options.concurrency / 2));
   }
 
   start(): void {
@@ -149,7 +149,7 @@ export class WebhookDispatcher {
       else this.inFlight.set(delivery.endpointId, left);
       this.inFlightTotal -= 1;
       this.attempts.delete(attempt);
-      // Claim again once a quarter of the slots is free (or at the next poll), not after every
+      // Claim again once half of the slots is free (or at the next poll), not after every
       // attempt: one claim per finished attempt made the claim query the bottleneck under load.
       if (this.options.concurrency - this.inFlightTotal >= this.claimBatch) this.poke();
     });
@@ -218,7 +218,7 @@ export class WebhookDispatcher {
 
   private async record(batch: Finished[]): Promise<void> {
     const now = this.now();
-    const attempts: AttemptRow[] = batch.map(({ delivery, result, attemptedAt }) => ({
+    const attemptRow = ({ delivery, result, attemptedAt }: Finished): AttemptRow => ({
       id: randomUUID(),
       deliveryId: delivery.id,
       outcome: result.outcome,
@@ -227,14 +227,26 @@ export class WebhookDispatcher {
       responseBody: result.responseBody,
       error: result.error,
       attemptedAt,
-    }));
-    const succeeded = new Set<string>();
+    });
+    const successes = batch.filter((f) => f.result.outcome === 'succeeded');
+    const failures = batch.filter((f) => f.result.outcome !== 'succeeded');
+    const succeeded = new Set(successes.map((f) => f.delivery.endpointId));
+    if (successes.length > 0) {
+      await recordSuccesses(pgExecutor(this.options.pool), successes.map(attemptRow), [...succeeded], now);
+      this.options.metrics.completed.inc({ status: 'succeeded' }, successes.length);
+    }
+    if (failures.length > 0) await this.recordFailures(failures, succeeded, now, attemptRow);
+  }
+
+  /** Failed attempts: their retries, and what the run of failures does to each endpoint, in one transaction. */
+  private async recordFailures(
+    batch: Finished[],
+    succeeded: ReadonlySet<string>,
+    now: Date,
+    attemptRow: (f: Finished) => AttemptRow,
+  ): Promise<void> {
     const failures = new Map<string, { firstFailureAt: Date; gone: boolean }>();
     for (const { delivery, result, attemptedAt } of batch) {
-      if (result.outcome === 'succeeded') {
-        succeeded.add(delivery.endpointId);
-        continue;
-      }
       const seen = failures.get(delivery.endpointId);
       const gone = result.responseStatus === 410;
       if (!seen) failures.set(delivery.endpointId, { firstFailureAt: attemptedAt, gone });
@@ -244,7 +256,6 @@ export class WebhookDispatcher {
       }
     }
     const updates: DeliveryUpdate[] = batch.map(({ delivery, result, attemptedAt }) => {
-      if (result.outcome === 'succeeded') return { id: delivery.id, status: 'succeeded', nextAttemptAt: attemptedAt, attemptedAt };
       const delay = retryDelay(this.options.policy, delivery.attemptCount + 1 - delivery.replayBase);
       return delay === null
         ? { id: delivery.id, status: 'failed', nextAttemptAt: attemptedAt, attemptedAt }
@@ -253,8 +264,7 @@ export class WebhookDispatcher {
     });
     let events: PendingEvent[] = [];
     await pgTransactions(this.options.pool)(async (client, sql) => {
-      await insertAttempts(client, attempts);
-      await clearFailing(client, [...succeeded], now);
+      await insertAttempts(client, batch.map(attemptRow));
       // A success in the same batch ends the endpoint's run of failures, unless it answered 410.
       const failing = [...failures].filter(([id, f]) => f.gone || !succeeded.has(id));
       events = [];
@@ -284,7 +294,7 @@ export class WebhookDispatcher {
       }
       await updateDeliveries(client, updates, now);
     });
-    for (const update of updates) if (update.status !== 'pending') this.options.metrics.completed.inc({ status: update.status });
+    for (const update of updates) if (update.status === 'failed') this.options.metrics.completed.inc({ status: 'failed' });
     if (events.length > 0) {
       this.options.metrics.endpointEvents.inc(events.length);
       this.options.outboxCommitted?.();

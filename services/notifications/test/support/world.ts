@@ -68,7 +68,7 @@ export interface World {
 export async function createWorld(prefix: string, options: WorldOptions = {}): Promise<World> {
   const db = await createTestDatabase(prefix);
   await migrate(db.url);
-  const database = createDatabase(db.url, { poolMax: 10 });
+  const database = createDatabase(db.url, { poolMax: 10, onPoolError: () => undefined });
   const logLines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -145,6 +145,8 @@ export async function createWorld(prefix: string, options: WorldOptions = {}): P
         await sender.close();
       }
       await database.prisma.$disconnect();
+      // Prisma disposes the pool only if it ever used it; a suite may have used only the pool.
+      if (!database.pool.ended) await database.pool.end();
       await db.drop();
     },
   };

@@ -48,8 +48,9 @@ CREATE TABLE "webhook_delivery" (
   "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
   UNIQUE ("endpoint_id", "message_id")
 );
--- the dispatcher's scan: only pending rows, by due time
-CREATE INDEX "webhook_delivery_due_idx" ON "webhook_delivery" ("next_attempt_at") WHERE "status" = 'pending';
+-- the dispatcher's claim: the endpoints with pending deliveries (a skip scan over endpoint_id),
+-- then each endpoint's oldest due ones
+CREATE INDEX "webhook_delivery_pending_idx" ON "webhook_delivery" ("endpoint_id", "next_attempt_at") WHERE "status" = 'pending';
 CREATE INDEX "webhook_delivery_endpoint_idx" ON "webhook_delivery" ("endpoint_id", "created_at" DESC, "id" DESC);
 
 CREATE TABLE "webhook_attempt" (
