@@ -100,6 +100,24 @@ export const positiveInt = () =>
     .transform(Number)
     .refine((n) => n > 0 && Number.isSafeInteger(n), 'must be a positive whole number');
 
+/**
+ * A setting in a service's own text format (a list, a schedule), parsed at boot by `parse`; when
+ * it throws, start-up stops naming the variable and the parser's message.
+ */
+export function parsedSetting<T>(fallback: string, parse: (text: string) => T) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      try {
+        return parse(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+        return z.NEVER;
+      }
+    });
+}
+
 export const secret = (minLength = 32) => z.string().min(minLength, `must be at least ${minLength} characters`);
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

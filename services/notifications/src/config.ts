@@ -1,23 +1,8 @@
 // The notifications service's configuration: one schema over process.env, parsed once at boot.
 import { z } from 'zod';
-import { baseServiceConfig, loadConfig, port, positiveInt, postgresUrl, secret } from '@runfleet/service-kit';
+import { baseServiceConfig, loadConfig, parsedSetting, port, positiveInt, postgresUrl, secret } from '@runfleet/service-kit';
 import { secretKeyFrom } from './domain/secret-cipher';
 import { DEFAULT_RETRY_SCHEDULE, parseDuration, parseSchedule, type WebhookPolicy } from './domain/webhook-policy';
-
-/** A duration setting (`5s`, `2h`, `5d`) parsed at boot; a bad one stops start-up naming it. */
-function durationSetting<T>(fallback: string, parse: (text: string) => T) {
-  return z
-    .string()
-    .default(fallback)
-    .transform((text, ctx) => {
-      try {
-        return parse(text);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
-        return z.NEVER;
-      }
-    });
-}
 
 export const configSchema = z.object({
   ...baseServiceConfig,
@@ -28,13 +13,13 @@ export const configSchema = z.object({
   /** dev only: endpoints may be http:// on loopback, and deliveries may reach loopback addresses */
   WEBHOOKS_ALLOW_INSECURE_LOOPBACK: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** delays between attempts (Standard Webhooks' schedule by default) */
-  WEBHOOK_RETRY_SCHEDULE: durationSetting(DEFAULT_RETRY_SCHEDULE, parseSchedule),
+  WEBHOOK_RETRY_SCHEDULE: parsedSetting(DEFAULT_RETRY_SCHEDULE, parseSchedule),
   /** an endpoint failing every attempt this long is disabled */
-  WEBHOOK_DISABLE_AFTER: durationSetting('5d', parseDuration),
+  WEBHOOK_DISABLE_AFTER: parsedSetting('5d', parseDuration),
   /** its owner is warned this long before */
-  WEBHOOK_WARN_BEFORE: durationSetting('1d', parseDuration),
+  WEBHOOK_WARN_BEFORE: parsedSetting('1d', parseDuration),
   /** a rotated-out secret keeps signing this long */
-  WEBHOOK_SECRET_OVERLAP: durationSetting('24h', parseDuration),
+  WEBHOOK_SECRET_OVERLAP: parsedSetting('24h', parseDuration),
   /** a 2xx within this is a success */
   WEBHOOK_TIMEOUT_MS: positiveInt().default(15_000),
   /** attempts in flight per process */

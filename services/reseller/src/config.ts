@@ -1,22 +1,7 @@
 // The reseller service's configuration: one schema over process.env, parsed once at boot.
 import { z } from 'zod';
-import { baseServiceConfig, loadConfig, port, positiveInt, postgresUrl, secret } from '@runfleet/service-kit';
+import { baseServiceConfig, loadConfig, parsedSetting, port, positiveInt, postgresUrl, secret } from '@runfleet/service-kit';
 import { DEFAULT_TIER_BONUS_BPS, DEFAULT_TIER_THRESHOLDS, DEFAULT_TIER_WINDOW_DAYS, parseTierBonusBps, parseTierThresholds } from './domain/tier-rules';
-
-/** A `tier:value,…` list parsed at boot; a bad one stops start-up naming the variable and the problem. */
-function tierSetting<T>(fallback: string, parse: (text: string) => T) {
-  return z
-    .string()
-    .default(fallback)
-    .transform((text, ctx) => {
-      try {
-        return parse(text);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
-        return z.NEVER;
-      }
-    });
-}
 
 export const configSchema = z.object({
   ...baseServiceConfig,
@@ -25,9 +10,9 @@ export const configSchema = z.object({
   /** server-side pepper of the HMAC-SHA256 that API keys are stored as (DESIGN.md §7) */
   API_KEY_PEPPER: secret(32),
   /** trailing-sales thresholds of the tiers above bronze, in currency units (DESIGN.md §2 tiers) */
-  TIER_THRESHOLDS: tierSetting(DEFAULT_TIER_THRESHOLDS, parseTierThresholds),
+  TIER_THRESHOLDS: parsedSetting(DEFAULT_TIER_THRESHOLDS, parseTierThresholds),
   /** commission bonus each tier adds, basis points (a tier left out adds 0) */
-  TIER_BONUS_BPS: tierSetting(DEFAULT_TIER_BONUS_BPS, parseTierBonusBps),
+  TIER_BONUS_BPS: parsedSetting(DEFAULT_TIER_BONUS_BPS, parseTierBonusBps),
   /** how many days of sales decide the tier */
   TIER_WINDOW_DAYS: positiveInt().default(DEFAULT_TIER_WINDOW_DAYS),
   /** how often every tier is recomputed, so sales ageing out of the window demote */

@@ -97,22 +97,26 @@ export interface AttemptRow {
   attemptedAt: Date;
 }
 
+/** The eight columns of attempt rows as arrays, for `unnest` ($1–$8 in this order). */
+function attemptColumns(attempts: readonly AttemptRow[]): unknown[] {
+  return [
+    attempts.map((a) => a.id),
+    attempts.map((a) => a.deliveryId),
+    attempts.map((a) => a.outcome),
+    attempts.map((a) => a.responseStatus),
+    attempts.map((a) => a.durationMs),
+    attempts.map((a) => a.responseBody),
+    attempts.map((a) => a.error),
+    attempts.map((a) => a.attemptedAt),
+  ];
+}
+
+const INSERT_ATTEMPTS = `INSERT INTO "webhook_attempt" (id, delivery_id, outcome, response_status, duration_ms, response_body, error, attempted_at)
+  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::int[], $6::text[], $7::text[], $8::timestamptz[])`;
+
 export async function insertAttempts(client: PoolClient, attempts: readonly AttemptRow[]): Promise<void> {
   if (attempts.length === 0) return;
-  await client.query(
-    `INSERT INTO "webhook_attempt" (id, delivery_id, outcome, response_status, duration_ms, response_body, error, attempted_at)
-     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::int[], $6::text[], $7::text[], $8::timestamptz[])`,
-    [
-      attempts.map((a) => a.id),
-      attempts.map((a) => a.deliveryId),
-      attempts.map((a) => a.outcome),
-      attempts.map((a) => a.responseStatus),
-      attempts.map((a) => a.durationMs),
-      attempts.map((a) => a.responseBody),
-      attempts.map((a) => a.error),
-      attempts.map((a) => a.attemptedAt),
-    ],
-  );
+  await client.query(INSERT_ATTEMPTS, attemptColumns(attempts));
 }
 
 /**
@@ -123,10 +127,7 @@ export async function insertAttempts(client: PoolClient, attempts: readonly Atte
 export async function recordSuccesses(sql: SqlExecutor, attempts: readonly AttemptRow[], endpointIds: readonly string[], now: Date): Promise<void> {
   if (attempts.length === 0) return;
   await sql.query(
-    `WITH attempt AS (
-       INSERT INTO "webhook_attempt" (id, delivery_id, outcome, response_status, duration_ms, response_body, error, attempted_at)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::int[], $6::text[], $7::text[], $8::timestamptz[])
-     ),
+    `WITH attempt AS (${INSERT_ATTEMPTS}),
      recovered AS (
        UPDATE "webhook_endpoint" SET failing_since = NULL, warned_at = NULL, updated_at = $10
        WHERE id = ANY($9::uuid[]) AND failing_since IS NOT NULL
@@ -135,18 +136,7 @@ export async function recordSuccesses(sql: SqlExecutor, attempts: readonly Attem
      SET status = 'succeeded', attempt_count = d.attempt_count + 1, next_attempt_at = u.attempted_at, last_attempt_at = u.attempted_at, updated_at = $10
      FROM unnest($2::uuid[], $8::timestamptz[]) AS u(id, attempted_at)
      WHERE d.id = u.id`,
-    [
-      attempts.map((a) => a.id),
-      attempts.map((a) => a.deliveryId),
-      attempts.map((a) => a.outcome),
-      attempts.map((a) => a.responseStatus),
-      attempts.map((a) => a.durationMs),
-      attempts.map((a) => a.responseBody),
-      attempts.map((a) => a.error),
-      attempts.map((a) => a.attemptedAt),
-      endpointIds,
-      now,
-    ],
+    [...attemptColumns(attempts), endpointIds, now],
   );
 }
 
