@@ -40,6 +40,9 @@ export const API_SCOPES = [
   'runners:register',
   'registration-tokens:read',
   'registration-tokens:write',
+  // notifications: signed webhooks (issue 17)
+  'webhooks:read',
+  'webhooks:write',
   // services not built yet (see PROVISIONAL_RESOURCE_SCOPES)
   'commissions:read',
   'commissions:write',
@@ -47,8 +50,6 @@ export const API_SCOPES = [
   'invoices:write',
   'payouts:read',
   'payouts:write',
-  'webhooks:read',
-  'webhooks:write',
   'feed:read',
   'feed:write',
   'notification-preferences:read',
