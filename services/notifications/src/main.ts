@@ -72,7 +72,8 @@ void runService({
       server,
       health,
       close: async () => {
-        await dispatcher.stop();
+        // Attempts may run 15 s; half the shutdown budget is given to them, the rest to closing.
+        await dispatcher.stop(config.SHUTDOWN_TIMEOUT_MS / 2);
         await sender.close();
         await messaging.close();
         await prisma.$disconnect();

@@ -89,12 +89,18 @@ export class WebhookDispatcher {
     this.wake?.();
   }
 
-  /** Stops claiming, lets the attempts in flight finish and records them. */
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming, lets the attempts in flight finish (for at most `graceMs`) and records them.
+   * An attempt still running then is left to its lease: it is sent again, same webhook-id, later.
+   */
+  async stop(graceMs = Infinity): Promise<void> {
     this.running = false;
     this.poke();
     await this.loopDone;
-    await Promise.allSettled([...this.attempts]);
+    let timer: NodeJS.Timeout | undefined;
+    const grace = Number.isFinite(graceMs) ? new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))) : new Promise<void>(() => undefined);
+    await Promise.race([Promise.allSettled([...this.attempts]), grace]);
+    clearTimeout(timer);
     await this.flush();
   }
 
