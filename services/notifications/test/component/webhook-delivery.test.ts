@@ -234,3 +234,26 @@ describe('metrics', () => {
     expect(value('runfleet_webhook_disabled_endpoints')).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe('stopping', () => {
+  it('waits for an attempt in flight no longer than its grace, leaving it pending for its lease', async () => {
+    const own = await createWorld('notif_stop');
+    try {
+      receiver.answer = () => 'hang';
+      const created = await own.as('customerA').post('/v1/webhook-endpoints', { url: receiver.url('/hang-on-stop'), eventTypes: ['*'] });
+      const dispatcher = own.dispatcher({ timeoutMs: 3_000 });
+      await own.notify({ recipient: owner });
+      await waitFor(() => at('/hang-on-stop').length === 1, 10_000, 'the attempt to start');
+
+      const started = Date.now();
+      await dispatcher.stop(200);
+
+      expect(Date.now() - started).toBeLessThan(2_000);
+      const delivery = await own.prisma.webhookDelivery.findFirstOrThrow({ where: { endpointId: created.body.id } });
+      expect(delivery).toMatchObject({ status: 'pending', attemptCount: 0 });
+      expect(delivery.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
+    } finally {
+      await own.close(); // waits out the hanging attempt (3 s)
+    }
+  }, 15_000);
+});
