@@ -10,6 +10,11 @@ import type { SqlExecutor } from './sql-executor';
 export interface PendingEvent<N extends EventName = EventName> {
   type: N;
   data: EventData<N>;
+  /**
+   * the message this event answers, when the current context does not name it (a consumer's batch
+   * handler emits for many messages at once): its correlation id is kept and its id is the causation
+   */
+  cause?: { id: string; correlationId: string };
 }
 
 /** Builds typed pending events so a list of several kinds keeps each payload checked against its name. */
@@ -19,7 +24,9 @@ export function event<N extends EventName>(type: N, data: EventData<N>): Pending
 
 /** Envelopes `events` as `producer` and writes them to the outbox through `sql` (the caller's transaction). */
 export async function emitToOutbox(sql: SqlExecutor, producer: string, events: readonly PendingEvent[]): Promise<void> {
-  const envelopes = events.map((e) => buildEnvelope(e.type, e.data as never, { producer }));
+  const envelopes = events.map((e) =>
+    buildEnvelope(e.type, e.data as never, e.cause ? { producer, correlationId: e.cause.correlationId, causationId: e.cause.id } : { producer }),
+  );
   await writeOutbox(sql, envelopes);
 }
 
