@@ -53,6 +53,14 @@ export async function lockHoldByReference(tx: Db, referenceKind: string, referen
   return rows[0] ?? null;
 }
 
+/** The holds for these jobs or orders, locked FOR UPDATE in id order (a stable order: concurrent batches never deadlock). */
+export async function lockHoldsByReferences(tx: Db, referenceKind: string, referenceIds: readonly string[]): Promise<HoldRecord[]> {
+  if (referenceIds.length === 0) return [];
+  return tx.$queryRaw<HoldRecord[]>`SELECT ${COLUMNS} FROM "hold"
+    WHERE "reference_kind" = ${referenceKind} AND "reference_id" IN (${Prisma.join(referenceIds)})
+    ORDER BY "id" FOR UPDATE`;
+}
+
 export async function findHoldByReference(db: Db, referenceKind: string, referenceId: string): Promise<HoldRecord | null> {
   const rows = await db.$queryRaw<HoldRecord[]>`SELECT ${COLUMNS} FROM "hold"
     WHERE "reference_kind" = ${referenceKind} AND "reference_id" = ${referenceId}`;
@@ -63,6 +71,19 @@ export async function findHoldByReference(db: Db, referenceKind: string, referen
 export async function settleHold(tx: Db, holdId: string, status: Exclude<HoldStatus, 'pending'>, captured: bigint | null, at: Date): Promise<void> {
   await tx.$executeRaw`UPDATE "hold" SET "status" = ${status}, "captured" = ${captured}, "settled_at" = ${at}
     WHERE "id" = ${holdId}::uuid AND "status" = 'pending'`;
+}
+
+/** Settles locked pending holds with one UPDATE … FROM (VALUES …). */
+export async function settleHolds(
+  tx: Db,
+  settled: readonly { id: string; status: Exclude<HoldStatus, 'pending'>; captured: bigint | null }[],
+  at: Date,
+): Promise<void> {
+  if (settled.length === 0) return;
+  const values = settled.map((h) => Prisma.sql`(${h.id}::uuid, ${h.status}, ${h.captured}::bigint)`);
+  await tx.$executeRaw`UPDATE "hold" h SET "status" = v.status, "captured" = v.captured, "settled_at" = ${at}
+    FROM (VALUES ${Prisma.join(values)}) AS v(id, status, captured)
+    WHERE h."id" = v.id AND h."status" = 'pending'`;
 }
 
 /**

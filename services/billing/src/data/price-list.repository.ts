@@ -57,6 +57,13 @@ export async function findPriceVersion(db: Db, id: string): Promise<PriceListRec
   return row ? toRecord(row) : null;
 }
 
+/** Several versions by id, in one query. */
+export async function findPriceVersions(db: Db, ids: readonly string[]): Promise<Map<string, PriceListRecord>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.priceList.findMany({ where: { id: { in: [...ids] } }, select: priceSelect });
+  return new Map(rows.map((row) => [row.id, toRecord(row)]));
+}
+
 export interface NewPriceVersion {
   jobType: string;
   unit: PriceUnit;

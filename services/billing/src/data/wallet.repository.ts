@@ -73,6 +73,13 @@ export async function lockWallet(tx: Db, walletId: string): Promise<WalletRecord
   return rows[0] ?? null;
 }
 
+/** The wallets, locked FOR UPDATE in id order (a stable order: concurrent batches never deadlock). */
+export async function lockWallets(tx: Db, walletIds: readonly string[]): Promise<WalletRecord[]> {
+  if (walletIds.length === 0) return [];
+  const ids = Prisma.join(walletIds.map((id) => Prisma.sql`${id}::uuid`));
+  return tx.$queryRaw<WalletRecord[]>`SELECT ${LOCK_COLUMNS} FROM "wallet" WHERE "id" IN (${ids}) ORDER BY "id" FOR UPDATE`;
+}
+
 /** The owner's wallet, locked FOR UPDATE until the transaction ends; null when there is none. */
 export async function lockWalletOfOwner(tx: Db, ownerType: OwnerType, ownerId: string): Promise<WalletRecord | null> {
   const rows = await tx.$queryRaw<WalletRecord[]>`SELECT ${LOCK_COLUMNS} FROM "wallet"
@@ -90,6 +97,14 @@ export interface WalletState {
 export async function saveWalletState(tx: Db, walletId: string, state: WalletState): Promise<void> {
   await tx.$executeRaw`UPDATE "wallet" SET "balance" = ${state.balance}, "reserved" = ${state.reserved},
     "low_balance_armed" = ${state.lowBalanceArmed}, "updated_at" = now() WHERE "id" = ${walletId}::uuid`;
+}
+
+/** Writes locked wallets' new states with one UPDATE … FROM (VALUES …). */
+export async function saveWalletStates(tx: Db, states: readonly (WalletState & { id: string })[]): Promise<void> {
+  if (states.length === 0) return;
+  const values = states.map((w) => Prisma.sql`(${w.id}::uuid, ${w.balance}::bigint, ${w.reserved}::bigint, ${w.lowBalanceArmed}::boolean)`);
+  await tx.$executeRaw`UPDATE "wallet" w SET "balance" = v.balance, "reserved" = v.reserved, "low_balance_armed" = v.armed, "updated_at" = now()
+    FROM (VALUES ${Prisma.join(values)}) AS v(id, balance, reserved, armed) WHERE w."id" = v.id`;
 }
 
 /** Who may see a wallet: an admin (no scope), a reseller (its customers' and its own), a customer (its own). */
