@@ -99,6 +99,12 @@ export interface ConsumerOptions<N extends string, TTx> {
   /** transactions in parallel (default 1, which also keeps arrival order) */
   concurrency?: number;
   /**
+   * With concurrency > 1: messages with the same key (a job id, say) are never in two transactions
+   * at once, so a key's messages are applied in arrival order while other keys run in parallel.
+   * A batch holding a key that a running batch holds waits for it. Undefined: no key, no constraint.
+   */
+  orderingKey?: (envelope: EnvelopeOf<N>) => string | undefined;
+  /**
    * wait up to this long to fill a batch before starting it (default 0: start as soon as one is
    * free); a batch that fills up (batchSize) starts at once
    */
@@ -155,6 +161,8 @@ export class Consumer<N extends string = string, TTx = unknown> {
   private readonly confirmTimeoutMs: number;
   private buffer: Item[] = [];
   private activeBatches = 0;
+  /** orderingKey values of the messages in running transactions, with their counts */
+  private readonly activeKeys = new Map<string, number>();
   private pumpScheduled = false;
   private fullBatchScheduled = false;
   private readonly inflight = new Set<Promise<unknown>>();
@@ -274,15 +282,30 @@ export class Consumer<N extends string = string, TTx = unknown> {
       this.buffer.length > 0 &&
       (this.activeBatches === 0 || (this.activeBatches < this.concurrency && this.buffer.length >= this.batchSize))
     ) {
+      const keys = this.keysOf(this.buffer.slice(0, this.batchSize));
+      // A key in a running batch: this batch waits for it, so the key's order holds.
+      if (this.activeBatches > 0 && keys.some((key) => this.activeKeys.has(key))) return;
       const items = this.buffer.splice(0, this.batchSize);
+      for (const key of keys) this.activeKeys.set(key, (this.activeKeys.get(key) ?? 0) + 1);
       this.activeBatches += 1;
       this.track(
         this.processBatch(items).finally(() => {
           this.activeBatches -= 1;
+          for (const key of keys) {
+            const left = this.activeKeys.get(key)! - 1;
+            if (left === 0) this.activeKeys.delete(key);
+            else this.activeKeys.set(key, left);
+          }
           if (this.buffer.length > 0) this.schedulePump();
         }),
       );
     }
+  }
+
+  private keysOf(items: readonly Item[]): string[] {
+    const key = this.options.orderingKey;
+    if (!key || this.concurrency === 1) return [];
+    return items.map((item) => key(item.envelope as EnvelopeOf<N>)).filter((k): k is string => k !== undefined);
   }
 
   private track(work: Promise<unknown>): void {

@@ -39,7 +39,7 @@ void runService({
     const prisma = wakingRelayAfterCommits(database, () => messaging.outboxCommitted());
     // Wallets for new accounts, and both sagas' billing side (DESIGN.md §2, §4).
     await consumeAccounts(messaging, { prisma });
-    await consumeJobs(messaging, { prisma, now, holdPolicy });
+    await consumeJobs(messaging, { now, holdPolicy });
     await consumeOrders(messaging, { prisma });
     // Holds whose job never finished go back to available after their TTL (DESIGN.md §10).
     let sweeping: Promise<unknown> | null = null;

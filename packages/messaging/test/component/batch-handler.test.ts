@@ -5,11 +5,13 @@
 // middle of a batch, or after committing it but before acking, leaves every effect exactly once.
 import { Registry } from 'prom-client';
 import { waitForStableCount } from '@runfleet/test-infra';
-import { createMessaging, listDeadLetters, pgExecutor, type BatchMessage, type Messaging } from '../../src';
+import { Pool, type PoolClient } from 'pg';
+import { createMessaging, listDeadLetters, pgExecutor, pgTransactions, type BatchMessage, type Messaging } from '../../src';
 import { exited, forkFixture } from '../support/child-process';
 import {
   createMessagingTestEnv,
   insertEffects,
+  sleep,
   testLogger,
   testValidator,
   type MessagingTestEnv,
@@ -181,6 +183,60 @@ test('a batch that does not fill up starts when batchWaitMs runs out; a full one
   await waitForStableCount(async () => (await effectsOf(full.map((e) => e.id))).length, { atLeast: 20, stableMs: 300, timeoutMs: 10_000 });
   expect(calls[0]!.ns).toHaveLength(20);
   expect(calls[0]!.at - publishedAt).toBeLessThan(500);
+});
+
+test('with concurrency 2 and an orderingKey, two batches run at once but never two holding the same key', async () => {
+  // the first 100 take 15 keys in turn (consecutive batches of 10 share five), the last 100 a key each
+  const envelopes = Array.from({ length: 200 }, (_, n) => messaging.envelope('test.bh_keyed', { n, orderId: n < 100 ? `key-${n % 15}` : `own-${n}` }));
+  await queueUp('keyed', 'test.bh_keyed', async () => {
+    for (const e of envelopes) await messaging.publisher.publish(e);
+  });
+
+  const running = new Map<PoolClient, Set<string>>();
+  let overlaps = 0;
+  let mostAtOnce = 0;
+  const pool = new Pool({ connectionString: env.db.url, max: 3 });
+  const base = pgTransactions(pool);
+  const order = new Map<string, number[]>();
+  const consumer = await messaging.consume({
+    concern: 'keyed',
+    events: ['test.bh_keyed'],
+    batchSize: 10,
+    concurrency: 2,
+    orderingKey: (envelope) => (envelope.data as TestData).orderId,
+    // a batch counts as running from its transaction's start until after its commit
+    transaction: async (fn) => {
+      let client: PoolClient | undefined;
+      try {
+        return await base(async (tx, sql) => {
+          client = tx;
+          return fn(tx, sql);
+        });
+      } finally {
+        if (client) running.delete(client);
+      }
+    },
+    batchHandler: async (messages, { tx, sql }) => {
+      const keys = new Set(messages.map((m) => (m.envelope.data as TestData).orderId!));
+      for (const other of running.values()) if ([...keys].some((k) => other.has(k))) overlaps += 1;
+      running.set(tx, keys);
+      mostAtOnce = Math.max(mostAtOnce, running.size);
+      for (const m of messages) {
+        const data = m.envelope.data as TestData;
+        order.set(data.orderId!, [...(order.get(data.orderId!) ?? []), data.n]);
+      }
+      await insertEffects(sql, messages.map((m) => m.envelope));
+      await sleep(5 + Math.random() * 15);
+    },
+  });
+
+  const ids = envelopes.map((e) => e.id);
+  await waitForStableCount(async () => (await effectsOf(ids)).length, { atLeast: 200, stableMs: 500, timeoutMs: 30_000 });
+  await consumer.close();
+  await pool.end();
+  expect(overlaps).toBe(0);
+  expect(mostAtOnce).toBe(2);
+  for (const ns of order.values()) expect(ns).toEqual([...ns].sort((a, b) => a - b));
 });
 
 describe('a consumer killed during a batch', () => {

@@ -2,7 +2,7 @@
 // UPDATE, DELETE and TRUNCATE — each in the transaction of the wallet change it records, under a
 // unique idempotency key so one effect can never be booked twice.
 import type { Page } from '@runfleet/contracts';
-import type { Db, Prisma } from '../db';
+import { sqlOf, type Db, type Prisma, type Sql } from '../db';
 import { afterCursor, NEWEST_FIRST, toPage } from '@runfleet/service-kit';
 
 export const ENTRY_TYPES = ['credit', 'charge', 'refund', 'hold', 'hold_release', 'commission', 'payout', 'adjustment'] as const;
@@ -83,36 +83,43 @@ export async function insertEntry(tx: Db, entry: NewEntry): Promise<string> {
   return row.id;
 }
 
-const ENTRY_COLUMNS = [
-  'id', 'wallet_id', 'type', 'amount', 'reserved_delta', 'balance_after', 'reserved_after', 'reference_kind', 'reference_id',
-  'hold_id', 'refund_of', 'idempotency_key', 'actor_type', 'actor_id', 'reason', 'details',
-] as const;
-const ENTRY_CASTS = ['uuid', 'uuid', 'text', 'bigint', 'bigint', 'bigint', 'bigint', 'text', 'text', 'uuid', 'uuid', 'text', 'text', 'text', 'text', 'jsonb'];
-// 16 parameters a row: far below PostgreSQL's 65,535 per statement.
-const ENTRIES_PER_STATEMENT = 1_000;
-
 /**
  * Inserts entries with ids chosen by the caller, in order (so `seq`, the per-wallet balance_after
- * chain, follows it), one multi-row INSERT per thousand; a reused idempotency key fails the whole
- * transaction, as for insertEntry.
+ * chain, follows it: unnest() yields its rows in array order), with one INSERT … SELECT unnest(…);
+ * a reused idempotency key fails the whole transaction, as for insertEntry.
  */
-export async function insertEntries(tx: Db, entries: readonly (NewEntry & { id: string })[]): Promise<void> {
-  for (let start = 0; start < entries.length; start += ENTRIES_PER_STATEMENT) {
-    const params: unknown[] = [];
-    const rows = entries.slice(start, start + ENTRIES_PER_STATEMENT).map((e) => {
-      const values = [
-        e.id, e.walletId, e.type, e.amount.toString(), e.reservedDelta.toString(), e.balanceAfter.toString(), e.reservedAfter.toString(),
-        e.referenceKind, e.referenceId, e.holdId ?? null, e.refundOf ?? null, e.idempotencyKey, e.actorType, e.actorId, e.reason ?? null,
-        e.details ? JSON.stringify(e.details) : null,
-      ];
-      const placeholders = values.map((value, i) => {
-        params.push(value);
-        return `$${params.length}::${ENTRY_CASTS[i]}`;
-      });
-      return `(${placeholders.join(', ')})`;
-    });
-    await tx.$executeRawUnsafe(`INSERT INTO "ledger_entry" (${ENTRY_COLUMNS.map((c) => `"${c}"`).join(', ')}) VALUES ${rows.join(', ')}`, ...params);
-  }
+export async function insertEntries(db: Sql, entries: readonly (NewEntry & { id: string })[]): Promise<void> {
+  if (entries.length === 0) return;
+  const column = <T>(pick: (e: NewEntry & { id: string }) => T) => entries.map(pick);
+  await sqlOf(db).query(
+    `INSERT INTO "ledger_entry" ("id", "wallet_id", "type", "amount", "reserved_delta", "balance_after", "reserved_after", "reference_kind",
+       "reference_id", "hold_id", "refund_of", "idempotency_key", "actor_type", "actor_id", "reason", "details")
+     SELECT id, wallet_id, type, amount, reserved_delta, balance_after, reserved_after, reference_kind, reference_id, hold_id, refund_of,
+       idempotency_key, actor_type, actor_id, reason, details::jsonb
+     FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::text[], $9::text[],
+       $10::uuid[], $11::uuid[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
+       WITH ORDINALITY AS e(id, wallet_id, type, amount, reserved_delta, balance_after, reserved_after, reference_kind, reference_id, hold_id,
+         refund_of, idempotency_key, actor_type, actor_id, reason, details, position)
+     ORDER BY position`,
+    [
+      column((e) => e.id),
+      column((e) => e.walletId),
+      column((e) => e.type),
+      column((e) => e.amount.toString()),
+      column((e) => e.reservedDelta.toString()),
+      column((e) => e.balanceAfter.toString()),
+      column((e) => e.reservedAfter.toString()),
+      column((e) => e.referenceKind),
+      column((e) => e.referenceId),
+      column((e) => e.holdId ?? null),
+      column((e) => e.refundOf ?? null),
+      column((e) => e.idempotencyKey),
+      column((e) => e.actorType),
+      column((e) => e.actorId),
+      column((e) => e.reason ?? null),
+      column((e) => (e.details ? JSON.stringify(e.details) : null)),
+    ],
+  );
 }
 
 export async function findEntryByKey(db: Db, idempotencyKey: string): Promise<EntryRecord | null> {

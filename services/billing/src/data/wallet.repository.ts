@@ -2,7 +2,7 @@
 // under their row lock (`lockWallet…` then `saveWalletState`, in one transaction) so concurrent
 // holds and charges on one wallet are serialised and can never overdraw it (DESIGN.md §5).
 import type { Page } from '@runfleet/contracts';
-import { Prisma, type Db } from '../db';
+import { bigintOf, Prisma, sqlOf, type Db, type Sql } from '../db';
 import { afterCursor, NEWEST_FIRST, toPage } from '@runfleet/service-kit';
 
 export type OwnerType = 'customer' | 'reseller';
@@ -47,10 +47,22 @@ function toRecord(row: Row): WalletRecord {
 }
 
 // Raw rows come back with snake_case names; the lock statements select them under camelCase aliases.
-const LOCK_COLUMNS = Prisma.sql`"id", "owner_type" AS "ownerType", "owner_id" AS "ownerId", "reseller_id" AS "resellerId",
+const LOCK_COLUMN_LIST = `"id", "owner_type" AS "ownerType", "owner_id" AS "ownerId", "reseller_id" AS "resellerId",
   "currency", "balance", "reserved", "credit_limit" AS "creditLimit", "credit_status" AS "creditStatus",
   "low_balance_threshold" AS "lowBalanceThreshold", "low_balance_armed" AS "lowBalanceArmed",
   "created_at" AS "createdAt", "updated_at" AS "updatedAt"`;
+const LOCK_COLUMNS = Prisma.raw(LOCK_COLUMN_LIST);
+
+/** A locked row as pg or Prisma returns it (BIGINTs as strings or bigints). */
+function lockedWallet(row: Record<string, unknown>): WalletRecord {
+  return {
+    ...(row as unknown as WalletRecord),
+    balance: bigintOf(row.balance),
+    reserved: bigintOf(row.reserved),
+    creditLimit: bigintOf(row.creditLimit),
+    lowBalanceThreshold: bigintOf(row.lowBalanceThreshold),
+  };
+}
 
 export interface NewWallet {
   ownerType: OwnerType;
@@ -74,17 +86,19 @@ export async function lockWallet(tx: Db, walletId: string): Promise<WalletRecord
 }
 
 /** The wallets, locked FOR UPDATE in id order (a stable order: concurrent batches never deadlock). */
-export async function lockWallets(tx: Db, walletIds: readonly string[]): Promise<WalletRecord[]> {
+export async function lockWallets(db: Sql, walletIds: readonly string[]): Promise<WalletRecord[]> {
   if (walletIds.length === 0) return [];
-  const ids = Prisma.join(walletIds.map((id) => Prisma.sql`${id}::uuid`));
-  return tx.$queryRaw<WalletRecord[]>`SELECT ${LOCK_COLUMNS} FROM "wallet" WHERE "id" IN (${ids}) ORDER BY "id" FOR UPDATE`;
+  const { rows } = await sqlOf(db).query(`SELECT ${LOCK_COLUMN_LIST} FROM "wallet" WHERE "id" = ANY($1::uuid[]) ORDER BY "id" FOR UPDATE`, [walletIds]);
+  return rows.map(lockedWallet);
 }
 
 /** The owner's wallet, locked FOR UPDATE until the transaction ends; null when there is none. */
-export async function lockWalletOfOwner(tx: Db, ownerType: OwnerType, ownerId: string): Promise<WalletRecord | null> {
-  const rows = await tx.$queryRaw<WalletRecord[]>`SELECT ${LOCK_COLUMNS} FROM "wallet"
-    WHERE "owner_type" = ${ownerType} AND "owner_id" = ${ownerId}::uuid FOR UPDATE`;
-  return rows[0] ?? null;
+export async function lockWalletOfOwner(db: Sql, ownerType: OwnerType, ownerId: string): Promise<WalletRecord | null> {
+  const { rows } = await sqlOf(db).query(`SELECT ${LOCK_COLUMN_LIST} FROM "wallet" WHERE "owner_type" = $1 AND "owner_id" = $2::uuid FOR UPDATE`, [
+    ownerType,
+    ownerId,
+  ]);
+  return rows[0] ? lockedWallet(rows[0]) : null;
 }
 
 export interface WalletState {
@@ -99,12 +113,14 @@ export async function saveWalletState(tx: Db, walletId: string, state: WalletSta
     "low_balance_armed" = ${state.lowBalanceArmed}, "updated_at" = now() WHERE "id" = ${walletId}::uuid`;
 }
 
-/** Writes locked wallets' new states with one UPDATE … FROM (VALUES …). */
-export async function saveWalletStates(tx: Db, states: readonly (WalletState & { id: string })[]): Promise<void> {
+/** Writes locked wallets' new states with one UPDATE … FROM unnest(…). */
+export async function saveWalletStates(db: Sql, states: readonly (WalletState & { id: string })[]): Promise<void> {
   if (states.length === 0) return;
-  const values = states.map((w) => Prisma.sql`(${w.id}::uuid, ${w.balance}::bigint, ${w.reserved}::bigint, ${w.lowBalanceArmed}::boolean)`);
-  await tx.$executeRaw`UPDATE "wallet" w SET "balance" = v.balance, "reserved" = v.reserved, "low_balance_armed" = v.armed, "updated_at" = now()
-    FROM (VALUES ${Prisma.join(values)}) AS v(id, balance, reserved, armed) WHERE w."id" = v.id`;
+  await sqlOf(db).query(
+    `UPDATE "wallet" w SET "balance" = v.balance, "reserved" = v.reserved, "low_balance_armed" = v.armed, "updated_at" = now()
+     FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::boolean[]) AS v(id, balance, reserved, armed) WHERE w."id" = v.id`,
+    [states.map((w) => w.id), states.map((w) => w.balance.toString()), states.map((w) => w.reserved.toString()), states.map((w) => w.lowBalanceArmed)],
+  );
 }
 
 /** Who may see a wallet: an admin (no scope), a reseller (its customers' and its own), a customer (its own). */

@@ -4,10 +4,10 @@
 // transaction). Every use case that moves money goes through here.
 import { randomUUID } from 'node:crypto';
 import { formatMoney } from '@runfleet/contracts';
-import { insertEntry, type EntryType, type NewEntry } from '../data/ledger.repository';
+import { insertEntries, insertEntry, type EntryType, type NewEntry } from '../data/ledger.repository';
 import { emitEvents, event, type PendingEvent } from '../data/outbox.repository';
-import { saveWalletState, type WalletRecord } from '../data/wallet.repository';
-import type { Db } from '../db';
+import { saveWalletState, saveWalletStates, type WalletRecord } from '../data/wallet.repository';
+import type { Db, Sql } from '../db';
 import { applyMovement, availableOf, type Movement } from './wallet-rules';
 
 export interface Booking extends Movement {
@@ -74,6 +74,18 @@ export function planBooking(wallet: WalletRecord, booking: Booking): PlannedBook
         })
       : null;
   return { entry, wallet: after, lowBalance };
+}
+
+/**
+ * Writes planned bookings, in order, with one statement per table: each touched wallet's last state
+ * (wallets in id order), every ledger entry, and the low-balance alarms with `cause` (see
+ * PendingEvent.cause) — what bookMovement does for one booking, for a batch.
+ */
+export async function writeBookings(tx: Sql, bookings: readonly PlannedBooking[], cause?: (booking: PlannedBooking) => PendingEvent['cause']): Promise<void> {
+  const last = new Map(bookings.map((b) => [b.wallet.id, b.wallet]));
+  await saveWalletStates(tx, [...last.keys()].sort().map((id) => last.get(id)!));
+  await insertEntries(tx, bookings.map((b) => b.entry));
+  await emitEvents(tx, bookings.flatMap((b) => (b.lowBalance ? [{ ...b.lowBalance, cause: cause?.(b) }] : [])));
 }
 
 /**

@@ -10,17 +10,17 @@
 // id order (concurrent batches and replicas never deadlock), works every booking out in memory with
 // the same money rules as any other movement (planBooking: exact balance_after, low balance once
 // per crossing), and writes them with one statement per table — wallets, usage, ledger, holds,
-// outbox. A job settled twice in one batch is settled by its first settlement only.
+// outbox. A job settled twice in one batch is settled by its first settlement only. It runs on a
+// Prisma transaction or on a consumer's plain pg transaction (Sql), the latter for speed.
 import { formatMoney, parseMoney, type EventData } from '@runfleet/contracts';
 import type { Logger } from '@runfleet/service-kit';
 import { lockHoldsByReferences, settleHolds, type HoldRecord, type HoldStatus } from '../data/hold.repository';
-import { insertEntries } from '../data/ledger.repository';
 import { emitEvents, event, type PendingEvent } from '../data/outbox.repository';
 import { findPriceVersions, type PriceListRecord } from '../data/price-list.repository';
 import { advanceUsages, monthOf, usageKey, type UsageAdvance } from '../data/usage-month.repository';
-import { lockWallets, saveWalletStates, type WalletRecord } from '../data/wallet.repository';
-import type { Db } from '../db';
-import { planBooking, type Booking, type PlannedBooking } from './book-movement';
+import { lockWallets, type WalletRecord } from '../data/wallet.repository';
+import type { Sql } from '../db';
+import { planBooking, writeBookings, type Booking, type PlannedBooking } from './book-movement';
 import { jobCost } from './job-price';
 import { availableOf } from './wallet-rules';
 
@@ -59,7 +59,7 @@ interface Pending {
  * Settles the jobs' pending holds in the caller's transaction; returns each settlement's outcome,
  * in order. Throws (rolling the caller's transaction back) when a hold has no price version.
  */
-export async function settleJobHolds(tx: Db, settlements: readonly JobSettlement[], now: Date, log?: Logger): Promise<SettleOutcome[]> {
+export async function settleJobHolds(tx: Sql, settlements: readonly JobSettlement[], now: Date, log?: Logger): Promise<SettleOutcome[]> {
   const holds = new Map((await lockHoldsByReferences(tx, 'job', [...new Set(settlements.map((s) => s.jobId))])).map((h) => [h.referenceId, h]));
   const outcomes: SettleOutcome[] = [];
   const pending: Pending[] = [];
@@ -105,13 +105,14 @@ export async function settleJobHolds(tx: Db, settlements: readonly JobSettlement
   const usedBefore = await advanceUsages(tx, [...totals.values()]);
 
   const bookings: PlannedBooking[] = [];
+  const causes = new Map<PlannedBooking, Cause | undefined>();
   const events: PendingEvent[] = [];
   const settled: { id: string; status: Exclude<HoldStatus, 'pending'>; captured: bigint | null }[] = [];
   const book = (wallet: WalletRecord, booking: Booking, cause: Cause | undefined): PlannedBooking => {
     const planned = planBooking(wallet, booking);
     wallets.set(wallet.id, planned.wallet);
     bookings.push(planned);
-    if (planned.lowBalance) events.push({ ...planned.lowBalance, cause });
+    causes.set(planned, cause);
     return planned;
   };
   for (const p of pending) {
@@ -196,9 +197,7 @@ export async function settleJobHolds(tx: Db, settlements: readonly JobSettlement
     }
   }
 
-  const touched = [...new Set(pending.map((p) => p.hold.walletId))].sort().map((id) => wallets.get(id)!);
-  await saveWalletStates(tx, touched);
-  await insertEntries(tx, bookings.map((b) => b.entry));
+  await writeBookings(tx, bookings, (b) => causes.get(b));
   await settleHolds(tx, settled, now);
   await emitEvents(tx, events);
   return outcomes;
@@ -212,7 +211,7 @@ function walletOf(wallets: Map<string, WalletRecord>, hold: HoldRecord): WalletR
 }
 
 /** Posts one job's hold for its usage (job.completed); a batch of one. */
-export async function postJobHold(tx: Db, job: EventData<'job.completed'>, now: Date, log: Logger): Promise<SettleOutcome> {
+export async function postJobHold(tx: Sql, job: EventData<'job.completed'>, now: Date, log: Logger): Promise<SettleOutcome> {
   const [outcome] = await settleJobHolds(tx, [{ jobId: job.jobId, charge: { units: job.usage.units } }], now, log);
   return outcome!;
 }
@@ -221,7 +220,7 @@ export async function postJobHold(tx: Db, job: EventData<'job.completed'>, now: 
  * Releases all of a job's pending hold: `voided` for a job that failed by the platform, was
  * cancelled or was rejected (it costs nothing: DESIGN.md §4), `expired` for the sweeper.
  */
-export async function releaseJobHold(tx: Db, jobId: string, reason: ReleaseReason, now: Date, actor: { type: string; id: string | null }): Promise<SettleOutcome> {
+export async function releaseJobHold(tx: Sql, jobId: string, reason: ReleaseReason, now: Date, actor: { type: string; id: string | null }): Promise<SettleOutcome> {
   const [outcome] = await settleJobHolds(tx, [{ jobId, release: reason, actor }], now);
   return outcome!;
 }

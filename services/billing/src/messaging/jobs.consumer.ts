@@ -6,10 +6,12 @@
 // Batched (issue 15 "Speed"): a batch of up to 100 messages is one transaction with its inbox rows;
 // its settlements are applied set-based (settleJobHolds), and a job.submitted in the batch is applied
 // in its place, the settlements before it first, so a job's hold is placed before it is settled.
+// The transaction is plain node-postgres on the consumers' pool, not Prisma: a statement through
+// Prisma cost 5–10 bare round trips here, which the money path cannot afford (docs/benchmarks.md).
 import { consumerQueue } from '@runfleet/contracts';
-import { prismaTransactions, type BatchMessage, type Consumer, type EnvelopeOf, type Messaging } from '@runfleet/messaging';
+import { type BatchMessage, type Consumer, type EnvelopeOf, type Messaging, type SqlExecutor } from '@runfleet/messaging';
 import { runWithContext, type Logger } from '@runfleet/service-kit';
-import { MONEY_TRANSACTION, type Prisma, type PrismaClient } from '../db';
+import type { PoolClient } from 'pg';
 import { placeJobHold } from '../domain/place-job-hold';
 import { chargeableUsage, settleJobHolds, type JobSettlement } from '../domain/settle-job-hold';
 import type { HoldPolicy } from '../domain/use-case-deps';
@@ -22,9 +24,13 @@ type JobEvent = (typeof EVENTS)[number];
 
 /** Messages per transaction: past ~100 a batch gains little and holds its locks longer. */
 const BATCH_SIZE = 100;
+/**
+ * Two transactions at once under a backlog, so one batch's SQL overlaps the next one's CPU work; a
+ * job's events never run in two at once (orderingKey), so its hold is placed before it is settled.
+ */
+const CONCURRENCY = 2;
 
 export interface JobsDeps {
-  prisma: PrismaClient;
   now: () => Date;
   holdPolicy: HoldPolicy;
 }
@@ -41,7 +47,7 @@ function settlementOf(envelope: EnvelopeOf<Exclude<JobEvent, 'job.submitted'>>):
   return usage ? { jobId, charge: usage, cause } : { jobId, release: 'voided', actor: SYSTEM, cause };
 }
 
-async function applyJobEvents(tx: Prisma.TransactionClient, messages: readonly BatchMessage<JobEvent>[], deps: JobsDeps, log: Logger): Promise<void> {
+async function applyJobEvents(tx: SqlExecutor, messages: readonly BatchMessage<JobEvent>[], deps: JobsDeps, log: Logger): Promise<void> {
   let settlements: JobSettlement[] = [];
   const flush = async () => {
     if (settlements.length > 0) await settleJobHolds(tx, settlements, deps.now(), log);
@@ -61,12 +67,14 @@ async function applyJobEvents(tx: Prisma.TransactionClient, messages: readonly B
   await flush();
 }
 
-export function consumeJobs(messaging: Messaging, deps: JobsDeps): Promise<Consumer<JobEvent, Prisma.TransactionClient>> {
-  return messaging.consume<JobEvent, Prisma.TransactionClient>({
+export function consumeJobs(messaging: Messaging, deps: JobsDeps): Promise<Consumer<JobEvent, PoolClient>> {
+  return messaging.consume<JobEvent, PoolClient>({
     concern: JOBS_CONCERN,
     events: EVENTS,
     batchSize: BATCH_SIZE,
-    transaction: prismaTransactions<Prisma.TransactionClient>(deps.prisma, MONEY_TRANSACTION),
-    batchHandler: (messages, { tx, log }) => applyJobEvents(tx, messages, deps, log),
+    concurrency: CONCURRENCY,
+    orderingKey: (envelope) => envelope.data.jobId,
+    transaction: messaging.consumerTransactions(),
+    batchHandler: (messages, { sql, log }) => applyJobEvents(sql, messages, deps, log),
   });
 }

@@ -11,7 +11,6 @@ import { createLogger, createMetrics } from '@runfleet/service-kit';
 import { createTestVhost, type TestVhost } from '@runfleet/test-infra';
 import { MONEY_TRANSACTION } from '../../src/db';
 import type { WalletRecord } from '../../src/data/wallet.repository';
-import { wakingRelayAfterCommits } from '../../src/data/outbox.repository';
 import { placeJobHold } from '../../src/domain/place-job-hold';
 import { settleJobHolds, type JobSettlement, type SettleOutcome } from '../../src/domain/settle-job-hold';
 import { verifyLedger } from '../../src/domain/verify-ledger';
@@ -150,11 +149,11 @@ describe('billing.jobs consumer, batched', () => {
       wallets.push(wallet);
     }
     const jobs = Array.from({ length: 150 }, (_, i) => jobSubmitted(wallets[i % 4]!.ownerId, { maxCost: '1' }));
-    const deps = (m: Messaging) => ({ prisma: wakingRelayAfterCommits(world.prisma, () => m.outboxCommitted()), now: world.clock.now, holdPolicy: HOLD_POLICY });
+    const deps = { now: world.clock.now, holdPolicy: HOLD_POLICY };
 
     // declare the queue, fill it while nobody consumes, then start two replicas at once
     const declaring = billing();
-    await (await consumeJobs(declaring, deps(declaring))).close();
+    await (await consumeJobs(declaring, deps)).close();
     const registry = createMessaging({ service: 'runner-registry', amqpUrl: vhost.url, logger: silent, registry: createMetrics('runner-registry').registry });
     try {
       await registry.publisher.waitForConnect();
@@ -166,7 +165,7 @@ describe('billing.jobs consumer, batched', () => {
       await registry.close();
     }
     const [one, two] = [billing(), billing()];
-    await Promise.all([consumeJobs(one, deps(one)), consumeJobs(two, deps(two))]);
+    await Promise.all([consumeJobs(one, deps), consumeJobs(two, deps)]);
 
     const jobIds = jobs.map((j) => j.jobId);
     await waitFor(async () => (await world.prisma.hold.count({ where: { referenceId: { in: jobIds }, status: 'posted' } })) === jobs.length, 'every hold is posted', 60_000);

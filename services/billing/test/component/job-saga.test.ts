@@ -5,7 +5,6 @@
 // cancelled or failed job releases everything.
 import { createMessaging, type Messaging } from '@runfleet/messaging';
 import { createLogger, createMetrics } from '@runfleet/service-kit';
-import { wakingRelayAfterCommits } from '../../src/data/outbox.repository';
 import { verifyLedger } from '../../src/domain/verify-ledger';
 import { consumeJobs } from '../../src/messaging/jobs.consumer';
 import { settled, startBroker, waitFor, type Broker } from '../support/broker';
@@ -70,7 +69,7 @@ describe('job saga, billing side', () => {
       registry: createMetrics('billing').registry,
     });
     try {
-      await consumeJobs(replica, { prisma: wakingRelayAfterCommits(world.prisma, () => replica.outboxCommitted()), now: world.clock.now, holdPolicy: { holdTtlMs: 3_600_000 } });
+      await consumeJobs(replica, { now: world.clock.now, holdPolicy: { holdTtlMs: 3_600_000 } });
       const job = jobSubmitted(customerId, { maxCost: '5' });
       await broker.publish('job.submitted', job);
       await waitFor(() => holdEvent('wallet.hold_placed', job.jobId).length === 1, 'wallet.hold_placed is published');

@@ -76,7 +76,7 @@ export async function startBroker(world: World, prefix: string): Promise<Broker>
   billing.startRelay({ pollIntervalMs: 100 });
   const prisma = wakingRelayAfterCommits(world.prisma, () => billing.outboxCommitted());
   await consumeAccounts(billing, { prisma });
-  await consumeJobs(billing, { prisma, now: world.clock.now, holdPolicy: { holdTtlMs: 3_600_000 } });
+  await consumeJobs(billing, { now: world.clock.now, holdPolicy: { holdTtlMs: 3_600_000 } });
   await consumeOrders(billing, { prisma });
   await Promise.all(Object.values(others).map((m) => m.publisher.waitForConnect()));
 
