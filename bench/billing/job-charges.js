@@ -225,7 +225,7 @@ async function pacedLatency(amqpUrl, pool, wallets, priceId, perSecond) {
   await channel.bindQueue(queue, 'runfleet.events', 'wallet.charged');
   const received = new Map();
   await channel.consume(queue, (msg) => {
-    if (msg) received.set(JSON.parse(msg.content.toString('utf8')).data.reference.id, performance.now());
+    if (msg) received.set(JSON.parse(msg.content.toString('utf8')).data.reference.id, Date.now());
   }, { noAck: true });
   const registry = createMessaging({ service: 'runner-registry', amqpUrl, logger: silent, registry: createMetrics('r2').registry });
   await registry.publisher.waitForConnect();
@@ -236,7 +236,7 @@ async function pacedLatency(amqpUrl, pool, wallets, priceId, perSecond) {
   for (let i = 0; i < total; ) {
     const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * perSecond) + 1);
     for (; i < due; i += 1) {
-      sent.set(jobs[i].jobId, performance.now());
+      sent.set(jobs[i].jobId, Date.now());
       confirms.push(registry.publisher.publish(envelopes[i]));
     }
     await new Promise((r) => setTimeout(r, 5));
@@ -248,7 +248,20 @@ async function pacedLatency(amqpUrl, pool, wallets, priceId, perSecond) {
   await connection.close();
   if (received.size < total) throw new Error(`only ${received.size} of ${total} wallet.charged arrived`);
   const latencies = jobs.map((j) => received.get(j.jobId) - sent.get(j.jobId)).sort((a, b) => a - b);
-  return { perSecond, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] };
+  // Where the time goes, from the outbox row of each wallet.charged: created_at is its transaction's
+  // start, published_at the relay's claim (millisecond clocks, same machine).
+  const { rows } = await pool.query(
+    `SELECT "envelope"->'data'->'reference'->>'id' AS job, extract(epoch FROM "created_at") * 1000 AS created, extract(epoch FROM "published_at") * 1000 AS published
+     FROM "outbox_event" WHERE "type" = 'wallet.charged' AND "envelope"->'data'->'reference'->>'id' = ANY($1::text[])`,
+    [jobs.map((j) => j.jobId)],
+  );
+  const part = (f) => percentile(rows.map(f).sort((a, b) => a - b), 50);
+  const parts = {
+    toTransaction: part((r) => Number(r.created) - sent.get(r.job)),
+    transactionToClaim: part((r) => Number(r.published) - Number(r.created)),
+    claimToObserver: part((r) => received.get(r.job) - Number(r.published)),
+  };
+  return { perSecond, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1], parts };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -274,7 +287,8 @@ async function main() {
     const r = (k) => Math.round(results[k][results[k].length - 1]);
     console.log(
       `round ${round}: bare 1/tx ${r('bare1')}/s, bare 100/tx ${r('bare100')}/s, billing consumer ${r('billing')}/s; ` +
-        `at ${Math.round(latency.perSecond)}/s job.completed → wallet.charged p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms, max ${latency.max.toFixed(1)} ms`,
+        `at ${Math.round(latency.perSecond)}/s job.completed → wallet.charged p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms, max ${latency.max.toFixed(1)} ms ` +
+        `(medians: publish → transaction start ${latency.parts.toTransaction.toFixed(0)} ms, → relay claim ${latency.parts.transactionToClaim.toFixed(0)} ms, → observer ${latency.parts.claimToObserver.toFixed(0)} ms)`,
     );
   }
   const m = { bare1: median(results.bare1), bare100: median(results.bare100), billing: median(results.billing), p99: median(results.p99) };

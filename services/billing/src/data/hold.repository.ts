@@ -3,6 +3,7 @@
 // racing the expiry sweeper) exactly one finds it pending.
 import type { Page } from '@runfleet/contracts';
 import { bigintOf, Prisma, sqlOf, type Db, type Sql } from '../db';
+import type { Statement } from './statement';
 import { afterCursor, NEWEST_FIRST, toPage } from '@runfleet/service-kit';
 import { walletScopeWhere, type WalletScope } from './wallet.repository';
 
@@ -76,18 +77,17 @@ export async function findHoldByReference(db: Db, referenceKind: string, referen
 }
 
 /** Settles locked pending holds with one UPDATE … FROM unnest(…). */
-export async function settleHolds(
-  db: Sql,
+export function settleHoldsStatement(
   settled: readonly { id: string; status: Exclude<HoldStatus, 'pending'>; captured: bigint | null }[],
   at: Date,
-): Promise<void> {
-  if (settled.length === 0) return;
-  await sqlOf(db).query(
-    `UPDATE "hold" h SET "status" = v.status, "captured" = v.captured, "settled_at" = $4::timestamptz
+): Statement | null {
+  if (settled.length === 0) return null;
+  return {
+    sql: `UPDATE "hold" h SET "status" = v.status, "captured" = v.captured, "settled_at" = $4::timestamptz
      FROM unnest($1::uuid[], $2::text[], $3::bigint[]) AS v(id, status, captured)
      WHERE h."id" = v.id AND h."status" = 'pending'`,
-    [settled.map((h) => h.id), settled.map((h) => h.status), settled.map((h) => h.captured?.toString() ?? null), at],
-  );
+    params: [settled.map((h) => h.id), settled.map((h) => h.status), settled.map((h) => h.captured?.toString() ?? null), at],
+  };
 }
 
 /**

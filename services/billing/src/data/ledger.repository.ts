@@ -2,7 +2,8 @@
 // UPDATE, DELETE and TRUNCATE — each in the transaction of the wallet change it records, under a
 // unique idempotency key so one effect can never be booked twice.
 import type { Page } from '@runfleet/contracts';
-import { sqlOf, type Db, type Prisma, type Sql } from '../db';
+import type { Db, Prisma } from '../db';
+import type { Statement } from './statement';
 import { afterCursor, NEWEST_FIRST, toPage } from '@runfleet/service-kit';
 
 export const ENTRY_TYPES = ['credit', 'charge', 'refund', 'hold', 'hold_release', 'commission', 'payout', 'adjustment'] as const;
@@ -85,14 +86,14 @@ export async function insertEntry(tx: Db, entry: NewEntry): Promise<string> {
 
 /**
  * Inserts entries with ids chosen by the caller, in order (so `seq`, the per-wallet balance_after
- * chain, follows it: unnest() yields its rows in array order), with one INSERT … SELECT unnest(…);
- * a reused idempotency key fails the whole transaction, as for insertEntry.
+ * chain, follows it), with one INSERT … SELECT unnest(…) (run it with statement.ts); a reused
+ * idempotency key fails the whole transaction, as for insertEntry.
  */
-export async function insertEntries(db: Sql, entries: readonly (NewEntry & { id: string })[]): Promise<void> {
-  if (entries.length === 0) return;
+export function entriesStatement(entries: readonly (NewEntry & { id: string })[]): Statement | null {
+  if (entries.length === 0) return null;
   const column = <T>(pick: (e: NewEntry & { id: string }) => T) => entries.map(pick);
-  await sqlOf(db).query(
-    `INSERT INTO "ledger_entry" ("id", "wallet_id", "type", "amount", "reserved_delta", "balance_after", "reserved_after", "reference_kind",
+  return {
+    sql: `INSERT INTO "ledger_entry" ("id", "wallet_id", "type", "amount", "reserved_delta", "balance_after", "reserved_after", "reference_kind",
        "reference_id", "hold_id", "refund_of", "idempotency_key", "actor_type", "actor_id", "reason", "details")
      SELECT id, wallet_id, type, amount, reserved_delta, balance_after, reserved_after, reference_kind, reference_id, hold_id, refund_of,
        idempotency_key, actor_type, actor_id, reason, details::jsonb
@@ -101,7 +102,7 @@ export async function insertEntries(db: Sql, entries: readonly (NewEntry & { id:
        WITH ORDINALITY AS e(id, wallet_id, type, amount, reserved_delta, balance_after, reserved_after, reference_kind, reference_id, hold_id,
          refund_of, idempotency_key, actor_type, actor_id, reason, details, position)
      ORDER BY position`,
-    [
+    params: [
       column((e) => e.id),
       column((e) => e.walletId),
       column((e) => e.type),
@@ -119,7 +120,7 @@ export async function insertEntries(db: Sql, entries: readonly (NewEntry & { id:
       column((e) => e.reason ?? null),
       column((e) => (e.details ? JSON.stringify(e.details) : null)),
     ],
-  );
+  };
 }
 
 export async function findEntryByKey(db: Db, idempotencyKey: string): Promise<EntryRecord | null> {

@@ -3,6 +3,7 @@
 // holds and charges on one wallet are serialised and can never overdraw it (DESIGN.md §5).
 import type { Page } from '@runfleet/contracts';
 import { bigintOf, Prisma, sqlOf, type Db, type Sql } from '../db';
+import type { Statement } from './statement';
 import { afterCursor, NEWEST_FIRST, toPage } from '@runfleet/service-kit';
 
 export type OwnerType = 'customer' | 'reseller';
@@ -114,13 +115,13 @@ export async function saveWalletState(tx: Db, walletId: string, state: WalletSta
 }
 
 /** Writes locked wallets' new states with one UPDATE … FROM unnest(…). */
-export async function saveWalletStates(db: Sql, states: readonly (WalletState & { id: string })[]): Promise<void> {
-  if (states.length === 0) return;
-  await sqlOf(db).query(
-    `UPDATE "wallet" w SET "balance" = v.balance, "reserved" = v.reserved, "low_balance_armed" = v.armed, "updated_at" = now()
+export function walletStatesStatement(states: readonly (WalletState & { id: string })[]): Statement | null {
+  if (states.length === 0) return null;
+  return {
+    sql: `UPDATE "wallet" w SET "balance" = v.balance, "reserved" = v.reserved, "low_balance_armed" = v.armed, "updated_at" = now()
      FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::boolean[]) AS v(id, balance, reserved, armed) WHERE w."id" = v.id`,
-    [states.map((w) => w.id), states.map((w) => w.balance.toString()), states.map((w) => w.reserved.toString()), states.map((w) => w.lowBalanceArmed)],
-  );
+    params: [states.map((w) => w.id), states.map((w) => w.balance.toString()), states.map((w) => w.reserved.toString()), states.map((w) => w.lowBalanceArmed)],
+  };
 }
 
 /** Who may see a wallet: an admin (no scope), a reseller (its customers' and its own), a customer (its own). */

@@ -4,9 +4,10 @@
 // transaction). Every use case that moves money goes through here.
 import { randomUUID } from 'node:crypto';
 import { formatMoney } from '@runfleet/contracts';
-import { insertEntries, insertEntry, type EntryType, type NewEntry } from '../data/ledger.repository';
-import { emitEvents, event, type PendingEvent } from '../data/outbox.repository';
-import { saveWalletState, saveWalletStates, type WalletRecord } from '../data/wallet.repository';
+import { entriesStatement, insertEntry, type EntryType, type NewEntry } from '../data/ledger.repository';
+import { emitEvents, event, outboxStatement, type PendingEvent } from '../data/outbox.repository';
+import { combine, run, type Statement } from '../data/statement';
+import { saveWalletState, walletStatesStatement, type WalletRecord } from '../data/wallet.repository';
 import type { Db, Sql } from '../db';
 import { applyMovement, availableOf, type Movement } from './wallet-rules';
 
@@ -77,15 +78,25 @@ export function planBooking(wallet: WalletRecord, booking: Booking): PlannedBook
 }
 
 /**
- * Writes planned bookings, in order, with one statement per table: each touched wallet's last state
- * (wallets in id order), every ledger entry, and the low-balance alarms with `cause` (see
- * PendingEvent.cause) — what bookMovement does for one booking, for a batch.
+ * What writing planned bookings takes, to run in one round trip with other writes (statement.ts):
+ * each touched wallet's last state (wallets in id order), every ledger entry in order, and the
+ * low-balance alarms to emit, with `cause` (see PendingEvent.cause).
  */
-export async function writeBookings(tx: Sql, bookings: readonly PlannedBooking[], cause?: (booking: PlannedBooking) => PendingEvent['cause']): Promise<void> {
+export function bookingWrites(
+  bookings: readonly PlannedBooking[],
+  cause?: (booking: PlannedBooking) => PendingEvent['cause'],
+): { statements: (Statement | null)[]; events: PendingEvent[] } {
   const last = new Map(bookings.map((b) => [b.wallet.id, b.wallet]));
-  await saveWalletStates(tx, [...last.keys()].sort().map((id) => last.get(id)!));
-  await insertEntries(tx, bookings.map((b) => b.entry));
-  await emitEvents(tx, bookings.flatMap((b) => (b.lowBalance ? [{ ...b.lowBalance, cause: cause?.(b) }] : [])));
+  return {
+    statements: [walletStatesStatement([...last.keys()].sort().map((id) => last.get(id)!)), entriesStatement(bookings.map((b) => b.entry))],
+    events: bookings.flatMap((b) => (b.lowBalance ? [{ ...b.lowBalance, cause: cause?.(b) }] : [])),
+  };
+}
+
+/** Writes planned bookings (what bookMovement does for one booking, for several) in one round trip. */
+export async function writeBookings(tx: Sql, bookings: readonly PlannedBooking[]): Promise<void> {
+  const writes = bookingWrites(bookings);
+  await run(tx, combine([...writes.statements, outboxStatement(writes.events)]));
 }
 
 /**

@@ -14,13 +14,14 @@
 // Prisma transaction or on a consumer's plain pg transaction (Sql), the latter for speed.
 import { formatMoney, parseMoney, type EventData } from '@runfleet/contracts';
 import type { Logger } from '@runfleet/service-kit';
-import { lockHoldsByReferences, settleHolds, type HoldRecord, type HoldStatus } from '../data/hold.repository';
-import { emitEvents, event, type PendingEvent } from '../data/outbox.repository';
+import { lockHoldsByReferences, settleHoldsStatement, type HoldRecord, type HoldStatus } from '../data/hold.repository';
+import { event, outboxStatement, type PendingEvent } from '../data/outbox.repository';
+import { combine, run } from '../data/statement';
 import { findPriceVersions, type PriceListRecord } from '../data/price-list.repository';
 import { advanceUsages, monthOf, usageKey, type UsageAdvance } from '../data/usage-month.repository';
 import { lockWallets, type WalletRecord } from '../data/wallet.repository';
 import type { Sql } from '../db';
-import { planBooking, writeBookings, type Booking, type PlannedBooking } from './book-movement';
+import { bookingWrites, planBooking, type Booking, type PlannedBooking } from './book-movement';
 import { jobCost } from './job-price';
 import { availableOf } from './wallet-rules';
 
@@ -197,9 +198,9 @@ export async function settleJobHolds(tx: Sql, settlements: readonly JobSettlemen
     }
   }
 
-  await writeBookings(tx, bookings, (b) => causes.get(b));
-  await settleHolds(tx, settled, now);
-  await emitEvents(tx, events);
+  // One round trip: wallets, ledger, holds and outbox rows (data/statement.ts).
+  const writes = bookingWrites(bookings, (b) => causes.get(b));
+  await run(tx, combine([...writes.statements, settleHoldsStatement(settled, now), outboxStatement([...writes.events, ...events])]));
   return outcomes;
 }
 
