@@ -272,6 +272,8 @@ async function main() {
     let latency;
     await withDatabase(async (url) => {
       const pool = new Pool({ connectionString: url, max: CONCURRENCY + 2 });
+      // an idle client dropped by the server (the database is dropped with FORCE at the end) must not crash the run
+      pool.on('error', () => undefined);
       try {
         const wallets = await seedWallets(pool);
         results.bare1.push(await bareOnePerTransaction(pool, wallets, JOBS));
