@@ -9,9 +9,10 @@
 // Set-based (issue 15 "Speed"): a batch of settlements locks its holds, then its wallets, each in
 // id order (concurrent batches and replicas never deadlock), works every booking out in memory with
 // the same money rules as any other movement (planBooking: exact balance_after, low balance once
-// per crossing), and writes them with one statement per table — wallets, usage, ledger, holds,
-// outbox. A job settled twice in one batch is settled by its first settlement only. It runs on a
-// Prisma transaction or on a consumer's plain pg transaction (Sql), the latter for speed.
+// per crossing), and writes wallets, ledger, holds and outbox rows in one round trip
+// (data/statement.ts), after one statement for the month's usage. A job settled twice in one batch
+// is settled by its first settlement only. It runs on a Prisma transaction or on a consumer's plain
+// pg transaction (Sql), the latter for speed.
 import { formatMoney, parseMoney, type EventData } from '@runfleet/contracts';
 import type { Logger } from '@runfleet/service-kit';
 import { lockHoldsByReferences, settleHoldsStatement, type HoldRecord, type HoldStatus } from '../data/hold.repository';
@@ -105,57 +106,89 @@ export async function settleJobHolds(tx: Sql, settlements: readonly JobSettlemen
   }
   const usedBefore = await advanceUsages(tx, [...totals.values()]);
 
-  const bookings: PlannedBooking[] = [];
-  const causes = new Map<PlannedBooking, Cause | undefined>();
-  const events: PendingEvent[] = [];
-  const settled: { id: string; status: Exclude<HoldStatus, 'pending'>; captured: bigint | null }[] = [];
-  const book = (wallet: WalletRecord, booking: Booking, cause: Cause | undefined): PlannedBooking => {
-    const planned = planBooking(wallet, booking);
-    wallets.set(wallet.id, planned.wallet);
-    bookings.push(planned);
-    causes.set(planned, cause);
-    return planned;
-  };
+  const plan = new BatchPlan(wallets);
   for (const p of pending) {
-    const { settlement, hold } = p;
-    const { jobId, cause } = settlement;
-    const wallet = walletOf(wallets, hold);
-    const customerWallet = { walletId: wallet.id, customerId: wallet.ownerId, resellerId: wallet.resellerId };
-    const reference = { kind: 'job' as const, id: jobId };
-    if (!('charge' in settlement)) {
-      const after = book(
-        wallet,
-        {
-          type: 'hold_release', balanceDelta: 0n, reservedDelta: -hold.amount, referenceKind: 'job', referenceId: jobId, holdId: hold.id,
-          idempotencyKey: `job:${jobId}:release`, actorType: settlement.actor.type, actorId: settlement.actor.id, reason: settlement.release,
-        },
-        cause,
-      ).wallet;
-      settled.push({ id: hold.id, status: settlement.release, captured: null });
-      events.push({
-        ...event('wallet.hold_released', {
-          holdId: hold.id, ...customerWallet, amount: formatMoney(hold.amount), currency: wallet.currency,
-          availableAfter: formatMoney(availableOf(after)), reference, reason: settlement.release,
-        }),
-        cause,
-      });
+    if (!('charge' in p.settlement)) {
+      plan.release(p.hold, p.settlement.release, p.settlement.actor, p.settlement.cause);
       continue;
     }
-    const price = p.price!;
     const key = usageKey(usageOf(p));
     const before = usedBefore.get(key)!;
     usedBefore.set(key, before + p.units);
-    const cost = jobCost(p.units, price.unitPrice, hold.amount, price.tiers, before);
-    const charge = book(
+    plan.charge(p.hold, p.price!, p.settlement.charge.units, p.units, before, p.settlement.cause);
+  }
+
+  // One round trip: wallets, ledger, holds and outbox rows (data/statement.ts).
+  const writes = bookingWrites(plan.bookings, (b) => plan.causes.get(b));
+  await run(tx, combine([...writes.statements, settleHoldsStatement(plan.settled, now), outboxStatement([...writes.events, ...plan.events])]));
+  return outcomes;
+}
+
+/** A batch's bookings, hold settlements and events, worked out in order on the wallets' running states. */
+class BatchPlan {
+  readonly bookings: PlannedBooking[] = [];
+  readonly causes = new Map<PlannedBooking, Cause | undefined>();
+  readonly events: PendingEvent[] = [];
+  readonly settled: { id: string; status: Exclude<HoldStatus, 'pending'>; captured: bigint | null }[] = [];
+
+  constructor(private readonly wallets: Map<string, WalletRecord>) {}
+
+  /** All of the hold back to available: the job costs nothing. */
+  release(hold: HoldRecord, reason: ReleaseReason, actor: { type: string; id: string | null }, cause: Cause | undefined): void {
+    const wallet = walletOf(this.wallets, hold);
+    const released = this.book(
       wallet,
       {
-        type: 'charge', balanceDelta: -cost.charged, reservedDelta: -cost.charged, referenceKind: 'job', referenceId: jobId, holdId: hold.id,
-        idempotencyKey: `job:${jobId}:charge`, actorType: 'system', actorId: null,
+        type: 'hold_release',
+        balanceDelta: 0n,
+        reservedDelta: -hold.amount,
+        referenceKind: 'job',
+        referenceId: hold.referenceId,
+        holdId: hold.id,
+        idempotencyKey: `job:${hold.referenceId}:release`,
+        actorType: actor.type,
+        actorId: actor.id,
+        reason,
+      },
+      cause,
+    );
+    this.settled.push({ id: hold.id, status: reason, captured: null });
+    this.emit(
+      event('wallet.hold_released', {
+        holdId: hold.id,
+        ...customerWallet(wallet),
+        amount: formatMoney(hold.amount),
+        currency: wallet.currency,
+        availableAfter: formatMoney(availableOf(released.wallet)),
+        reference: { kind: 'job', id: hold.referenceId },
+        reason,
+      }),
+      cause,
+    );
+  }
+
+  /** The usage priced (tiers from `monthUnitsBefore`, capped at the hold) and charged; the rest released. */
+  charge(hold: HoldRecord, price: PriceListRecord, reportedUnits: string, units: bigint, monthUnitsBefore: bigint, cause: Cause | undefined): void {
+    const wallet = walletOf(this.wallets, hold);
+    const jobId = hold.referenceId;
+    const cost = jobCost(units, price.unitPrice, hold.amount, price.tiers, monthUnitsBefore);
+    const charged = this.book(
+      wallet,
+      {
+        type: 'charge',
+        balanceDelta: -cost.charged,
+        reservedDelta: -cost.charged,
+        referenceKind: 'job',
+        referenceId: jobId,
+        holdId: hold.id,
+        idempotencyKey: `job:${jobId}:charge`,
+        actorType: SYSTEM.type,
+        actorId: SYSTEM.id,
         details: {
           priceListId: price.id,
-          units: settlement.charge.units,
+          units: reportedUnits,
           unitPrice: formatMoney(price.unitPrice),
-          monthUnitsBefore: formatMoney(before),
+          monthUnitsBefore: formatMoney(monthUnitsBefore),
           tiers: price.tiers.map((t) => ({ fromUnits: formatMoney(t.fromUnits), unitPrice: formatMoney(t.unitPrice) })),
           gross: formatMoney(cost.gross),
           capped: cost.capped,
@@ -166,42 +199,77 @@ export async function settleJobHolds(tx: Sql, settlements: readonly JobSettlemen
     const rest = hold.amount - cost.charged;
     const released =
       rest > 0n
-        ? book(
-            charge.wallet,
+        ? this.book(
+            charged.wallet,
             {
-              type: 'hold_release', balanceDelta: 0n, reservedDelta: -rest, referenceKind: 'job', referenceId: jobId, holdId: hold.id,
-              idempotencyKey: `job:${jobId}:release`, actorType: SYSTEM.type, actorId: SYSTEM.id, reason: 'posted_remainder',
+              type: 'hold_release',
+              balanceDelta: 0n,
+              reservedDelta: -rest,
+              referenceKind: 'job',
+              referenceId: jobId,
+              holdId: hold.id,
+              idempotencyKey: `job:${jobId}:release`,
+              actorType: SYSTEM.type,
+              actorId: SYSTEM.id,
+              reason: 'posted_remainder',
             },
             cause,
           )
         : null;
-    settled.push({ id: hold.id, status: 'posted', captured: cost.charged });
-    events.push({
-      ...event('wallet.charged', {
-        ...customerWallet, transactionId: charge.entry.id, amount: formatMoney(cost.charged), currency: wallet.currency,
-        balanceAfter: formatMoney(charge.wallet.balance), holdId: hold.id, reference,
+    this.settled.push({ id: hold.id, status: 'posted', captured: cost.charged });
+    const reference = { kind: 'job' as const, id: jobId };
+    this.emit(
+      event('wallet.charged', {
+        ...customerWallet(wallet),
+        transactionId: charged.entry.id,
+        amount: formatMoney(cost.charged),
+        currency: wallet.currency,
+        balanceAfter: formatMoney(charged.wallet.balance),
+        holdId: hold.id,
+        reference,
         pricing: {
-          priceListId: price.id, unit: price.unit, unitPrice: formatMoney(price.unitPrice), units: settlement.charge.units,
-          gross: formatMoney(cost.gross), maxCost: formatMoney(hold.amount), capped: cost.capped,
+          priceListId: price.id,
+          unit: price.unit,
+          unitPrice: formatMoney(price.unitPrice),
+          units: reportedUnits,
+          gross: formatMoney(cost.gross),
+          maxCost: formatMoney(hold.amount),
+          capped: cost.capped,
         },
       }),
       cause,
-    });
+    );
     if (released) {
-      events.push({
-        ...event('wallet.hold_released', {
-          holdId: hold.id, ...customerWallet, amount: formatMoney(rest), currency: wallet.currency,
-          availableAfter: formatMoney(availableOf(released.wallet)), reference, reason: 'posted_remainder' as const,
+      this.emit(
+        event('wallet.hold_released', {
+          holdId: hold.id,
+          ...customerWallet(wallet),
+          amount: formatMoney(rest),
+          currency: wallet.currency,
+          availableAfter: formatMoney(availableOf(released.wallet)),
+          reference,
+          reason: 'posted_remainder',
         }),
         cause,
-      });
+      );
     }
   }
 
-  // One round trip: wallets, ledger, holds and outbox rows (data/statement.ts).
-  const writes = bookingWrites(bookings, (b) => causes.get(b));
-  await run(tx, combine([...writes.statements, settleHoldsStatement(settled, now), outboxStatement([...writes.events, ...events])]));
-  return outcomes;
+  private book(wallet: WalletRecord, booking: Booking, cause: Cause | undefined): PlannedBooking {
+    const planned = planBooking(wallet, booking);
+    this.wallets.set(wallet.id, planned.wallet);
+    this.bookings.push(planned);
+    this.causes.set(planned, cause);
+    return planned;
+  }
+
+  private emit(pending: PendingEvent, cause: Cause | undefined): void {
+    this.events.push({ ...pending, cause });
+  }
+}
+
+function customerWallet(wallet: WalletRecord) {
+  return { walletId: wallet.id, customerId: wallet.ownerId, resellerId: wallet.resellerId };
 }
 
 /** The hold's wallet, locked; the hold is pending and references it, so it exists (FK). */
