@@ -11,6 +11,7 @@ import { exited, forkFixture } from '../support/child-process';
 import {
   createMessagingTestEnv,
   insertEffects,
+  metricSum,
   sleep,
   testLogger,
   testValidator,
@@ -58,10 +59,7 @@ async function effectsOf(ids: string[]): Promise<{ n: number; total: number }[]>
   return rows;
 }
 
-async function metric(name: string, labels: Record<string, string>): Promise<number> {
-  const found = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
-  return (found?.values ?? []).filter((v) => Object.entries(labels).every(([k, value]) => v.labels[k] === value)).reduce((s, v) => s + v.value, 0);
-}
+const metric = (name: string, labels: Record<string, string>) => metricSum(registry, name, labels);
 
 test('a batch reaches the handler in one call, in arrival order, with a message published twice in it only once', async () => {
   const envelopes = Array.from({ length: 20 }, (_, n) => messaging.envelope('test.bh_within', { n }));

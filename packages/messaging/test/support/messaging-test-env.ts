@@ -8,6 +8,7 @@ import { createTestDatabase, createTestVhost, type TestDatabase, type TestVhost 
 import type { EventValidator, MessageHandler, SqlExecutor } from '../../src';
 import type { PoolClient } from 'pg';
 import type { Envelope } from '@runfleet/contracts';
+import type { Registry } from 'prom-client';
 
 export const MESSAGING_SQL = readFileSync(path.join(__dirname, '../../sql/messaging-tables.sql'), 'utf8');
 
@@ -112,6 +113,12 @@ export async function waitFor(
     }
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 50));
   }
+}
+
+/** The sum of a metric's values whose labels include `labels`. */
+export async function metricSum(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const found = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
+  return (found?.values ?? []).filter((v) => Object.entries(labels).every(([k, value]) => v.labels[k] === value)).reduce((s, v) => s + v.value, 0);
 }
 
 /** One INSERT of the effects of a batch: what a set-based batch handler does. */
