@@ -45,9 +45,9 @@ export const API_SCOPES = [
   // payouts and payout methods
   'payouts:read',
   'payouts:write',
-  // services not built yet (see PROVISIONAL_RESOURCE_SCOPES)
   'invoices:read',
   'invoices:write',
+  // notifications: signed webhooks, the in-app feed, email preferences (issue 17)
   'webhooks:read',
   'webhooks:write',
   'feed:read',
@@ -193,6 +193,19 @@ export const OPERATION_SCOPES: Readonly<Record<string, ApiScope>> = {
   'GET /v1/notification-preferences': 'notification-preferences:read',
   'PUT /v1/notification-preferences': 'notification-preferences:write',
 
+  // notifications: signed webhooks (issue 17)
+  'POST /v1/webhook-endpoints': 'webhooks:write',
+  'GET /v1/webhook-endpoints': 'webhooks:read',
+  'GET /v1/webhook-endpoints/{endpointId}': 'webhooks:read',
+  'PATCH /v1/webhook-endpoints/{endpointId}': 'webhooks:write',
+  'DELETE /v1/webhook-endpoints/{endpointId}': 'webhooks:write',
+  'POST /v1/webhook-endpoints/{endpointId}/rotate-secret': 'webhooks:write',
+  'POST /v1/webhook-endpoints/{endpointId}/test': 'webhooks:write',
+  'GET /v1/webhook-deliveries': 'webhooks:read',
+  'GET /v1/webhook-deliveries/{deliveryId}': 'webhooks:read',
+  'POST /v1/webhook-deliveries/{deliveryId}/replay': 'webhooks:write',
+  'POST /v1/webhook-deliveries/replay': 'webhooks:write',
+
   // the gateway's own fan-out views (issue 18 item 6), served by the gateway itself and routed there
   // before the /v1/customers and /v1/resellers prefixes. Each section of a view also needs the scope
   // of the operation it reads (the gateway checks it per section): a view never shows more than
@@ -207,8 +220,6 @@ export const OPERATION_SCOPES: Readonly<Record<string, ApiScope>> = {
  * built, and its prefix leaves this list: an operation under a prefix neither table covers is refused.
  */
 export const PROVISIONAL_RESOURCE_SCOPES: Readonly<Record<string, { read: ApiScope; write: ApiScope }>> = {
-  '/v1/webhook-endpoints': { read: 'webhooks:read', write: 'webhooks:write' },
-  '/v1/webhook-deliveries': { read: 'webhooks:read', write: 'webhooks:write' },
 };
 
 export function isApiScope(value: string): value is ApiScope {
