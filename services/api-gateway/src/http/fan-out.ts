@@ -1,6 +1,6 @@
 // The fan-out views the gateway serves itself (DESIGN.md §2 "api-gateway", §6; issue 18 item 6): a
 // view's reads (domain/fan-out-views.ts) go to their services in parallel, each with the caller's
-// signed principal, its own timeout and its service's circuit breaker (upstreams.ts), and the view
+// signed principal, its own timeout and through its service's circuit breaker (upstreams.ts), and the view
 // degrades rather than fails: a section whose service is down, slow or open-circuited is marked
 // unavailable and the answer is still 200, `partial: true`, naming the sections it lacks. A section
 // is read only when the key's scopes grant every operation it reads (the gateway's one scope
@@ -134,14 +134,17 @@ export class FanOut {
   private async read(read: ServiceRead, headers: Record<string, string>, left: AbortSignal): Promise<ReadOutcome> {
     const { service } = read;
     const upstream = this.options.upstreams[service];
-    const timeout = AbortSignal.timeout(this.options.readTimeoutMs);
+    // Aborted as the client leaving is (an AbortError): a view's tighter budget says nothing of the
+    // service's health, so it must not open the breaker for everyone's forwarded requests. The
+    // service's own unavailability — refused connections, undici's timeouts, 502/503/504 — still counts.
+    const timer = new AbortController();
+    const timeout = setTimeout(() => timer.abort(), this.options.readTimeoutMs);
     const query = read.query ? `?${new URLSearchParams(read.query).toString()}` : '';
     const started = process.hrtime.bigint();
     const observe = (status: string) => this.options.metrics.upstreamDuration.observe({ upstream: service, status }, Number(process.hrtime.bigint() - started) / 1e9);
     const unavailable = (code: string, detail: string): ReadOutcome => ({ kind: 'unavailable', service, code, detail });
     try {
-      // Through the breaker: a timed-out read counts against it like any call the service could not answer.
-      const response = await upstream.request({ method: 'GET', path: `${read.path}${query}`, headers, signal: AbortSignal.any([left, timeout]) });
+      const response = await upstream.request({ method: 'GET', path: `${read.path}${query}`, headers, signal: AbortSignal.any([left, timer.signal]) });
       observe(String(response.statusCode));
       const body = await readResponse(response, service, this.options.responseLimitBytes);
       if (response.statusCode >= 500) return unavailable(response.statusCode === 504 ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE', `The ${service} service answered ${response.statusCode}.`);
@@ -152,11 +155,13 @@ export class FanOut {
       return { kind: 'ok', body: JSON.parse(body.toString('utf8')) as unknown };
     } catch (err) {
       observe('error');
-      if (timeout.aborted) return unavailable('UPSTREAM_TIMEOUT', `The ${service} service did not answer within ${this.options.readTimeoutMs} ms.`);
+      if (timer.signal.aborted) return unavailable('UPSTREAM_TIMEOUT', `The ${service} service did not answer within ${this.options.readTimeoutMs} ms.`);
       if (err instanceof AppError && err.status >= 500) return unavailable(err.code, err.detail ?? `The ${service} service is unavailable.`);
       if (left.aborted) return unavailable('REQUEST_ABORTED', 'The client left.');
       this.options.logger.warn({ err, service, path: read.path }, 'a fan-out read failed');
       return unavailable('UPSTREAM_FAILED', `The ${service} service failed to answer.`);
+    } finally {
+      clearTimeout(timeout);
     }
   }
 }

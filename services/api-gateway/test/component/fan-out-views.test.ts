@@ -237,7 +237,7 @@ describe("a reseller's dashboard", () => {
 });
 
 describe('with a service that does not answer', () => {
-  it('marks a read past its timeout unavailable (UPSTREAM_TIMEOUT) and answers the rest in time', async () => {
+  it('marks a read past its timeout unavailable (UPSTREAM_TIMEOUT), answers the rest in time, and leaves the breaker closed', async () => {
     const hanging = createServer(() => undefined);
     await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
     const slow = await startGateway({
@@ -252,6 +252,10 @@ describe('with a service that does not answer', () => {
       expect(view).toMatchObject({ partial: true, unavailable: ['feed'] });
       expect(view.sections.feed).toMatchObject({ status: 'unavailable', service: 'notifications', code: 'UPSTREAM_TIMEOUT' });
       expect(view.sections.wallet.status).toBe('ok');
+      // more timed-out reads than open a breaker when they count: the view's budget is not the service's health
+      const more = await Promise.all(Array.from({ length: 6 }, () => overview(a.customerId, a.customerKey, slow.url)));
+      expect(more.map((r) => r.json().sections.feed.code)).toEqual(Array(6).fill('UPSTREAM_TIMEOUT'));
+      expect(slow.gateway.upstreams.notifications.state).toBe('closed');
     } finally {
       // the hanging server first: the gateway's pool waits for its open sockets
       hanging.closeAllConnections();
