@@ -128,7 +128,14 @@ export class FanOut {
     if (down?.kind === 'unavailable') return { status: 'unavailable', service: down.service, code: down.code, detail: down.detail };
     const refused = reads.find((r) => r.kind === 'refused');
     if (refused?.kind === 'refused') return { status: 'forbidden', code: refused.code, detail: refused.detail };
-    return { status: 'ok', data: section.compose(reads.map((r) => (r.kind === 'ok' ? r.body : undefined))) };
+    try {
+      return { status: 'ok', data: section.compose(reads.map((r) => (r.kind === 'ok' ? r.body : undefined))) };
+    } catch (err) {
+      // an answer not shaped as the operation documents: that section is lost, not the view
+      const service = section.reads[0]!.service;
+      this.options.logger.warn({ err, service, section: section.name }, 'a fan-out read answered something the view cannot use');
+      return { status: 'unavailable', service, code: 'UPSTREAM_FAILED', detail: `The ${service} service answered something this view cannot use.` };
+    }
   }
 
   private async read(read: ServiceRead, headers: Record<string, string>, left: AbortSignal): Promise<ReadOutcome> {

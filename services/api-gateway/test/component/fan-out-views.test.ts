@@ -264,6 +264,25 @@ describe('with a service that does not answer', () => {
     }
   });
 
+  it('loses only the section whose service answers something the view cannot use', async () => {
+    const nonsense = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end('null');
+    });
+    await new Promise<void>((resolve) => nonsense.listen(0, '127.0.0.1', resolve));
+    const odd = await startGateway({ upstreams: { reseller: reseller.url, billing: urlOf(billingServer), 'runner-registry': registry.url, notifications: urlOf(nonsense) } });
+    try {
+      const view = await ok(call(odd.url, '/v1/resellers/me/dashboard', { key: a.resellerKey }), 200, 'dashboard');
+      expect(view).toMatchObject({ partial: true, unavailable: ['recentActivity'] });
+      expect(view.sections.recentActivity).toMatchObject({ status: 'unavailable', service: 'notifications', code: 'UPSTREAM_FAILED' });
+      expect(view.sections.tier.status).toBe('ok');
+    } finally {
+      await odd.close();
+      nonsense.closeAllConnections();
+      await new Promise((resolve) => nonsense.close(resolve));
+    }
+  });
+
   it('answers 200 and partial while billing is stopped, the billing sections unavailable, and whole again once billing is back', async () => {
     await stopBilling();
     try {
