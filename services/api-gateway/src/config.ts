@@ -73,6 +73,11 @@ export const configSchema = z.object({
   /** concurrent requests per upstream before the gateway sheds load with 503 */
   UPSTREAM_MAX_IN_FLIGHT: positiveInt().default(1024),
   BREAKER_RESET_MS: positiveInt().default(10000),
+  /**
+   * each read of a fan-out view (customer overview, reseller dashboard) to its whole answer; past it
+   * that section is unavailable and the view answers without it (issue 18 item 6)
+   */
+  FANOUT_READ_TIMEOUT_MS: positiveInt().default(2000),
   /** seconds a verified principal stays cached (the issue caps it at 60) */
   AUTH_CACHE_TTL_SECONDS: positiveInt().default(60).refine((n) => n <= 60, 'must be at most 60'),
   /** Redis key prefix, so tests and several stacks can share one Redis */
