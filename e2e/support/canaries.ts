@@ -3,7 +3,7 @@
 // the end searches every log line, those bodies and every dead-lettered message of its vhost for
 // them. A secret found anywhere is a leak. Used by the saga suite and the chaos suite.
 import { createHash, randomBytes } from 'node:crypto';
-import { RABBIT_MGMT_URL } from '@runfleet/test-infra';
+import { rabbitManagement } from '@runfleet/test-infra';
 
 export type CanaryKind = 'api-key' | 'runner-token' | 'registration-token' | 'webhook-secret' | 'payout-iban' | 'stripe-webhook-secret';
 
@@ -103,36 +103,25 @@ export interface DeadLetter {
   text: string;
 }
 
-async function management(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-  const base = new URL(RABBIT_MGMT_URL);
-  const auth = Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString('base64');
-  base.username = '';
-  base.password = '';
-  const res = await fetch(new URL(path, base), {
-    method,
-    headers: { authorization: `Basic ${auth}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`RabbitMQ management ${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
-
 /**
  * Every message in the `<service>.<concern>.dead` queues of a vhost, payload and properties (headers
  * included), read through the management API and requeued — as an operator inspecting them would.
  */
 export async function readDeadLetters(vhost: string): Promise<DeadLetter[]> {
   const v = encodeURIComponent(vhost);
-  const queues = (await management('GET', `/api/queues/${v}?columns=name`)) as Array<{ name: string }>;
+  const queues = (await (await rabbitManagement('GET', `/api/queues/${v}?columns=name`)).json()) as Array<{ name: string }>;
   const letters: DeadLetter[] = [];
   for (const queue of queues.filter((q) => q.name.endsWith('.dead'))) {
     // the management API's message counts lag by its statistics interval (5 s): ask for all there are
-    const messages = (await management('POST', `/api/queues/${v}/${encodeURIComponent(queue.name)}/get`, {
+    const answer = await rabbitManagement('POST', `/api/queues/${v}/${encodeURIComponent(queue.name)}/get`, {
       count: DEAD_LETTERS_READ_PER_QUEUE,
       ackmode: 'ack_requeue_true',
       encoding: 'auto',
       truncate: 1_000_000,
-    })) as Array<Record<string, unknown>>;
+    });
+    // a queue deleted since it was listed has nothing to read
+    if (answer.status === 404) continue;
+    const messages = (await answer.json()) as Array<Record<string, unknown>>;
     for (const message of messages) letters.push({ queue: queue.name, text: JSON.stringify(message) });
   }
   return letters;

@@ -1,6 +1,6 @@
 // The canary search itself (e2e/support/canaries.ts) must be able to fail: a canary planted in a log
 // line, an error body or a dead-lettered message is found there, and nothing else is.
-import { createTestVhost, getQueue, RABBIT_MGMT_URL, type TestVhost } from '@runfleet/test-infra';
+import { createTestVhost, getQueue, rabbitManagement, type TestVhost } from '@runfleet/test-infra';
 import { CanaryWatch, canaryIban } from '../support/canaries';
 
 let vhost: TestVhost;
@@ -12,15 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await vhost?.drop();
 }, 30_000);
-
-async function management(method: 'PUT' | 'POST', path: string, body: unknown): Promise<void> {
-  const base = new URL(RABBIT_MGMT_URL);
-  const auth = Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString('base64');
-  base.username = '';
-  base.password = '';
-  const res = await fetch(new URL(path, base), { method, headers: { authorization: `Basic ${auth}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-}
 
 describe('the canary search', () => {
   it('finds a token’s secret part in a log line, an IBAN written in groups in an error body, and masks both', async () => {
@@ -46,14 +37,14 @@ describe('the canary search', () => {
     const token = watch.forge('runner-token');
     const queue = 'billing.job-usage.dead';
     const v = encodeURIComponent(vhost.name);
-    await management('PUT', `/api/queues/${v}/${queue}`, { durable: true });
-    await management('POST', `/api/exchanges/${v}/amq.default/publish`, {
+    await rabbitManagement('PUT', `/api/queues/${v}/${queue}`, { durable: true });
+    await rabbitManagement('POST', `/api/exchanges/${v}/amq.default/publish`, {
       properties: { headers: { 'x-last-error': `verify failed for ${token}` } },
       routing_key: queue,
       payload: '{"type":"job.completed"}',
       payload_encoding: 'string',
     });
-    await management('PUT', `/api/queues/${v}/billing.job-usage`, { durable: true });
+    await rabbitManagement('PUT', `/api/queues/${v}/billing.job-usage`, { durable: true });
 
     const report = await watch.scan({ lines: [], vhost: vhost.name });
 

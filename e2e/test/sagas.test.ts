@@ -4,11 +4,13 @@
 // Along the way the suite plants secret canaries (S8) in its requests; the last test searches every
 // log line, error body and dead letter for them.
 import { randomUUID } from 'node:crypto';
+import { startSmtpSink, type SmtpSink } from '@runfleet/test-infra';
+import { Webhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { CanaryWatch, canaryIban, canaryStripeSecret } from '../support/canaries';
 import { gatewayClient, waitFor, type GatewayClient } from '../support/gateway-client';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { createAdminKey, startStack, type Stack } from '../support/stack';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
 // The price and usage of the job, and what they must cost (DESIGN.md §5; docs/api.md "Billing: price lists"):
 // 312.5 s × 0.012345 = 3.8578125 → rounded half up to the micro-unit once: 3.857813.
@@ -28,6 +30,7 @@ const timings: Array<{ step: string; ms: number }> = [];
 
 let stack: Stack;
 let smtp: SmtpSink;
+let receiver: WebhookReceiver;
 let api: GatewayClient;
 const world = {} as {
   adminKey: string;
@@ -35,6 +38,7 @@ const world = {} as {
   customer: { id: string; key: string; email: string; walletId: string };
   projectId: string;
   runnerToken: string;
+  webhookSecret: string;
 };
 
 /** Runs one saga step and keeps how long it took, for the summary printed at the end. */
@@ -89,6 +93,7 @@ async function feedItem(key: string, type: string, matches: (data: Record<string
 
 beforeAll(async () => {
   smtp = await startSmtpSink();
+  receiver = await startWebhookReceiver();
   stack = await startStack('sagas', {
     env: {
       notifications: { SMTP_URL: smtp.url, WEBHOOKS_ALLOW_INSECURE_LOOPBACK: 'true' },
@@ -123,6 +128,9 @@ beforeAll(async () => {
       (items: Array<{ id: string }>) => items.length === 1,
     );
     world.customer = { id: customer.id, key, email, walletId: (wallets[0] as { id: string }).id };
+    // the customer's own receiver of its job events (http on loopback: the stack runs notifications with WEBHOOKS_ALLOW_INSECURE_LOOPBACK)
+    const endpoint = await api.post('/v1/webhook-endpoints', key, { url: receiver.url, eventTypes: ['job.*'], description: 'e2e receiver' });
+    world.webhookSecret = canaries.plant('webhook-secret', endpoint.secret, true);
   });
 }, 180_000);
 
@@ -133,6 +141,7 @@ afterAll(async () => {
   }
   await stack?.stop();
   await smtp?.close();
+  await receiver?.close();
 }, 60_000);
 
 describe('the job saga through the gateway', () => {
@@ -196,6 +205,18 @@ describe('the job saga through the gateway', () => {
       waitFor('the email', async () => smtp.mails.filter((m) => m.eventId === item.eventId), (mails) => mails.length > 0),
     );
     expect(mail.map((m) => m.to)).toEqual([[world.customer.email]]);
+
+    const delivered = await step('notifications: webhook delivered', () =>
+      waitFor(
+        'the job.completed webhook',
+        async () => receiver.received.filter((r) => r.headers['webhook-id'] === `msg_${item.eventId}`),
+        (received) => received.length > 0,
+      ),
+    );
+    const { body, headers } = delivered[0] as (typeof delivered)[number];
+    const verified = new Webhook(world.webhookSecret).verify(body, headers as Record<string, string>);
+    expect(verified).toMatchObject({ type: 'job.completed', data: { jobId: created.id } });
+    expect(() => new Webhook(world.webhookSecret).verify(body.replace(created.id, randomUUID()), headers as Record<string, string>)).toThrow();
   }, 90_000);
 
   it('a cancelled job releases its hold: the wallet reserves nothing again', async () => {
@@ -293,6 +314,11 @@ describe('secret canaries (S8)', () => {
       const webhookSecret = canaries.forge('webhook-secret');
       expect((await api.call('GET', '/v1/me', webhookSecret)).status).toBe(401);
       expect((await api.call('POST', '/v1/projects', world.customer.key, { body: { name: 'hooks', secret: webhookSecret } })).status).toBe(400);
+      const endpoints = (await api.get('/v1/webhook-endpoints', world.customer.key)).body.items as Array<{ id: string }>;
+      for (const secret of [webhookSecret, world.webhookSecret]) {
+        const patched = await api.call('PATCH', `/v1/webhook-endpoints/${endpoints[0]?.id}`, world.customer.key, { body: { secret } });
+        expect(patched.status).toBe(400);
+      }
       // payout IBANs: a valid one is stored and answered masked; one with wrong check digits is refused
       const iban = canaries.plant('payout-iban', canaryIban(true), true);
       const method = await api.call('POST', '/v1/payout-methods', world.reseller.key, { body: { kind: 'bank_transfer', accountHolder: 'Northwind GmbH', iban } });
