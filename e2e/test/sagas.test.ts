@@ -158,7 +158,7 @@ describe('the job saga through the gateway', () => {
     expect(await wallet()).toMatchObject({ balance: '0.000000', reserved: '0.000000' });
   }, 60_000);
 
-  it('a funded job is held, queued, claimed, run and charged exactly by the price list; the reseller earns its commission; the customer sees it in the feed and by email', async () => {
+  it('a funded job is held, queued, claimed, run and charged exactly by the price list; the reseller earns its commission; the customer sees it in the feed, by email and by a signed webhook', async () => {
     await step('wallet: credited 500.00 by the reseller', async () => {
       await api.post(`/v1/wallets/${world.customer.walletId}/credits`, world.reseller.key, { amount: '500.00', currency: 'EUR', reason: 'bank transfer' });
       await waitFor('the credit', wallet, (w) => w.balance === '500.000000');
@@ -346,8 +346,13 @@ describe('secret canaries (S8)', () => {
     const control = new CanaryWatch();
     const correlationId = control.plant('api-key', `e2e-control-${randomUUID()}`, false);
     expect((await api.call('GET', '/v1/me', world.customer.key, { headers: { 'x-correlation-id': correlationId } })).status).toBe(200);
-    const seen = await waitFor('the control in the logs', async () => (await control.scan({ lines: stack.allLines() })).hits, (hits) => hits.length > 0, 10_000);
-    expect(seen.map((hit) => hit.where)).toContain('log [api-gateway]');
+    const seen = await waitFor(
+      'the control in the gateway’s and the reseller service’s logs',
+      async () => (await control.scan({ lines: stack.allLines() })).hits.map((hit) => hit.where),
+      (where) => where.includes('log [api-gateway]') && where.includes('log [reseller]'),
+      10_000,
+    );
+    expect(seen).toEqual(expect.arrayContaining(['log [api-gateway]', 'log [reseller]']));
 
     expect(report.hits).toEqual([]);
     expect(report.searched.canaries).toBeGreaterThanOrEqual(12);
