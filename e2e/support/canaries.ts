@@ -31,11 +31,13 @@ export interface CanarySources {
   lines: string[];
   /** the vhost whose `*.dead` queues are read (messages are requeued, so a scan changes nothing) */
   vhost?: string;
+  /** anything else the platform sent out that no secret belongs in (caught mails, webhook bodies), each with where it was */
+  texts?: Array<{ where: string; text: string }>;
 }
 
 export interface CanaryReport {
   hits: CanaryHit[];
-  searched: { canaries: number; lines: number; errorBodies: number; deadLetters: number };
+  searched: { canaries: number; lines: number; errorBodies: number; deadLetters: number; texts: number };
 }
 
 /** more than any suite dead-letters; each is requeued after reading */
@@ -173,6 +175,7 @@ export class CanaryWatch {
       ...sources.lines.map((line) => ({ where: `log ${/^\[[^\]]+\]/.exec(line)?.[0] ?? ''}`.trim(), text: line })),
       ...this.errorBodies.map((text) => ({ where: 'error body', text })),
       ...deadLetters.map((letter) => ({ where: `dead letter ${letter.queue}`, text: letter.text })),
+      ...(sources.texts ?? []),
     ];
     const hits: CanaryHit[] = [];
     for (const canary of this.canaries) {
@@ -188,7 +191,13 @@ export class CanaryWatch {
     }
     return {
       hits,
-      searched: { canaries: this.canaries.length, lines: sources.lines.length, errorBodies: this.errorBodies.length, deadLetters: deadLetters.length },
+      searched: {
+        canaries: this.canaries.length,
+        lines: sources.lines.length,
+        errorBodies: this.errorBodies.length,
+        deadLetters: deadLetters.length,
+        texts: sources.texts?.length ?? 0,
+      },
     };
   }
 }

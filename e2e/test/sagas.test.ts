@@ -27,6 +27,7 @@ const ORDER_COMMISSION = '16.875000';
 const canaries = new CanaryWatch();
 const stripeSecret = canaries.plant('stripe-webhook-secret', canaryStripeSecret(), true);
 const timings: Array<{ step: string; ms: number }> = [];
+const summary: string[] = [];
 
 let stack: Stack;
 let smtp: SmtpSink;
@@ -137,7 +138,8 @@ beforeAll(async () => {
 afterAll(async () => {
   if (timings.length > 0) {
     const width = Math.max(...timings.map((t) => t.step.length));
-    process.stdout.write(`\nsaga step timings (e2e/test/sagas.test.ts):\n${timings.map((t) => `  ${t.step.padEnd(width)}  ${String(t.ms).padStart(6)} ms`).join('\n')}\n`);
+    const lines = [...timings.map((t) => `  ${t.step.padEnd(width)}  ${String(t.ms).padStart(6)} ms`), ...summary.map((line) => `  ${line}`)];
+    process.stdout.write(`\nsaga step timings (e2e/test/sagas.test.ts):\n${lines.join('\n')}\n`);
   }
   await stack?.stop();
   await smtp?.close();
@@ -296,7 +298,7 @@ describe('the order saga through the gateway', () => {
 });
 
 describe('secret canaries (S8)', () => {
-  it('secrets sent valid and forged, in credentials, bodies and signatures, appear in no log line, error body or dead letter', async () => {
+  it('secrets sent valid and forged, in credentials, bodies and signatures, appear in no log line, error body, dead letter, mail or webhook delivery', async () => {
     await step('canaries: planted', async () => {
       // forged credentials of every kind: the one 401
       for (const kind of ['api-key', 'runner-token', 'registration-token'] as const) {
@@ -341,7 +343,20 @@ describe('secret canaries (S8)', () => {
     // every process has written what it will about the requests above once each answered; the
     // last of them was the gateway's, so wait for its access line of the last webhook call
     await waitFor('the gateway’s last access log line', async () => stack.services['api-gateway'].lines.filter((l) => l.includes('/v1/payments/webhook')).length, (n) => n >= 4, 10_000);
-    const report = await step('canaries: searched', () => canaries.scan({ lines: stack.allLines(), vhost: stack.vhost.name }));
+    const report = await step('canaries: searched', () =>
+      canaries.scan({
+        lines: stack.allLines(),
+        vhost: stack.vhost.name,
+        texts: [
+          ...smtp.mails.map((mail) => ({ where: `mail to ${mail.to.join(', ')}`, text: mail.raw })),
+          ...receiver.received.map((hook) => ({ where: 'webhook delivery', text: `${JSON.stringify(hook.headers)}\n${hook.body}` })),
+        ],
+      }),
+    );
+    summary.push(
+      `canaries: ${report.searched.canaries} planted; searched ${report.searched.lines} log lines, ${report.searched.errorBodies} error bodies, ` +
+        `${report.searched.deadLetters} dead letters, ${report.searched.texts} mails and webhook deliveries; ${report.hits.length} hits`,
+    );
     // a control: the search sees the processes' lines — a correlation id, on every line by design, is found
     const control = new CanaryWatch();
     const correlationId = control.plant('api-key', `e2e-control-${randomUUID()}`, false);
@@ -358,6 +373,7 @@ describe('secret canaries (S8)', () => {
     expect(report.searched.canaries).toBeGreaterThanOrEqual(12);
     expect(report.searched.lines).toBeGreaterThan(100);
     expect(report.searched.errorBodies).toBeGreaterThanOrEqual(8);
+    expect(report.searched.texts).toBeGreaterThan(2);
   }, 60_000);
 });
 
