@@ -2,7 +2,7 @@
 // processes, driven only through the gateway as clients would — a reseller with a commission rate,
 // its customer with a wallet, the customer's own runner — and the money checked to the micro-unit.
 // Along the way the suite plants secret canaries (S8) in its requests; the last test searches every
-// log line, error body and dead letter for them.
+// log line, error body, dead letter, mail and webhook delivery for them.
 import { randomUUID } from 'node:crypto';
 import { startSmtpSink, type SmtpSink } from '@runfleet/test-infra';
 import { Webhook } from 'standardwebhooks';
