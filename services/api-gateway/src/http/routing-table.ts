@@ -76,8 +76,8 @@ export function publicRouteFor(method: string | undefined, path: string): Public
   return publicRoutes.get(`${method ?? 'GET'} ${path}`);
 }
 
-/** Where each upstream answers, from the gateway's configuration. */
-export function upstreamOrigins(config: Pick<Config, 'RESELLER_URL' | 'BILLING_URL' | 'RUNNER_REGISTRY_URL' | 'NOTIFICATIONS_URL'>): Record<UpstreamName, string> {
+/** Where each upstream's replicas answer, from the gateway's configuration. */
+export function upstreamOrigins(config: Pick<Config, 'RESELLER_URL' | 'BILLING_URL' | 'RUNNER_REGISTRY_URL' | 'NOTIFICATIONS_URL'>): Record<UpstreamName, string[]> {
   return {
     reseller: config.RESELLER_URL,
     billing: config.BILLING_URL,
