@@ -117,7 +117,6 @@ export async function startStack(label: string, options: StackOptions = {}): Pro
     replicaPorts[name] = [];
     for (let i = 0; i < countOf(name); i += 1) replicaPorts[name].push(await freePort());
   }
-  const ports = Object.fromEntries(SERVICES.map((name) => [name, replicaPorts[name][0]])) as Record<ServiceName, number>;
   const urlsOf = (name: ServiceName) => replicaPorts[name].map((p) => `http://127.0.0.1:${p}`).join(',');
   const gatewayMetricsPort = await freePort();
   for (const name of DATABASE_SERVICES) {
