@@ -278,6 +278,22 @@ describe('the platform with two processes of every backend service', () => {
         expect(await eventsAbout('runner-registry', 'runner.offline', runner.id)).toBe(1);
       }
     }, 30_000);
+
+    it('leaves no outbox row unpublished: the relays of both replicas shared every table', async () => {
+      const services: ServiceName[] = ['reseller', 'billing', 'runner-registry', 'notifications'];
+      const unpublished = async () =>
+        Object.fromEntries(
+          await Promise.all(
+            services.map(async (service) => [service, Number((await query<{ n: string }>(service, 'SELECT count(*) AS n FROM outbox_event WHERE published_at IS NULL'))[0]?.n)] as const),
+          ),
+        );
+      const left = await waitFor('every outbox row published', async () => {
+        const counts = await unpublished();
+        return Object.values(counts).every((n) => n === 0) ? counts : undefined;
+      }).catch(unpublished);
+
+      expect(left).toEqual({ reseller: 0, billing: 0, 'runner-registry': 0, notifications: 0 });
+    }, 30_000);
   });
 
   // Last: it stops every process, one at a time.
