@@ -9,7 +9,7 @@ import { Client } from 'pg';
 import { consumerQueues } from '@runfleet/contracts';
 import { getQueue } from '@runfleet/test-infra';
 import { describeGracefulStop, describeRunningPlatform } from '../support/platform-checks';
-import { createAdminKey, type ServiceName, type Stack, startStack } from '../support/stack';
+import { createAdminKey, type ServiceName, type Stack, startProcess, startStack, waitForReady } from '../support/stack';
 
 const REPLICAS = 2;
 const SWEEP_MS = '200';
@@ -278,6 +278,37 @@ describe('the platform with two processes of every backend service', () => {
         expect(await eventsAbout('runner-registry', 'runner.offline', runner.id)).toBe(1);
       }
     }, 30_000);
+
+    it('keeps answering through the gateway when one replica of every service is killed, running each POST once', async () => {
+      const backends: ServiceName[] = ['reseller', 'billing', 'runner-registry', 'notifications'];
+      for (const name of backends) {
+        const second = stack.replicas[name][1]!;
+        second.child.kill('SIGKILL');
+        await second.exited;
+      }
+
+      const reads = ['/v1/me', `/v1/wallets/${world.walletId}`, '/v1/jobs', '/v1/feed'];
+      const statuses: number[] = [];
+      for (let round = 0; round < 3; round += 1) {
+        for (const path of reads) statuses.push((await api('GET', path, world.customerKey)).status);
+      }
+      const names = Array.from({ length: 4 }, (_, i) => `after-kill-${randomUUID()}-${i}`);
+      for (const name of names) statuses.push((await api('POST', '/v1/projects', world.customerKey, { name }, randomUUID())).status);
+      // a POST without Idempotency-Key: its small body is held so a refused connection moves it on
+      statuses.push((await api('POST', '/v1/runners/me/heartbeat', world.runners[0]!.token, { version: '1.0.0' })).status);
+
+      expect(statuses).toEqual([...Array(12).fill(200), ...Array(4).fill(201), 200]);
+      const projects = await query<{ name: string }>('reseller', 'SELECT name FROM project WHERE name = ANY($1)', [names]);
+      expect(projects.map((p) => p.name).sort()).toEqual([...names].sort());
+
+      // back up for the graceful-stop checks
+      for (const name of backends) {
+        const dead = stack.replicas[name][1]!;
+        const restarted = startProcess(name, dead.env, dead.port);
+        stack.replicas[name][1] = restarted;
+        await waitForReady(restarted.url);
+      }
+    }, 60_000);
 
     it('leaves no outbox row unpublished: the relays of both replicas shared every table', async () => {
       const services: ServiceName[] = ['reseller', 'billing', 'runner-registry', 'notifications'];
