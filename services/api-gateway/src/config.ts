@@ -84,7 +84,7 @@ export const configSchema = z.object({
   UPSTREAM_CONNECT_TIMEOUT_MS: positiveInt().default(2000),
   /** time to the upstream's response headers, and between body chunks; past it 504 */
   UPSTREAM_TIMEOUT_MS: positiveInt().default(10000),
-  /** concurrent requests per upstream before the gateway sheds load with 503 */
+  /** concurrent requests per upstream replica before the gateway sheds load with 503 (a full replica passes the request to the next) */
   UPSTREAM_MAX_IN_FLIGHT: positiveInt().default(1024),
   BREAKER_RESET_MS: positiveInt().default(10000),
   /** seconds a verified principal stays cached (the issue caps it at 60) */
