@@ -95,7 +95,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
       name,
       new Upstream({
         name,
-        origin: origins[name],
+        origins: origins[name],
         connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
         timeoutMs: config.UPSTREAM_TIMEOUT_MS,
         maxInFlight: config.UPSTREAM_MAX_IN_FLIGHT,
@@ -105,9 +105,9 @@ export function buildGateway(options: GatewayOptions): Gateway {
   ) as Upstreams;
   for (const upstream of Object.values(upstreams)) {
     gatewayMetrics.setBreakerState(upstream.name, upstream.state);
-    upstream.onStateChange((state) => {
+    upstream.onStateChange((state, replica) => {
       gatewayMetrics.setBreakerState(upstream.name, state);
-      logger.warn({ upstream: upstream.name, state }, `circuit breaker ${state}`);
+      logger.warn({ upstream: upstream.name, replica: replica.origin, replicaState: replica.state, state }, `circuit breaker ${replica.state}`);
     });
   }
 

@@ -94,8 +94,8 @@ export const VIEW_ROUTES: readonly ViewRoute[] = [
   { method: 'GET', path: '/v1/resellers/me/dashboard', view: 'reseller-dashboard' },
 ];
 
-/** Where each upstream answers, from the gateway's configuration. */
-export function upstreamOrigins(config: Pick<Config, 'RESELLER_URL' | 'BILLING_URL' | 'RUNNER_REGISTRY_URL' | 'NOTIFICATIONS_URL'>): Record<UpstreamName, string> {
+/** Where each upstream's replicas answer, from the gateway's configuration. */
+export function upstreamOrigins(config: Pick<Config, 'RESELLER_URL' | 'BILLING_URL' | 'RUNNER_REGISTRY_URL' | 'NOTIFICATIONS_URL'>): Record<UpstreamName, string[]> {
   return {
     reseller: config.RESELLER_URL,
     billing: config.BILLING_URL,
