@@ -1,0 +1,265 @@
+// The authorization matrix over the whole public API (issue 18 items 4 and 5; DESIGN.md §7), generated
+// from the gateway's merged OpenAPI document of a real stack: every operation with an object id, called
+// by every role (admin, two resellers, two customers of each, a runner, no credential) on every other
+// tenant's objects, must answer 403 or 404 (401 without a credential) and carry none of that object's
+// bytes (its id, its planted names); every operation, called with a key lacking its scope, must answer
+// 403 AUTH_SCOPE_MISSING. An operation missing from MATRIX (a new route without its row) fails the test.
+import { OPERATION_SCOPES } from '@runfleet/contracts';
+import { call, buildWorld, isRelated, ROLES, type Answer, type ObjectKind, type Owner, type Role, type World, type WorldObject } from '../support/authz-world';
+import { startStack, type Stack } from '../support/stack';
+
+interface Row {
+  /** the fixture objects whose ids fill the operation's path parameter */
+  objects: ObjectKind;
+  /** a valid body, so that a missing check would let the write through (not fail on validation) */
+  body?: (object: WorldObject) => unknown;
+  query?: string;
+  /**
+   * Who may reach an object of `owner` besides its tenant chain (isRelated): read-mostly platform
+   * objects such as the catalogue. Everyone else is foreign and must be refused.
+   */
+  alsoAllowed?: (role: Role, owner: Owner) => boolean;
+  /** no role reads it as its own (the owner check below is skipped) */
+  ownerless?: true;
+}
+
+const accounts = (role: Role) => role !== 'runner' && role !== 'anonymous';
+
+/** One row per operation with an object id: how its object is made (authz-world.ts) and who owns it. */
+const MATRIX: Record<string, Row> = {
+  'GET /v1/resellers/{resellerId}': { objects: 'reseller' },
+  'PATCH /v1/resellers/{resellerId}': { objects: 'reseller', body: () => ({ name: 'taken over' }) },
+  'GET /v1/resellers/{resellerId}/tier': { objects: 'reseller' },
+  'GET /v1/resellers/{resellerId}/earnings': { objects: 'reseller' },
+
+  'GET /v1/customers/{customerId}': { objects: 'customer' },
+  'PATCH /v1/customers/{customerId}': { objects: 'customer', body: () => ({ name: 'taken over' }) },
+
+  'GET /v1/projects/{projectId}': { objects: 'project' },
+  'PATCH /v1/projects/{projectId}': { objects: 'project', body: () => ({ name: 'taken over' }) },
+  'POST /v1/projects/{projectId}/archive': { objects: 'project' },
+
+  'GET /v1/api-keys/{keyId}': { objects: 'apiKey' },
+  'POST /v1/api-keys/{keyId}/revoke': { objects: 'apiKey' },
+  'POST /v1/api-keys/{keyId}/rotate': { objects: 'apiKey', body: () => ({ graceSeconds: 60 }) },
+
+  // the catalogue is the platform's: resellers and customers read it, only the admin changes it
+  'GET /v1/providers/{providerId}': { objects: 'provider', alsoAllowed: accounts },
+  'PATCH /v1/providers/{providerId}': { objects: 'provider', body: () => ({ description: 'taken over' }) },
+  'DELETE /v1/providers/{providerId}': { objects: 'provider' },
+  'POST /v1/providers/{providerId}/offerings': {
+    objects: 'provider',
+    body: () => ({ name: 'planted', basePrice: '1.00', currency: 'EUR', unit: 'month' }),
+  },
+  'GET /v1/providers/{providerId}/offerings': { objects: 'provider', alsoAllowed: accounts },
+  'GET /v1/offerings/{offeringId}': { objects: 'offering', alsoAllowed: accounts },
+  'PATCH /v1/offerings/{offeringId}': { objects: 'offering', body: () => ({ description: 'taken over' }) },
+  'DELETE /v1/offerings/{offeringId}': { objects: 'offering' },
+
+  'GET /v1/relationships/{relationshipId}': { objects: 'relationship' },
+  'PATCH /v1/relationships/{relationshipId}': { objects: 'relationship', body: () => ({ commissionBps: 1 }) },
+  'DELETE /v1/relationships/{relationshipId}': { objects: 'relationship' },
+
+  'GET /v1/orders/{orderId}': { objects: 'order' },
+  'POST /v1/orders/{orderId}/fulfil': { objects: 'order', body: () => ({ externalOrderId: 'taken-over', details: {} }) },
+  'POST /v1/orders/{orderId}/fail': { objects: 'order', body: () => ({ reason: 'taken over' }) },
+  'POST /v1/orders/{orderId}/cancel': { objects: 'order', body: () => ({ reason: 'taken over' }) },
+
+  'GET /v1/wallets/{walletId}': { objects: 'wallet' },
+  'PATCH /v1/wallets/{walletId}': { objects: 'wallet', body: () => ({ lowBalanceThreshold: '1.00', reason: 'taken over' }) },
+  'GET /v1/wallets/{walletId}/transactions': { objects: 'wallet' },
+  'POST /v1/wallets/{walletId}/credits': { objects: 'wallet', body: () => ({ amount: '1.00', currency: 'EUR', reason: 'taken over' }) },
+  'POST /v1/wallets/{walletId}/refunds': { objects: 'wallet', body: (wallet) => ({ transactionId: wallet.extra?.chargeId, amount: '0.01', reason: 'taken over' }) },
+
+  'GET /v1/holds/{holdId}': { objects: 'hold' },
+
+  // prices are public to every account (each sees its own prices); only the admin changes them
+  'GET /v1/price-lists/{jobType}/versions': { objects: 'priceList', alsoAllowed: accounts },
+  'DELETE /v1/price-lists/{jobType}': { objects: 'priceList', query: '?currency=EUR' },
+
+  'GET /v1/commissions/{commissionId}': { objects: 'commission' },
+  'POST /v1/commissions/{commissionId}/approve': { objects: 'commission' },
+
+  'GET /v1/payout-methods/{methodId}': { objects: 'payoutMethod' },
+  'GET /v1/payouts/{payoutId}': { objects: 'payout' },
+  'POST /v1/payouts/{payoutId}/process': { objects: 'payout' },
+  'POST /v1/payouts/{payoutId}/complete': { objects: 'payout', body: () => ({ reference: 'taken-over' }) },
+  'POST /v1/payouts/{payoutId}/fail': { objects: 'payout', body: () => ({ reason: 'taken over' }) },
+
+  'GET /v1/invoices/{invoiceId}': { objects: 'invoice' },
+  'GET /v1/invoices/{invoiceId}.pdf': { objects: 'invoice' },
+  'POST /v1/invoices/{invoiceId}/issue': { objects: 'invoice' },
+  'POST /v1/invoices/{invoiceId}/pay': { objects: 'invoice', body: () => ({ reference: 'taken-over' }) },
+  'POST /v1/invoices/{invoiceId}/void': { objects: 'invoice', body: () => ({ reason: 'taken over' }) },
+
+  'GET /v1/registration-tokens/{tokenId}': { objects: 'registrationToken' },
+  'POST /v1/registration-tokens/{tokenId}/revoke': { objects: 'registrationToken' },
+
+  'GET /v1/runners/{runnerId}': { objects: 'runner' },
+  'PATCH /v1/runners/{runnerId}': { objects: 'runner', body: () => ({ capacity: 3 }) },
+  'DELETE /v1/runners/{runnerId}': { objects: 'runner' },
+  'POST /v1/runners/{runnerId}/drain': { objects: 'runner' },
+  'POST /v1/runners/{runnerId}/activate': { objects: 'runner' },
+  'POST /v1/runners/{runnerId}/disable': { objects: 'runner' },
+
+  // a runner reaches only the jobs assigned to it; the runner here holds none, so every job is foreign to it
+  'GET /v1/runners/me/jobs/{jobId}': { objects: 'job', ownerless: true },
+  'POST /v1/runners/me/jobs/{jobId}/start': { objects: 'job' },
+  'POST /v1/runners/me/jobs/{jobId}/progress': { objects: 'job', body: () => ({ percent: 50, message: 'taken over' }) },
+  'POST /v1/runners/me/jobs/{jobId}/complete': { objects: 'job', body: () => ({ units: '1', durationMs: 1000 }) },
+  'POST /v1/runners/me/jobs/{jobId}/fail': { objects: 'job', body: () => ({ message: 'taken over' }) },
+
+  'GET /v1/jobs/{jobId}': { objects: 'job' },
+  'POST /v1/jobs/{jobId}/cancel': { objects: 'job' },
+
+  // a feed is its account's alone: not even the admin or the account's reseller reads another's
+  'POST /v1/feed/{itemId}/read': { objects: 'feedItem' },
+};
+/** Rows whose object even the tenant chain above the owner may not touch (an account's own feed). */
+const OWNER_ONLY = new Set(['POST /v1/feed/{itemId}/read']);
+
+interface Operation {
+  key: string;
+  method: string;
+  path: string;
+  scope: string | undefined;
+}
+
+let stack: Stack;
+let world: World;
+let operations: Operation[];
+
+beforeAll(async () => {
+  stack = await startStack('authz_matrix', { env: { 'api-gateway': { RATE_LIMIT_PER_MINUTE: '1000000', AUTH_FAILURES_PER_MINUTE: '1000000' } } });
+  const document = (await (await fetch(`${stack.gatewayUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, { 'x-required-scope'?: string }>> };
+  operations = Object.entries(document.paths).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
+      .map(([method, operation]) => ({ key: `${method.toUpperCase()} ${path}`, method: method.toUpperCase(), path, scope: operation['x-required-scope'] })),
+  );
+  world = await buildWorld(stack);
+}, 240_000);
+
+afterAll(async () => {
+  await stack?.stop();
+}, 60_000);
+
+const withObjectId = (operation: Operation) => /\{[^}]+\}/.test(operation.path);
+const isV1 = (operation: Operation) => operation.path.startsWith('/v1/') && operation.key !== 'POST /v1/payments/webhook';
+
+function urlOf(path: string, id: string, query = ''): string {
+  return path.replace(/\{[^}]+\}/, encodeURIComponent(id)) + query;
+}
+
+/** Runs `tasks` with at most `width` in flight (one stack on a shared machine: parallel, not a flood). */
+async function inParallel<T>(tasks: (() => Promise<T>)[], width = 12): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < tasks.length) {
+        const index = next++;
+        results[index] = await tasks[index]!();
+      }
+    }),
+  );
+  return results;
+}
+
+/**
+ * The markers of `object` an answer carries. A problem's `instance` is the echo of the caller's own
+ * request path (RFC 9457), so the id the caller sent may stand there and nowhere else.
+ */
+function leakedMarkers(answer: Answer, object: WorldObject, requested: string): string[] {
+  let text = answer.text;
+  if (answer.json && typeof answer.json === 'object' && answer.json.instance === requested.split('?')[0]) {
+    const { instance: _echo, ...rest } = answer.json as Record<string, unknown>;
+    text = JSON.stringify(rest);
+  }
+  return object.markers.filter((marker) => marker !== '' && text.includes(marker));
+}
+
+describe('the authorization matrix, from the gateway OpenAPI document', () => {
+  it('has a row for every operation with an object id, and none for an operation that is gone', () => {
+    const needed = operations.filter((op) => isV1(op) && withObjectId(op)).map((op) => op.key);
+    expect(needed.filter((key) => !(key in MATRIX))).toEqual([]);
+    expect(Object.keys(MATRIX).filter((key) => !needed.includes(key))).toEqual([]);
+  });
+
+  it('refuses every role on every other tenant\'s objects (403/404, 401 without a key) and leaks none of their bytes', async () => {
+    const probes: (() => Promise<string | undefined>)[] = [];
+    let positive = 0;
+    for (const operation of operations.filter((op) => isV1(op) && withObjectId(op))) {
+      const row = MATRIX[operation.key];
+      if (!row) continue;
+      const objects = world.objects[row.objects];
+      if (objects.length === 0) throw new Error(`${operation.key}: the world has no ${row.objects}`);
+      for (const object of objects) {
+        for (const role of ROLES) {
+          const related = OWNER_ONLY.has(operation.key) ? role === object.owner || (role === 'admin' && object.owner === 'platform') : isRelated(role, object.owner);
+          if (related || row.alsoAllowed?.(role, object.owner)) continue;
+          probes.push(async () => {
+            const url = urlOf(operation.path, object.id, row.query);
+            const answer = await call(stack, operation.method, url, world.credentials[role], row.body?.(object));
+            const expected = role === 'anonymous' ? [401] : [403, 404];
+            const leaks = leakedMarkers(answer, object, url);
+            if (expected.includes(answer.status) && leaks.length === 0) return undefined;
+            return `${operation.key} as ${role} on ${object.owner}'s ${row.objects} ${object.id}: ${answer.status}${leaks.length ? ` LEAKS ${leaks.join(', ')}` : ''} ${answer.text.slice(0, 200)}`;
+          });
+        }
+      }
+      // the object is there: the admin reads it (so a refusal above is authorization, not a wrong id)
+      if (operation.method === 'GET' && !row.ownerless) {
+        for (const object of objects) {
+          positive += 1;
+          probes.push(async () => {
+            const answer = await call(stack, 'GET', urlOf(operation.path, object.id, row.query), world.credentials.admin);
+            return answer.status === 200 ? undefined : `${operation.key} as the admin on ${object.owner}'s ${object.id}: ${answer.status} ${answer.text.slice(0, 200)}`;
+          });
+        }
+      }
+    }
+    const started = Date.now();
+    const failures = (await inParallel(probes)).filter((f): f is string => f !== undefined);
+    const leaks = failures.filter((f) => f.includes(' LEAKS '));
+    console.log(
+      `authorization matrix: ${probes.length} requests (${probes.length - positive} foreign, ${positive} by the admin) in ${Date.now() - started} ms; ` +
+        `setup ${world.setupRequests} requests; wrong answers ${failures.length}; leaks ${leaks.length}`,
+    );
+    expect(failures).toEqual([]);
+  }, 300_000);
+});
+
+describe('scopes across the platform', () => {
+  it('every public operation declares the scope of the one table, and the table names no operation that is gone', () => {
+    const v1 = operations.filter(isV1);
+    expect(v1.filter((op) => op.scope === undefined || op.scope !== OPERATION_SCOPES[op.key]).map((op) => `${op.key}: ${op.scope}`)).toEqual([]);
+    expect(Object.keys(OPERATION_SCOPES).filter((key) => !v1.some((op) => op.key === key))).toEqual([]);
+  });
+
+  it('refuses every operation to a key lacking its scope with 403 AUTH_SCOPE_MISSING, and to no key with 401', async () => {
+    const probes: (() => Promise<string | undefined>)[] = [];
+    const keyRoles = ['admin', 'rA', 'cA1'] as const;
+    for (const operation of operations.filter(isV1)) {
+      const row = MATRIX[operation.key];
+      const object = row ? world.objects[row.objects][0] : undefined;
+      const url = object ? urlOf(operation.path, object.id, row?.query) : operation.path;
+      const body = row?.body?.(object!) ?? (['POST', 'PUT', 'PATCH'].includes(operation.method) ? {} : undefined);
+      for (const role of keyRoles) {
+        const key = operation.scope === 'account:read' ? world.narrowKeys[role].feedOnly : world.narrowKeys[role].accountOnly;
+        probes.push(async () => {
+          const answer = await call(stack, operation.method, url, key, body);
+          if (answer.status === 403 && answer.json?.code === 'AUTH_SCOPE_MISSING') return undefined;
+          return `${operation.key} as ${role} without ${operation.scope}: ${answer.status} ${answer.text.slice(0, 200)}`;
+        });
+      }
+      probes.push(async () => {
+        const answer = await call(stack, operation.method, url, undefined, body);
+        return answer.status === 401 ? undefined : `${operation.key} without a key: ${answer.status} ${answer.text.slice(0, 200)}`;
+      });
+    }
+    const failures = (await inParallel(probes)).filter((f): f is string => f !== undefined);
+    console.log(`scopes: ${probes.length} requests over ${operations.filter(isV1).length} operations; wrong answers ${failures.length}`);
+    expect(failures).toEqual([]);
+  }, 120_000);
+});
