@@ -54,6 +54,7 @@ export const OBJECT_KINDS = [
   'registrationToken',
   'runner',
   'job',
+  'runnerJob',
   'feedItem',
 ] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
@@ -118,6 +119,7 @@ export async function buildWorld(stack: Stack): Promise<World> {
   const admin = createAdminKey(stack);
   const credentials = { admin } as Record<Role, string | undefined>;
   const ids = {} as Record<ResellerRole | CustomerRole, string>;
+  const runnerTokens = {} as Record<CustomerRole, string>;
 
   // Tenants: two resellers, two customers of each, a key for each (and a second key, the api-key object).
   const apiKeyOf = async (creator: string, ownerType: string, ownerId: string | undefined, name: string, scopes?: string[]) =>
@@ -185,10 +187,28 @@ export async function buildWorld(stack: Stack): Promise<World> {
     const runnerName = mark(`runner-${customer}`);
     const runner = await api('POST', '/v1/runners', token.token, { name: runnerName, jobTypes: [jobType], capacity: 1, version: '1.0.0' });
     add('runner', runner.id, customer, runnerName);
+    runnerTokens[customer] = runner.token;
     if (customer === 'cA1') credentials.runner = runner.token;
-    // a job needs an online runner of its type: its customer's own, which never claims it here
+    // a job needs an online runner of its type: its customer's own
     const job = await api('POST', '/v1/jobs', key, { projectId: project.id, type: jobType, payload: { scene: mark(`job-${customer}`) }, maxCost: { amount: '2.00', currency: 'EUR' } });
     add('job', job.id, customer, job.payload?.scene ?? '');
+  }
+  // The runner (A1's) claims A1's job, B1's runner claims B1's: for the runner API, the runner owns
+  // the first; the second is assigned to another runner; A2's and B2's are queued, assigned to none.
+  for (const customer of CUSTOMERS) {
+    const job = objects.job.find((j) => j.owner === customer)!;
+    const claims = customer === 'cA1' || customer === 'cB1';
+    if (claims) {
+      await eventually(`${customer}'s runner claims its job`, async () => {
+        requests += 1;
+        const claim = await call(stack, 'POST', '/v1/runners/me/jobs/claim', runnerTokens[customer], { waitSeconds: 1 });
+        if (claim.status !== 200 && claim.status !== 204) throw new Error(`claim: ${claim.status} ${claim.text}`);
+        return claim.status === 200 ? (claim.json.id === job.id ? true : Promise.reject(new Error(`claimed ${claim.json.id}`))) : undefined;
+      });
+    } else {
+      await eventually(`${customer}'s job queued`, async () => ((await api('GET', `/v1/jobs/${job.id}`, admin)).status === 'queued' ? true : undefined));
+    }
+    objects.runnerJob.push({ ...job, owner: customer === 'cA1' ? 'runner' : customer });
   }
   const sharedName = mark('registration-shared');
   add('registrationToken', (await api('POST', '/v1/registration-tokens', admin, { description: sharedName })).id, 'platform', sharedName);

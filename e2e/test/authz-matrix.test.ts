@@ -19,8 +19,8 @@ interface Row {
    * objects such as the catalogue. Everyone else is foreign and must be refused.
    */
   alsoAllowed?: (role: Role, owner: Owner) => boolean;
-  /** no role reads it as its own (the owner check below is skipped) */
-  ownerless?: true;
+  /** who reads the object to show it is there (default the admin, who reads everything) */
+  reader?: Role;
 }
 
 const accounts = (role: Role) => role !== 'runner' && role !== 'anonymous';
@@ -102,12 +102,13 @@ const MATRIX: Record<string, Row> = {
   'POST /v1/runners/{runnerId}/activate': { objects: 'runner' },
   'POST /v1/runners/{runnerId}/disable': { objects: 'runner' },
 
-  // a runner reaches only the jobs assigned to it; the runner here holds none, so every job is foreign to it
-  'GET /v1/runners/me/jobs/{jobId}': { objects: 'job', ownerless: true },
-  'POST /v1/runners/me/jobs/{jobId}/start': { objects: 'job' },
-  'POST /v1/runners/me/jobs/{jobId}/progress': { objects: 'job', body: () => ({ percent: 50, message: 'taken over' }) },
-  'POST /v1/runners/me/jobs/{jobId}/complete': { objects: 'job', body: () => ({ units: '1', durationMs: 1000 }) },
-  'POST /v1/runners/me/jobs/{jobId}/fail': { objects: 'job', body: () => ({ message: 'taken over' }) },
+  // a runner reaches only the jobs assigned to it: its own (A1's job), not one assigned to another
+  // runner (B1's) nor queued ones (A2's, B2's); no API key reaches the runner API at all
+  'GET /v1/runners/me/jobs/{jobId}': { objects: 'runnerJob', reader: 'runner' },
+  'POST /v1/runners/me/jobs/{jobId}/start': { objects: 'runnerJob' },
+  'POST /v1/runners/me/jobs/{jobId}/progress': { objects: 'runnerJob', body: () => ({ percent: 50, message: 'taken over' }) },
+  'POST /v1/runners/me/jobs/{jobId}/complete': { objects: 'runnerJob', body: () => ({ units: '1', durationMs: 1000 }) },
+  'POST /v1/runners/me/jobs/{jobId}/fail': { objects: 'runnerJob', body: () => ({ message: 'taken over' }) },
 
   'GET /v1/jobs/{jobId}': { objects: 'job' },
   'POST /v1/jobs/{jobId}/cancel': { objects: 'job' },
@@ -130,7 +131,14 @@ let world: World;
 let operations: Operation[];
 
 beforeAll(async () => {
-  stack = await startStack('authz_matrix', { env: { 'api-gateway': { RATE_LIMIT_PER_MINUTE: '1000000', AUTH_FAILURES_PER_MINUTE: '1000000' } } });
+  stack = await startStack('authz_matrix', {
+    env: {
+      // one client sends ~1,800 requests a minute, half of them without a credential
+      'api-gateway': { RATE_LIMIT_PER_MINUTE: '1000000', AUTH_FAILURES_PER_MINUTE: '1000000' },
+      // the runners never heartbeat: none goes stale (and gives its job back) while the matrix runs
+      'runner-registry': { HEARTBEAT_INTERVAL_SECONDS: '600' },
+    },
+  });
   const document = (await (await fetch(`${stack.gatewayUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, { 'x-required-scope'?: string }>> };
   operations = Object.entries(document.paths).flatMap(([path, item]) =>
     Object.entries(item)
@@ -179,6 +187,13 @@ function leakedMarkers(answer: Answer, object: WorldObject, requested: string): 
   return object.markers.filter((marker) => marker !== '' && text.includes(marker));
 }
 
+/** An answer without what moves by itself (timestamps of use, a runner's liveness): what a foreign write would change. */
+function stable(answer: Answer): string {
+  if (answer.json === undefined) return `${answer.status} ${answer.text.length}`;
+  return `${answer.status} ${JSON.stringify(answer.json, (key, value: unknown) => (VOLATILE.has(key) ? undefined : value))}`;
+}
+const VOLATILE = new Set(['lastUsedAt', 'lastHeartbeatAt', 'correlationId', 'since']);
+
 describe('the authorization matrix, from the gateway OpenAPI document', () => {
   it('has a row for every operation with an object id, and none for an operation that is gone', () => {
     const needed = operations.filter((op) => isV1(op) && withObjectId(op)).map((op) => op.key);
@@ -186,20 +201,20 @@ describe('the authorization matrix, from the gateway OpenAPI document', () => {
     expect(Object.keys(MATRIX).filter((key) => !needed.includes(key))).toEqual([]);
   });
 
-  it('refuses every role on every other tenant\'s objects (403/404, 401 without a key) and leaks none of their bytes', async () => {
-    const probes: (() => Promise<string | undefined>)[] = [];
-    let positive = 0;
+  it("refuses every role on every other tenant's objects (403/404, 401 without a key), leaks none of their bytes and changes none of them", async () => {
+    const foreign: (() => Promise<string | undefined>)[] = [];
+    const reads: { label: string; read: () => Promise<Answer> }[] = [];
     for (const operation of operations.filter((op) => isV1(op) && withObjectId(op))) {
       const row = MATRIX[operation.key];
       if (!row) continue;
       const objects = world.objects[row.objects];
       if (objects.length === 0) throw new Error(`${operation.key}: the world has no ${row.objects}`);
       for (const object of objects) {
+        const url = urlOf(operation.path, object.id, row.query);
         for (const role of ROLES) {
           const related = OWNER_ONLY.has(operation.key) ? role === object.owner || (role === 'admin' && object.owner === 'platform') : isRelated(role, object.owner);
           if (related || row.alsoAllowed?.(role, object.owner)) continue;
-          probes.push(async () => {
-            const url = urlOf(operation.path, object.id, row.query);
+          foreign.push(async () => {
             const answer = await call(stack, operation.method, url, world.credentials[role], row.body?.(object));
             const expected = role === 'anonymous' ? [401] : [403, 404];
             const leaks = leakedMarkers(answer, object, url);
@@ -207,26 +222,40 @@ describe('the authorization matrix, from the gateway OpenAPI document', () => {
             return `${operation.key} as ${role} on ${object.owner}'s ${row.objects} ${object.id}: ${answer.status}${leaks.length ? ` LEAKS ${leaks.join(', ')}` : ''} ${answer.text.slice(0, 200)}`;
           });
         }
-      }
-      // the object is there: the admin reads it (so a refusal above is authorization, not a wrong id)
-      if (operation.method === 'GET' && !row.ownerless) {
-        for (const object of objects) {
-          positive += 1;
-          probes.push(async () => {
-            const answer = await call(stack, 'GET', urlOf(operation.path, object.id, row.query), world.credentials.admin);
-            return answer.status === 200 ? undefined : `${operation.key} as the admin on ${object.owner}'s ${object.id}: ${answer.status} ${answer.text.slice(0, 200)}`;
-          });
+        // the object is there (so a refusal is authorization, not a wrong id), read before and after
+        const reader = row.reader ?? 'admin';
+        if (operation.method === 'GET' && isRelated(reader, object.owner)) {
+          reads.push({ label: `${operation.key} ${object.id} as ${reader}`, read: () => call(stack, 'GET', url, world.credentials[reader]) });
         }
       }
     }
+    // an account's feed item is read through its feed (there is no GET of one item)
+    for (const item of world.objects.feedItem) {
+      const owner: Role = item.owner === 'platform' ? 'admin' : item.owner;
+      reads.push({
+        label: `feed item ${item.id} as ${owner}`,
+        read: async () => {
+          const answer = await call(stack, 'GET', '/v1/feed?limit=100', world.credentials[owner]);
+          const found = answer.json?.items?.find((i: { id: string }) => i.id === item.id);
+          return { status: found ? answer.status : 404, text: JSON.stringify(found), json: found };
+        },
+      });
+    }
+
     const started = Date.now();
-    const failures = (await inParallel(probes)).filter((f): f is string => f !== undefined);
+    const before = await inParallel(reads.map((r) => r.read));
+    const failures = (await inParallel(foreign)).filter((f): f is string => f !== undefined);
+    const after = await inParallel(reads.map((r) => r.read));
     const leaks = failures.filter((f) => f.includes(' LEAKS '));
+    const missing = reads.filter((_r, i) => before[i]!.status !== 200).map((r, i) => `${r.label}: ${before[i]!.status} ${before[i]!.text.slice(0, 200)}`);
+    const changed = reads.flatMap((r, i) => (stable(before[i]!) === stable(after[i]!) ? [] : [`${r.label}: ${stable(before[i]!).slice(0, 300)} → ${stable(after[i]!).slice(0, 300)}`]));
     console.log(
-      `authorization matrix: ${probes.length} requests (${probes.length - positive} foreign, ${positive} by the admin) in ${Date.now() - started} ms; ` +
-        `setup ${world.setupRequests} requests; wrong answers ${failures.length}; leaks ${leaks.length}`,
+      `authorization matrix: ${foreign.length} foreign requests, ${reads.length * 2} reads by the owners, in ${Date.now() - started} ms ` +
+        `(setup ${world.setupRequests} requests); wrong answers ${failures.length}; leaks ${leaks.length}; objects missing ${missing.length}; changed ${changed.length}`,
     );
     expect(failures).toEqual([]);
+    expect(missing).toEqual([]);
+    expect(changed).toEqual([]);
   }, 300_000);
 });
 
