@@ -56,6 +56,8 @@ export const OBJECT_KINDS = [
   'job',
   'runnerJob',
   'feedItem',
+  'webhookEndpoint',
+  'webhookDelivery',
 ] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
 
@@ -252,6 +254,20 @@ export async function buildWorld(stack: Stack): Promise<World> {
   for (const role of ['admin', ...RESELLERS, ...CUSTOMERS] as const) {
     const item = await eventually(`a feed item of ${role}`, async () => (await api('GET', '/v1/feed', credentials[role]!)).items?.[0], 10_000).catch(() => undefined);
     if (item) add('feedItem', item.id, role === 'admin' ? 'platform' : role);
+  }
+  // Webhooks (an account's own, resellers' and customers'): an endpoint and the delivery of its test
+  // event, then the endpoint disabled — its delivery failed, so neither changes while the matrix runs.
+  for (const role of [...RESELLERS, ...CUSTOMERS]) {
+    const key = credentials[role]!;
+    const url = `https://${mark(`hooks-${role}`)}.authz.example/runfleet`;
+    const description = mark(`endpoint-${role}`);
+    const endpoint = await api('POST', '/v1/webhook-endpoints', key, { url, eventTypes: ['job.*'], description });
+    add('webhookEndpoint', endpoint.id, role, url, description, endpoint.secret);
+    const delivery = await api('POST', `/v1/webhook-endpoints/${endpoint.id}/test`, key, {}, [202]);
+    add('webhookDelivery', delivery.id, role);
+    objects.webhookEndpoint[objects.webhookEndpoint.length - 1]!.extra = { since: new Date(Date.now() - 3_600_000).toISOString() };
+    await api('PATCH', `/v1/webhook-endpoints/${endpoint.id}`, key, { enabled: false });
+    await eventually(`${role}'s test delivery failed`, async () => ((await api('GET', `/v1/webhook-deliveries/${delivery.id}`, key)).status === 'failed' ? true : undefined));
   }
   credentials.anonymous = undefined;
   return { stack, credentials, narrowKeys, objects, setupRequests: requests };

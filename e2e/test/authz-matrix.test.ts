@@ -19,8 +19,10 @@ interface Row {
    * objects such as the catalogue. Everyone else is foreign and must be refused.
    */
   alsoAllowed?: (role: Role, owner: Owner) => boolean;
-  /** who reads the object to show it is there (default the admin, who reads everything) */
-  reader?: Role;
+  /** who reads the object to show it is there (default the admin, who reads everything; `owner`: its owner) */
+  reader?: Role | 'owner';
+  /** an account's own object: not even the admin or the account's reseller may touch it */
+  ownerOnly?: true;
 }
 
 const accounts = (role: Role) => role !== 'runner' && role !== 'anonymous';
@@ -114,10 +116,17 @@ const MATRIX: Record<string, Row> = {
   'POST /v1/jobs/{jobId}/cancel': { objects: 'job' },
 
   // a feed is its account's alone: not even the admin or the account's reseller reads another's
-  'POST /v1/feed/{itemId}/read': { objects: 'feedItem' },
+  'POST /v1/feed/{itemId}/read': { objects: 'feedItem', ownerOnly: true },
+
+  // webhook endpoints and deliveries are their account's alone too (the admin gets 403)
+  'GET /v1/webhook-endpoints/{endpointId}': { objects: 'webhookEndpoint', ownerOnly: true, reader: 'owner' },
+  'PATCH /v1/webhook-endpoints/{endpointId}': { objects: 'webhookEndpoint', ownerOnly: true, body: () => ({ enabled: true, url: 'https://taken-over.example/hook' }) },
+  'DELETE /v1/webhook-endpoints/{endpointId}': { objects: 'webhookEndpoint', ownerOnly: true },
+  'POST /v1/webhook-endpoints/{endpointId}/rotate-secret': { objects: 'webhookEndpoint', ownerOnly: true },
+  'POST /v1/webhook-endpoints/{endpointId}/test': { objects: 'webhookEndpoint', ownerOnly: true },
+  'GET /v1/webhook-deliveries/{deliveryId}': { objects: 'webhookDelivery', ownerOnly: true, reader: 'owner' },
+  'POST /v1/webhook-deliveries/{deliveryId}/replay': { objects: 'webhookDelivery', ownerOnly: true },
 };
-/** Rows whose object even the tenant chain above the owner may not touch (an account's own feed). */
-const OWNER_ONLY = new Set(['POST /v1/feed/{itemId}/read']);
 
 interface Operation {
   key: string;
@@ -212,7 +221,7 @@ describe('the authorization matrix, from the gateway OpenAPI document', () => {
       for (const object of objects) {
         const url = urlOf(operation.path, object.id, row.query);
         for (const role of ROLES) {
-          const related = OWNER_ONLY.has(operation.key) ? role === object.owner || (role === 'admin' && object.owner === 'platform') : isRelated(role, object.owner);
+          const related = row.ownerOnly ? role === object.owner || (role === 'admin' && object.owner === 'platform') : isRelated(role, object.owner);
           if (related || row.alsoAllowed?.(role, object.owner)) continue;
           foreign.push(async () => {
             const answer = await call(stack, operation.method, url, world.credentials[role], row.body?.(object));
@@ -223,7 +232,7 @@ describe('the authorization matrix, from the gateway OpenAPI document', () => {
           });
         }
         // the object is there (so a refusal is authorization, not a wrong id), read before and after
-        const reader = row.reader ?? 'admin';
+        const reader = row.reader === 'owner' ? (object.owner === 'platform' ? 'admin' : object.owner) : (row.reader ?? 'admin');
         if (operation.method === 'GET' && isRelated(reader, object.owner)) {
           reads.push({ label: `${operation.key} ${object.id} as ${reader}`, read: () => call(stack, 'GET', url, world.credentials[reader]) });
         }
