@@ -268,6 +268,71 @@ describe('the authorization matrix, from the gateway OpenAPI document', () => {
   }, 300_000);
 });
 
+/**
+ * List filters that take another object's id (or name), and the kind of object whose foreign ids
+ * (or planted names) are passed in them. A list operation with an id-like filter missing here fails.
+ */
+const FILTER_KINDS: Record<string, ObjectKind> = {
+  customerId: 'customer',
+  resellerId: 'reseller',
+  ownerId: 'customer',
+  targetId: 'customer',
+  walletId: 'wallet',
+  projectId: 'project',
+  endpointId: 'webhookEndpoint',
+  providerId: 'provider',
+};
+/** `q` (a name search) on these lists is given the planted names of foreign objects of this kind */
+const NAME_SEARCH: Record<string, ObjectKind> = { '/v1/resellers': 'reseller', '/v1/customers': 'customer', '/v1/projects': 'project' };
+/** kinds every account may see (the catalogue), and kinds only their owner sees */
+const PUBLIC_KINDS = new Set<ObjectKind>(['provider', 'offering', 'priceList']);
+const OWNER_ONLY_KINDS = new Set<ObjectKind>(['feedItem', 'webhookEndpoint', 'webhookDelivery']);
+
+/** Whether `role` may see `object` of `kind` anywhere (a customer also sees its reseller's name on what it buys). */
+function visible(role: Role, kind: ObjectKind, object: WorldObject): boolean {
+  if (kind === 'runnerJob') return true; // the same jobs as `job`, judged there
+  if (PUBLIC_KINDS.has(kind)) return accounts(role);
+  if (OWNER_ONLY_KINDS.has(kind)) return role === object.owner || (role === 'admin' && object.owner === 'platform');
+  if (isRelated(role, object.owner)) return true;
+  return (kind === 'reseller' || kind === 'relationship') && (role === 'cA1' || role === 'cA2' ? object.owner === 'rA' : role === 'cB1' || role === 'cB2' ? object.owner === 'rB' : false);
+}
+
+describe('lists, filtered by other tenants\' ids', () => {
+  it('answer every role with none of the objects it may not see, whatever id or name it filters by', async () => {
+    const document = (await (await fetch(`${stack.gatewayUrl}/openapi.json`)).json()) as { paths: Record<string, { get?: { parameters?: { in: string; name: string }[] } }> };
+    const lists = operations.filter((op) => isV1(op) && op.method === 'GET' && !withObjectId(op) && op.path !== '/v1/feed/stream');
+    const unmapped: string[] = [];
+    const probes: (() => Promise<string | undefined>)[] = [];
+    for (const list of lists) {
+      const params = (document.paths[list.path]?.get?.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+      for (const role of ROLES.filter(accounts)) {
+        const hidden = Object.entries(world.objects).flatMap(([kind, objects]) => objects.filter((o) => !visible(role, kind as ObjectKind, o)));
+        const queries = [''];
+        for (const param of params) {
+          if (/Id$/.test(param) && !(param in FILTER_KINDS)) unmapped.push(`${list.key} ?${param}`);
+          const kind = param === 'q' ? NAME_SEARCH[list.path] : FILTER_KINDS[param];
+          if (!kind) continue;
+          for (const object of world.objects[kind].filter((o) => !visible(role, kind, o))) {
+            queries.push(`?${param}=${encodeURIComponent(param === 'q' ? object.markers[1]! : object.id)}`);
+          }
+        }
+        for (const query of queries) {
+          probes.push(async () => {
+            const answer = await call(stack, 'GET', `${list.path}${query}`, world.credentials[role]);
+            const leaks = hidden.flatMap((o) => leakedMarkers(answer, o, list.path));
+            if ([200, 400, 403, 404].includes(answer.status) && leaks.length === 0) return undefined;
+            return `${list.key}${query} as ${role}: ${answer.status}${leaks.length ? ` LEAKS ${leaks.join(', ')}` : ''} ${answer.text.slice(0, 200)}`;
+          });
+        }
+      }
+    }
+    const failures = (await inParallel(probes)).filter((f): f is string => f !== undefined);
+    console.log(`lists: ${probes.length} requests over ${lists.length} list operations; wrong answers ${failures.length}; leaks ${failures.filter((f) => f.includes(' LEAKS ')).length}`);
+    expect(unmapped).toEqual([]);
+    expect(failures).toEqual([]);
+  }, 120_000);
+});
+
 describe('scopes across the platform', () => {
   it('every public operation declares the scope of the one table, and the table names no operation that is gone', () => {
     const v1 = operations.filter(isV1);
