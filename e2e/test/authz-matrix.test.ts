@@ -1,9 +1,16 @@
 // The authorization matrix over the whole public API (issue 18 items 4 and 5; DESIGN.md §7), generated
-// from the gateway's merged OpenAPI document of a real stack: every operation with an object id, called
-// by every role (admin, two resellers, two customers of each, a runner, no credential) on every other
-// tenant's objects, must answer 403 or 404 (401 without a credential) and carry none of that object's
-// bytes (its id, its planted names); every operation, called with a key lacking its scope, must answer
-// 403 AUTH_SCOPE_MISSING. An operation missing from MATRIX (a new route without its row) fails the test.
+// from the gateway's merged OpenAPI document of a real stack (e2e/support/authz-world.ts makes the
+// tenants and their objects through the API):
+// - every operation with an object id, called by every role (admin, two resellers, two customers of
+//   each, a runner, no credential) on every other tenant's objects, answers 403 or 404 (401 without a
+//   credential), carries none of the object's bytes (its id, its planted names and secrets), and every
+//   object reads the same afterwards. An operation without its MATRIX row fails the test;
+// - every list, by every role, unfiltered and filtered by other tenants' ids and names, carries none
+//   of the objects that role may not see;
+// - every create naming another tenant's object in its body (`…Id`) is refused (BODY_REFS);
+// - every operation declares the scope of packages/contracts' table and refuses a key lacking it
+//   (403 AUTH_SCOPE_MISSING), and no credential (401).
+// Counts (requests, statuses, leaks) are printed. About 35–50 s on one stack.
 import { OPERATION_SCOPES } from '@runfleet/contracts';
 import { call, buildWorld, isRelated, ROLES, type Answer, type ObjectKind, type Owner, type Role, type World, type WorldObject } from '../support/authz-world';
 import { startStack, type Stack } from '../support/stack';
@@ -133,6 +140,15 @@ interface Operation {
   method: string;
   path: string;
   scope: string | undefined;
+  queryParams: string[];
+  /** top-level request body fields that name another object (`…Id`) */
+  bodyIds: string[];
+}
+
+interface DocumentOperation {
+  'x-required-scope'?: string;
+  parameters?: { in: string; name: string }[];
+  requestBody?: { content?: Record<string, { schema?: { $ref?: string; properties?: Record<string, unknown> } }> };
 }
 
 let stack: Stack;
@@ -148,11 +164,26 @@ beforeAll(async () => {
       'runner-registry': { HEARTBEAT_INTERVAL_SECONDS: '600' },
     },
   });
-  const document = (await (await fetch(`${stack.gatewayUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, { 'x-required-scope'?: string }>> };
+  const document = (await (await fetch(`${stack.gatewayUrl}/openapi.json`)).json()) as {
+    paths: Record<string, Record<string, DocumentOperation>>;
+    components?: { schemas?: Record<string, { properties?: Record<string, unknown> }> };
+  };
+  const propertiesOf = (operation: DocumentOperation) => {
+    const schema = operation.requestBody?.content?.['application/json']?.schema;
+    const resolved = schema?.$ref ? document.components?.schemas?.[schema.$ref.split('/').pop()!] : schema;
+    return Object.keys(resolved?.properties ?? {});
+  };
   operations = Object.entries(document.paths).flatMap(([path, item]) =>
     Object.entries(item)
       .filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
-      .map(([method, operation]) => ({ key: `${method.toUpperCase()} ${path}`, method: method.toUpperCase(), path, scope: operation['x-required-scope'] })),
+      .map(([method, operation]) => ({
+        key: `${method.toUpperCase()} ${path}`,
+        method: method.toUpperCase(),
+        path,
+        scope: operation['x-required-scope'],
+        queryParams: (operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
+        bodyIds: propertiesOf(operation).filter((name) => /Id$/.test(name)),
+      })),
   );
   world = await buildWorld(stack);
 }, 240_000);
@@ -212,6 +243,7 @@ describe('the authorization matrix, from the gateway OpenAPI document', () => {
 
   it("refuses every role on every other tenant's objects (403/404, 401 without a key), leaks none of their bytes and changes none of them", async () => {
     const foreign: (() => Promise<string | undefined>)[] = [];
+    const statuses: Record<number, number> = {};
     const reads: { label: string; read: () => Promise<Answer> }[] = [];
     for (const operation of operations.filter((op) => isV1(op) && withObjectId(op))) {
       const row = MATRIX[operation.key];
@@ -225,6 +257,7 @@ describe('the authorization matrix, from the gateway OpenAPI document', () => {
           if (related || row.alsoAllowed?.(role, object.owner)) continue;
           foreign.push(async () => {
             const answer = await call(stack, operation.method, url, world.credentials[role], row.body?.(object));
+            statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
             const expected = role === 'anonymous' ? [401] : [403, 404];
             const leaks = leakedMarkers(answer, object, url);
             if (expected.includes(answer.status) && leaks.length === 0) return undefined;
@@ -259,7 +292,7 @@ describe('the authorization matrix, from the gateway OpenAPI document', () => {
     const missing = reads.filter((_r, i) => before[i]!.status !== 200).map((r, i) => `${r.label}: ${before[i]!.status} ${before[i]!.text.slice(0, 200)}`);
     const changed = reads.flatMap((r, i) => (stable(before[i]!) === stable(after[i]!) ? [] : [`${r.label}: ${stable(before[i]!).slice(0, 300)} → ${stable(after[i]!).slice(0, 300)}`]));
     console.log(
-      `authorization matrix: ${foreign.length} foreign requests, ${reads.length * 2} reads by the owners, in ${Date.now() - started} ms ` +
+      `authorization matrix: ${foreign.length} foreign requests (statuses ${JSON.stringify(statuses)}), ${reads.length * 2} reads by the owners, in ${Date.now() - started} ms ` +
         `(setup ${world.setupRequests} requests); wrong answers ${failures.length}; leaks ${leaks.length}; objects missing ${missing.length}; changed ${changed.length}`,
     );
     expect(failures).toEqual([]);
@@ -299,12 +332,11 @@ function visible(role: Role, kind: ObjectKind, object: WorldObject): boolean {
 
 describe('lists, filtered by other tenants\' ids', () => {
   it('answer every role with none of the objects it may not see, whatever id or name it filters by', async () => {
-    const document = (await (await fetch(`${stack.gatewayUrl}/openapi.json`)).json()) as { paths: Record<string, { get?: { parameters?: { in: string; name: string }[] } }> };
     const lists = operations.filter((op) => isV1(op) && op.method === 'GET' && !withObjectId(op) && op.path !== '/v1/feed/stream');
     const unmapped: string[] = [];
     const probes: (() => Promise<string | undefined>)[] = [];
     for (const list of lists) {
-      const params = (document.paths[list.path]?.get?.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+      const params = list.queryParams;
       for (const role of ROLES.filter(accounts)) {
         const hidden = Object.entries(world.objects).flatMap(([kind, objects]) => objects.filter((o) => !visible(role, kind as ObjectKind, o)));
         const queries = [''];
@@ -329,6 +361,56 @@ describe('lists, filtered by other tenants\' ids', () => {
     const failures = (await inParallel(probes)).filter((f): f is string => f !== undefined);
     console.log(`lists: ${probes.length} requests over ${lists.length} list operations; wrong answers ${failures.length}; leaks ${failures.filter((f) => f.includes(' LEAKS ')).length}`);
     expect(unmapped).toEqual([]);
+    expect(failures).toEqual([]);
+  }, 120_000);
+});
+
+/**
+ * Creating operations whose body names another object (`…Id`), one row per field: the kind of object
+ * named and a valid body naming it. A new body field named `…Id` without its row fails.
+ */
+const BODY_REFS: Record<string, { objects: ObjectKind; body: (object: WorldObject) => unknown }> = {
+  'POST /v1/customers resellerId': { objects: 'reseller', body: (o) => ({ name: 'planted', email: 'planted@authz.example', resellerId: o.id }) },
+  'POST /v1/projects customerId': { objects: 'customer', body: (o) => ({ name: 'planted', customerId: o.id }) },
+  'POST /v1/api-keys ownerId': { objects: 'customer', body: (o) => ({ name: 'planted', ownerType: 'customer', ownerId: o.id }) },
+  'POST /v1/relationships resellerId': { objects: 'reseller', body: (o) => ({ resellerId: o.id, providerId: world.objects.provider[0]!.id, commissionBps: 100 }) },
+  'POST /v1/relationships providerId': { objects: 'provider', body: (o) => ({ providerId: o.id, commissionBps: 100 }) },
+  'POST /v1/orders offeringId': { objects: 'offering', body: (o) => ({ offeringId: o.id, quantity: 1 }) },
+  'POST /v1/price-lists resellerId': { objects: 'reseller', body: (o) => ({ jobType: 'planted', unit: 'run', unitPrice: '1.00', currency: 'EUR', resellerId: o.id }) },
+  'POST /v1/payouts methodId': { objects: 'payoutMethod', body: (o) => ({ amount: '50.00', methodId: o.id }) },
+  'POST /v1/invoices resellerId': { objects: 'reseller', body: (o) => ({ kind: 'commission', resellerId: o.id }) },
+  'POST /v1/registration-tokens customerId': { objects: 'customer', body: (o) => ({ description: 'planted', customerId: o.id }) },
+  'POST /v1/jobs projectId': {
+    objects: 'project',
+    body: (o) => ({ projectId: o.id, type: world.objects.priceList[0]!.id, payload: {}, maxCost: { amount: '1.00', currency: 'EUR' } }),
+  },
+  'POST /v1/webhook-deliveries/replay endpointId': { objects: 'webhookEndpoint', body: (o) => ({ endpointId: o.id, since: o.extra?.since }) },
+};
+
+describe("creating with another tenant's ids in the body", () => {
+  it('is refused (4xx, nothing made) to every role that may not see the object named, and leaks none of its bytes', async () => {
+    const statuses: Record<number, number> = {};
+    const creating = operations.filter((op) => isV1(op) && !withObjectId(op) && op.bodyIds.length > 0);
+    const needed = creating.flatMap((op) => op.bodyIds.map((field) => `${op.key} ${field}`));
+    expect(needed.filter((key) => !(key in BODY_REFS))).toEqual([]);
+    expect(Object.keys(BODY_REFS).filter((key) => !needed.includes(key))).toEqual([]);
+    const probes: (() => Promise<string | undefined>)[] = [];
+    for (const [key, ref] of Object.entries(BODY_REFS)) {
+      const [method, path] = key.split(' ') as [string, string];
+      for (const object of world.objects[ref.objects]) {
+        for (const role of ROLES.filter((r) => r !== 'anonymous' && !visible(r, ref.objects, object))) {
+          probes.push(async () => {
+            const answer = await call(stack, method, path, world.credentials[role], ref.body(object));
+            statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
+            const leaks = leakedMarkers(answer, object, path);
+            if ([400, 403, 404, 409, 422].includes(answer.status) && leaks.length === 0) return undefined;
+            return `${key} as ${role} naming ${object.owner}'s ${ref.objects} ${object.id}: ${answer.status}${leaks.length ? ` LEAKS ${leaks.join(', ')}` : ''} ${answer.text.slice(0, 200)}`;
+          });
+        }
+      }
+    }
+    const failures = (await inParallel(probes)).filter((f): f is string => f !== undefined);
+    console.log(`body references: ${probes.length} requests over ${Object.keys(BODY_REFS).length} fields (statuses ${JSON.stringify(statuses)}); wrong answers ${failures.length}; leaks ${failures.filter((f) => f.includes(' LEAKS ')).length}`);
     expect(failures).toEqual([]);
   }, 120_000);
 });
