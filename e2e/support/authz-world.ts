@@ -241,6 +241,10 @@ export async function buildWorld(stack: Stack): Promise<World> {
       await api('POST', `/v1/commissions/${commission.id}/approve`, admin);
       add('commission', commission.id, reseller);
     }
+    const earnings = (await api('GET', '/v1/wallets?ownerType=reseller', key)).items?.[0];
+    if (!earnings) throw new Error(`${reseller} has no earnings wallet`);
+    add('wallet', earnings.id, reseller);
+    objects.wallet[objects.wallet.length - 1]!.extra = { chargeId: objects.wallet[0]!.extra!.chargeId! };
     const holder = mark(`holder-${reseller}`);
     const method = await api('POST', '/v1/payout-methods', key, { kind: 'bank_transfer', accountHolder: holder, iban: 'DE89370400440532013000', label: holder });
     add('payoutMethod', method.id, reseller, holder);
@@ -250,10 +254,10 @@ export async function buildWorld(stack: Stack): Promise<World> {
     add('payout', payout.id, reseller);
   }
 
-  // Feed items: every account's first one (its wallet credit, orders, commissions…).
-  for (const role of ['admin', ...RESELLERS, ...CUSTOMERS] as const) {
-    const item = await eventually(`a feed item of ${role}`, async () => (await api('GET', '/v1/feed', credentials[role]!)).items?.[0], 10_000).catch(() => undefined);
-    if (item) add('feedItem', item.id, role === 'admin' ? 'platform' : role);
+  // Feed items: every reseller's and customer's first one (its wallet credit, orders, commissions…).
+  for (const role of [...RESELLERS, ...CUSTOMERS]) {
+    const item = await eventually(`a feed item of ${role}`, async () => (await api('GET', '/v1/feed', credentials[role]!)).items?.[0]);
+    add('feedItem', item.id, role);
   }
   // Webhooks (an account's own, resellers' and customers'): an endpoint and the delivery of its test
   // event, then the endpoint disabled — its delivery failed, so neither changes while the matrix runs.

@@ -185,7 +185,10 @@ beforeAll(async () => {
         bodyIds: propertiesOf(operation).filter((name) => /Id$/.test(name)),
       })),
   );
+  const started = Date.now();
   world = await buildWorld(stack);
+  const made = Object.entries(world.objects).map(([kind, objects]) => `${objects.length} ${kind}`);
+  console.log(`authz world: ${world.setupRequests} requests in ${Date.now() - started} ms made ${made.join(', ')}`);
 }, 240_000);
 
 afterAll(async () => {
@@ -292,8 +295,7 @@ describe('the authorization matrix, from the gateway OpenAPI document', () => {
     const missing = reads.filter((_r, i) => before[i]!.status !== 200).map((r, i) => `${r.label}: ${before[i]!.status} ${before[i]!.text.slice(0, 200)}`);
     const changed = reads.flatMap((r, i) => (stable(before[i]!) === stable(after[i]!) ? [] : [`${r.label}: ${stable(before[i]!).slice(0, 300)} → ${stable(after[i]!).slice(0, 300)}`]));
     console.log(
-      `authorization matrix: ${foreign.length} foreign requests (statuses ${JSON.stringify(statuses)}), ${reads.length * 2} reads by the owners, in ${Date.now() - started} ms ` +
-        `(setup ${world.setupRequests} requests); wrong answers ${failures.length}; leaks ${leaks.length}; objects missing ${missing.length}; changed ${changed.length}`,
+      `authorization matrix: ${foreign.length} foreign requests (statuses ${JSON.stringify(statuses)}), ${reads.length * 2} reads by the owners, in ${Date.now() - started} ms; wrong answers ${failures.length}; leaks ${leaks.length}; objects missing ${missing.length}; changed ${changed.length}`,
     );
     expect(failures).toEqual([]);
     expect(missing).toEqual([]);
