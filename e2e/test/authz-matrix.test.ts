@@ -10,7 +10,7 @@
 // - every create naming another tenant's object in its body (`…Id`) is refused (BODY_REFS);
 // - every operation declares the scope of packages/contracts' table and refuses a key lacking it
 //   (403 AUTH_SCOPE_MISSING), and no credential (401).
-// Counts (requests, statuses, leaks) are printed. About 35–50 s on one stack.
+// Counts (requests, statuses, leaks) are printed. One stack; 20–50 s depending on load.
 import { OPERATION_SCOPES } from '@runfleet/contracts';
 import { call, buildWorld, isRelated, ROLES, type Answer, type ObjectKind, type Owner, type Role, type World, type WorldObject } from '../support/authz-world';
 import { startStack, type Stack } from '../support/stack';
