@@ -42,10 +42,12 @@ export interface CanaryReport {
 
 /** more than any suite dead-letters; each is requeued after reading */
 const DEAD_LETTERS_READ_PER_QUEUE = 10_000;
-const BASE64URL = /[^A-Za-z0-9_-]/g;
+// base62, as the platform's tokens: a `_` or `-` inside the secret part would cut its needle short
+// (needlesOf takes what follows the last `_`) and match ordinary log text
+const NOT_BASE62 = /[^A-Za-z0-9]/g;
 
 function randomToken(length: number): string {
-  return randomBytes(length).toString('base64url').replace(BASE64URL, '').slice(0, length);
+  return randomBytes(length * 2).toString('base64url').replace(NOT_BASE62, '').slice(0, length);
 }
 
 /** `rf_sk_` / `rf_rt_` / `rf_rg_` + a 12-character lookup id + `_` + a 43-character secret, as the platform issues them. */

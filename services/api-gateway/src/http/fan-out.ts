@@ -88,14 +88,16 @@ export class FanOut {
     }
     if (left.signal.aborted) return;
 
-    // The object's owner refused the caller: that is the whole answer, as the service gave it.
+    // The object's owner refused the caller: that is the whole answer, as the service gave it —
+    // but about the caller's own request: a problem's `instance` names the view's path, not the
+    // service read behind it.
     const authority = outcomes.find((o) => o.section.name === plan.authority);
     const refusal = authority && Array.isArray(authority.reads) ? authority.reads.find((r) => r.kind === 'refused') : undefined;
     if (refusal?.kind === 'refused') {
       res.statusCode = refusal.status;
       res.setHeader('content-type', refusal.contentType);
       res.setHeader('cache-control', 'no-store');
-      res.end(refusal.body);
+      res.end(withInstance(refusal.body, path));
       return;
     }
 
@@ -170,5 +172,16 @@ export class FanOut {
     } finally {
       clearTimeout(timeout);
     }
+  }
+}
+
+/** A problem body with its `instance` set to `path`; any other body as it is. */
+function withInstance(body: Buffer, path: string): Buffer {
+  try {
+    const problem = JSON.parse(body.toString('utf8')) as unknown;
+    if (!problem || typeof problem !== 'object' || Array.isArray(problem) || !('instance' in problem)) return body;
+    return Buffer.from(JSON.stringify({ ...problem, instance: path }));
+  } catch {
+    return body;
   }
 }
