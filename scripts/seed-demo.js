@@ -68,12 +68,24 @@ function writeState(state) {
 
 /** True when every key in the saved state still authenticates and its project still exists. */
 async function stillValid(state) {
-  if (!state?.admin?.key || !state?.reseller?.key || !state?.customer?.key || !state?.project?.id || !state?.runner?.token) return false;
+  if (!state?.admin?.key || !state?.reseller?.key || !state?.customer?.key || !state?.customer?.walletId || !state?.project?.id || !state?.runner?.token) return false;
   for (const key of [state.admin.key, state.reseller.key, state.customer.key]) {
     if ((await api('GET', '/v1/me', key)).status !== 200) return false;
   }
   if ((await api('GET', '/v1/runners/me', state.runner.token)).status !== 200) return false;
   return (await api('GET', `/v1/projects/${state.project.id}`, state.customer.key)).status === 200;
+}
+
+/** The customer's wallet, once billing has opened it (it hears customer.created through the broker). */
+async function customerWallet(key, customerId) {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    const result = await api('GET', `/v1/wallets?ownerType=customer&ownerId=${customerId}`, key);
+    const wallet = result.status === 200 ? result.json?.items?.[0] : undefined;
+    if (wallet) return wallet;
+    if (Date.now() > deadline) throw new Error(`the customer's wallet was not opened: ${result.status} ${result.text.slice(0, 300)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /** A working admin key: the bootstrap CLI's first key, or (when another admin key already exists) a demo one. */
@@ -118,12 +130,23 @@ async function seed() {
     api('POST', '/v1/runners', registration.token, { name: 'demo-runner', jobTypes: ['render'], labels: { gpu: 'none' }, capacity: 2, version: '0.1.0' }),
     'register the demo runner',
   );
+  // Money, so the demo job can run: a price for render jobs (the admin's price list) and the
+  // customer's wallet — opened by billing when it hears customer.created — credited by the reseller.
+  await expectCreated(
+    api('POST', '/v1/price-lists', adminKey, { jobType: 'render', unit: 'second', unitPrice: '0.001000', currency: 'EUR' }, `${run}-price-list`),
+    'create the render price list',
+  );
+  const wallet = await customerWallet(resellerKey.key, customer.id);
+  await expectCreated(
+    api('POST', `/v1/wallets/${wallet.id}/credits`, resellerKey.key, { amount: '100.00', currency: 'EUR', reason: 'demo top-up' }, `${run}-top-up`),
+    "credit the customer's wallet",
+  );
   return {
     gateway: GATEWAY,
     createdAt: new Date().toISOString(),
     admin: { key: adminKey },
     reseller: { id: reseller.id, name: reseller.name, key: resellerKey.key },
-    customer: { id: customer.id, name: customer.name, key: customerKey.key },
+    customer: { id: customer.id, name: customer.name, key: customerKey.key, walletId: wallet.id },
     project: { id: project.id, name: project.name },
     registrationToken: { id: registration.id, token: registration.token },
     runner: { id: runner.id, name: runner.name, token: runner.token },
@@ -160,8 +183,21 @@ function print(state, created) {
     `  curl -s -X POST -H 'Authorization: Bearer ${state.runner.token}' -H 'Content-Type: application/json' -d '{"version":"0.1.0"}' ${state.gateway}/v1/runners/me/heartbeat`,
     `  curl -s -i -X POST -H 'Authorization: Bearer ${state.runner.token}' -H 'Content-Type: application/json' -d '{"waitSeconds":5}' ${state.gateway}/v1/runners/me/jobs/claim`,
     '',
-    '  # the customer submits a render job: pending_funds until billing holds its maximum cost',
+    '  # the customer submits a render job: pending_funds until billing holds its maximum cost, then queued',
     `  curl -s -X POST -H 'Authorization: Bearer ${state.customer.key}' -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-job-1' -d '{"projectId":"${state.project.id}","type":"render","payload":{"scene":"demo"},"maxCost":{"amount":"1.00","currency":"EUR"}}' ${state.gateway}/v1/jobs`,
+    '',
+    '  # the runner claims it, starts it and completes it with its usage (JOB_ID from the claim)',
+    `  curl -s -X POST -H 'Authorization: Bearer ${state.runner.token}' -H 'Content-Type: application/json' -d '{"waitSeconds":5}' ${state.gateway}/v1/runners/me/jobs/claim`,
+    `  curl -s -X POST -H 'Authorization: Bearer ${state.runner.token}' ${state.gateway}/v1/runners/me/jobs/JOB_ID/start`,
+    `  curl -s -X POST -H 'Authorization: Bearer ${state.runner.token}' -H 'Content-Type: application/json' -d '{"units":"120","durationMs":120000}' ${state.gateway}/v1/runners/me/jobs/JOB_ID/complete`,
+    '',
+    '  # the charge on the wallet (0.120000 EUR: 120 s at 0.001), and the feed item that tells the customer',
+    `  curl -s -H 'Authorization: Bearer ${state.customer.key}' ${state.gateway}/v1/wallets/${state.customer.walletId}/transactions`,
+    `  curl -s -H 'Authorization: Bearer ${state.customer.key}' ${state.gateway}/v1/feed`,
+    '',
+    "  # the reseller's commission on it, and its dashboard",
+    `  curl -s -H 'Authorization: Bearer ${state.reseller.key}' ${state.gateway}/v1/commissions`,
+    `  curl -s -H 'Authorization: Bearer ${state.reseller.key}' ${state.gateway}/v1/resellers/me/dashboard`,
     '',
     `API docs: ${state.gateway}/docs`,
     '',

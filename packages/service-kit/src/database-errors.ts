@@ -37,3 +37,44 @@ export function inputRejectedByDatabase(err: unknown): string | undefined {
   const state = sqlStateOf(err);
   return state !== undefined && (state.startsWith('22') || INPUT_CONSTRAINT_STATES.has(state)) ? state : undefined;
 }
+
+// SQLSTATE class 08 (connection exception), 57P01-57P03 (admin/crash shutdown, cannot connect now),
+// 53300 (too many connections): the server or the link is the problem, not the statement.
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+// Prisma's codes for "can't reach", "connection closed", "pool timeout".
+const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1017', 'P2024']);
+const UNAVAILABLE_MESSAGES = [
+  'Connection terminated',
+  'connection terminated',
+  'Client has encountered a connection error',
+  'timeout exceeded when trying to connect',
+  'Client was closed and is not queryable',
+  'terminating connection',
+  'server closed the connection',
+];
+
+/** The SQLSTATE also when Prisma's driver adapter wrapped it; else a Node or Prisma code. */
+export function databaseErrorCodeOf(err: unknown): string | undefined {
+  const sqlState = sqlStateOf(err);
+  if (sqlState !== undefined) return sqlState;
+  if (typeof err !== 'object' || err === null) return undefined;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * "The database is unreachable right now" (restarting, the link down, the pool exhausted), as
+ * opposed to "this statement failed": a consumer must not burn a message's retry budget on it, and
+ * an HTTP request gets 503 + Retry-After, not 500 (DESIGN.md §6: recover from database restarts).
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const code = databaseErrorCodeOf(err);
+  if (code && (code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_NODE_CODES.has(code) || UNAVAILABLE_PRISMA_CODES.has(code))) {
+    return true;
+  }
+  const message = err instanceof Error ? err.message : '';
+  if (UNAVAILABLE_MESSAGES.some((m) => message.includes(m))) return true;
+  const cause = err instanceof Error ? (err as Error & { cause?: unknown }).cause : undefined;
+  return cause !== undefined && cause !== err && isDatabaseUnavailable(cause);
+}

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ContractError, type Problem, type ProblemFieldError } from '@runfleet/contracts';
 import { currentCorrelationId } from './context';
-import { inputRejectedByDatabase, sqlStateOf } from './database-errors';
+import { inputRejectedByDatabase, isDatabaseUnavailable, sqlStateOf } from './database-errors';
 
 export type FieldError = ProblemFieldError;
 
@@ -182,6 +182,11 @@ export function toAppError(err: unknown): AppError {
     return AppError.badRequest('REQUEST_INVALID_VALUE', 'A value in the request cannot be stored (not valid text, too long, out of range or missing).', {
       cause: err,
     });
+  }
+  // The database restarting or unreachable is an outage the caller can wait out, not a bug: 503
+  // with Retry-After (problemErrorHandler), which clients and the gateway treat as "try again".
+  if (isDatabaseUnavailable(err)) {
+    return AppError.serviceUnavailable('DATABASE_UNAVAILABLE', 'The service cannot reach its database right now; retry shortly.', { cause: err });
   }
   return new AppError({ code: 'INTERNAL_ERROR', status: 500, detail: INTERNAL_DETAIL, cause: err });
 }

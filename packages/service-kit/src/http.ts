@@ -130,9 +130,14 @@ export function problemErrorHandler(logger: Logger): ErrorRequestHandler {
       next(err);
       return;
     }
+    // an outage the caller can wait out (the database restarting): say when to try again
+    if (problem.status === 503 && !res.hasHeader('Retry-After')) res.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS));
     writeProblem(res, problem);
   };
 }
+
+/** Retry-After of a 503 the service itself answers: a database restart is seconds. */
+const OUTAGE_RETRY_AFTER_SECONDS = 2;
 
 /** A request that came with a body nobody read to its end (a GET without one reads as ended). */
 function hasUnreadBody(req: IncomingMessage): boolean {

@@ -1,5 +1,6 @@
 import { Agent, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Pool } from 'pg';
 import request from 'supertest';
 import { z } from 'zod';
 import { PRINCIPAL_HEADER, problemSchema } from '@runfleet/contracts';
@@ -55,6 +56,15 @@ function buildApp(options: { checks?: HealthCheck[]; principalSecret?: string } 
       });
       router.get('/v1/bug', async () => {
         throw new Error('secret internals: password=hunter2 at db.ts:42');
+      });
+      // a query to a PostgreSQL that is not there (nothing listens on port 1): what a restart looks like
+      router.get('/v1/database-down', async () => {
+        const pool = new Pool({ connectionString: 'postgresql://postgres@127.0.0.1:1/none', connectionTimeoutMillis: 2_000 });
+        try {
+          await pool.query('SELECT 1');
+        } finally {
+          await pool.end();
+        }
       });
     },
   });
@@ -150,6 +160,13 @@ describe('errors as problem+json', () => {
     const res = await request(app).get('/v1/missing-wallet');
     expectProblem(res, 404, 'WALLET_NOT_FOUND');
     expect(res.body.detail).toBe('No wallet w_9.');
+  });
+
+  it('an unreachable database is a 503 DATABASE_UNAVAILABLE with Retry-After, not a 500 (a restart is waited out)', async () => {
+    const res = await request(app).get('/v1/database-down');
+    expectProblem(res, 503, 'DATABASE_UNAVAILABLE');
+    expect(res.headers['retry-after']).toBe('2');
+    expect(res.text).not.toMatch(/127\.0\.0\.1|ECONNREFUSED/);
   });
 
   it('a thrown Error is a 500 that leaks neither message nor stack, and is logged with its stack', async () => {

@@ -31,10 +31,25 @@ describe('a value the database refused', () => {
     expect(['23505', '23503', '40001', '57P01', '08006'].map((c) => inputRejectedByDatabase(pgError(c)))).toEqual([undefined, undefined, undefined, undefined, undefined]);
   });
 
-  it('is a 400 REQUEST_INVALID_VALUE that quotes neither the database nor the value; an outage stays a 500', () => {
+  it('is a 400 REQUEST_INVALID_VALUE that quotes neither the database nor the value', () => {
     const problem = toProblem(prismaError('22021'), 'corr-1');
     expect(problem).toMatchObject({ status: 400, code: 'REQUEST_INVALID_VALUE' });
     expect(JSON.stringify(problem)).not.toMatch(/UTF8|0x00|22021|Database error/);
-    expect(toProblem(pgError('57P01'), 'corr-2')).toMatchObject({ status: 500, code: 'INTERNAL_ERROR' });
+  });
+});
+
+describe('a database outage', () => {
+  it('is a 503 DATABASE_UNAVAILABLE (shutting down, connection lost or refused, Prisma cannot reach it), not a 500', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const terminated = new Error('Connection terminated unexpectedly');
+    const prismaUnreachable = Object.assign(new Error("Can't reach database server"), { code: 'P1001' });
+    for (const err of [pgError('57P01'), pgError('08006'), refused, terminated, prismaUnreachable, new Error('wrapped', { cause: refused })]) {
+      expect(toProblem(err, 'corr-2')).toMatchObject({ status: 503, code: 'DATABASE_UNAVAILABLE' });
+    }
+  });
+
+  it('is not any other failure: a statement that failed stays a 500', () => {
+    expect(toProblem(pgError('42P01'), 'corr-3')).toMatchObject({ status: 500, code: 'INTERNAL_ERROR' });
+    expect(toProblem(new Error('boom'), 'corr-4')).toMatchObject({ status: 500, code: 'INTERNAL_ERROR' });
   });
 });
