@@ -91,6 +91,12 @@ export interface StackOptions {
   env?: Partial<Record<ServiceName, NodeJS.ProcessEnv>>;
   /** called once every process is spawned, before waiting until they are ready */
   started?: (services: Record<ServiceName, RunningService>) => void;
+  /**
+   * Private infrastructure instead of the machine's shared servers (the chaos suite's own
+   * PostgreSQL, RabbitMQ and Redis, which it restarts and pauses): databases are made on
+   * `pgAdminUrl`'s server, `amqpUrl` is used as it is (no vhost is made), `redisUrl` replaces REDIS_URL.
+   */
+  infra?: { pgAdminUrl?: string; amqpUrl?: string; redisUrl?: string };
 }
 
 export async function startStack(label: string, options: StackOptions = {}): Promise<Stack> {
@@ -100,13 +106,14 @@ export async function startStack(label: string, options: StackOptions = {}): Pro
     apiKeyPepper: randomBytes(32).toString('hex'),
     runnerTokenPepper: randomBytes(32).toString('hex'),
   };
-  const vhost = await createTestVhost(`e2e_${label}`);
+  const ownAmqpUrl = options.infra?.amqpUrl;
+  const vhost: TestVhost = ownAmqpUrl ? { name: '/', url: ownAmqpUrl, drop: async () => undefined } : await createTestVhost(`e2e_${label}`);
   const databases: Partial<Record<ServiceName, TestDatabase>> = {};
   const ports = {} as Record<ServiceName, number>;
   for (const name of SERVICES) ports[name] = await freePort();
   const gatewayMetricsPort = await freePort();
   for (const name of DATABASE_SERVICES) {
-    const db = await createTestDatabase(`e2e_${label}_${name}`);
+    const db = await createTestDatabase(`e2e_${label}_${name}`, options.infra?.pgAdminUrl);
     databases[name] = db;
     const migrate = spawnSync(process.execPath, [path.join(ROOT, 'services', name, 'dist', 'migrate.js')], {
       env: { ...process.env, DATABASE_URL: db.url },
@@ -119,7 +126,7 @@ export async function startStack(label: string, options: StackOptions = {}): Pro
     LOG_LEVEL: 'info',
     PRINCIPAL_SECRET: secrets.principalSecret,
     AMQP_URL: vhost.url,
-    REDIS_URL,
+    REDIS_URL: options.infra?.redisUrl ?? REDIS_URL,
   };
   const envOf = (name: ServiceName): NodeJS.ProcessEnv => {
     const env: NodeJS.ProcessEnv = { ...common, PORT: String(ports[name]) };
