@@ -4,6 +4,11 @@
 // through the (private) broker, as the registry's relay would publish them: the whole runner
 // round trip for 10,000 jobs would not fit the suite's time budget on a shared 2-core machine.
 // Faults are triggered by progress (share of jobs charged), so they land while billing works.
+//
+// Size: the issue asks for 10,000 jobs. On the shared 2-core development machine billing applies
+// about 30 job events a second under the other engineers' load (3,000 jobs took 260 s), so the
+// default is 2,000 to keep the whole chaos suite within its 10 minutes; CHAOS_R1_JOBS=10000 runs
+// the full size where the time is there.
 import { randomUUID } from 'node:crypto';
 import type { EventData } from '@runfleet/contracts';
 import { buildEnvelope, connectAmqp, messagingMetrics, Publisher } from '@runfleet/messaging';
@@ -23,7 +28,7 @@ import {
   type World,
 } from '../support/chaos';
 
-const JOBS = Number(process.env.CHAOS_R1_JOBS ?? 10_000);
+const JOBS = Number(process.env.CHAOS_R1_JOBS ?? 2_000);
 const CUSTOMERS = 8;
 // every job uses 1 second of a 0.001/second price: 1,000 micro-units
 const UNIT_PRICE = '0.001';
@@ -126,6 +131,7 @@ describe('R1: RabbitMQ restarted twice and billing SIGKILLed while jobs are char
       const verify = runVerify(platform.dbUrl('billing'));
       printFigures('R1', {
         jobs: JOBS,
+        size: JOBS >= 10_000 ? 'full' : 'reduced (the issue asks 10000: CHAOS_R1_JOBS=10000)',
         events_published: JOBS * 2,
         charges: entries,
         duplicates: entries - distinct,
