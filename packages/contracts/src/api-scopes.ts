@@ -45,9 +45,9 @@ export const API_SCOPES = [
   // payouts and payout methods
   'payouts:read',
   'payouts:write',
-  // services not built yet (see PROVISIONAL_RESOURCE_SCOPES)
   'invoices:read',
   'invoices:write',
+  // notifications: signed webhooks, the in-app feed, email preferences (issue 17)
   'webhooks:read',
   'webhooks:write',
   'feed:read',
@@ -192,6 +192,19 @@ export const OPERATION_SCOPES: Readonly<Record<string, ApiScope>> = {
   'POST /v1/feed/{itemId}/read': 'feed:write',
   'GET /v1/notification-preferences': 'notification-preferences:read',
   'PUT /v1/notification-preferences': 'notification-preferences:write',
+
+  // notifications: signed webhooks (issue 17)
+  'POST /v1/webhook-endpoints': 'webhooks:write',
+  'GET /v1/webhook-endpoints': 'webhooks:read',
+  'GET /v1/webhook-endpoints/{endpointId}': 'webhooks:read',
+  'PATCH /v1/webhook-endpoints/{endpointId}': 'webhooks:write',
+  'DELETE /v1/webhook-endpoints/{endpointId}': 'webhooks:write',
+  'POST /v1/webhook-endpoints/{endpointId}/rotate-secret': 'webhooks:write',
+  'POST /v1/webhook-endpoints/{endpointId}/test': 'webhooks:write',
+  'GET /v1/webhook-deliveries': 'webhooks:read',
+  'GET /v1/webhook-deliveries/{deliveryId}': 'webhooks:read',
+  'POST /v1/webhook-deliveries/{deliveryId}/replay': 'webhooks:write',
+  'POST /v1/webhook-deliveries/replay': 'webhooks:write',
 };
 
 /**
@@ -200,8 +213,6 @@ export const OPERATION_SCOPES: Readonly<Record<string, ApiScope>> = {
  * built, and its prefix leaves this list: an operation under a prefix neither table covers is refused.
  */
 export const PROVISIONAL_RESOURCE_SCOPES: Readonly<Record<string, { read: ApiScope; write: ApiScope }>> = {
-  '/v1/webhook-endpoints': { read: 'webhooks:read', write: 'webhooks:write' },
-  '/v1/webhook-deliveries': { read: 'webhooks:read', write: 'webhooks:write' },
 };
 
 export function isApiScope(value: string): value is ApiScope {

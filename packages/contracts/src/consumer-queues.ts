@@ -122,6 +122,11 @@ export const consumerQueues = {
         'payout.requested',
         'payout.completed',
         'payout.failed',
+        // its own warnings about an account's failing webhook endpoint: mailed and put in the feed
+        // like any other event (the one exception, with billing's commissions, to "no service
+        // consumes its own events": the dispatcher's transaction has no Prisma client to fan out in)
+        'webhook.endpoint_failing',
+        'webhook.endpoint_disabled',
         'runner.offline',
       ],
       description: 'tells each account an event concerns (and its reseller): in-app feed, email, signed webhooks',

@@ -15,3 +15,4 @@ export type { Logger } from 'pino';
 export * from './openapi';
 export * from './keyset-page';
 export * from './list-schemas';
+export * from './sealed-box';

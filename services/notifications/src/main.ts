@@ -1,12 +1,18 @@
 // Composition root of the notifications service: config → logger → database → messaging
-// (consumers) → email sender → http; graceful stop.
+// (consumers, relay) → email sender and webhook dispatcher → http; graceful stop.
 import { amqpCheck, createHealth, createLogger, createMetrics, listen, runService, sqlCheck } from '@runfleet/service-kit';
 import { createMessaging, wakingRelayAfterCommits } from '@runfleet/messaging';
-import { readConfig } from './config';
-import { createPrisma } from './db';
+import { readConfig, webhookPolicy, webhookSecretKey } from './config';
+import { createDatabase } from './db';
+import { WebhookDispatcher } from './delivery/webhook-dispatcher';
+import { webhookMetrics } from './delivery/webhook-metrics';
+import { WebhookSender } from './delivery/webhook-sender';
 import type { NotificationChannel } from './domain/account-notification';
 import { emailChannel } from './domain/email-channel';
 import { feedChannel } from './domain/feed-channel';
+import { SecretCipher } from './domain/secret-cipher';
+import type { WebhookDeps } from './domain/use-case-deps';
+import { webhookChannel } from './domain/webhook-channel';
 import { emailMetrics } from './email/email-metrics';
 import { emailSender } from './email/email-sender';
 import { smtpMailer } from './email/smtp-mailer';
@@ -23,7 +29,7 @@ void runService({
   logger,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   start: async () => {
-    const prisma = createPrisma(config.DATABASE_URL, { onPoolError: (err) => logger.warn({ err }, 'database connection lost') });
+    const database = createDatabase(config.DATABASE_URL, { onPoolError: (err) => logger.warn({ err }, 'database connection lost') });
     const metrics = createMetrics('notifications');
     const messaging = createMessaging({
       service: 'notifications',
@@ -32,9 +38,17 @@ void runService({
       logger,
       registry: metrics.registry,
     });
+    // webhook.endpoint_failing / _disabled are written to outbox_event with the state change that
+    // causes them; the relay publishes them (DESIGN.md §6).
+    messaging.startRelay();
+    const prisma = wakingRelayAfterCommits(database.prisma, () => messaging.outboxCommitted());
+    if (config.WEBHOOKS_ALLOW_INSECURE_LOOPBACK) {
+      logger.warn('WEBHOOKS_ALLOW_INSECURE_LOOPBACK is set: webhooks may use http:// on loopback and reach loopback addresses (development only)');
+    }
+
     const mailer = smtpMailer(config.SMTP_URL, { maxConnections: config.EMAIL_CONCURRENCY });
     const mail = emailMetrics(metrics.registry, prisma);
-    const sender = emailSender({
+    const emails = emailSender({
       prisma,
       mailer,
       from: config.EMAIL_FROM,
@@ -49,24 +63,60 @@ void runService({
       onOutcome: mail.outcome,
       onResend: mail.resent,
     });
+
+    const policy = webhookPolicy(config);
+    const cipher = new SecretCipher(webhookSecretKey(config));
+    const webhookSender = new WebhookSender({ allowLoopback: config.WEBHOOKS_ALLOW_INSECURE_LOOPBACK, timeoutMs: config.WEBHOOK_TIMEOUT_MS });
+    // Sends what the webhook channel recorded, after commit; replicas share the work (SKIP LOCKED).
+    const dispatcher = new WebhookDispatcher({
+      pool: database.pool,
+      sender: webhookSender,
+      cipher,
+      policy,
+      logger,
+      metrics: webhookMetrics(metrics.registry, database.pool, now),
+      now,
+      concurrency: config.WEBHOOK_CONCURRENCY,
+      perEndpointConcurrency: config.WEBHOOK_ENDPOINT_CONCURRENCY,
+      pollMs: config.WEBHOOK_POLL_MS,
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      outboxCommitted: () => messaging.outboxCommitted(),
+    });
+
     // The channels every delivered event is handed to, per recipient, in the consumer's
-    // transaction (domain/account-notification.ts); the webhook channel joins this list.
-    const channels: NotificationChannel[] = [feedChannel(), emailChannel()];
-    // A deliveries commit may have recorded email: the sender looks at once, not at its next poll.
-    const deliveriesPrisma = wakingRelayAfterCommits(prisma, () => sender.wake());
+    // transaction (domain/account-notification.ts); each only records, its sender runs after commit.
+    const channels: NotificationChannel[] = [feedChannel(), emailChannel(), webhookChannel({ now })];
+    // A deliveries commit may have recorded email and webhook deliveries: both senders look at
+    // once, not at their next poll.
+    const deliveriesPrisma = wakingRelayAfterCommits(prisma, () => {
+      emails.wake();
+      dispatcher.poke();
+    });
     await consumeAccounts(messaging, { prisma, now });
     await consumeDeliveries(messaging, { prisma: deliveriesPrisma, channels });
-    sender.start();
+    emails.start();
+    dispatcher.start();
+
+    const webhooks: Omit<WebhookDeps, 'prisma'> = {
+      now,
+      cipher,
+      policy,
+      allowInsecureLoopback: config.WEBHOOKS_ALLOW_INSECURE_LOOPBACK,
+      deliveriesDue: () => dispatcher.poke(),
+    };
     const health = createHealth([sqlCheck(() => prisma.$queryRaw`SELECT 1`), amqpCheck(() => messaging.isConnected())]);
-    const app = buildApp({ prisma, logger, metrics, health, principalSecret: config.PRINCIPAL_SECRET, now });
+    const app = buildApp({ prisma, logger, metrics, health, principalSecret: config.PRINCIPAL_SECRET, now, webhooks });
     const server = await listen(app, config.PORT);
     logger.info({ port: config.PORT }, 'notifications listening');
     return {
       server,
       health,
       close: async () => {
+        // Attempts may run 15 s; half the shutdown budget is given to them, the rest to closing.
+        await dispatcher.stop(config.SHUTDOWN_TIMEOUT_MS / 2);
+        await webhookSender.close();
         await messaging.close();
-        await sender.stop();
+        await emails.stop();
         mailer.close();
         await prisma.$disconnect();
       },

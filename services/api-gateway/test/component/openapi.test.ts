@@ -8,7 +8,7 @@ import { createHealth, createLogger, createMetrics, listen, type Health } from '
 import type { Express } from 'express';
 import type { Server } from 'node:http';
 import { PG_ADMIN_URL } from '@runfleet/test-infra';
-import { OPERATION_SCOPES, requiredScopeOf } from '@runfleet/contracts';
+import { OPERATION_SCOPES, PROVISIONAL_RESOURCE_SCOPES, requiredScopeOf } from '@runfleet/contracts';
 import { buildApp as buildBilling } from '../../../billing/src/http/app';
 import { createPrisma as billingPrisma } from '../../../billing/src/db';
 import { buildApp as buildNotifications } from '../../../notifications/src/http/app';
@@ -152,7 +152,8 @@ describe('the merged OpenAPI document', () => {
     const documented = new Set(Object.keys(merged.paths).filter((p) => p.startsWith('/v1/')));
     const built = UPSTREAM_NAMES.filter((name) => operations(serviceDocs[name].paths).some(({ path }) => path.startsWith('/v1/')));
     expect(built).toContain('reseller');
-    const undocumented = ROUTING_TABLE.filter((entry) => built.includes(entry.upstream))
+    // A prefix still scoped provisionally is a part of a built service not built yet (notifications' feed).
+    const undocumented = ROUTING_TABLE.filter((entry) => built.includes(entry.upstream) && !(entry.prefix in PROVISIONAL_RESOURCE_SCOPES))
       .filter((entry) => ![...documented].some((path) => routeFor(path) === entry))
       .map((entry) => `${entry.upstream} ${entry.prefix}`);
     expect(undocumented).toEqual([]);

@@ -2,7 +2,7 @@
 // concerns, handed to every channel (feed, email, webhooks) inside the consumer's transaction, so
 // what each channel records commits with the inbox row or not at all. Channels record work only;
 // senders run after the commit. notifications' own events (webhook.endpoint_failing/disabled) come
-// here straight from the transaction that emits them: a service never consumes its own events.
+// back through the same queue (packages/contracts consumer-queues.ts says why).
 import type { Prisma } from '../db';
 import type { NotificationChannel } from './account-notification';
 import { recipientsOf } from './recipients';

@@ -10,11 +10,11 @@ export const CATEGORIES = ['jobs', 'wallet', 'orders', 'earnings', 'runners', 'w
 export type Category = (typeof CATEGORIES)[number];
 
 /**
- * notifications' own events about an account's webhook endpoints: a service never consumes its own
- * events, so the code that emits one hands it to the channels in the same transaction (fan-out.ts).
+ * notifications' own events about an account's webhook endpoints: emitted by the webhook dispatcher
+ * and consumed back through notifications.deliveries like any other (packages/contracts consumer-queues.ts).
  */
 export const OWN_EVENTS = ['webhook.endpoint_failing', 'webhook.endpoint_disabled'] as const;
-export const DELIVERED_EVENTS = [...consumerQueue('notifications', 'deliveries').events, ...OWN_EVENTS] as const;
+export const DELIVERED_EVENTS = consumerQueue('notifications', 'deliveries').events;
 export type DeliveredEvent = (typeof DELIVERED_EVENTS)[number];
 
 export interface NotificationKind {

@@ -21,6 +21,7 @@ let vhost: TestVhost;
 let notifications: Messaging;
 let reseller: Messaging;
 let registry: Messaging;
+let notificationsOut: Messaging;
 const metrics = createMetrics('notifications').registry;
 
 beforeAll(async () => {
@@ -32,13 +33,15 @@ beforeAll(async () => {
   const now = () => new Date();
   await consumeAccounts(notifications, { prisma: world.prisma, now });
   await consumeDeliveries(notifications, { prisma: world.prisma, channels: [feedChannel(), emailChannel()] });
-  await Promise.all([reseller.publisher.waitForConnect(), registry.publisher.waitForConnect()]);
+  notificationsOut = createMessaging({ service: 'notifications', amqpUrl: vhost.url, logger: silent, registry: createMetrics('notifications-out').registry });
+  await Promise.all([reseller.publisher.waitForConnect(), registry.publisher.waitForConnect(), notificationsOut.publisher.waitForConnect()]);
 });
 
 afterAll(async () => {
   await notifications?.close();
   await reseller?.close();
   await registry?.close();
+  await notificationsOut?.close();
   await vhost?.drop();
   await world?.close();
 });
@@ -73,5 +76,21 @@ describe('notifications.deliveries', () => {
       { accountType: 'reseller', accountId: world.ids.resellerA },
     ]);
     expect(await world.prisma.emailSend.findMany({ where: { eventId: envelope.id }, select: { accountId: true, status: true } })).toEqual([{ accountId: world.ids.customerA, status: 'pending' }]);
+  });
+
+  it("mails and shows the dispatcher's own warning about a failing endpoint to the endpoint's owner, as security mail", async () => {
+    // security mail: a preference turning the webhooks category off does not stop it
+    await world.as('customerA').put('/v1/notification-preferences', { webhooks: { email: false } });
+    const envelope: Envelope = notificationsOut.envelope('webhook.endpoint_failing', {
+      endpointId: randomUUID(),
+      accountType: 'customer',
+      accountId: world.ids.customerA,
+      url: 'https://hooks.example.com/runfleet',
+      failingSince: new Date(Date.now() - 4 * 86_400_000).toISOString(),
+      disableAt: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    await notificationsOut.publisher.publish(envelope);
+    await waitFor(async () => (await world.prisma.emailSend.count({ where: { eventId: envelope.id } })) === 1, 'the warning is recorded for mail');
+    expect(await world.prisma.feedItem.findMany({ where: { eventId: envelope.id }, select: { accountId: true } })).toEqual([{ accountId: world.ids.customerA }]);
   });
 });
