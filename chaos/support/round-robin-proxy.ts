@@ -11,12 +11,18 @@ export interface RoundRobinProxy {
   targets: number[];
   /** requests each replica was given */
   served: Map<number, number>;
+  /** requests each replica holds right now (a long-poll waiting for a job is one) */
+  inFlight: Map<number, number>;
   close(): Promise<void>;
 }
 
 export async function startRoundRobinProxy(): Promise<RoundRobinProxy> {
   let next = 0;
-  const proxy: Partial<RoundRobinProxy> & { targets: number[]; served: Map<number, number> } = { targets: [], served: new Map() };
+  const proxy: Partial<RoundRobinProxy> & { targets: number[]; served: Map<number, number>; inFlight: Map<number, number> } = {
+    targets: [],
+    served: new Map(),
+    inFlight: new Map(),
+  };
 
   const forward = (req: IncomingMessage, body: Buffer, tries: number, res: import('node:http').ServerResponse) => {
     const targets = proxy.targets;
@@ -25,6 +31,13 @@ export async function startRoundRobinProxy(): Promise<RoundRobinProxy> {
       return;
     }
     const port = targets[next++ % targets.length]!;
+    proxy.inFlight.set(port, (proxy.inFlight.get(port) ?? 0) + 1);
+    let done = false;
+    const finished = () => {
+      if (!done) proxy.inFlight.set(port, (proxy.inFlight.get(port) ?? 1) - 1);
+      done = true;
+    };
+    res.once('close', finished);
     const upstream = request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
       proxy.served.set(port, (proxy.served.get(port) ?? 0) + 1);
       res.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -34,7 +47,11 @@ export async function startRoundRobinProxy(): Promise<RoundRobinProxy> {
     });
     upstream.on('error', (err: NodeJS.ErrnoException) => {
       // nothing reached a replica that refused the connection: another may take it
-      if (err.code === 'ECONNREFUSED' && !res.headersSent) forward(req, body, tries + 1, res);
+      if (err.code === 'ECONNREFUSED' && !res.headersSent) {
+        finished();
+        res.removeListener('close', finished);
+        forward(req, body, tries + 1, res);
+      }
       else res.destroy();
     });
     upstream.end(body);

@@ -60,7 +60,12 @@ describe('a runner-registry replica killed while runners long-poll', () => {
     // the runners are long-polling on both replicas (the queue is empty) before any job arrives
     await new Promise((r) => setTimeout(r, 3_000));
     await submit(JOBS / 2);
-    await waitUntil(async () => log.claimed.length >= JOBS / 4, 'a quarter of the jobs is claimed', 120_000, 100);
+    // once the first half is claimed the queue is empty and the runners wait in long-polls, some
+    // of them on replica A: that is when it dies
+    const replicaA = platform.stack.services['runner-registry'].port;
+    await waitUntil(async () => log.claimed.length >= JOBS / 2, 'the first half of the jobs is claimed', 120_000, 100);
+    await waitUntil(async () => (proxy.inFlight.get(replicaA) ?? 0) >= 2, 'runners long-poll on replica A', 30_000, 50);
+    const longPollsCut = proxy.inFlight.get(replicaA) ?? 0;
     const killedAt = Date.now();
     const claimedAtKill = log.claimed.length;
     await killService(platform.stack, 'runner-registry');
@@ -99,6 +104,7 @@ describe('a runner-registry replica killed while runners long-poll', () => {
       runner_statuses: JSON.stringify(log.tally.statuses),
       submit_retries: submitTally.retries,
       claimed_before_kill: claimedAtKill,
+      requests_cut_on_killed_replica: longPollsCut,
       recovery_ms: recoveryMs,
       served_per_replica: JSON.stringify(Object.fromEntries(proxy.served)),
       verify: verify.status === 0 ? 'ok' : `FAILED(${verify.status})`,
