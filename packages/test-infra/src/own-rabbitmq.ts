@@ -6,9 +6,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort, portOpen } from './ports';
 
 export interface OwnRabbitmq {
   nodeName: string;
@@ -26,29 +26,6 @@ export interface OwnRabbitmq {
 function sbin(name: string): string {
   const dir = process.env.TEST_RABBITMQ_BIN_DIR ?? (existsSync('/usr/lib/rabbitmq/bin') ? '/usr/lib/rabbitmq/bin' : '/usr/sbin');
   return path.join(dir, name);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 async function waitForPort(port: number, timeoutMs: number, exited: () => string | null): Promise<void> {

@@ -2,7 +2,7 @@
 // persistence, which the test may pause with `CLIENT PAUSE` without touching the machine's shared
 // Redis that other suites use.
 import { execFile, spawn } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import { freePort, portOpen } from './ports';
 
 export interface OwnRedis {
   port: number;
@@ -11,18 +11,6 @@ export interface OwnRedis {
   pause(ms: number): Promise<void>;
   /** stops the server; safe to call twice */
   destroy(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function redisCli(port: number, args: string[]): Promise<string> {
@@ -40,11 +28,7 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host: '127.0.0.1', port });
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
-      socket.once('error', () => resolve(false));
-    });
+    const up = await portOpen(port);
     if (up) break;
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`own redis-server did not start on ${port}`);
     await new Promise((r) => setTimeout(r, 100));
