@@ -38,6 +38,14 @@ const customerJob = {
   type: z.string().min(1).describe('job type; runners claim only types they support'),
 };
 const attempt = z.number().int().min(1).describe('1 for the first run, incremented on each requeue');
+const jobUsageSchema = z
+  .object({
+    units: nonNegativeMoneyStringSchema.describe(
+      'units consumed in the unit of the price list (second, GB, run), as a decimal string with at most 6 decimals',
+    ),
+    durationMs: z.number().int().min(0).describe('wall-clock run time in milliseconds'),
+  })
+  .strict();
 
 export const JOB_REJECTION_REASONS = [
   'insufficient_funds',
@@ -49,7 +57,10 @@ export const JOB_REJECTION_REASONS = [
   'project_archived',
   'customer_inactive',
 ] as const;
+// job_error: the job's own error, reported by its runner (it pays for the usage reported);
+// runner_error, runner_lost and timeout are the platform's (the job costs nothing: issue 15 item 4).
 export const JOB_FAILURE_REASONS = [
+  'job_error',
   'runner_error',
   'runner_lost',
   'timeout',
@@ -394,20 +405,14 @@ export const eventSchemas = {
         ...customerJob,
         runnerId: id('runner that ran the job'),
         attempt,
-        usage: z
-          .object({
-            units: nonNegativeMoneyStringSchema.describe(
-              'units consumed in the unit of the price list (second, GB, run), as a decimal string with at most 6 decimals',
-            ),
-            durationMs: z.number().int().min(0).describe('wall-clock run time in milliseconds'),
-          })
-          .strict(),
+        usage: jobUsageSchema,
       })
       .strict(),
   },
   'job.failed': {
     version: 1,
-    description: 'A job failed for good; billing releases its hold.',
+    description:
+      'A job failed for good; billing charges the usage it reported when it failed on its own (job_error), else releases its hold.',
     producer: 'runner-registry',
     schema: z
       .object({
@@ -416,6 +421,11 @@ export const eventSchemas = {
         attempt: z.number().int().min(0).describe('attempts made; 0 if it never ran'),
         reason: z.enum(JOB_FAILURE_REASONS),
         message: z.string().min(1).describe('human-readable explanation or the runner-reported error'),
+        usage: jobUsageSchema
+          .optional()
+          .describe(
+            'what the job consumed before it failed, when its runner reported it; billing charges it for a job that failed on its own (reason job_error), never for a platform failure',
+          ),
       })
       .strict(),
   },

@@ -7,7 +7,9 @@
 //
 // Under load, messages that arrive while a transaction runs are handled together in the next one
 // (up to batchSize); if that transaction fails they are handled again one per transaction, so one
-// bad message never fails its neighbours.
+// bad message never fails its neighbours. A `handler` runs once per message inside that
+// transaction; a `batchHandler` runs once per transaction with every new message of the batch, so a
+// service can apply a whole batch with set-based SQL (docs/messaging.md "Batch handlers").
 import { randomUUID } from 'node:crypto';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage, Message, Options } from 'amqplib';
@@ -51,6 +53,30 @@ export interface HandlerContext<TTx> {
 
 export type MessageHandler<N extends string, TTx> = (envelope: EnvelopeOf<N>, context: HandlerContext<TTx>) => Promise<void>;
 
+/** One new message of a batch, in arrival order. */
+export interface BatchMessage<N extends string> {
+  envelope: EnvelopeOf<N>;
+  /** 1 on the first try, 2 after one failure, … */
+  attempt: number;
+  /** the broker delivered it before (a crash or a lost ack); the inbox already guards effects */
+  redelivered: boolean;
+}
+
+export interface BatchContext<TTx> {
+  tx: TTx;
+  sql: SqlExecutor;
+  queue: string;
+  log: Logger;
+}
+
+/**
+ * Applies every message of `messages` (never empty; duplicates already removed by the inbox) in the
+ * one open transaction. Throwing rolls the whole batch back; the consumer then hands each message
+ * to the handler again in a batch of its own, so only a message that fails alone is retried.
+ * Events it emits should name their cause (`PendingEvent.cause`): a batch has no single one.
+ */
+export type BatchHandler<N extends string, TTx> = (messages: readonly BatchMessage<N>[], context: BatchContext<TTx>) => Promise<void>;
+
 export interface ConsumerOptions<N extends string, TTx> {
   connection: AmqpConnectionManager;
   service: string;
@@ -58,7 +84,10 @@ export interface ConsumerOptions<N extends string, TTx> {
   concern: string;
   /** event names (routing keys) bound to the queue */
   events: readonly N[];
-  handler: MessageHandler<N, TTx>;
+  /** called once per new message; give this or batchHandler */
+  handler?: MessageHandler<N, TTx>;
+  /** called once per transaction with all its new messages; give this or handler */
+  batchHandler?: BatchHandler<N, TTx>;
   transaction: TransactionRunner<TTx>;
   logger: Logger;
   metrics: MessagingMetrics;
@@ -69,7 +98,16 @@ export interface ConsumerOptions<N extends string, TTx> {
   prefetch?: number;
   /** transactions in parallel (default 1, which also keeps arrival order) */
   concurrency?: number;
-  /** wait this long to fill a batch before starting it (default 0: start as soon as one is free) */
+  /**
+   * With concurrency > 1: messages with the same key (a job id, say) are never in two transactions
+   * at once, so a key's messages are applied in arrival order while other keys run in parallel.
+   * A batch holding a key that a running batch holds waits for it. Undefined: no key, no constraint.
+   */
+  orderingKey?: (envelope: EnvelopeOf<N>) => string | undefined;
+  /**
+   * wait up to this long to fill a batch before starting it (default 0: start as soon as one is
+   * free); a batch that fills up (batchSize) starts at once
+   */
   batchWaitMs?: number;
   retryDelaysMs?: readonly number[];
   deliveryLimit?: number;
@@ -123,7 +161,10 @@ export class Consumer<N extends string = string, TTx = unknown> {
   private readonly confirmTimeoutMs: number;
   private buffer: Item[] = [];
   private activeBatches = 0;
+  /** orderingKey values of the messages in running transactions, with their counts */
+  private readonly activeKeys = new Map<string, number>();
   private pumpScheduled = false;
+  private fullBatchScheduled = false;
   private readonly inflight = new Set<Promise<unknown>>();
   private stopping = false;
   private current: ChannelState | null = null;
@@ -133,6 +174,7 @@ export class Consumer<N extends string = string, TTx = unknown> {
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly options: ConsumerOptions<N, TTx>) {
+    if (!options.handler === !options.batchHandler) throw new Error('a consumer needs exactly one of handler and batchHandler');
     this.topology = consumerQueueTopology(options.service, options.concern, options.events, options);
     this.log = options.logger.child({ queue: this.topology.queue });
     this.validate = options.validate ?? contractValidator;
@@ -207,6 +249,14 @@ export class Consumer<N extends string = string, TTx = unknown> {
       }
       this.buffer.push({ delivery, envelope: check.envelope, failures });
       this.schedulePump();
+      // A full batch need not wait out batchWaitMs.
+      if (this.buffer.length >= this.batchSize && this.activeBatches === 0 && !this.fullBatchScheduled) {
+        this.fullBatchScheduled = true;
+        setImmediate(() => {
+          this.fullBatchScheduled = false;
+          this.pump();
+        });
+      }
     } catch (err) {
       this.log.error({ err }, 'unexpected error receiving a message; it stays unacked and will be redelivered');
     }
@@ -232,15 +282,30 @@ export class Consumer<N extends string = string, TTx = unknown> {
       this.buffer.length > 0 &&
       (this.activeBatches === 0 || (this.activeBatches < this.concurrency && this.buffer.length >= this.batchSize))
     ) {
+      const keys = this.keysOf(this.buffer.slice(0, this.batchSize));
+      // A key in a running batch: this batch waits for it, so the key's order holds.
+      if (this.activeBatches > 0 && keys.some((key) => this.activeKeys.has(key))) return;
       const items = this.buffer.splice(0, this.batchSize);
+      for (const key of keys) this.activeKeys.set(key, (this.activeKeys.get(key) ?? 0) + 1);
       this.activeBatches += 1;
       this.track(
         this.processBatch(items).finally(() => {
           this.activeBatches -= 1;
+          for (const key of keys) {
+            const left = this.activeKeys.get(key)! - 1;
+            if (left === 0) this.activeKeys.delete(key);
+            else this.activeKeys.set(key, left);
+          }
           if (this.buffer.length > 0) this.schedulePump();
         }),
       );
     }
+  }
+
+  private keysOf(items: readonly Item[]): string[] {
+    const key = this.options.orderingKey;
+    if (!key || this.concurrency === 1) return [];
+    return items.map((item) => key(item.envelope as EnvelopeOf<N>)).filter((k): k is string => k !== undefined);
   }
 
   private track(work: Promise<unknown>): void {
@@ -293,6 +358,7 @@ export class Consumer<N extends string = string, TTx = unknown> {
         return await this.options.transaction(async (tx, sql) => {
           const fresh = await claimInbox(sql, this.inboxName, items.map((i) => i.envelope.id));
           const outcomes: Outcome[] = [];
+          const handled: Item[] = [];
           for (const item of items) {
             const id = item.envelope.id.toLowerCase();
             // delete: the same id twice in one batch (a redelivery) is handled once
@@ -300,9 +366,11 @@ export class Consumer<N extends string = string, TTx = unknown> {
               outcomes.push('duplicate');
               continue;
             }
-            await this.runHandler(item, tx, sql);
+            if (this.options.handler) await this.runHandler(item, tx, sql);
+            else handled.push(item);
             outcomes.push('processed');
           }
+          if (handled.length > 0) await this.runBatchHandler(handled, tx, sql);
           return outcomes;
         });
       } catch (err) {
@@ -320,6 +388,21 @@ export class Consumer<N extends string = string, TTx = unknown> {
         throw err;
       }
     }
+  }
+
+  private runBatchHandler(items: Item[], tx: TTx, sql: SqlExecutor): Promise<void> {
+    const messages = items.map((item) => ({
+      envelope: item.envelope as EnvelopeOf<N>,
+      attempt: item.failures + 1,
+      redelivered: item.delivery.msg.fields.redelivered,
+    }));
+    const context: BatchContext<TTx> = { tx, sql, queue: this.topology.queue, log: this.log };
+    // A batch of one keeps its message's correlation id, as a per-message handler would.
+    if (items.length === 1) {
+      const { envelope } = items[0]!;
+      return runWithContext({ correlationId: envelope.correlationId, causationId: envelope.id }, () => this.options.batchHandler!(messages, context));
+    }
+    return this.options.batchHandler!(messages, context);
   }
 
   private runHandler(item: Item, tx: TTx, sql: SqlExecutor): Promise<void> {
@@ -340,7 +423,7 @@ export class Consumer<N extends string = string, TTx = unknown> {
     };
     // Restore the producer's correlation id; whatever the handler publishes is caused by this message.
     return runWithContext({ correlationId: envelope.correlationId, causationId: envelope.id }, () =>
-      this.options.handler(envelope as EnvelopeOf<N>, context),
+      this.options.handler!(envelope as EnvelopeOf<N>, context),
     );
   }
 

@@ -68,6 +68,11 @@ export interface Messaging {
   outboxCommitted(): void;
   /** Wraps a TransactionRunner (pgTransactions, prismaTransactions) to call outboxCommitted() after each commit. */
   transactions<TTx>(runner: TransactionRunner<TTx>): TransactionRunner<TTx>;
+  /**
+   * pg transactions on the consumers' own pool (needs databaseUrl) that wake the relay after each
+   * commit: for a consumer that emits events and wants plain SQL rather than an ORM's transaction.
+   */
+  consumerTransactions(): TransactionRunner<PoolClient>;
   /** Declares the queue and starts consuming; resolves once subscribed. */
   consume<N extends string, TTx = PoolClient>(spec: ConsumeSpec<N, TTx>): Promise<Consumer<N, TTx>>;
   /** Deletes inbox rows past the retention now (as the periodic prune does); resolves with how many. */
@@ -204,6 +209,9 @@ export function createMessaging(options: MessagingOptions): Messaging {
         messaging.outboxCommitted();
         return result;
       };
+    },
+    consumerTransactions() {
+      return messaging.transactions(pgTransactions(pool('consumers')));
     },
     async consume<N extends string, TTx = PoolClient>(spec: ConsumeSpec<N, TTx>) {
       if (closed) throw new Error('messaging is closed');

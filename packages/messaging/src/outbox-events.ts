@@ -2,7 +2,7 @@
 // so a state change and its events commit or roll back together; the service's relay publishes them.
 // Payloads are validated against packages/contracts here, before commit. Every service's
 // `data/outbox.repository.ts` binds these to its own name and transaction type.
-import type { EventData, EventName } from '@runfleet/contracts';
+import type { Envelope, EventData, EventName } from '@runfleet/contracts';
 import { buildEnvelope } from './event-envelope';
 import { writeOutbox } from './outbox-writer';
 import type { SqlExecutor } from './sql-executor';
@@ -10,6 +10,11 @@ import type { SqlExecutor } from './sql-executor';
 export interface PendingEvent<N extends EventName = EventName> {
   type: N;
   data: EventData<N>;
+  /**
+   * the message this event answers, when the current context does not name it (a consumer's batch
+   * handler emits for many messages at once): its correlation id is kept and its id is the causation
+   */
+  cause?: { id: string; correlationId: string };
 }
 
 /** Builds typed pending events so a list of several kinds keeps each payload checked against its name. */
@@ -17,10 +22,16 @@ export function event<N extends EventName>(type: N, data: EventData<N>): Pending
   return { type, data };
 }
 
+/** Envelopes `events` as `producer`: validated, ids from the current context or from each event's cause. */
+export function envelopesOf(producer: string, events: readonly PendingEvent[]): Envelope[] {
+  return events.map((e) =>
+    buildEnvelope(e.type, e.data as never, e.cause ? { producer, correlationId: e.cause.correlationId, causationId: e.cause.id } : { producer }),
+  );
+}
+
 /** Envelopes `events` as `producer` and writes them to the outbox through `sql` (the caller's transaction). */
 export async function emitToOutbox(sql: SqlExecutor, producer: string, events: readonly PendingEvent[]): Promise<void> {
-  const envelopes = events.map((e) => buildEnvelope(e.type, e.data as never, { producer }));
-  await writeOutbox(sql, envelopes);
+  await writeOutbox(sql, envelopesOf(producer, events));
 }
 
 /**

@@ -50,7 +50,7 @@ void runService({
     const prisma = wakingRelayAfterCommits(database, () => messaging.outboxCommitted());
     // Wallets for new accounts, and both sagas' billing side (DESIGN.md §2, §4).
     await consumeAccounts(messaging, { prisma });
-    await consumeJobs(messaging, { prisma, now, holdPolicy });
+    await consumeJobs(messaging, { now, holdPolicy });
     await consumeOrders(messaging, { prisma });
     // Resellers' terms, commissions on their customers' sales, clawbacks on refunds (issue 16).
     await consumeCommissions(messaging, { prisma, now, earnings });

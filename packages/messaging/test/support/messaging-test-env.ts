@@ -7,6 +7,8 @@ import pino, { type Logger } from 'pino';
 import { createTestDatabase, createTestVhost, type TestDatabase, type TestVhost } from '@runfleet/test-infra';
 import type { EventValidator, MessageHandler, SqlExecutor } from '../../src';
 import type { PoolClient } from 'pg';
+import type { Envelope } from '@runfleet/contracts';
+import type { Registry } from 'prom-client';
 
 export const MESSAGING_SQL = readFileSync(path.join(__dirname, '../../sql/messaging-tables.sql'), 'utf8');
 
@@ -111,6 +113,21 @@ export async function waitFor(
     }
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 50));
   }
+}
+
+/** The sum of a metric's values whose labels include `labels`. */
+export async function metricSum(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const found = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
+  return (found?.values ?? []).filter((v) => Object.entries(labels).every(([k, value]) => v.labels[k] === value)).reduce((s, v) => s + v.value, 0);
+}
+
+/** One INSERT of the effects of a batch: what a set-based batch handler does. */
+export async function insertEffects(sql: SqlExecutor, envelopes: readonly Envelope[]): Promise<void> {
+  await sql.query(
+    `INSERT INTO effect (message_id, n, correlation_id, causation_id)
+     SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[])`,
+    [envelopes.map((e) => e.id), envelopes.map((e) => (e.data as TestData).n), envelopes.map((e) => e.correlationId), envelopes.map((e) => e.causationId)],
+  );
 }
 
 export function sleep(ms: number): Promise<void> {

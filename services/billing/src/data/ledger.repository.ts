@@ -3,12 +3,15 @@
 // unique idempotency key so one effect can never be booked twice.
 import type { Page } from '@runfleet/contracts';
 import type { Db, Prisma } from '../db';
+import type { Statement } from './statement';
 import { afterCursor, NEWEST_FIRST, toPage } from '@runfleet/service-kit';
 
 export const ENTRY_TYPES = ['credit', 'charge', 'refund', 'hold', 'hold_release', 'commission', 'payout', 'adjustment'] as const;
 export type EntryType = (typeof ENTRY_TYPES)[number];
 
 export interface NewEntry {
+  /** chosen by the caller when an event must name the entry before it is inserted; else the database's */
+  id?: string;
   walletId: string;
   type: EntryType;
   /** signed change of the balance */
@@ -59,6 +62,7 @@ function toRecord(row: Row): EntryRecord {
 export async function insertEntry(tx: Db, entry: NewEntry): Promise<string> {
   const row = await tx.ledgerEntry.create({
     data: {
+      ...(entry.id ? { id: entry.id } : {}),
       walletId: entry.walletId,
       type: entry.type,
       amount: entry.amount,
@@ -78,6 +82,45 @@ export async function insertEntry(tx: Db, entry: NewEntry): Promise<string> {
     select: { id: true },
   });
   return row.id;
+}
+
+/**
+ * Inserts entries with ids chosen by the caller, in order (so `seq`, the per-wallet balance_after
+ * chain, follows it), with one INSERT … SELECT unnest(…) (run it with statement.ts); a reused
+ * idempotency key fails the whole transaction, as for insertEntry.
+ */
+export function entriesStatement(entries: readonly (NewEntry & { id: string })[]): Statement | null {
+  if (entries.length === 0) return null;
+  const column = <T>(pick: (e: NewEntry & { id: string }) => T) => entries.map(pick);
+  return {
+    sql: `INSERT INTO "ledger_entry" ("id", "wallet_id", "type", "amount", "reserved_delta", "balance_after", "reserved_after", "reference_kind",
+       "reference_id", "hold_id", "refund_of", "idempotency_key", "actor_type", "actor_id", "reason", "details")
+     SELECT id, wallet_id, type, amount, reserved_delta, balance_after, reserved_after, reference_kind, reference_id, hold_id, refund_of,
+       idempotency_key, actor_type, actor_id, reason, details::jsonb
+     FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::text[], $9::text[],
+       $10::uuid[], $11::uuid[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
+       WITH ORDINALITY AS e(id, wallet_id, type, amount, reserved_delta, balance_after, reserved_after, reference_kind, reference_id, hold_id,
+         refund_of, idempotency_key, actor_type, actor_id, reason, details, position)
+     ORDER BY position`,
+    params: [
+      column((e) => e.id),
+      column((e) => e.walletId),
+      column((e) => e.type),
+      column((e) => e.amount.toString()),
+      column((e) => e.reservedDelta.toString()),
+      column((e) => e.balanceAfter.toString()),
+      column((e) => e.reservedAfter.toString()),
+      column((e) => e.referenceKind),
+      column((e) => e.referenceId),
+      column((e) => e.holdId ?? null),
+      column((e) => e.refundOf ?? null),
+      column((e) => e.idempotencyKey),
+      column((e) => e.actorType),
+      column((e) => e.actorId),
+      column((e) => e.reason ?? null),
+      column((e) => (e.details ? JSON.stringify(e.details) : null)),
+    ],
+  };
 }
 
 export async function findEntryByKey(db: Db, idempotencyKey: string): Promise<EntryRecord | null> {

@@ -2,7 +2,8 @@
 // under their row lock (`lockWallet…` then `saveWalletState`, in one transaction) so concurrent
 // holds and charges on one wallet are serialised and can never overdraw it (DESIGN.md §5).
 import type { CREDIT_STATUSES, Page } from '@runfleet/contracts';
-import { Prisma, type Db } from '../db';
+import { bigintOf, Prisma, sqlOf, type Db, type Sql } from '../db';
+import type { Statement } from './statement';
 import { afterCursor, NEWEST_FIRST, toPage } from '@runfleet/service-kit';
 
 export type OwnerType = 'customer' | 'reseller';
@@ -47,10 +48,22 @@ function toRecord(row: Row): WalletRecord {
 }
 
 // Raw rows come back with snake_case names; the lock statements select them under camelCase aliases.
-const LOCK_COLUMNS = Prisma.sql`"id", "owner_type" AS "ownerType", "owner_id" AS "ownerId", "reseller_id" AS "resellerId",
+const LOCK_COLUMN_LIST = `"id", "owner_type" AS "ownerType", "owner_id" AS "ownerId", "reseller_id" AS "resellerId",
   "currency", "balance", "reserved", "credit_limit" AS "creditLimit", "credit_status" AS "creditStatus",
   "low_balance_threshold" AS "lowBalanceThreshold", "low_balance_armed" AS "lowBalanceArmed",
   "created_at" AS "createdAt", "updated_at" AS "updatedAt"`;
+const LOCK_COLUMNS = Prisma.raw(LOCK_COLUMN_LIST);
+
+/** A locked row as pg or Prisma returns it (BIGINTs as strings or bigints). */
+function lockedWallet(row: Record<string, unknown>): WalletRecord {
+  return {
+    ...(row as unknown as WalletRecord),
+    balance: bigintOf(row.balance),
+    reserved: bigintOf(row.reserved),
+    creditLimit: bigintOf(row.creditLimit),
+    lowBalanceThreshold: bigintOf(row.lowBalanceThreshold),
+  };
+}
 
 export interface NewWallet {
   ownerType: OwnerType;
@@ -73,11 +86,20 @@ export async function lockWallet(tx: Db, walletId: string): Promise<WalletRecord
   return rows[0] ?? null;
 }
 
+/** The wallets, locked FOR UPDATE in id order (a stable order: concurrent batches never deadlock). */
+export async function lockWallets(db: Sql, walletIds: readonly string[]): Promise<WalletRecord[]> {
+  if (walletIds.length === 0) return [];
+  const { rows } = await sqlOf(db).query(`SELECT ${LOCK_COLUMN_LIST} FROM "wallet" WHERE "id" = ANY($1::uuid[]) ORDER BY "id" FOR UPDATE`, [walletIds]);
+  return rows.map(lockedWallet);
+}
+
 /** The owner's wallet, locked FOR UPDATE until the transaction ends; null when there is none. */
-export async function lockWalletOfOwner(tx: Db, ownerType: OwnerType, ownerId: string): Promise<WalletRecord | null> {
-  const rows = await tx.$queryRaw<WalletRecord[]>`SELECT ${LOCK_COLUMNS} FROM "wallet"
-    WHERE "owner_type" = ${ownerType} AND "owner_id" = ${ownerId}::uuid FOR UPDATE`;
-  return rows[0] ?? null;
+export async function lockWalletOfOwner(db: Sql, ownerType: OwnerType, ownerId: string): Promise<WalletRecord | null> {
+  const { rows } = await sqlOf(db).query(`SELECT ${LOCK_COLUMN_LIST} FROM "wallet" WHERE "owner_type" = $1 AND "owner_id" = $2::uuid FOR UPDATE`, [
+    ownerType,
+    ownerId,
+  ]);
+  return rows[0] ? lockedWallet(rows[0]) : null;
 }
 
 /** Like lockWalletOfOwner, but null at once when another transaction holds the wallet (replicas share a sweep). */
@@ -97,6 +119,16 @@ export interface WalletState {
 export async function saveWalletState(tx: Db, walletId: string, state: WalletState): Promise<void> {
   await tx.$executeRaw`UPDATE "wallet" SET "balance" = ${state.balance}, "reserved" = ${state.reserved},
     "low_balance_armed" = ${state.lowBalanceArmed}, "updated_at" = now() WHERE "id" = ${walletId}::uuid`;
+}
+
+/** Writes locked wallets' new states with one UPDATE … FROM unnest(…). */
+export function walletStatesStatement(states: readonly (WalletState & { id: string })[]): Statement | null {
+  if (states.length === 0) return null;
+  return {
+    sql: `UPDATE "wallet" w SET "balance" = v.balance, "reserved" = v.reserved, "low_balance_armed" = v.armed, "updated_at" = now()
+     FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::boolean[]) AS v(id, balance, reserved, armed) WHERE w."id" = v.id`,
+    params: [states.map((w) => w.id), states.map((w) => w.balance.toString()), states.map((w) => w.reserved.toString()), states.map((w) => w.lowBalanceArmed)],
+  };
 }
 
 /** Who may see a wallet: an admin (no scope), a reseller (its customers' and its own), a customer (its own). */

@@ -3,24 +3,24 @@
 // transaction: under the wallet's row lock the hold fits above −credit limit or is refused, so
 // concurrent holds can never overdraw. The price list in force now is pinned on the hold, so the
 // job is later priced with it whatever changes meanwhile. Emits wallet.hold_placed or
-// wallet.hold_rejected.
+// wallet.hold_rejected. Runs on a Prisma transaction or on billing.jobs' plain pg transaction (Sql).
 import { formatMoney, parseMoney, type EventData } from '@runfleet/contracts';
-import { findHoldByReference, insertHold } from '../data/hold.repository';
+import { holdExists, insertHold } from '../data/hold.repository';
 import { emitEvents, event } from '../data/outbox.repository';
 import { priceInForce } from '../data/price-list.repository';
 import { lockWalletOfOwner, type WalletRecord } from '../data/wallet.repository';
-import type { Db } from '../db';
-import { bookMovement } from './book-movement';
+import type { Sql } from '../db';
+import { planBooking, writeBookings } from './book-movement';
 import type { HoldPolicy } from './use-case-deps';
 import { availableOf, fits } from './wallet-rules';
 
 export type HoldOutcome = 'placed' | 'rejected' | 'already_held';
 type Rejection = EventData<'wallet.hold_rejected'>['reason'];
 
-export async function placeJobHold(tx: Db, job: EventData<'job.submitted'>, now: Date, policy: HoldPolicy): Promise<HoldOutcome> {
+export async function placeJobHold(tx: Sql, job: EventData<'job.submitted'>, now: Date, policy: HoldPolicy): Promise<HoldOutcome> {
   const reference = { kind: 'job' as const, id: job.jobId };
   // A second job.submitted for the same job (a re-published event) finds the first hold.
-  if (await findHoldByReference(tx, 'job', job.jobId)) return 'already_held';
+  if (await holdExists(tx, 'job', job.jobId)) return 'already_held';
   const amount = parseMoney(job.maxCost, 'maxCost');
   // Read before the wallet lock, so the lock is held for the booking only.
   const price = await priceInForce(tx, job.type, job.currency, now, job.resellerId);
@@ -57,7 +57,7 @@ export async function placeJobHold(tx: Db, job: EventData<'job.submitted'>, now:
     priceListId: price.id,
     expiresAt: new Date(now.getTime() + policy.holdTtlMs),
   });
-  const { wallet: after } = await bookMovement(tx, wallet, {
+  const booking = planBooking(wallet, {
     type: 'hold',
     balanceDelta: 0n,
     reservedDelta: amount,
@@ -68,6 +68,8 @@ export async function placeJobHold(tx: Db, job: EventData<'job.submitted'>, now:
     actorType: 'system',
     actorId: null,
   });
+  await writeBookings(tx, [booking]);
+  const after = booking.wallet;
   await emitEvents(tx, [
     event('wallet.hold_placed', {
       holdId: hold.id,

@@ -5,7 +5,6 @@
 // cancelled or failed job releases everything.
 import { createMessaging, type Messaging } from '@runfleet/messaging';
 import { createLogger, createMetrics } from '@runfleet/service-kit';
-import { wakingRelayAfterCommits } from '../../src/data/outbox.repository';
 import { verifyLedger } from '../../src/domain/verify-ledger';
 import { consumeJobs } from '../../src/messaging/jobs.consumer';
 import { settled, startBroker, waitFor, type Broker } from '../support/broker';
@@ -70,7 +69,7 @@ describe('job saga, billing side', () => {
       registry: createMetrics('billing').registry,
     });
     try {
-      await consumeJobs(replica, { prisma: wakingRelayAfterCommits(world.prisma, () => replica.outboxCommitted()), now: world.clock.now, holdPolicy: { holdTtlMs: 3_600_000 } });
+      await consumeJobs(replica, { now: world.clock.now, holdPolicy: { holdTtlMs: 3_600_000 } });
       const job = jobSubmitted(customerId, { maxCost: '5' });
       await broker.publish('job.submitted', job);
       await waitFor(() => holdEvent('wallet.hold_placed', job.jobId).length === 1, 'wallet.hold_placed is published');
@@ -137,6 +136,35 @@ describe('job saga, billing side', () => {
     expect(holdEvent('wallet.hold_released', cancelled.jobId).map((e) => e.data)).toEqual([expect.objectContaining({ amount: '3.000000', reason: 'voided' })]);
     const wallet = await world.wallet(walletId);
     expect({ balance: wallet.balance, reserved: wallet.reserved }).toEqual({ balance: before, reserved: 0n });
+  });
+
+  it('a job that failed on its own pays for the usage it reported, capped at its maximum cost; a platform failure with usage costs nothing', async () => {
+    const own = jobSubmitted(customerId, { maxCost: '5' });
+    const ownCapped = jobSubmitted(customerId, { maxCost: '1' });
+    const platform = jobSubmitted(customerId, { maxCost: '4' });
+    const ownWithoutUsage = jobSubmitted(customerId, { maxCost: '2' });
+    const jobs = [own, ownCapped, platform, ownWithoutUsage];
+    for (const job of jobs) await broker.publish('job.submitted', job);
+    await waitFor(() => jobs.every((j) => holdEvent('wallet.hold_placed', j.jobId).length === 1), 'the holds are placed');
+    const before = (await world.wallet(walletId)).balance;
+
+    await broker.publish('job.failed', jobFailed(own, 'job_error', '50'));
+    await broker.publish('job.failed', jobFailed(ownCapped, 'job_error', '500'));
+    await broker.publish('job.failed', jobFailed(platform, 'runner_error', '50'));
+    await broker.publish('job.failed', jobFailed(ownWithoutUsage, 'job_error'));
+    await waitFor(() => [platform, ownWithoutUsage].every((j) => holdEvent('wallet.hold_released', j.jobId).length === 1), 'the unbilled holds are released');
+    await waitFor(() => [own, ownCapped].every((j) => broker.observed('wallet.charged').some((e) => e.data.reference.id === j.jobId)), 'the own failures are charged');
+
+    const chargeOf = (jobId: string) => broker.observed('wallet.charged').find((e) => e.data.reference.id === jobId)!.data;
+    // 50 s × 0.02 = 1; 500 s × 0.02 = 10, capped at 1
+    expect(chargeOf(own.jobId)).toMatchObject({ amount: '1.000000', pricing: { units: '50', capped: false } });
+    expect(chargeOf(ownCapped.jobId)).toMatchObject({ amount: '1.000000', pricing: { gross: '10.000000', capped: true } });
+    expect(holdEvent('wallet.hold_released', own.jobId).map((e) => e.data)).toEqual([expect.objectContaining({ amount: '4.000000', reason: 'posted_remainder' })]);
+    expect(holdEvent('wallet.hold_released', platform.jobId).map((e) => e.data)).toEqual([expect.objectContaining({ amount: '4.000000', reason: 'voided' })]);
+    expect(holdEvent('wallet.hold_released', ownWithoutUsage.jobId).map((e) => e.data)).toEqual([expect.objectContaining({ amount: '2.000000', reason: 'voided' })]);
+    expect(await world.prisma.ledgerEntry.count({ where: { referenceId: { in: [platform.jobId, ownWithoutUsage.jobId] }, type: 'charge' } })).toBe(0);
+    const wallet = await world.wallet(walletId);
+    expect({ balance: wallet.balance, reserved: wallet.reserved }).toEqual({ balance: before - 2_000_000n, reserved: 0n });
   });
 
   it('holds are refused with the reason: insufficient funds, suspended wallet, other currency, no price, no wallet', async () => {

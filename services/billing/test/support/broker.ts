@@ -78,7 +78,7 @@ export async function startBroker(world: World, prefix: string): Promise<Broker>
   billing.startRelay({ pollIntervalMs: 100 });
   const prisma = wakingRelayAfterCommits(world.prisma, () => billing.outboxCommitted());
   await consumeAccounts(billing, { prisma });
-  await consumeJobs(billing, { prisma, now: world.clock.now, holdPolicy: { holdTtlMs: 3_600_000 } });
+  await consumeJobs(billing, { now: world.clock.now, holdPolicy: { holdTtlMs: 3_600_000 } });
   await consumeOrders(billing, { prisma });
   await consumeCommissions(billing, { prisma, now: world.clock.now, earnings: DEFAULT_EARNINGS_POLICY });
   await Promise.all([...Object.values(others), billing].map((m) => m.publisher.waitForConnect()));

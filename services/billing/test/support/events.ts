@@ -26,9 +26,14 @@ export function jobCancelled(submitted: EventData<'job.submitted'>): EventData<'
   return { jobId, projectId, customerId, resellerId, type, previousStatus: 'queued', runnerId: null, cancelledBy: 'customer' };
 }
 
-export function jobFailed(submitted: EventData<'job.submitted'>, reason: EventData<'job.failed'>['reason'] = 'runner_lost'): EventData<'job.failed'> {
+export function jobFailed(
+  submitted: EventData<'job.submitted'>,
+  reason: EventData<'job.failed'>['reason'] = 'runner_lost',
+  units?: string,
+): EventData<'job.failed'> {
   const { jobId, projectId, customerId, resellerId, type } = submitted;
-  return { jobId, projectId, customerId, resellerId, type, runnerId: null, attempt: 1, reason, message: 'the runner went away' };
+  const usage = units === undefined ? {} : { usage: { units, durationMs: 1000 } };
+  return { jobId, projectId, customerId, resellerId, type, runnerId: null, attempt: 1, reason, message: 'the runner went away', ...usage };
 }
 
 export function orderCreated(customerId: string, total: string, overrides: Partial<EventData<'order.created'>> = {}): EventData<'order.created'> {

@@ -122,15 +122,32 @@ export async function completeJob(deps: RunnerApiDeps, runnerId: string, jobId: 
   });
 }
 
-/** The job's own error (not the runner's loss): `failed` with runner_error, for good. */
-export async function failJob(deps: RunnerApiDeps, runnerId: string, jobId: string, error: { message: string }): Promise<JobRecord> {
+/**
+ * The job's own error (not the runner's loss): `failed` with job_error, for good, with the usage
+ * the runner reports; billing charges that usage (issue 15 item 4: a job that failed on its own
+ * pays for what it used), and a failure without usage costs nothing.
+ */
+export async function failJob(deps: RunnerApiDeps, runnerId: string, jobId: string, error: { message: string; usage?: Usage }): Promise<JobRecord> {
+  const unitsMicros = error.usage ? parseMoney(error.usage.units, 'body.usage.units') : null;
   return deps.transactions(async (sql) => {
     const job = await lockOwnJob(sql, runnerId, jobId);
     if (job.status !== 'assigned' && job.status !== 'running') throw invalidJobTransition(job.status, 'only an assigned or running job can fail');
     const now = deps.now();
-    const failed = await moveJobSql(sql, job.id, { status: 'failed', reason: 'runner_error', message: error.message, finishedAt: now }, now);
+    const failed = await moveJobSql(
+      sql,
+      job.id,
+      {
+        status: 'failed',
+        reason: 'job_error',
+        message: error.message,
+        finishedAt: now,
+        ...(error.usage ? { usageUnitsMicros: unitsMicros!, usageDurationMs: error.usage.durationMs } : {}),
+      },
+      now,
+    );
+    const usage = error.usage ? { usage: { units: formatMoney(unitsMicros!), durationMs: error.usage.durationMs } } : {};
     await emitEventsSql(pgExecutor(sql), [
-      event('job.failed', { ...jobEventBase(failed), runnerId, attempt: failed.attempt, reason: 'runner_error', message: error.message }),
+      event('job.failed', { ...jobEventBase(failed), runnerId, attempt: failed.attempt, reason: 'job_error', message: error.message, ...usage }),
     ]);
     return failed;
   });

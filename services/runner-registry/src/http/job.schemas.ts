@@ -153,19 +153,25 @@ export const progressBody = z
   })
   .meta({ example: { percent: 40, message: 'frame 100/250' } });
 
-export const completeBody = z
-  .strictObject({
-    units: z
-      .string()
-      .regex(/^(0|[1-9][0-9]{0,12})(\.[0-9]{1,6})?$/, 'must be a non-negative decimal string with at most 6 decimals, e.g. "12.5"')
-      .meta({ description: "units consumed, in the job type's unit (second, GB, run)", example: '312.5' }),
-    durationMs: z.number().int().min(0).max(2_147_483_647).meta({ example: 312_480 }),
-  })
-  .meta({ example: { units: '312.5', durationMs: 312_480 } });
+const usageFields = {
+  units: z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,12})(\.[0-9]{1,6})?$/, 'must be a non-negative decimal string with at most 6 decimals, e.g. "12.5"')
+    .meta({ description: "units consumed, in the job type's unit (second, GB, run)", example: '312.5' }),
+  durationMs: z.number().int().min(0).max(2_147_483_647).meta({ example: 312_480 }),
+};
+
+export const completeBody = z.strictObject(usageFields).meta({ example: { units: '312.5', durationMs: 312_480 } });
 
 export const failBody = z
-  .strictObject({ message: z.string().trim().min(1).max(2000).meta({ description: "the job's own error", example: 'scene file not found' }) })
-  .meta({ example: { message: 'scene file not found' } });
+  .strictObject({
+    message: z.string().trim().min(1).max(2000).meta({ description: "the job's own error", example: 'scene file not found' }),
+    usage: z
+      .strictObject(usageFields)
+      .optional()
+      .meta({ description: 'what the job consumed before it failed (same shape as complete); billed as reported, capped at the maximum cost' }),
+  })
+  .meta({ example: { message: 'scene file not found', usage: { units: '12.5', durationMs: 12_480 } } });
 
 export const heartbeatBody = z
   .strictObject({

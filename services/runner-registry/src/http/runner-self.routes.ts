@@ -154,7 +154,8 @@ export function registerRunnerSelfRoutes(api: ApiRoutes, deps: RunnerSelfDeps): 
       method: 'post',
       path: '/v1/runners/me/jobs/:jobId/fail',
       summary: 'Fail an assigned or running job with its own error',
-      description: '→ `failed` (reason runner_error, with the message); emits job.failed.',
+      description:
+        '→ `failed` (reason job_error, with the message and the usage, if reported); emits job.failed. Billing charges the usage reported (capped at the maximum cost); without usage the job costs nothing.',
       tags: ['runner-api'],
       request: { params: jobParams, body: failBody },
       responses: { 200: { description: 'The job', schema: jobSchema } },

@@ -95,13 +95,38 @@ describe('running a job', () => {
     await move(cpu, job.id, 'fail', { message: 'x' });
   });
 
-  it('fail with the job’s own error: failed, runner_error, job.failed', async () => {
+  it('fail with the job’s own error: failed, job_error, job.failed without usage', async () => {
     const job = await queued(world, 'customerA');
     await claim(gpu);
     await move(gpu, job.id, 'start');
     const res = await move(gpu, job.id, 'fail', { message: 'scene file not found' });
-    expect(res.body).toMatchObject({ status: 'failed', reason: 'runner_error', message: 'scene file not found' });
-    expect(await outboxEvents(world.prisma, 'job.failed')).toContainEqual(expect.objectContaining({ jobId: job.id, reason: 'runner_error', message: 'scene file not found' }));
+    expect(res.body).toMatchObject({ status: 'failed', reason: 'job_error', message: 'scene file not found' });
+    const failed = (await outboxEvents(world.prisma, 'job.failed')).find((e) => e.jobId === job.id);
+    expect(failed).toMatchObject({ reason: 'job_error', message: 'scene file not found' });
+    expect(failed).not.toHaveProperty('usage');
+  });
+
+  it('fail with the usage the job consumed before its error: job.failed carries it for billing', async () => {
+    const job = await queued(world, 'customerA');
+    await claim(gpu);
+    await move(gpu, job.id, 'start');
+    const res = await move(gpu, job.id, 'fail', { message: 'out of memory', usage: { units: '12.5', durationMs: 12_480 } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'failed', reason: 'job_error' });
+    expect(await outboxEvents(world.prisma, 'job.failed')).toContainEqual(
+      expect.objectContaining({ jobId: job.id, reason: 'job_error', usage: { units: '12.500000', durationMs: 12_480 } }),
+    );
+  });
+
+  it('bad usage on fail names the field and fails nothing', async () => {
+    const job = await queued(world, 'customerA', { type: 'encode' });
+    await claim(cpu);
+    await move(cpu, job.id, 'start');
+    const res = await move(cpu, job.id, 'fail', { message: 'x', usage: { units: '1.0000001', durationMs: 5 } });
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['body.usage.units']);
+    expect((await world.as(cpu.principal).get(`/v1/runners/me/jobs/${job.id}`)).body.status).toBe('running');
+    await move(cpu, job.id, 'fail', { message: 'x' });
   });
 
   it('a job cancelled while running: the runner learns it (409 on progress, status cancelled) and its slot is free', async () => {
