@@ -40,6 +40,20 @@ function databasePrefix(value) {
   return value;
 }
 
+/**
+ * How many processes of each backend service run (the gateway is one): RUNFLEET_REPLICAS or
+ * `npm start -- --replicas N`. Replica 1 keeps the service's port; replica k (2..8) answers on
+ * base + 10·k + the service's offset (reseller base+21, billing base+22, … for k = 2).
+ */
+const MAX_REPLICAS = 8;
+
+function replicaCount(value) {
+  if (value === undefined || value === '') return 1;
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_REPLICAS) throw new Error(`replicas must be an integer from 1 to ${MAX_REPLICAS}, got "${value}"`);
+  return count;
+}
+
 /** The local SMTP catcher (scripts/mail-catcher.js) that the notifications service mails to. */
 const SMTP_CATCHER_PORT = PORT_BASE + 5;
 
@@ -82,10 +96,17 @@ const SERVICES = [
 ];
 
 /** The URL a service answers on locally; the gateway's upstream variables point here. */
-function serviceUrl(name) {
+function serviceUrl(name, replica = 1) {
+  return `http://127.0.0.1:${replicaPort(name, replica)}`;
+}
+
+/** The port of a service's replica (1-based); the gateway runs once, on its own port. */
+function replicaPort(name, replica = 1) {
   const service = SERVICES.find((s) => s.name === name);
   if (!service) throw new Error(`unknown service ${name}`);
-  return `http://127.0.0.1:${service.port}`;
+  if (replica === 1) return service.port;
+  if (service.name === 'api-gateway') throw new Error('the gateway runs as one process');
+  return PORT_BASE + 10 * replica + (service.port - PORT_BASE);
 }
 
 /** 'runner-registry' -> 'RUNNER_REGISTRY_URL', the gateway's variable for that upstream. */
@@ -136,8 +157,9 @@ function databaseUrl(postgresUrl, database) {
 /**
  * The variables one service reads, with their values; they override anything of the same name
  * in the shell `npm start` runs in (a stray PORT or DATABASE_URL there changes nothing).
+ * `replicas`: how many processes of each backend service run, and which of them (1-based) this is.
  */
-function serviceEnv(name, secrets, environment = process.env) {
+function serviceEnv(name, secrets, environment = process.env, replicas = { count: 1, replica: 1 }) {
   const service = SERVICES.find((s) => s.name === name);
   if (!service) throw new Error(`unknown service ${name}`);
   const shared = {};
@@ -153,10 +175,13 @@ function serviceEnv(name, secrets, environment = process.env) {
     ...(service.metricsPort ? { METRICS_PORT: String(service.metricsPort) } : {}),
   };
   for (const upstream of SERVICES) {
-    if (upstream.name !== 'api-gateway') available[upstreamVariable(upstream.name)] = serviceUrl(upstream.name);
+    if (upstream.name === 'api-gateway') continue;
+    // every replica, comma-separated: the gateway balances them round-robin
+    const urls = Array.from({ length: replicas.count }, (_, i) => serviceUrl(upstream.name, i + 1));
+    available[upstreamVariable(upstream.name)] = urls.join(',');
   }
 
-  const env = { PORT: String(service.port), LOG_LEVEL: shared.LOG_LEVEL };
+  const env = { PORT: String(replicaPort(name, replicas.replica)), LOG_LEVEL: shared.LOG_LEVEL };
   for (const key of service.env) {
     if (available[key] === undefined) throw new Error(`${name}: no value for ${key}`);
     env[key] = available[key];
@@ -164,4 +189,18 @@ function serviceEnv(name, secrets, environment = process.env) {
   return env;
 }
 
-module.exports = { ROOT, SERVICES, SMTP_CATCHER_PORT, SHARED_DEFAULTS, SECRET_NAMES, SECRETS_FILE, serviceUrl, upstreamVariable, loadSecrets, serviceEnv };
+module.exports = {
+  ROOT,
+  SERVICES,
+  SMTP_CATCHER_PORT,
+  SHARED_DEFAULTS,
+  SECRET_NAMES,
+  SECRETS_FILE,
+  MAX_REPLICAS,
+  replicaCount,
+  replicaPort,
+  serviceUrl,
+  upstreamVariable,
+  loadSecrets,
+  serviceEnv,
+};

@@ -2,6 +2,8 @@
 // Runs the built platform without Docker: applies every service's migrations, starts the five
 // services as child processes with prefixed, coloured logs, waits until each is ready, prints
 // where to look, and stops them all gracefully on Ctrl-C or SIGTERM. Called by scripts/start.sh.
+// `--replicas N` (or RUNFLEET_REPLICAS=N) runs N processes of every backend service behind the
+// one gateway (docs/operations.md "Replicas").
 'use strict';
 
 const { spawn } = require('node:child_process');
@@ -10,7 +12,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 const { createConcurrently, Logger, LogError, LogOutput, LogExit, KillOnSignal, KillOthers } = require('concurrently');
-const { ROOT, SERVICES, SMTP_CATCHER_PORT, loadSecrets, serviceEnv, serviceUrl } = require('../infra/local-stack');
+const { ROOT, SERVICES, SMTP_CATCHER_PORT, loadSecrets, replicaCount, replicaPort, serviceEnv, serviceUrl } = require('../infra/local-stack');
 const { MAIL_DIR, startMailCatcher } = require('./mail-catcher');
 
 const READY_TIMEOUT_MS = Number(process.env.RUNFLEET_READY_TIMEOUT_MS || 120_000);
@@ -36,6 +38,35 @@ function portInUse(port) {
       resolve(false);
     });
     socket.once('error', () => resolve(false));
+  });
+}
+
+/** `--replicas N` or `--replicas=N` from the command line, else RUNFLEET_REPLICAS; anything else is refused. */
+function replicasFrom(argv, environment) {
+  let value = environment.RUNFLEET_REPLICAS;
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    if (arg === '--replicas') value = argv[(i += 1)];
+    else if (arg.startsWith('--replicas=')) value = arg.slice('--replicas='.length);
+    else throw new Error(`unknown option ${arg} (known: --replicas N)`);
+  }
+  return replicaCount(value);
+}
+
+/**
+ * One entry per process: the gateway once, every other service `count` times. The first replica
+ * keeps the service's name in the logs; the others are `<name>-2`, `<name>-3`, ….
+ */
+function processesOf(count) {
+  return SERVICES.flatMap((service) => {
+    const replicas = service.name === 'api-gateway' ? 1 : count;
+    return Array.from({ length: replicas }, (_, i) => ({
+      service,
+      replica: i + 1,
+      label: i === 0 ? service.name : `${service.name}-${i + 1}`,
+      url: serviceUrl(service.name, i + 1),
+      ports: i === 0 ? [service.port, service.metricsPort].filter(Boolean) : [replicaPort(service.name, i + 1)],
+    }));
   });
 }
 
@@ -65,23 +96,23 @@ function migrate(service, env) {
   });
 }
 
-async function isReady(service) {
+async function isReady(child) {
   try {
-    const response = await fetch(`${serviceUrl(service.name)}/health/ready`, { signal: AbortSignal.timeout(2000) });
+    const response = await fetch(`${child.url}/health/ready`, { signal: AbortSignal.timeout(2000) });
     return response.status === 200;
   } catch {
     return false;
   }
 }
 
-/** Polls every service's /health/ready until all answer 200, one stops, or time runs out. */
-async function waitUntilReady(services, state) {
+/** Polls every process's /health/ready until all answer 200, one stops, or time runs out. */
+async function waitUntilReady(processes, state) {
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  const pending = new Set(services.map((s) => s.name));
+  const pending = new Set(processes.map((p) => p.label));
   while (pending.size > 0) {
     if (state.finished || state.stopping) return { ok: false, pending };
-    for (const service of services) {
-      if (pending.has(service.name) && (await isReady(service))) pending.delete(service.name);
+    for (const child of processes) {
+      if (pending.has(child.label) && (await isReady(child))) pending.delete(child.label);
     }
     if (pending.size === 0) break;
     if (Date.now() > deadline) return { ok: false, pending };
@@ -90,7 +121,7 @@ async function waitUntilReady(services, state) {
   return { ok: true, pending };
 }
 
-function printWhereToLook() {
+function printWhereToLook(processes) {
   const gateway = serviceUrl('api-gateway');
   const lines = [
     '',
@@ -100,8 +131,9 @@ function printWhereToLook() {
     `  Gateway health            ${gateway}/health/ready`,
     `  RabbitMQ management UI    http://127.0.0.1:15672   (guest / guest)`,
     `  Mail sent (SMTP catcher)  ${MAIL_DIR}/*.eml   (SMTP on 127.0.0.1:${SMTP_CATCHER_PORT})`,
-    `  Services                  ${SERVICES.filter((s) => s.name !== 'api-gateway')
-      .map((s) => `${s.name} :${s.port}`)
+    `  Services                  ${processes
+      .filter((p) => p.service.name !== 'api-gateway')
+      .map((p) => `${p.label} :${p.ports[0]}`)
       .join(', ')}`,
     '  Press Ctrl-C to stop everything.',
     '',
@@ -110,6 +142,14 @@ function printWhereToLook() {
 }
 
 async function main() {
+  let replicas;
+  try {
+    replicas = replicasFrom(process.argv.slice(2), process.env);
+  } catch (error) {
+    fail(error.message);
+    return 1;
+  }
+  const processes = processesOf(replicas);
   const missing = SERVICES.filter((s) => !fs.existsSync(path.join(serviceDir(s.name), 'dist', 'main.js')));
   if (missing.length > 0) {
     fail(`not built: ${missing.map((s) => `services/${s.name}/dist/main.js`).join(', ')} (run: npx tsc -b)`);
@@ -117,8 +157,8 @@ async function main() {
   }
 
   const busy = [];
-  for (const service of SERVICES) {
-    for (const port of [service.port, service.metricsPort].filter(Boolean)) if (await portInUse(port)) busy.push(`${port} (${service.name})`);
+  for (const { label, ports } of processes) {
+    for (const port of ports) if (await portInUse(port)) busy.push(`${port} (${label})`);
   }
   if (await portInUse(SMTP_CATCHER_PORT)) busy.push(`${SMTP_CATCHER_PORT} (SMTP catcher)`);
   if (busy.length > 0) {
@@ -149,13 +189,14 @@ async function main() {
   // which every service handles as "stop gracefully". Children run in their own process group
   // (detached) so a terminal's Ctrl-C does not also reach them directly.
   const signals = new EventEmitter();
+  if (replicas > 1) say(`${replicas} replicas of every backend service behind the gateway`);
   const { commands, result } = createConcurrently(
-    SERVICES.map((s, i) => ({
-      name: s.name,
+    processes.map((p) => ({
+      name: p.label,
       command: 'exec node dist/main.js',
-      cwd: serviceDir(s.name),
-      env: envs[s.name],
-      prefixColor: COLORS[i % COLORS.length],
+      cwd: serviceDir(p.service.name),
+      env: serviceEnv(p.service.name, secrets, process.env, { count: replicas, replica: p.replica }),
+      prefixColor: COLORS[SERVICES.indexOf(p.service) % COLORS.length],
     })),
     {
       logger,
@@ -197,7 +238,7 @@ async function main() {
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stopAll(signal));
   // `kill <npm's pid>` ends npm without passing the signal on; orphaned, we stop too rather than
-  // leave five services holding their ports.
+  // leave the services holding their ports.
   const parentPid = process.ppid;
   setInterval(() => {
     if (!state.stopping && process.ppid !== parentPid) stopAll('parent process exited');
@@ -211,9 +252,9 @@ async function main() {
     state.finished = true;
   });
 
-  const readiness = await waitUntilReady(SERVICES, state);
+  const readiness = await waitUntilReady(processes, state);
   if (readiness.ok) {
-    printWhereToLook();
+    printWhereToLook(processes);
     // Demo data (idempotent: a re-run prints what the first made), unless RUNFLEET_NO_SEED=1. A
     // failed seed is reported but leaves the platform running: only the demo is missing.
     // Spawned, not spawnSync: this process relays the services' logs and must keep doing so.

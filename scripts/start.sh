@@ -15,4 +15,5 @@ bash scripts/ensure-infra.sh
 if [ "${RUNFLEET_SKIP_BUILD:-}" != "1" ]; then bash scripts/build-workspace.sh; fi
 # exec: the supervisor is this same process, so it receives Ctrl-C, SIGINT and SIGTERM itself and
 # stops the services gracefully.
-exec node scripts/run-local-stack.js
+# Arguments after `npm start --` go to it: `--replicas N` runs N processes of every backend service.
+exec node scripts/run-local-stack.js "$@"

@@ -67,6 +67,10 @@ export async function restartService(stack: Stack, name: ServiceName): Promise<v
   // keep the log lines of both lives together for the final search
   fresh.lines.unshift(...lines);
   stack.services[name] = fresh;
+  // the stack stops what its replica list holds: the new process in place of the old one
+  const replicas = stack.replicas[name];
+  const index = replicas.indexOf(old);
+  if (index >= 0) replicas[index] = fresh;
   await waitForReady(fresh.url, 60_000);
 }
 

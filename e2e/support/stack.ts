@@ -48,7 +48,10 @@ export interface RunningService {
 }
 
 export interface Stack {
+  /** the first (or only) process of each service */
   services: Record<ServiceName, RunningService>;
+  /** every process of each service: the gateway's one, and `replicas` of every other service */
+  replicas: Record<ServiceName, RunningService[]>;
   gatewayUrl: string;
   secrets: { principalSecret: string; apiKeyPepper: string; runnerTokenPepper: string };
   databases: Partial<Record<ServiceName, TestDatabase>>;
@@ -92,6 +95,11 @@ export interface StackOptions {
   /** called once every process is spawned, before waiting until they are ready */
   started?: (services: Record<ServiceName, RunningService>) => void;
   /**
+   * processes of every backend service (default 1), each on its own port with the same database,
+   * vhost and Redis prefix; the gateway gets all their URLs and balances them (`npm start -- --replicas N`)
+   */
+  replicas?: number;
+  /**
    * Private infrastructure instead of the machine's shared servers (the chaos suite's own
    * PostgreSQL, RabbitMQ and Redis, which it restarts and pauses): databases are made on
    * `pgAdminUrl`'s server, `amqpUrl` is used as it is (no vhost is made), `redisUrl` replaces REDIS_URL.
@@ -109,8 +117,14 @@ export async function startStack(label: string, options: StackOptions = {}): Pro
   const ownAmqpUrl = options.infra?.amqpUrl;
   const vhost: TestVhost = ownAmqpUrl ? { name: '/', url: ownAmqpUrl, drop: async () => undefined } : await createTestVhost(`e2e_${label}`);
   const databases: Partial<Record<ServiceName, TestDatabase>> = {};
-  const ports = {} as Record<ServiceName, number>;
-  for (const name of SERVICES) ports[name] = await freePort();
+  const replicaCount = options.replicas ?? 1;
+  const countOf = (name: ServiceName) => (name === 'api-gateway' ? 1 : replicaCount);
+  const replicaPorts = {} as Record<ServiceName, number[]>;
+  for (const name of SERVICES) {
+    replicaPorts[name] = [];
+    for (let i = 0; i < countOf(name); i += 1) replicaPorts[name].push(await freePort());
+  }
+  const urlsOf = (name: ServiceName) => replicaPorts[name].map((p) => `http://127.0.0.1:${p}`).join(',');
   const gatewayMetricsPort = await freePort();
   for (const name of DATABASE_SERVICES) {
     const db = await createTestDatabase(`e2e_${label}_${name}`, options.infra?.pgAdminUrl);
@@ -128,38 +142,43 @@ export async function startStack(label: string, options: StackOptions = {}): Pro
     AMQP_URL: vhost.url,
     REDIS_URL: options.infra?.redisUrl ?? REDIS_URL,
   };
-  const envOf = (name: ServiceName): NodeJS.ProcessEnv => {
-    const env: NodeJS.ProcessEnv = { ...common, PORT: String(ports[name]) };
+  const registryRedisPrefix = uniqueRedisPrefix(`e2e_${label}_registry`);
+  const envOf = (name: ServiceName, port: number): NodeJS.ProcessEnv => {
+    const env: NodeJS.ProcessEnv = { ...common, PORT: String(port) };
     const db = databases[name];
     if (db) env.DATABASE_URL = db.url;
     if (name === 'reseller') env.API_KEY_PEPPER = secrets.apiKeyPepper;
     if (name === 'runner-registry') {
       env.RUNNER_TOKEN_PEPPER = secrets.runnerTokenPepper;
-      env.REDIS_KEY_PREFIX = uniqueRedisPrefix(`e2e_${label}_registry`);
+      // one prefix for all replicas: they share heartbeats and the queued-job wake-ups
+      env.REDIS_KEY_PREFIX = registryRedisPrefix;
     }
     if (name === 'api-gateway') {
       env.REDIS_KEY_PREFIX = uniqueRedisPrefix(`e2e_${label}`);
       env.METRICS_PORT = String(gatewayMetricsPort);
-      env.RESELLER_URL = `http://127.0.0.1:${ports.reseller}`;
-      env.BILLING_URL = `http://127.0.0.1:${ports.billing}`;
-      env.RUNNER_REGISTRY_URL = `http://127.0.0.1:${ports['runner-registry']}`;
-      env.NOTIFICATIONS_URL = `http://127.0.0.1:${ports.notifications}`;
+      env.RESELLER_URL = urlsOf('reseller');
+      env.BILLING_URL = urlsOf('billing');
+      env.RUNNER_REGISTRY_URL = urlsOf('runner-registry');
+      env.NOTIFICATIONS_URL = urlsOf('notifications');
     }
     return { ...env, ...options.env?.[name] };
   };
-  const services = {} as Record<ServiceName, RunningService>;
-  for (const name of SERVICES) services[name] = startProcess(name, envOf(name), ports[name]);
+  const replicas = {} as Record<ServiceName, RunningService[]>;
+  for (const name of SERVICES) replicas[name] = replicaPorts[name].map((port) => startProcess(name, envOf(name, port), port));
+  const services = Object.fromEntries(SERVICES.map((name) => [name, replicas[name][0]])) as Record<ServiceName, RunningService>;
+  const everyProcess = () => SERVICES.flatMap((name) => replicas[name]);
   const stack: Stack = {
     services,
+    replicas,
     gatewayUrl: services['api-gateway'].url,
     secrets,
     databases,
     vhost,
-    allLines: () => SERVICES.flatMap((name) => services[name].lines.map((line) => `[${name}] ${line}`)),
+    allLines: () =>
+      SERVICES.flatMap((name) => replicas[name].flatMap((service, i) => service.lines.map((line) => `[${i === 0 ? name : `${name}-${i + 1}`}] ${line}`))),
     async stop() {
       await Promise.all(
-        SERVICES.map(async (name) => {
-          const service = services[name];
+        everyProcess().map(async (service) => {
           if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill('SIGTERM');
           const timer = setTimeout(() => service.child.kill('SIGKILL'), 12_000);
           await service.exited;
@@ -172,7 +191,7 @@ export async function startStack(label: string, options: StackOptions = {}): Pro
   };
   options.started?.(services);
   try {
-    await Promise.all(SERVICES.map((name) => waitForReady(services[name].url)));
+    await Promise.all(everyProcess().map((service) => waitForReady(service.url)));
   } catch (err) {
     const logs = stack.allLines().slice(-40).join('\n');
     await stack.stop();

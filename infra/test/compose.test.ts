@@ -99,7 +99,12 @@ describe('infra/docker-compose.yml', () => {
     }
   });
 
-  it('routes the gateway to the other four services and publishes only the gateway and the management UI', () => {
+  it("sends the notifications service's email to the mail catcher unless SMTP_URL names a relay", () => {
+    expect(services.notifications?.environment?.SMTP_URL).toBe('${SMTP_URL:-smtp://mailpit:1025}');
+    expect(services.notifications?.depends_on).toHaveProperty('mailpit');
+  });
+
+  it('routes the gateway to the other four services and publishes only the gateway, the management UI and the caught mail', () => {
     const gateway = services['api-gateway'];
     for (const { name, port } of SERVICES.filter((s) => s.name !== 'api-gateway')) {
       const variable = `${name.toUpperCase().replace(/-/g, '_')}_URL`;
@@ -110,7 +115,7 @@ describe('infra/docker-compose.yml', () => {
       .filter(([, service]) => service.ports?.length)
       .map(([name]) => name)
       .sort();
-    expect(published).toEqual(['api-gateway', 'rabbitmq']);
+    expect(published).toEqual(['api-gateway', 'mailpit', 'rabbitmq']);
   });
 });
 

@@ -7,10 +7,16 @@ import path from 'node:path';
 interface LocalStack {
   SERVICES: Array<{ name: string; port: number; database: string | null; env: string[] }>;
   loadSecrets(environment: Record<string, string | undefined>, file: string): Record<string, string>;
-  serviceEnv(name: string, secrets: Record<string, string>, environment?: Record<string, string | undefined>): Record<string, string>;
+  serviceEnv(
+    name: string,
+    secrets: Record<string, string>,
+    environment?: Record<string, string | undefined>,
+    replicas?: { count: number; replica: number },
+  ): Record<string, string>;
+  replicaCount(value: string | undefined): number;
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- plain CommonJS module shared with scripts/
-const { SERVICES, loadSecrets, serviceEnv } = require('../local-stack') as LocalStack;
+const { SERVICES, loadSecrets, replicaCount, serviceEnv } = require('../local-stack') as LocalStack;
 
 const secrets = {
   PRINCIPAL_SECRET: 'p'.repeat(43),
@@ -44,6 +50,22 @@ describe('the local stack', () => {
       const variable = `${service.name.toUpperCase().replace(/-/g, '_')}_URL`;
       expect(gateway[variable]).toBe(`http://127.0.0.1:${serviceEnv(service.name, secrets, {}).PORT}`);
     }
+  });
+
+  it('with two replicas, points the gateway at both, each on its own port, sharing one database', () => {
+    const replicas = { count: 2, replica: 1 };
+    const gateway = serviceEnv('api-gateway', secrets, {}, replicas);
+    expect(gateway.BILLING_URL).toBe('http://127.0.0.1:8082,http://127.0.0.1:8102');
+    expect(gateway.NOTIFICATIONS_URL).toBe('http://127.0.0.1:8084,http://127.0.0.1:8104');
+    const second = serviceEnv('billing', secrets, {}, { count: 2, replica: 2 });
+    expect(second.PORT).toBe('8102');
+    expect(second.DATABASE_URL).toBe(serviceEnv('billing', secrets, {}, replicas).DATABASE_URL);
+  });
+
+  it('takes 1 to 8 replicas, and refuses anything else with a readable message', () => {
+    expect(replicaCount(undefined)).toBe(1);
+    expect(replicaCount('2')).toBe(2);
+    for (const bad of ['0', '9', 'two', '1.5']) expect(() => replicaCount(bad)).toThrow(/replicas must be an integer from 1 to 8/);
   });
 
   it('gives every service the same principal secret, only the reseller the API key pepper, only the gateway the idempotency encryption key, only runner-registry the runner token pepper', () => {

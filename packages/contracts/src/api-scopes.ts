@@ -205,6 +205,13 @@ export const OPERATION_SCOPES: Readonly<Record<string, ApiScope>> = {
   'GET /v1/webhook-deliveries/{deliveryId}': 'webhooks:read',
   'POST /v1/webhook-deliveries/{deliveryId}/replay': 'webhooks:write',
   'POST /v1/webhook-deliveries/replay': 'webhooks:write',
+
+  // the gateway's own fan-out views (issue 18 item 6), served by the gateway itself and routed there
+  // before the /v1/customers and /v1/resellers prefixes. Each section of a view also needs the scope
+  // of the operation it reads (the gateway checks it per section): a view never shows more than
+  // the key could read one operation at a time.
+  'GET /v1/customers/{customerId}/overview': 'customers:read',
+  'GET /v1/resellers/me/dashboard': 'resellers:read',
 };
 
 /**

@@ -74,7 +74,8 @@ export interface TestVhost {
   drop(): Promise<void>;
 }
 
-async function management(method: string, path: string, body?: unknown): Promise<Response> {
+/** One call to the RabbitMQ management API (guest credentials from RABBIT_MGMT_URL); throws unless 2xx or 404. */
+export async function rabbitManagement(method: string, path: string, body?: unknown): Promise<Response> {
   const base = new URL(RABBIT_MGMT_URL);
   const auth = Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString('base64');
   base.username = '';
@@ -95,8 +96,8 @@ export async function createTestVhost(prefix: string): Promise<TestVhost> {
   await brokerRestartFinished();
   const name = uniqueName(prefix);
   const user = decodeURIComponent(new URL(AMQP_BASE_URL).username || 'guest');
-  await management('PUT', `/api/vhosts/${encodeURIComponent(name)}`);
-  await management('PUT', `/api/permissions/${encodeURIComponent(name)}/${encodeURIComponent(user)}`, {
+  await rabbitManagement('PUT', `/api/vhosts/${encodeURIComponent(name)}`);
+  await rabbitManagement('PUT', `/api/permissions/${encodeURIComponent(name)}/${encodeURIComponent(user)}`, {
     configure: '.*',
     write: '.*',
     read: '.*',
@@ -105,26 +106,26 @@ export async function createTestVhost(prefix: string): Promise<TestVhost> {
     name,
     url: `${AMQP_BASE_URL.replace(/\/$/, '')}/${encodeURIComponent(name)}`,
     async drop() {
-      await management('DELETE', `/api/vhosts/${encodeURIComponent(name)}`);
+      await rabbitManagement('DELETE', `/api/vhosts/${encodeURIComponent(name)}`);
     },
   };
 }
 
 /** Reads a queue's state (messages ready/unacked, arguments) from the management API. */
 export async function getQueue(vhost: string, queue: string): Promise<Record<string, unknown> | null> {
-  const res = await management('GET', `/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(queue)}`);
+  const res = await rabbitManagement('GET', `/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(queue)}`);
   if (res.status === 404) return null;
   return (await res.json()) as Record<string, unknown>;
 }
 
 /** Deletes a queue through the management API, as an operator (or a broker losing its definitions) would. */
 export async function deleteQueueByManagement(vhost: string, queue: string): Promise<void> {
-  await management('DELETE', `/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(queue)}`);
+  await rabbitManagement('DELETE', `/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(queue)}`);
 }
 
 /** Applies a policy (e.g. `{ 'max-length': 0 }`) to the queues of `vhost` whose names match `pattern`. */
 export async function setQueuePolicy(vhost: string, name: string, pattern: string, definition: Record<string, unknown>): Promise<void> {
-  await management('PUT', `/api/policies/${encodeURIComponent(vhost)}/${encodeURIComponent(name)}`, {
+  await rabbitManagement('PUT', `/api/policies/${encodeURIComponent(vhost)}/${encodeURIComponent(name)}`, {
     pattern,
     definition,
     'apply-to': 'queues',
@@ -153,3 +154,4 @@ export async function queryRows<R extends Record<string, unknown> = Record<strin
     await c.end();
   }
 }
+export { startSmtpSink, type CaughtMail, type SmtpSink } from './smtp-sink';

@@ -12,6 +12,16 @@ const originList = () =>
     .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
     .refine((origins) => origins.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), 'must be `*` or a comma-separated list of origins like https://app.example.com');
 
+/** `http://a:8081` or `http://a:8081, http://b:8081`: one URL per replica of a service, no duplicates. */
+const httpUrlList = () =>
+  z
+    .string()
+    .trim()
+    .transform((value) => value.split(',').map((url) => url.trim()).filter(Boolean))
+    .refine((urls) => urls.length > 0, 'must be an http(s):// URL, or several separated by commas')
+    .refine((urls) => urls.every((url) => httpUrl().safeParse(url).success), 'must be an http(s):// URL, or several separated by commas')
+    .refine((urls) => new Set(urls).size === urls.length, 'must not name the same URL twice');
+
 /** express 'trust proxy': `false`, `true`, a hop count, or addresses/CIDRs of the load balancers. */
 const trustProxy = () =>
   z
@@ -33,10 +43,14 @@ export const configSchema = z.object({
    */
   METRICS_PORT: port().default(8090),
   REDIS_URL: redisUrl(),
-  RESELLER_URL: httpUrl(),
-  BILLING_URL: httpUrl(),
-  RUNNER_REGISTRY_URL: httpUrl(),
-  NOTIFICATIONS_URL: httpUrl(),
+  /**
+   * each service's replicas: one http(s) URL, or several separated by commas, balanced round-robin
+   * (docs/operations.md "Replicas")
+   */
+  RESELLER_URL: httpUrlList(),
+  BILLING_URL: httpUrlList(),
+  RUNNER_REGISTRY_URL: httpUrlList(),
+  NOTIFICATIONS_URL: httpUrlList(),
   /**
    * HMAC key for the Redis keys of cached principals, so Redis never holds anything a key could be
    * recovered or replayed from. Optional: derived from PRINCIPAL_SECRET (domain-separated) when unset.
@@ -70,9 +84,14 @@ export const configSchema = z.object({
   UPSTREAM_CONNECT_TIMEOUT_MS: positiveInt().default(2000),
   /** time to the upstream's response headers, and between body chunks; past it 504 */
   UPSTREAM_TIMEOUT_MS: positiveInt().default(10000),
-  /** concurrent requests per upstream before the gateway sheds load with 503 */
+  /** concurrent requests per upstream replica before the gateway sheds load with 503 (a full replica passes the request to the next) */
   UPSTREAM_MAX_IN_FLIGHT: positiveInt().default(1024),
   BREAKER_RESET_MS: positiveInt().default(10000),
+  /**
+   * each read of a fan-out view (customer overview, reseller dashboard) to its whole answer; past it
+   * that section is unavailable and the view answers without it (issue 18 item 6)
+   */
+  FANOUT_READ_TIMEOUT_MS: positiveInt().default(2000),
   /** seconds a verified principal stays cached (the issue caps it at 60) */
   AUTH_CACHE_TTL_SECONDS: positiveInt().default(60).refine((n) => n <= 60, 'must be at most 60'),
   /** Redis key prefix, so tests and several stacks can share one Redis */

@@ -28,6 +28,8 @@ import { Authenticator } from './auth';
 import { CredentialVerifier } from './credential-verifier';
 import { ApiDocs } from './docs';
 import { GatewayError } from './gateway-errors';
+import { FanOut } from './fan-out';
+import { fanOutDocument } from './fan-out.schemas';
 import { createGatewayMetrics, type GatewayMetrics } from './gateway-metrics';
 import { Idempotency } from './idempotency';
 import { PrincipalSigner } from './principal-signer';
@@ -93,7 +95,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
       name,
       new Upstream({
         name,
-        origin: origins[name],
+        origins: origins[name],
         connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
         timeoutMs: config.UPSTREAM_TIMEOUT_MS,
         maxInFlight: config.UPSTREAM_MAX_IN_FLIGHT,
@@ -103,9 +105,9 @@ export function buildGateway(options: GatewayOptions): Gateway {
   ) as Upstreams;
   for (const upstream of Object.values(upstreams)) {
     gatewayMetrics.setBreakerState(upstream.name, upstream.state);
-    upstream.onStateChange((state) => {
+    upstream.onStateChange((state, replica) => {
       gatewayMetrics.setBreakerState(upstream.name, state);
-      logger.warn({ upstream: upstream.name, state }, `circuit breaker ${state}`);
+      logger.warn({ upstream: upstream.name, replica: replica.origin, replicaState: replica.state, state }, `circuit breaker ${replica.state}`);
     });
   }
 
@@ -169,7 +171,14 @@ export function buildGateway(options: GatewayOptions): Gateway {
   // The gateway's own routes, documented with the kit's ApiRoutes like every service's.
   const ownRouter = express.Router();
   const own = new ApiRoutes(ownRouter, { title: 'Runfleet API gateway', version: GATEWAY_VERSION });
-  const docs = new ApiDocs({ upstreams, logger, version: GATEWAY_VERSION, gatewayDocument: () => withPublicRoutes(own.document31() as unknown as OpenApiDocument) });
+  const viewsDocument = fanOutDocument(GATEWAY_VERSION);
+  const docs = new ApiDocs({
+    upstreams,
+    logger,
+    version: GATEWAY_VERSION,
+    gatewayDocument: () => withPublicRoutes(own.document31() as unknown as OpenApiDocument),
+    viewsDocument: () => viewsDocument,
+  });
   const statusBody = z.object({ status: z.string() });
   const readyBody = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.string()) });
   const call = (handler: RequestHandler) => async (_input: unknown, req: Request, res: Response): Promise<void> => {
@@ -216,6 +225,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
     idempotency,
     signer,
     upstreams,
+    views: new FanOut({ upstreams, signer, readTimeoutMs: config.FANOUT_READ_TIMEOUT_MS, responseLimitBytes: config.RESPONSE_LIMIT_BYTES, metrics: gatewayMetrics, logger }),
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     publicBodyLimitBytes: config.WEBHOOK_BODY_LIMIT_BYTES,
     responseLimitBytes: config.RESPONSE_LIMIT_BYTES,

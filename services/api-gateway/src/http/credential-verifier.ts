@@ -47,6 +47,8 @@ export class CredentialVerifier {
         path: kind.verifyPath,
         headers,
         body: JSON.stringify({ key: token }),
+        // verification reads and changes nothing: another replica may answer it after any failure
+        retrySafe: true,
       });
     } catch (err) {
       // Logged once, with this as its cause, by the error handler.

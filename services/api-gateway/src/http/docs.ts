@@ -8,7 +8,7 @@ import { problemSchema } from '@runfleet/contracts';
 import type { Logger } from '@runfleet/service-kit';
 import { mergeOpenApi, type MergeResult, type OpenApiDocument, type ServiceDocument } from '../domain/openapi-merge';
 import { idempotencyKeyRequired } from './idempotency-policy';
-import { UPSTREAM_NAMES, routeFor } from './routing-table';
+import { UPSTREAM_NAMES, routeFor, viewFor } from './routing-table';
 import type { Upstreams } from './upstreams';
 
 const COMPLETE_CACHE_MS = 30_000;
@@ -40,6 +40,8 @@ export interface ApiDocsOptions {
   logger: Logger;
   /** the gateway's own routes' document (health, docs) */
   gatewayDocument: () => OpenApiDocument;
+  /** the views the gateway serves on the public API (fan-out.schemas.ts): merged like a service's, with bearer auth */
+  viewsDocument?: () => OpenApiDocument;
   version: string;
 }
 
@@ -68,6 +70,7 @@ export class ApiDocs {
   async merged(now = Date.now()): Promise<MergeResult> {
     if (this.cached && this.cached.until > now) return this.cached.result;
     const services = await Promise.all(UPSTREAM_NAMES.map((name) => this.serviceDocument(name)));
+    if (this.options.viewsDocument) services.push({ service: 'gateway', document: this.options.viewsDocument() });
     const result = mergeOpenApi({
       info: {
         title: 'Runfleet API',
@@ -76,7 +79,7 @@ export class ApiDocs {
       },
       gateway: this.options.gatewayDocument(),
       services,
-      ownerOf: (p) => routeFor(p)?.upstream,
+      ownerOf: (p) => (viewFor('GET', p) ? 'gateway' : routeFor(p)?.upstream),
       idempotencyRequired: idempotencyKeyRequired,
       problemSchema: problemJsonSchema(),
     });

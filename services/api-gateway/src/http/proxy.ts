@@ -107,6 +107,9 @@ export interface ForwardOptions {
   body?: Buffer;
 }
 
+/** Request bodies up to this size are kept in memory when a service has replicas, to move to another on a refused connection. */
+const REPLAYABLE_BODY_BYTES = 64 * 1024;
+
 /**
  * Sends the request upstream and resolves with its response (headers received, body unread).
  * Rejects with an AppError (503, 504, 502, 413). Aborts the upstream call when the client leaves.
@@ -119,6 +122,12 @@ export function sendUpstream(req: IncomingMessage, res: ServerResponse, options:
     headers['content-length'] = String(options.body.length);
   } else if (hasBody(req)) {
     checkDeclaredLength(req, options.bodyLimitBytes);
+    // With replicas, a small body is read whole first, so a replica that refuses the connection
+    // can hand the request to the next one (a streamed body is spent by the first try).
+    const length = declaredLength(req);
+    if (options.upstream.replicas.length > 1 && length !== undefined && length <= REPLAYABLE_BODY_BYTES) {
+      return readRequestBody(req, options.bodyLimitBytes).then((whole) => sendUpstream(req, res, { ...options, body: whole }));
+    }
     // req.pipe, not pipeline: a limit error must not destroy the client's socket before we answer 413.
     body = req.pipe(new BodyLimit(options.bodyLimitBytes));
   }

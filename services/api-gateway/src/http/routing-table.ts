@@ -76,8 +76,26 @@ export function publicRouteFor(method: string | undefined, path: string): Public
   return publicRoutes.get(`${method ?? 'GET'} ${path}`);
 }
 
-/** Where each upstream answers, from the gateway's configuration. */
-export function upstreamOrigins(config: Pick<Config, 'RESELLER_URL' | 'BILLING_URL' | 'RUNNER_REGISTRY_URL' | 'NOTIFICATIONS_URL'>): Record<UpstreamName, string> {
+/**
+ * The views the gateway serves itself by reading several services (issue 18 item 6; fan-out.ts):
+ * matched on exact method and path before the table above, so they win over the /v1/customers and
+ * /v1/resellers prefixes. `path` is the OpenAPI template; a `{parameter}` is one segment.
+ */
+export type ViewName = 'customer-overview' | 'reseller-dashboard';
+
+export interface ViewRoute {
+  method: 'GET';
+  path: string;
+  view: ViewName;
+}
+
+export const VIEW_ROUTES: readonly ViewRoute[] = [
+  { method: 'GET', path: '/v1/customers/{customerId}/overview', view: 'customer-overview' },
+  { method: 'GET', path: '/v1/resellers/me/dashboard', view: 'reseller-dashboard' },
+];
+
+/** Where each upstream's replicas answer, from the gateway's configuration. */
+export function upstreamOrigins(config: Pick<Config, 'RESELLER_URL' | 'BILLING_URL' | 'RUNNER_REGISTRY_URL' | 'NOTIFICATIONS_URL'>): Record<UpstreamName, string[]> {
   return {
     reseller: config.RESELLER_URL,
     billing: config.BILLING_URL,
@@ -114,4 +132,17 @@ const table = new PathPatterns(ROUTING_TABLE.map((entry) => [entry.prefix, entry
 /** The table entry that owns `path` (no query string), or undefined: the gateway answers 404. */
 export function routeFor(path: string): RouteEntry | undefined {
   return table.match(path);
+}
+
+// View routes as patterns (`{parameter}` → `*`), and the literal last segments that can start a match.
+const views = {
+  patterns: new PathPatterns(VIEW_ROUTES.map((route) => [route.path.replace(/\{[^}]+\}/g, '*'), route] as const)),
+  lastSegments: new Set(VIEW_ROUTES.map((route) => route.path.slice(route.path.lastIndexOf('/') + 1))),
+};
+
+/** The view `method path` is (a concrete path or an OpenAPI template, no query string), or undefined: forward it. */
+export function viewFor(method: string | undefined, path: string): ViewRoute | undefined {
+  // The hot path pays one string comparison for a request that is not a view.
+  if (method !== 'GET' || !views.lastSegments.has(path.slice(path.lastIndexOf('/') + 1))) return undefined;
+  return views.patterns.match(path, true);
 }

@@ -1,5 +1,7 @@
-// One client per upstream service: an undici connection pool with connect, header and body
-// timeouts, behind one opossum circuit breaker (DESIGN.md §6). Only the upstream's unavailability
+// One client per upstream service, balancing round-robin over its replicas (DESIGN.md §9: more
+// replicas of a service scale it). Each replica has its own undici connection pool with connect,
+// header and body timeouts, behind its own opossum circuit breaker (DESIGN.md §6), so one dead
+// replica opens its own breaker and the others keep serving. Only the upstream's unavailability
 // counts as a failure — connect errors, timeouts, and 502/503/504 (it, or a proxy before it, says
 // it cannot serve). Every other answer is about the request that got it: a 4xx is the caller's
 // business, and a 500 is one request's bug, which one tenant can provoke at will; counting either
@@ -22,6 +24,11 @@ export interface UpstreamRequest {
   body?: Readable | Buffer | string | null;
   /** aborts the call (the client went away): an AbortSignal, or an EventEmitter that emits 'abort' */
   signal?: AbortSignal | EventEmitter;
+  /**
+   * the caller vouches that the request changes nothing (a credential check sent as POST), so it
+   * may go to another replica after any failure, like a GET
+   */
+  retrySafe?: boolean;
 }
 
 export interface UpstreamResponse {
@@ -31,7 +38,7 @@ export interface UpstreamResponse {
   body: Dispatcher.ResponseData['body'];
 }
 
-export interface UpstreamOptions {
+export interface UpstreamReplicaOptions {
   name: UpstreamName;
   origin: string;
   connectTimeoutMs: number;
@@ -64,7 +71,8 @@ function isCallerError(err: unknown): boolean {
 
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
-export class Upstream {
+/** One replica of an upstream service: its pool and its breaker. */
+export class UpstreamReplica {
   readonly name: UpstreamName;
   readonly origin: string;
   private readonly pool: Pool;
@@ -72,7 +80,7 @@ export class Upstream {
   private readonly resetTimeoutMs: number;
   private openedAt = 0;
 
-  constructor(options: UpstreamOptions) {
+  constructor(options: UpstreamReplicaOptions) {
     this.name = options.name;
     this.origin = options.origin;
     this.resetTimeoutMs = options.resetTimeoutMs;
@@ -113,17 +121,19 @@ export class Upstream {
       });
   }
 
-  /**
-   * Sends one request. Resolves with the upstream's response for any status it answered with
-   * (5xx included; only 502/503/504 count against the breaker); rejects with an AppError: 503 UPSTREAM_UNAVAILABLE (breaker open, unreachable,
-   * overloaded; with Retry-After), 504 UPSTREAM_TIMEOUT, 502 UPSTREAM_FAILED, or the caller's own
-   * error (413 from the body limit).
-   */
-  request(request: UpstreamRequest): Promise<UpstreamResponse> {
-    return this.breaker.fire(request).catch((err: unknown) => {
-      if (err instanceof UpstreamServerError) return err.response;
-      throw this.toAppError(err);
-    });
+  /** The raw outcome through the breaker: a response, or the undici/opossum error (502/503/504 as UpstreamServerError). */
+  fire(request: UpstreamRequest): Promise<UpstreamResponse> {
+    return this.breaker.fire(request);
+  }
+
+  /** The raw outcome outside the breaker. */
+  sendUnguarded(request: UpstreamRequest): Promise<UpstreamResponse> {
+    return this.send(request);
+  }
+
+  /** Accepts requests now: its breaker is closed, or half-open and willing to try one. */
+  get available(): boolean {
+    return !this.breaker.opened;
   }
 
   /**
@@ -138,7 +148,7 @@ export class Upstream {
     });
   }
 
-  private toAppError(err: unknown): AppError {
+  toAppError(err: unknown): AppError {
     if (err instanceof AppError) return err;
     if (isCallerError(err)) return new AppError({ code: 'REQUEST_ABORTED', status: 499, title: 'Client Closed Request', cause: err });
     const code = (err as { code?: string }).code ?? '';
@@ -167,6 +177,129 @@ export class Upstream {
     this.breaker.shutdown();
     await this.pool.close();
   }
+}
+
+export interface UpstreamOptions extends Omit<UpstreamReplicaOptions, 'origin'> {
+  /** one origin per replica of the service */
+  origins: readonly string[];
+}
+
+/** Errors raised before any byte of the request left the gateway: no replica saw it. */
+const NOT_SENT_ERRORS = new Set([...CONNECT_ERRORS, 'EOPENBREAKER', 'ESEMLOCKED']);
+/** Errors after which a request may have reached the service: only a request that changes nothing is sent again. */
+const MAYBE_SENT_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** A body that can be sent a second time: none, or one held in memory (a streamed body is consumed by the first try). */
+function replayable(body: UpstreamRequest['body']): boolean {
+  return body === undefined || body === null || typeof body === 'string' || Buffer.isBuffer(body);
+}
+
+/**
+ * Whether a failed try may move to another replica: a request no replica saw (connect refused or
+ * timed out, breaker open, replica overloaded), or one that changes nothing (GET, HEAD, OPTIONS,
+ * retrySafe) after a dropped connection or a 502/503/504. A POST that may have reached a service
+ * is never sent again (its answer, if any, is lost with the connection; Idempotency-Key covers the
+ * client's retry). A streamed body cannot be sent twice.
+ */
+function mayTryAnother(request: UpstreamRequest, err: unknown): boolean {
+  if (!replayable(request.body) || isCallerError(err)) return false;
+  const code = (err as { code?: string }).code ?? '';
+  if (NOT_SENT_ERRORS.has(code)) return true;
+  const changesNothing = request.retrySafe === true || SAFE_METHODS.has(request.method.toUpperCase());
+  return changesNothing && (MAYBE_SENT_ERRORS.has(code) || err instanceof UpstreamServerError);
+}
+
+export class Upstream {
+  readonly name: UpstreamName;
+  readonly replicas: readonly UpstreamReplica[];
+  private next = 0;
+
+  constructor(options: UpstreamOptions) {
+    if (options.origins.length === 0) throw new Error(`${options.name}: no upstream origin`);
+    this.name = options.name;
+    const { origins, ...replicaOptions } = options;
+    this.replicas = origins.map((origin) => new UpstreamReplica({ ...replicaOptions, origin }));
+  }
+
+  /** The first replica's origin (the only one without replicas). */
+  get origin(): string {
+    return this.replicas[0]!.origin;
+  }
+
+  /**
+   * The replicas in the order to try them for one request: round-robin from the next one, those
+   * whose breaker is open last (tried only when every one is open, to fail with their 503).
+   */
+  private order(): UpstreamReplica[] {
+    const count = this.replicas.length;
+    const start = this.next;
+    this.next = (start + 1) % count;
+    if (count === 1) return [this.replicas[0]!];
+    const rotated = Array.from({ length: count }, (_, i) => this.replicas[(start + i) % count]!);
+    return [...rotated.filter((r) => r.available), ...rotated.filter((r) => !r.available)];
+  }
+
+  /** Tries one replica after another while mayTryAnother allows; rejects with the last failure as an AppError. */
+  private attempt(request: UpstreamRequest, send: (replica: UpstreamReplica) => Promise<UpstreamResponse>): Promise<UpstreamResponse> {
+    const replicas = this.order();
+    const tryFrom = (index: number): Promise<UpstreamResponse> => {
+      const replica = replicas[index]!;
+      return send(replica).catch((err: unknown) => {
+        if (index + 1 < replicas.length && mayTryAnother(request, err)) {
+          if (err instanceof UpstreamServerError) discard(err.response.body);
+          return tryFrom(index + 1);
+        }
+        if (err instanceof UpstreamServerError) return err.response;
+        throw replica.toAppError(err);
+      });
+    };
+    return tryFrom(0);
+  }
+
+  /**
+   * Sends one request to the next replica (round-robin). Resolves with the upstream's response for
+   * any status it answered with (5xx included; only 502/503/504 count against a breaker); rejects
+   * with an AppError: 503 UPSTREAM_UNAVAILABLE (every breaker open, unreachable, overloaded; with
+   * Retry-After), 504 UPSTREAM_TIMEOUT, 502 UPSTREAM_FAILED, or the caller's own error (413 from
+   * the body limit). A try that fails where another replica may safely have it (mayTryAnother)
+   * moves on to the next replica.
+   */
+  request(request: UpstreamRequest): Promise<UpstreamResponse> {
+    return this.attempt(request, (replica) => replica.fire(request));
+  }
+
+  /**
+   * One request outside the circuit breakers, for the gateway's own background reads (the services'
+   * OpenAPI documents): they must neither open nor close a breaker that guards client traffic.
+   * Resolves with any status the upstream answered with; rejects with the same AppErrors as request().
+   */
+  requestUnguarded(request: UpstreamRequest): Promise<UpstreamResponse> {
+    return this.attempt(request, (replica) => replica.sendUnguarded(request));
+  }
+
+  /** closed: every replica's breaker is closed; open: every one is open; half_open otherwise (some replica is out or on trial). */
+  get state(): BreakerState {
+    const states = this.replicas.map((r) => r.state);
+    if (states.every((s) => s === 'closed')) return 'closed';
+    if (states.every((s) => s === 'open')) return 'open';
+    return 'half_open';
+  }
+
+  /** Called with the upstream's state (see `state`) and the replica whose breaker changed. */
+  onStateChange(listener: (state: BreakerState, replica: UpstreamReplica) => void): void {
+    for (const replica of this.replicas) replica.onStateChange(() => listener(this.state, replica));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.replicas.map((r) => r.close()));
+  }
+}
+
+/** Drops an upstream body unread; undici reports the abort as an 'error' nobody needs to hear. */
+function discard(body: UpstreamResponse['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 export type Upstreams = Record<UpstreamName, Upstream>;

@@ -109,6 +109,20 @@ describe('the merged OpenAPI document', () => {
     }
   });
 
+  it("documents the gateway's fan-out views with bearer auth and their scopes", () => {
+    for (const [path, scope] of [
+      ['/v1/customers/{customerId}/overview', 'customers:read'],
+      ['/v1/resellers/me/dashboard', 'resellers:read'],
+    ] as const) {
+      const operation = merged.paths[path]?.get;
+      expect(operation).toBeDefined();
+      expect(operation.security).toEqual([{ bearerAuth: [scope] }]);
+      expect(operation['x-required-scope']).toBe(scope);
+      expect(operation.tags).toEqual(['views']);
+      expect(operation.responses['200'].content['application/json'].schema).toBeDefined();
+    }
+  });
+
   it('documents each unauthenticated route (the payment webhook) without credentials, and only those', () => {
     const open = operations(merged.paths).filter(({ method, path }) => path.startsWith('/v1/') && merged.paths[path][method].security?.length === 0);
     expect(open.map(({ method, path }) => `${method.toUpperCase()} ${path}`)).toEqual(PUBLIC_ROUTES.map((r) => `${r.method} ${r.path}`));

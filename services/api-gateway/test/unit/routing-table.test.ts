@@ -1,7 +1,7 @@
 // The routing table and the idempotency policy: which service owns a path, which POSTs need a key.
 import { idempotencyKeyRequired } from '../../src/http/idempotency-policy';
 import { RouteTemplates } from '../../src/http/route-templates';
-import { publicRouteFor, ROUTING_TABLE, routeFor } from '../../src/http/routing-table';
+import { publicRouteFor, ROUTING_TABLE, routeFor, viewFor } from '../../src/http/routing-table';
 
 describe('routeFor', () => {
   it('sends a path to the service owning its prefix, for the prefix itself and anything below it', () => {
@@ -44,6 +44,27 @@ describe('routeFor', () => {
   it('has one owner per prefix', () => {
     const prefixes = ROUTING_TABLE.map((entry) => entry.prefix);
     expect(new Set(prefixes).size).toBe(prefixes.length);
+  });
+});
+
+describe('viewFor', () => {
+  const id = '0b6f0c3e-1111-4222-8333-444455556666';
+
+  it('takes the two fan-out views from the prefixes that would forward them (reseller, billing)', () => {
+    expect(viewFor('GET', `/v1/customers/${id}/overview`)?.view).toBe('customer-overview');
+    expect(viewFor('GET', '/v1/customers/{customerId}/overview')?.view).toBe('customer-overview');
+    expect(viewFor('GET', '/v1/resellers/me/dashboard')?.view).toBe('reseller-dashboard');
+  });
+
+  it('matches GET and the exact path only: anything below, beside or before them is forwarded as before', () => {
+    expect(viewFor('POST', `/v1/customers/${id}/overview`)).toBeUndefined();
+    expect(viewFor('HEAD', '/v1/resellers/me/dashboard')).toBeUndefined();
+    expect(viewFor('GET', `/v1/customers/${id}/overview/x`)).toBeUndefined();
+    expect(viewFor('GET', `/v1/customers/${id}`)).toBeUndefined();
+    expect(viewFor('GET', '/v1/customers/overview')).toBeUndefined();
+    expect(viewFor('GET', `/v1/resellers/${id}/dashboard`)).toBeUndefined();
+    expect(viewFor('GET', '/v1/resellers/me/earnings')).toBeUndefined();
+    expect(viewFor('GET', `/v1/projects/${id}/overview`)).toBeUndefined();
   });
 });
 

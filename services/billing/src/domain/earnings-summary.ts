@@ -24,6 +24,8 @@ export interface EarningsSummary {
   owed: bigint;
   ledger: { commissions: bigint; payouts: bigint };
   byMonth: (StatusTotals & { month: string })[];
+  /** the current calendar month (UTC): the sales commission was earned on since its first day (the gateway's reseller dashboard, issue 18 item 6) */
+  thisMonth: { month: string; sales: bigint };
   byCustomer: (StatusTotals & { customerId: string })[];
   tier: {
     tier: Tier;
@@ -53,6 +55,9 @@ export async function readEarnings(deps: UseCaseDeps, policy: EarningsPolicy, ac
       const totals = await totalsOf(tx, id);
       const byMonth = await totalsByMonth(tx, id);
       const byCustomer = await totalsByCustomer(tx, id);
+      const now = deps.now();
+      const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+      const thisMonth = { month: monthStart.toISOString().slice(0, 7), sales: await salesSince(tx, id, wallet.currency, monthStart) };
       const commissions = await sumOfType(tx, wallet.id, 'commission');
       const payouts = await sumOfType(tx, wallet.id, 'payout');
       const terms = await findTerms(tx, id);
@@ -71,7 +76,7 @@ export async function readEarnings(deps: UseCaseDeps, policy: EarningsPolicy, ac
         };
       }
       const owed = totals.booked - (totals.approved + totals.paid);
-      return { resellerId: id, wallet, totals, owed, ledger: { commissions, payouts }, byMonth, byCustomer, tier };
+      return { resellerId: id, wallet, totals, owed, ledger: { commissions, payouts }, byMonth, thisMonth, byCustomer, tier };
     },
     { isolationLevel: 'RepeatableRead' },
   );

@@ -117,6 +117,12 @@ export const earningsSchema = z
       })
       .meta({ description: 'the earnings wallet, from the ledger' }),
     byMonth: z.array(totalsSchema.extend({ month: z.string().meta({ description: 'YYYY-MM (UTC) the commissions were earned in', example: '2026-12' }) })),
+    thisMonth: z
+      .object({
+        month: z.string().meta({ description: 'YYYY-MM (UTC), the current month', example: '2026-12' }),
+        sales: moneyOut('sales commission was earned on since the first of the month (UTC)', '1200.000000'),
+      })
+      .meta({ description: 'the current month so far' }),
     byCustomer: z.array(totalsSchema.extend({ customerId: z.uuid() })),
     tier: z
       .object({
@@ -148,6 +154,7 @@ export const earningsJson = (s: EarningsSummary): z.infer<typeof earningsSchema>
     owed: money(s.owed),
   },
   byMonth: s.byMonth.map((m) => ({ month: m.month, ...totalsJson(m) })),
+  thisMonth: { month: s.thisMonth.month, sales: money(s.thisMonth.sales) },
   byCustomer: s.byCustomer.map((c) => ({ customerId: c.customerId, ...totalsJson(c) })),
   tier: s.tier && {
     tier: s.tier.tier,

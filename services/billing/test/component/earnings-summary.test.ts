@@ -91,6 +91,8 @@ describe('GET /v1/resellers/me/earnings', () => {
     expect(wallet.balance).toBe(sumOf('commission') + sumOf('payout') + sumOf('credit'));
     const month = world.clock.now().toISOString().slice(0, 7);
     expect(s.byMonth).toEqual([{ month, ...s.totals }]);
+    // every sale of this test is this month's: the month's sales are the trailing window's
+    expect(s.thisMonth).toEqual({ month, sales: '118.333333' });
     expect(s.byCustomer).toHaveLength(2);
     expect(s.byCustomer.find((c: { customerId: string }) => c.customerId === world.ids.customerA)).toMatchObject({ approved: '-3.500000', paid: '18.666667', clawedBack: '3.500000', pending: '0.000000' });
     // tier: gold by the reseller service's word; sales earned on 100 + 33.333333 + 10 − 25

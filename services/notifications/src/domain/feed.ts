@@ -18,7 +18,7 @@ export async function readFeed(db: Db, account: Recipient, options: { limit: num
 /** 404 for another account's item as for a missing one: the answer says nothing about other feeds. */
 export async function markRead(db: Db, account: Recipient, itemId: string, now: Date): Promise<{ item: FeedItemRecord; unreadCount: number }> {
   const item = await markFeedItemRead(db, account, itemId, now);
-  if (!item) throw AppError.notFound('FEED_ITEM_NOT_FOUND', `No feed item ${itemId}.`);
+  if (!item) throw AppError.notFound('FEED_ITEM_NOT_FOUND', 'There is no feed item with this id.');
   return { item, unreadCount: await countUnread(db, account) };
 }
 

@@ -84,6 +84,7 @@ describe('authorization', () => {
     const mark = await world.as('customerB').post(`/v1/feed/${theirs.id}/read`);
     expect(mark.status).toBe(404);
     expect(mark.body.code).toBe('FEED_ITEM_NOT_FOUND');
+    expect(mark.body.detail).not.toContain(theirs.id);
     expect((await world.as('customerA').get('/v1/feed')).body.items[0].read).toBe(false);
     const marked = await world.as('customerB').post('/v1/feed/read-all');
     expect(marked.status).toBe(200);

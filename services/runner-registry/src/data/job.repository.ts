@@ -114,6 +114,7 @@ export async function updateJob(db: Db, id: string, changes: JobChanges, now: Da
 export interface JobListFilters {
   status?: JobStatus;
   projectId?: string;
+  customerId?: string;
   type?: string;
   cursor?: string;
   limit: number;
@@ -125,6 +126,7 @@ export async function listJobs(db: Db, scope: OwnerScope, filters: JobListFilter
       scopeWhere(scope),
       filters.status !== undefined ? { status: filters.status } : {},
       filters.projectId !== undefined ? { projectId: filters.projectId } : {},
+      filters.customerId !== undefined ? { customerId: filters.customerId } : {},
       filters.type !== undefined ? { type: filters.type } : {},
       afterCursor(filters.cursor),
     ],

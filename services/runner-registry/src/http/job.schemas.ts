@@ -42,6 +42,7 @@ export const submitJobBody = z
 export const jobListQuery = listQuery({
   status: z.enum(JOB_STATUSES).optional().meta({ example: 'queued' }),
   projectId: z.uuid().optional().meta({ example: EXAMPLE_IDS.project }),
+  customerId: z.uuid().optional().meta({ description: 'one customer’s jobs (within what the caller may see)', example: EXAMPLE_IDS.customer }),
   type: jobTypeSchema.optional(),
 });
 

@@ -187,6 +187,12 @@ describe('reading and cancelling jobs', () => {
     expect(next.body.items[0].id).not.toBe(byType.body.items[0].id);
     expect((await world.as('customerB').get(`/v1/jobs?projectId=${world.projects.customerA}`)).body.items).toEqual([]);
     expect((await world.as('customerB').get('/v1/jobs?status=lost')).status).toBe(400);
+    // by customer, within what the caller sees (the gateway's customer overview reads it so)
+    const ofB = (await world.as('admin').get(`/v1/jobs?customerId=${world.ids.customerB}&limit=100`)).body.items as { customerId: string }[];
+    expect(ofB.length).toBeGreaterThanOrEqual(2);
+    expect(ofB.every((j) => j.customerId === world.ids.customerB)).toBe(true);
+    expect((await world.as('resellerA').get(`/v1/jobs?customerId=${world.ids.customerB}`)).body.items).toEqual([]);
+    expect((await world.as('admin').get('/v1/jobs?customerId=nope')).status).toBe(400);
   });
 
   it("a customer cancels its queued job (job.cancelled); not another customer's; not twice", async () => {
