@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { queryRows, startOwnPostgres, startOwnRabbitmq, startOwnRedis, type OwnPostgres, type OwnRabbitmq, type OwnRedis } from '@runfleet/test-infra';
+import { declaredTopologies, listDeadLetters } from '@runfleet/messaging';
+import { CanaryWatch, type CanaryReport } from '../../e2e/support/canaries';
 import { createAdminKey, ROOT, startProcess, startStack, waitForReady, type ServiceName, type Stack, type StackOptions } from '../../e2e/support/stack';
 
 export interface ChaosPlatform {
@@ -80,6 +82,9 @@ export interface ApiResult {
   text: string;
 }
 
+/** every error body (4xx, 5xx) the platform answered in this test file, for the secret canaries' search */
+const errorBodies: string[] = [];
+
 export async function api(base: string, method: string, route: string, key: string | null, body?: unknown, idempotencyKey?: string, timeoutMs = 30_000): Promise<ApiResult> {
   const headers: Record<string, string> = {};
   if (key) headers.authorization = `Bearer ${key}`;
@@ -87,6 +92,7 @@ export async function api(base: string, method: string, route: string, key: stri
   if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
   const res = await fetch(`${base}${route}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
   const text = await res.text();
+  if (res.status >= 400) errorBodies.push(text);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -191,4 +197,32 @@ export function printFigures(scenario: string, figures: Record<string, string | 
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
   process.stdout.write(`\n[chaos ${scenario}] ${text}\n`);
+}
+
+/**
+ * Secret canaries (S8, e2e/support/canaries.ts) after a chaos scenario: the keys and runner tokens
+ * it used, and a forged key it sends now, are searched for in every log line of every process
+ * (killed ones included), every error body it was answered and every dead letter on the private
+ * broker. Returns the report; a scenario expects no hits.
+ */
+export async function searchSecretCanaries(platform: ChaosPlatform, world: World, runnerTokens: readonly string[] = []): Promise<CanaryReport> {
+  const watch = new CanaryWatch();
+  for (const key of [world.adminKey, world.resellerKey, ...world.customers.map((c) => c.key)]) watch.plant('api-key', key, true);
+  for (const token of runnerTokens) watch.plant('runner-token', token, true);
+  const forged = watch.forge('api-key');
+  const refused = await api(platform.stack.gatewayUrl, 'GET', '/v1/me', forged);
+  if (refused.status !== 401) throw new Error(`a forged key was answered ${refused.status}`);
+  for (const body of errorBodies) watch.sawErrorBody(body);
+  const texts: Array<{ where: string; text: string }> = [];
+  for (const topology of declaredTopologies()) {
+    for (const letter of await listDeadLetters(platform.rabbit.url, topology.queue, { limit: 10_000 })) {
+      texts.push({ where: `dead letter ${topology.deadQueue}`, text: JSON.stringify(letter) });
+    }
+  }
+  return watch.scan({ lines: platform.stack.allLines(), texts });
+}
+
+/** The canaries' figures for a scenario's line. */
+export function canaryFigures(report: CanaryReport): Record<string, number> {
+  return { canaries: report.searched.canaries, canary_lines_searched: report.searched.lines, dead_letters: report.searched.texts, canary_hits: report.hits.length };
 }

@@ -5,7 +5,7 @@
 // one credit per top-up key, one job and one hold per submission key, no money twice.
 import { randomUUID } from 'node:crypto';
 import { queryRows } from '@runfleet/test-infra';
-import { api, killService, makeWorld, printFigures, restartService, runVerify, startChaosPlatform, stopService, waitUntil, type ChaosPlatform, type World } from '../support/chaos';
+import { api, killService, makeWorld, printFigures, restartService, runVerify, canaryFigures, searchSecretCanaries, startChaosPlatform, stopService, waitUntil, type ChaosPlatform, type World } from '../support/chaos';
 import { jobBody, newTally, postRetrying, registerRunners, type Tally } from '../support/traffic';
 
 const CLIENTS = 6;
@@ -98,7 +98,9 @@ describe('the gateway restarted under load', () => {
     const [holdRow] = await queryRows<{ n: string; d: string }>(billingDb, `SELECT count(*)::text AS n, count(DISTINCT reference_id)::text AS d FROM hold WHERE reference_kind = 'job'`);
     const verify = runVerify(billingDb);
     const answered = credits.length + jobs.length;
+    const canaries = await searchSecretCanaries(platform, world, runnerTokens);
     printFigures('gateway', {
+      ...canaryFigures(canaries),
       clients: CLIENTS,
       posts: answered,
       attempts: Object.values(tally.statuses).reduce((a, b) => a + b, 0),
@@ -115,6 +117,7 @@ describe('the gateway restarted under load', () => {
       ...recovery,
     });
 
+    expect(canaries.hits).toEqual([]);
     expect(unexpected).toEqual([]);
     // the faults were felt: some attempts got no answer or a 5xx / 409 and were retried
     expect(tally.retries).toBeGreaterThan(0);

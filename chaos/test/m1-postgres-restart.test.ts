@@ -7,7 +7,7 @@
 // paid), and no job is stuck in a non-final state with a posted hold.
 import { randomUUID } from 'node:crypto';
 import { queryRows } from '@runfleet/test-infra';
-import { api, makeWorld, moneyFigures, printFigures, runVerify, startChaosPlatform, unpublishedOutbox, waitUntil, type ChaosPlatform, type World } from '../support/chaos';
+import { api, makeWorld, moneyFigures, printFigures, runVerify, canaryFigures, searchSecretCanaries, startChaosPlatform, unpublishedOutbox, waitUntil, type ChaosPlatform, type World } from '../support/chaos';
 import { jobBody, newTally, postRetrying, registerRunners, runRunner, type RunnerLog } from '../support/traffic';
 
 const TRAFFIC_MS = Number(process.env.CHAOS_M1_SECONDS ?? 60) * 1000;
@@ -132,7 +132,9 @@ describe('M1: saga traffic while PostgreSQL restarts', () => {
     const fundedMicros = BigInt(world.customers.length) * 1_000_000_000n;
     const verify = runVerify(billingDb);
     const chargedSet = new Set(charged);
+    const canaries = await searchSecretCanaries(platform, world, runnerTokens);
     printFigures('M1', {
+      ...canaryFigures(canaries),
       traffic_s: TRAFFIC_MS / 1000,
       jobs_submitted: jobIds.length,
       job_states: JSON.stringify(Object.fromEntries(statusRows.map((r) => [r.status, Number(r.n)]))),
@@ -156,6 +158,7 @@ describe('M1: saga traffic while PostgreSQL restarts', () => {
       verify: verify.status === 0 ? 'ok' : `FAILED(${verify.status})`,
     });
 
+    expect(canaries.hits).toEqual([]);
     expect(refused).toEqual([]);
     expect(tally.retries + log.tally.retries).toBeGreaterThan(0);
     expect(money.balances + money.charges).toBe(money.credits);

@@ -18,6 +18,8 @@ import {
   printFigures,
   restartService,
   runVerify,
+  searchSecretCanaries,
+  canaryFigures,
   startChaosPlatform,
   stopService,
   unpublishedOutbox,
@@ -128,7 +130,9 @@ describe('R1: RabbitMQ restarted twice and billing SIGKILLed while jobs are char
       const unpublished = await unpublishedOutbox(platform.dbUrl('billing'));
       const pendingHolds = await count(`SELECT count(*)::text AS n FROM hold WHERE reference_kind = 'job' AND status = 'pending'`);
       const verify = runVerify(platform.dbUrl('billing'));
+      const canaries = await searchSecretCanaries(platform, world, []);
       printFigures('R1', {
+        ...canaryFigures(canaries),
         jobs: JOBS,
         size: JOBS >= 10_000 ? 'full' : 'reduced (the issue asks 10000)',
         events_published: JOBS * 2,
@@ -145,6 +149,7 @@ describe('R1: RabbitMQ restarted twice and billing SIGKILLed while jobs are char
         charge_phase_ms: recoveredAt - heldAt,
       });
 
+      expect(canaries.hits).toEqual([]);
       expect(verify).toMatchObject({ status: 0 });
       expect({ charges: entries, distinct, unpublished, pendingHolds }).toEqual({ charges: JOBS, distinct: JOBS, unpublished: 0, pendingHolds: 0 });
       expect(BigInt(totals!.amount)).toBe(CHARGE_MICROS * BigInt(JOBS));

@@ -5,7 +5,7 @@
 // Every job is still handed to exactly one runner (one claim answer, attempt 1, one job.assigned
 // event), run, and charged once.
 import { queryRows } from '@runfleet/test-infra';
-import { makeWorld, printFigures, runVerify, startChaosPlatform, waitUntil, type ChaosPlatform, type World } from '../support/chaos';
+import { makeWorld, printFigures, runVerify, canaryFigures, searchSecretCanaries, startChaosPlatform, waitUntil, type ChaosPlatform, type World } from '../support/chaos';
 import { doubles, jobBody, newTally, postRetrying, registerRunners, runRunner, type RunnerLog, type Tally } from '../support/traffic';
 
 const RUNNERS = 12;
@@ -77,7 +77,9 @@ describe('a runner-registry replica killed while runners long-poll', () => {
     const [charges] = await queryRows<{ n: string; d: string }>(billingDb, `SELECT count(*)::text AS n, count(DISTINCT reference_id)::text AS d FROM ledger_entry WHERE type = 'charge' AND reference_kind = 'job'`);
     const claimedTwice = doubles(log.claimed);
     const verify = runVerify(billingDb);
+    const canaries = await searchSecretCanaries(platform, world, runnerTokens);
     printFigures('registry-replica', {
+      ...canaryFigures(canaries),
       runners: RUNNERS,
       jobs: JOBS,
       claims: log.claimed.length,
@@ -96,6 +98,7 @@ describe('a runner-registry replica killed while runners long-poll', () => {
       verify: verify.status === 0 ? 'ok' : `FAILED(${verify.status})`,
     });
 
+    expect(canaries.hits).toEqual([]);
     expect(claimedTwice).toEqual([]);
     expect(assignedTwice).toEqual([]);
     expect(new Set(log.claimed).size).toBe(JOBS);
