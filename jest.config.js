@@ -13,5 +13,7 @@ const projects = roots.flatMap((root) =>
 projects.push(path.join(__dirname, 'infra'));
 // e2e/ runs the five services as processes from their build (npm test builds first).
 projects.push(path.join(__dirname, 'e2e'));
+// chaos/ runs the platform on private servers it restarts (`npm run test:chaos` runs it alone).
+projects.push(path.join(__dirname, 'chaos'));
 
 module.exports = { projects };

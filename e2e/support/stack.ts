@@ -99,6 +99,12 @@ export interface StackOptions {
    * vhost and Redis prefix; the gateway gets all their URLs and balances them (`npm start -- --replicas N`)
    */
   replicas?: number;
+  /**
+   * Private infrastructure instead of the machine's shared servers (the chaos suite's own
+   * PostgreSQL, RabbitMQ and Redis, which it restarts and pauses): databases are made on
+   * `pgAdminUrl`'s server, `amqpUrl` is used as it is (no vhost is made), `redisUrl` replaces REDIS_URL.
+   */
+  infra?: { pgAdminUrl?: string; amqpUrl?: string; redisUrl?: string };
 }
 
 export async function startStack(label: string, options: StackOptions = {}): Promise<Stack> {
@@ -108,7 +114,8 @@ export async function startStack(label: string, options: StackOptions = {}): Pro
     apiKeyPepper: randomBytes(32).toString('hex'),
     runnerTokenPepper: randomBytes(32).toString('hex'),
   };
-  const vhost = await createTestVhost(`e2e_${label}`);
+  const ownAmqpUrl = options.infra?.amqpUrl;
+  const vhost: TestVhost = ownAmqpUrl ? { name: '/', url: ownAmqpUrl, drop: async () => undefined } : await createTestVhost(`e2e_${label}`);
   const databases: Partial<Record<ServiceName, TestDatabase>> = {};
   const replicaCount = options.replicas ?? 1;
   const countOf = (name: ServiceName) => (name === 'api-gateway' ? 1 : replicaCount);
@@ -120,7 +127,7 @@ export async function startStack(label: string, options: StackOptions = {}): Pro
   const urlsOf = (name: ServiceName) => replicaPorts[name].map((p) => `http://127.0.0.1:${p}`).join(',');
   const gatewayMetricsPort = await freePort();
   for (const name of DATABASE_SERVICES) {
-    const db = await createTestDatabase(`e2e_${label}_${name}`);
+    const db = await createTestDatabase(`e2e_${label}_${name}`, options.infra?.pgAdminUrl);
     databases[name] = db;
     const migrate = spawnSync(process.execPath, [path.join(ROOT, 'services', name, 'dist', 'migrate.js')], {
       env: { ...process.env, DATABASE_URL: db.url },
@@ -133,7 +140,7 @@ export async function startStack(label: string, options: StackOptions = {}): Pro
     LOG_LEVEL: 'info',
     PRINCIPAL_SECRET: secrets.principalSecret,
     AMQP_URL: vhost.url,
-    REDIS_URL,
+    REDIS_URL: options.infra?.redisUrl ?? REDIS_URL,
   };
   const registryRedisPrefix = uniqueRedisPrefix(`e2e_${label}_registry`);
   const envOf = (name: ServiceName, port: number): NodeJS.ProcessEnv => {

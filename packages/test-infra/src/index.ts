@@ -16,8 +16,8 @@ function uniqueName(prefix: string): string {
   return `t_${safe}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 }
 
-function urlFor(database: string): string {
-  const url = new URL(PG_ADMIN_URL);
+function urlFor(database: string, adminUrl: string = PG_ADMIN_URL): string {
+  const url = new URL(adminUrl);
   url.pathname = `/${database}`;
   return url.toString();
 }
@@ -28,10 +28,13 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** Creates an empty database for one suite; `drop()` removes it (forcing out stray connections). */
-export async function createTestDatabase(prefix: string): Promise<TestDatabase> {
+/**
+ * Creates an empty database for one suite; `drop()` removes it (forcing out stray connections).
+ * `adminUrl` names another server than the shared one (e.g. a startOwnPostgres()'s `url`).
+ */
+export async function createTestDatabase(prefix: string, adminUrl: string = PG_ADMIN_URL): Promise<TestDatabase> {
   const name = uniqueName(prefix);
-  const admin = new Client({ connectionString: PG_ADMIN_URL });
+  const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE "${name}"`);
@@ -40,9 +43,9 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
   }
   return {
     name,
-    url: urlFor(name),
+    url: urlFor(name, adminUrl),
     async drop() {
-      const c = new Client({ connectionString: PG_ADMIN_URL });
+      const c = new Client({ connectionString: adminUrl });
       await c.connect();
       try {
         await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -138,4 +141,17 @@ export { serviceMigrationsSuite, type MessagingTablesClient, type ServiceMigrati
 export { startOwnPostgres, type OwnPostgres } from './own-postgres';
 export { waitForStableCount, type StableCountOptions } from './stable-count';
 export { refuseCommitsWriting, snapshotTables, type RefusedWrites } from './outbox-atomicity';
+export { startOwnRabbitmq, type OwnRabbitmq } from './own-rabbitmq';
+export { startOwnRedis, type OwnRedis } from './own-redis';
+
+/** Runs one query on its own connection (a suite reading another process's database) and returns the rows. */
+export async function queryRows<R extends Record<string, unknown> = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<R[]> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(sql, params)).rows as R[];
+  } finally {
+    await c.end();
+  }
+}
 export { startSmtpSink, type CaughtMail, type SmtpSink } from './smtp-sink';
