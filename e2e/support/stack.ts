@@ -166,7 +166,9 @@ export async function startStack(label: string, options: StackOptions = {}): Pro
   const replicas = {} as Record<ServiceName, RunningService[]>;
   for (const name of SERVICES) replicas[name] = replicaPorts[name].map((port) => startProcess(name, envOf(name, port), port));
   const services = Object.fromEntries(SERVICES.map((name) => [name, replicas[name][0]])) as Record<ServiceName, RunningService>;
-  const everyProcess = () => SERVICES.flatMap((name) => replicas[name]);
+  // every process the stack knows, also one a test started in place of a killed one and put in
+  // `services` only: a process left running keeps jest from exiting
+  const everyProcess = () => [...new Set([...SERVICES.flatMap((name) => replicas[name]), ...Object.values(services)])];
   const stack: Stack = {
     services,
     replicas,

@@ -59,7 +59,8 @@ afterAll(async () => {
 
 it('kill -INT <pid of npm start> stops every service gracefully and frees every port', async () => {
   const base = await freePortBase();
-  const ports = [base, base + 1, base + 2, base + 3, base + 4, base + 10];
+  // the five services, the mail catcher (base + 5) and the gateway's metrics port
+  const ports = [base, base + 1, base + 2, base + 3, base + 4, base + 5, base + 10];
   stackPorts = ports;
   const output: string[] = [];
   // Detached: the test's SIGINT must reach npm's process only, never a whole terminal group.
@@ -93,7 +94,9 @@ it('kill -INT <pid of npm start> stops every service gracefully and frees every 
   for (const port of ports) expect(await listening(port)).toBe(true);
 
   process.kill(child.pid!, 'SIGINT');
-  const result = await Promise.race([exited, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30_000))]);
+  let timer: NodeJS.Timeout | undefined;
+  const result = await Promise.race([exited, new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 30_000)))]);
+  clearTimeout(timer); // a pending timer would keep jest from exiting for 30 s
   expect(result).not.toBe('timeout');
   const text = output.join('');
   // Every service ran its graceful shutdown (runService logs "<name> stopped" before exiting 0).
