@@ -119,6 +119,12 @@ export class Authenticator {
   private askIssuer(token: string, hash: string, kind: CredentialKind): Promise<VerifiedCredential | null> {
     const joined = this.flights.get(token);
     if (joined !== undefined) return joined.verdict;
+    // A caller that read the cache before a flight landed but gets here after it (its brute-force
+    // check waits on Redis behind the flight's cache write) finds the flight gone; the verdict it
+    // left in memory answers it, instead of a second call to the issuer. Checked in the same tick
+    // as the flights, so there is no gap between the two.
+    const landed = this.rememberedCredential(token);
+    if (landed !== undefined) return Promise.resolve(landed);
     const flight: IssuerFlight = { generation: this.generation, verdict: Promise.resolve(null) };
     flight.verdict = this.verifyWithIssuer(token, hash, kind, flight.generation).finally(() => {
       if (this.flights.get(token) === flight) this.flights.delete(token);
