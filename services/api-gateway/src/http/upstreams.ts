@@ -29,6 +29,11 @@ export interface UpstreamRequest {
    * may go to another replica after any failure, like a GET
    */
   retrySafe?: boolean;
+  /**
+   * a long poll (routing-table.ts LONG_POLL_ROUTES): the time to the response headers instead of the
+   * replica's usual timeout; running out of it does not count against the breaker
+   */
+  longPollTimeoutMs?: number;
 }
 
 export interface UpstreamResponse {
@@ -69,6 +74,18 @@ function isCallerError(err: unknown): boolean {
   return name === 'AbortError' || code === 'UND_ERR_ABORTED';
 }
 
+/**
+ * Errors that must not trip the breaker: the caller's (above), and a long poll that outwaited the
+ * gateway. A long poll is slow by design, and a gateway whose CLAIM_MAX_WAIT_SECONDS lags the
+ * service's would otherwise open the breaker for every route of the service; a service that really
+ * hangs still times out on its other routes and opens it there.
+ */
+function spareTheBreaker(err: unknown, request?: UpstreamRequest): boolean {
+  if (isCallerError(err)) return true;
+  // opossum passes the call's arguments after the error (its type declarations leave them out)
+  return request?.longPollTimeoutMs !== undefined && (err as { code?: string }).code === 'UND_ERR_HEADERS_TIMEOUT';
+}
+
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** One replica of an upstream service: its pool and its breaker. */
@@ -100,7 +117,7 @@ export class UpstreamReplica {
       rollingCountTimeout: 10_000,
       resetTimeout: options.resetTimeoutMs,
       capacity: options.maxInFlight,
-      errorFilter: isCallerError,
+      errorFilter: spareTheBreaker,
       // Only the error rate is used: no latency percentiles or snapshots to compute on the hot path.
       rollingPercentilesEnabled: false,
       enableSnapshots: false,
@@ -113,7 +130,15 @@ export class UpstreamReplica {
   // Promise chains rather than async functions in send and request: one promise less each per call.
   private send(request: UpstreamRequest): Promise<UpstreamResponse> {
     return this.pool
-      .request({ method: request.method as 'GET', path: request.path, headers: request.headers, body: request.body ?? null, signal: request.signal })
+      .request({
+        method: request.method as 'GET',
+        path: request.path,
+        headers: request.headers,
+        body: request.body ?? null,
+        signal: request.signal,
+        // undefined keeps the pool's own headersTimeout
+        headersTimeout: request.longPollTimeoutMs,
+      })
       .then((response) => {
         const result: UpstreamResponse = { statusCode: response.statusCode, headers: response.headers as IncomingHttpHeaders, body: response.body };
         if (UNAVAILABLE_STATUSES.has(result.statusCode)) throw new UpstreamServerError(result);

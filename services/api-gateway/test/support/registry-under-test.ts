@@ -28,7 +28,12 @@ export interface RegistryUnderTest {
   close(): Promise<void>;
 }
 
-export async function startRegistry(amqpUrl: string): Promise<RegistryUnderTest> {
+export interface StartRegistryOptions {
+  /** the longest a claim long-polls (the registry's CLAIM_MAX_WAIT_SECONDS; default 30) */
+  claimMaxWaitSeconds?: number;
+}
+
+export async function startRegistry(amqpUrl: string, options: StartRegistryOptions = {}): Promise<RegistryUnderTest> {
   const db = await createTestDatabase('gateway_registry');
   await migrate(db.url);
   const database = createDatabase(db.url, { poolMax: 5 });
@@ -55,7 +60,7 @@ export async function startRegistry(amqpUrl: string): Promise<RegistryUnderTest>
     waiters,
     queuedJobs,
     jobPolicy: { maxAttempts: 3, defaultTimeoutSeconds: 3600 },
-    claimMaxWaitSeconds: 30,
+    claimMaxWaitSeconds: options.claimMaxWaitSeconds ?? 30,
     heartbeats,
     heartbeatIntervalSeconds: 10,
   });
