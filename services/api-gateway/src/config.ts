@@ -71,7 +71,7 @@ export const configSchema = z.object({
    * together may overshoot a budget by what they admit in one interval
    */
   RATE_LIMIT_SYNC_MS: positiveInt().default(50).refine((n) => n <= 1000, 'must be at most 1000'),
-  /** failed authentications per minute per client IP before it gets 429 (brute-force guard) */
+  /** wrong credentials per minute per client IP before it gets 429 (brute-force guard); a request with no credential is not counted */
   AUTH_FAILURES_PER_MINUTE: positiveInt().default(20),
   /** requests per minute per client IP on the unauthenticated routes (the payment provider's webhook) */
   WEBHOOK_RATE_LIMIT_PER_MINUTE: positiveInt().default(600),
