@@ -93,6 +93,10 @@ export class UpstreamReplica {
   readonly name: UpstreamName;
   readonly origin: string;
   private readonly pool: Pool;
+  private readonly poolOptions: Pool.Options;
+  /** long polls' own sockets, made on first use (see send) */
+  private longPollPool: Pool | undefined;
+  private readonly maxInFlight: number;
   private readonly breaker: CircuitBreaker<[UpstreamRequest], UpstreamResponse>;
   private readonly resetTimeoutMs: number;
   private openedAt = 0;
@@ -101,13 +105,15 @@ export class UpstreamReplica {
     this.name = options.name;
     this.origin = options.origin;
     this.resetTimeoutMs = options.resetTimeoutMs;
-    this.pool = new Pool(options.origin, {
+    this.poolOptions = {
       connections: options.connections ?? 128,
       connect: { timeout: options.connectTimeoutMs },
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
       keepAliveTimeout: 4_000,
-    });
+    };
+    this.pool = new Pool(options.origin, this.poolOptions);
+    this.maxInFlight = options.maxInFlight;
     this.breaker = new CircuitBreaker((request: UpstreamRequest) => this.send(request), {
       name: options.name,
       // undici's own timeouts bound every call; a second timer here would only race them.
@@ -127,9 +133,21 @@ export class UpstreamReplica {
     });
   }
 
+  /**
+   * Long polls go over sockets of their own: each holds its socket for the whole wait, so sharing
+   * the pool would queue every other request to the service behind them once as many runners
+   * poll as the pool has sockets (128) — heartbeats and progress reports waiting out a claim.
+   * Their number is bounded by the breaker's capacity (UPSTREAM_MAX_IN_FLIGHT) instead.
+   */
+  private poolFor(request: UpstreamRequest): Pool {
+    if (request.longPollTimeoutMs === undefined) return this.pool;
+    this.longPollPool ??= new Pool(this.origin, { ...this.poolOptions, connections: this.maxInFlight });
+    return this.longPollPool;
+  }
+
   // Promise chains rather than async functions in send and request: one promise less each per call.
   private send(request: UpstreamRequest): Promise<UpstreamResponse> {
-    return this.pool
+    return this.poolFor(request)
       .request({
         method: request.method as 'GET',
         path: request.path,
@@ -200,7 +218,7 @@ export class UpstreamReplica {
 
   async close(): Promise<void> {
     this.breaker.shutdown();
-    await this.pool.close();
+    await Promise.all([this.pool.close(), this.longPollPool?.close()]);
   }
 }
 

@@ -69,4 +69,21 @@ describe('a runner long-polling for a job through the gateway', () => {
     expect(gw.gateway.upstreams['runner-registry'].state).toBe('closed');
     expect((await call(gw.url, '/v1/runners/me', { key: token })).status).toBe(200);
   });
+
+  it('while more runners long-poll than the gateway keeps sockets to the registry (128), the runner API still answers at once', async () => {
+    const gw = await gatewayWith({ CLAIM_MAX_WAIT_SECONDS: String(REGISTRY_WAIT_SECONDS) });
+    const token = await runnerToken(gw, 'crowd');
+    expect((await call(gw.url, '/v1/runners/me', { key: token })).status).toBe(200);
+    const started = Date.now();
+    const claims = Promise.all(Array.from({ length: 140 }, (_, i) => call(gw.url, '/v1/runners/me/jobs/claim', { key: token, body: {}, from: `127.0.7.${(i % 4) + 1}` })));
+    // once the registry holds as many claims open as the gateway had sockets, any more queue behind them
+    while (registry.claimsWaiting() < 128) {
+      if (Date.now() - started > REGISTRY_WAIT_SECONDS * 1000) throw new Error(`only ${registry.claimsWaiting()} claims reached the registry`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const me = await call(gw.url, '/v1/runners/me', { key: token });
+    expect(me.status).toBe(200);
+    expect(me.ms).toBeLessThan(1000);
+    expect((await claims).map((c) => c.status)).toEqual(Array(140).fill(204));
+  });
 });

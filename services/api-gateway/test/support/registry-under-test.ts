@@ -25,6 +25,8 @@ export interface RegistryUnderTest {
   messaging: Messaging;
   /** what the registry's use cases need, for setting up tests without an admin key */
   deps: TokenDeps & Pick<AppDeps, 'queuedJobs' | 'heartbeats'>;
+  /** claims long-polling right now */
+  claimsWaiting(): number;
   close(): Promise<void>;
 }
 
@@ -73,6 +75,7 @@ export async function startRegistry(amqpUrl: string, options: StartRegistryOptio
     prisma,
     messaging,
     deps: { prisma, now: () => new Date(), tokenPepper: TOKEN_PEPPER, queuedJobs, heartbeats },
+    claimsWaiting: () => waiters.size,
     async close() {
       waiters.close();
       server.closeAllConnections();
