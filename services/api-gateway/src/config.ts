@@ -71,7 +71,7 @@ export const configSchema = z.object({
    * together may overshoot a budget by what they admit in one interval
    */
   RATE_LIMIT_SYNC_MS: positiveInt().default(50).refine((n) => n <= 1000, 'must be at most 1000'),
-  /** failed authentications per minute per client IP before it gets 429 (brute-force guard) */
+  /** wrong credentials per minute per client IP before it gets 429 (brute-force guard); a request with no credential is not counted */
   AUTH_FAILURES_PER_MINUTE: positiveInt().default(20),
   /** requests per minute per client IP on the unauthenticated routes (the payment provider's webhook) */
   WEBHOOK_RATE_LIMIT_PER_MINUTE: positiveInt().default(600),
@@ -84,6 +84,12 @@ export const configSchema = z.object({
   UPSTREAM_CONNECT_TIMEOUT_MS: positiveInt().default(2000),
   /** time to the upstream's response headers, and between body chunks; past it 504 */
   UPSTREAM_TIMEOUT_MS: positiveInt().default(10000),
+  /**
+   * the longest a runner's claim long-polls at the runner-registry: set it to the registry's own
+   * CLAIM_MAX_WAIT_SECONDS (or more). A claim gets this plus UPSTREAM_TIMEOUT_MS to its answer,
+   * instead of UPSTREAM_TIMEOUT_MS alone (routing-table.ts LONG_POLL_ROUTES)
+   */
+  CLAIM_MAX_WAIT_SECONDS: positiveInt().default(30),
   /** concurrent requests per upstream replica before the gateway sheds load with 503 (a full replica passes the request to the next) */
   UPSTREAM_MAX_IN_FLIGHT: positiveInt().default(1024),
   BREAKER_RESET_MS: positiveInt().default(10000),

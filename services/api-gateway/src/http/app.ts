@@ -37,7 +37,7 @@ import { createPublicApi, headersSetBy, type NodeMiddleware, type TrustProxy } f
 import { RateLimits } from './rate-limits';
 import { RouteTemplates } from './route-templates';
 import { createGatewayHealth, type GatewayHealth } from './readiness';
-import { UPSTREAM_NAMES, upstreamOrigins } from './routing-table';
+import { LONG_POLL_ROUTES, longPollTimeoutMs, UPSTREAM_NAMES, upstreamOrigins } from './routing-table';
 import { Upstream, type Upstreams } from './upstreams';
 
 export const GATEWAY_VERSION = '1.0.0';
@@ -136,9 +136,10 @@ export function buildGateway(options: GatewayOptions): Gateway {
     logger,
     cacheTtlSeconds: config.AUTH_CACHE_TTL_SECONDS,
   });
-  // The in-flight marker outlives the longest an upstream call can take, then frees the key.
+  // The in-flight marker outlives the longest an upstream call can take (a long poll's, when longer), then frees the key.
+  const longestUpstreamMs = Math.max(config.UPSTREAM_TIMEOUT_MS, ...LONG_POLL_ROUTES.map((route) => longPollTimeoutMs(route, config)));
   const idempotency = new Idempotency({
-    store: new IdempotencyStore(redis, config.REDIS_KEY_PREFIX, 2 * config.UPSTREAM_TIMEOUT_MS + 5_000, new ResponseCipher(idempotencyEncryptionKey(config))),
+    store: new IdempotencyStore(redis, config.REDIS_KEY_PREFIX, 2 * longestUpstreamMs + 5_000, new ResponseCipher(idempotencyEncryptionKey(config))),
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     responseLimitBytes: config.RESPONSE_LIMIT_BYTES,
     logger,
@@ -229,6 +230,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     publicBodyLimitBytes: config.WEBHOOK_BODY_LIMIT_BYTES,
     responseLimitBytes: config.RESPONSE_LIMIT_BYTES,
+    longPollTimeoutMs: (route) => longPollTimeoutMs(route, config),
     trustProxy: app.get('trust proxy fn') as TrustProxy,
     securityHeaders: headersSetBy(security as unknown as NodeMiddleware),
     cors: corsMiddleware as unknown as NodeMiddleware | undefined,

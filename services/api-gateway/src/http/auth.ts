@@ -89,10 +89,17 @@ export class Authenticator {
   /**
    * The caller's verified credential, or a 401 / 403 / 429 / 503 (an AppError). A key this process
    * verified moments ago is answered at once, without a promise or Redis (the hot path); anything
-   * else returns a promise. Malformed and missing keys are refused as a promise too, after the
-   * per-IP failure budget is checked and charged.
+   * else returns a promise. Malformed keys are refused as a promise too, after the per-IP failure
+   * budget is checked and charged; a request with no credential at all gets the same 401 without
+   * either.
    */
   authenticate(req: IncomingMessage, clientIp: string): VerifiedCredential | Promise<VerifiedCredential> {
+    // No Authorization header is not a guess: the failure budget is there to stop key guessing, and
+    // charging it for anonymous requests (a browser, a probe, a client before its key is set) would
+    // lock everyone behind that address out of new keys for a minute over requests that cost
+    // nothing to refuse, and send each to Redis twice. A header of any other shape is a wrong
+    // credential and is counted.
+    if (!req.headers.authorization) return Promise.reject(invalidCredentials());
     const token = bearerToken(req.headers.authorization);
     const kind = token === undefined ? undefined : credentialKindOf(token);
     if (token === undefined || kind === undefined) return this.reject(clientIp);
@@ -119,6 +126,12 @@ export class Authenticator {
   private askIssuer(token: string, hash: string, kind: CredentialKind): Promise<VerifiedCredential | null> {
     const joined = this.flights.get(token);
     if (joined !== undefined) return joined.verdict;
+    // A caller that read the cache before a flight landed but gets here after it (its brute-force
+    // check waits on Redis behind the flight's cache write) finds the flight gone; the verdict it
+    // left in memory answers it, instead of a second call to the issuer. Checked in the same tick
+    // as the flights, so there is no gap between the two.
+    const landed = this.rememberedCredential(token);
+    if (landed !== undefined) return Promise.resolve(landed);
     const flight: IssuerFlight = { generation: this.generation, verdict: Promise.resolve(null) };
     flight.verdict = this.verifyWithIssuer(token, hash, kind, flight.generation).finally(() => {
       if (this.flights.get(token) === flight) this.flights.delete(token);

@@ -105,6 +105,8 @@ export interface ForwardOptions {
   metrics: GatewayMetrics;
   /** an already read body (idempotent POSTs); otherwise the request is streamed */
   body?: Buffer;
+  /** a long poll's time to the answer's headers (routing-table.ts LONG_POLL_ROUTES); the upstream's usual timeout when absent */
+  longPollTimeoutMs?: number;
 }
 
 /** Request bodies up to this size are kept in memory when a service has replicas, to move to another on a refused connection. */
@@ -140,7 +142,7 @@ export function sendUpstream(req: IncomingMessage, res: ServerResponse, options:
   const started = process.hrtime.bigint();
   const observe = (status: string) =>
     options.metrics.upstreamDuration.observe({ upstream: options.upstream.name, status }, Number(process.hrtime.bigint() - started) / 1e9);
-  return options.upstream.request({ method: req.method ?? 'GET', path: options.url, headers, body, signal: abort }).then(
+  return options.upstream.request({ method: req.method ?? 'GET', path: options.url, headers, body, signal: abort, longPollTimeoutMs: options.longPollTimeoutMs }).then(
     (response) => {
       observe(String(response.statusCode));
       return response;

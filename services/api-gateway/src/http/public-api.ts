@@ -35,7 +35,7 @@ import type { PrincipalSigner } from './principal-signer';
 import { readRequestBody, sendUpstream, streamResponse } from './proxy';
 import type { RateLimits } from './rate-limits';
 import type { RouteTemplates } from './route-templates';
-import { publicRouteFor, routeFor, viewFor, type PublicRoute } from './routing-table';
+import { longPollFor, publicRouteFor, routeFor, viewFor, type LongPollRoute, type PublicRoute } from './routing-table';
 import type { Upstreams } from './upstreams';
 import { normalizeIp } from '../domain/ip-allow-list';
 import { assertScope } from './scope-check';
@@ -64,6 +64,8 @@ export interface PublicApiOptions {
   publicBodyLimitBytes: number;
   /** upstream answers past it: 502 (declared) or cut off (unsized) */
   responseLimitBytes: number;
+  /** how long the gateway waits for a long poll's answer (routing-table.ts longPollTimeoutMs) */
+  longPollTimeoutMs: (route: LongPollRoute) => number;
   trustProxy: TrustProxy;
   /** response headers set on every answer (helmet's, computed once) */
   securityHeaders: readonly (readonly [string, string])[];
@@ -156,6 +158,7 @@ export function createPublicApi(options: PublicApiOptions): (req: IncomingMessag
       return;
     }
     const key = idempotency.keyOf(req, path);
+    const longPoll = longPollFor(req.method, path);
     const forwardOptions = {
       upstream: upstreams[route.upstream],
       url,
@@ -164,6 +167,7 @@ export function createPublicApi(options: PublicApiOptions): (req: IncomingMessag
       clientIp: client.ip,
       bodyLimitBytes: options.bodyLimitBytes,
       metrics: gatewayMetrics,
+      longPollTimeoutMs: longPoll === undefined ? undefined : options.longPollTimeoutMs(longPoll),
     };
     if (key !== undefined) {
       await idempotency.handle(req, res, url, key, credential, route.upstream, (body) => sendUpstream(req, res, { ...forwardOptions, body }));

@@ -77,6 +77,37 @@ export function publicRouteFor(method: string | undefined, path: string): Public
 }
 
 /**
+ * A route whose service holds the request open on purpose until something happens or its wait
+ * runs out (a runner's claim long-polls up to the registry's CLAIM_MAX_WAIT_SECONDS). Matched on
+ * exact method and path. The gateway waits for its answer that long plus the usual upstream
+ * timeout, and a long poll that still times out does not count against the service's circuit
+ * breaker (upstreams.ts): one route's wait must not shut the rest of the service off.
+ */
+export interface LongPollRoute {
+  method: string;
+  path: string;
+  upstream: UpstreamName;
+  /** the configuration setting that holds the service's longest wait */
+  maxWait: 'CLAIM_MAX_WAIT_SECONDS';
+}
+
+export const LONG_POLL_ROUTES: readonly LongPollRoute[] = [
+  { method: 'POST', path: '/v1/runners/me/jobs/claim', upstream: 'runner-registry', maxWait: 'CLAIM_MAX_WAIT_SECONDS' },
+];
+
+const longPollRoutes = new Map(LONG_POLL_ROUTES.map((route) => [`${route.method} ${route.path}`, route]));
+
+/** The long-poll route `method path` is (exact match, no query string), or undefined: the usual timeout. */
+export function longPollFor(method: string | undefined, path: string): LongPollRoute | undefined {
+  return longPollRoutes.get(`${method ?? 'GET'} ${path}`);
+}
+
+/** How long the gateway waits for a long poll's answer: the service's longest wait, then the usual timeout. */
+export function longPollTimeoutMs(route: LongPollRoute, config: Pick<Config, 'CLAIM_MAX_WAIT_SECONDS' | 'UPSTREAM_TIMEOUT_MS'>): number {
+  return config[route.maxWait] * 1000 + config.UPSTREAM_TIMEOUT_MS;
+}
+
+/**
  * The views the gateway serves itself by reading several services (issue 18 item 6; fan-out.ts):
  * matched on exact method and path before the table above, so they win over the /v1/customers and
  * /v1/resellers prefixes. `path` is the OpenAPI template; a `{parameter}` is one segment.

@@ -29,6 +29,11 @@ export interface UpstreamRequest {
    * may go to another replica after any failure, like a GET
    */
   retrySafe?: boolean;
+  /**
+   * a long poll (routing-table.ts LONG_POLL_ROUTES): the time to the response headers instead of the
+   * replica's usual timeout; running out of it does not count against the breaker
+   */
+  longPollTimeoutMs?: number;
 }
 
 export interface UpstreamResponse {
@@ -69,6 +74,18 @@ function isCallerError(err: unknown): boolean {
   return name === 'AbortError' || code === 'UND_ERR_ABORTED';
 }
 
+/**
+ * Errors that must not trip the breaker: the caller's (above), and a long poll that outwaited the
+ * gateway. A long poll is slow by design, and a gateway whose CLAIM_MAX_WAIT_SECONDS lags the
+ * service's would otherwise open the breaker for every route of the service; a service that really
+ * hangs still times out on its other routes and opens it there.
+ */
+function spareTheBreaker(err: unknown, request?: UpstreamRequest): boolean {
+  if (isCallerError(err)) return true;
+  // opossum passes the call's arguments after the error (its type declarations leave them out)
+  return request?.longPollTimeoutMs !== undefined && (err as { code?: string }).code === 'UND_ERR_HEADERS_TIMEOUT';
+}
+
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** One replica of an upstream service: its pool and its breaker. */
@@ -76,6 +93,10 @@ export class UpstreamReplica {
   readonly name: UpstreamName;
   readonly origin: string;
   private readonly pool: Pool;
+  private readonly poolOptions: Pool.Options;
+  /** long polls' own sockets, made on first use (see send) */
+  private longPollPool: Pool | undefined;
+  private readonly maxInFlight: number;
   private readonly breaker: CircuitBreaker<[UpstreamRequest], UpstreamResponse>;
   private readonly resetTimeoutMs: number;
   private openedAt = 0;
@@ -84,13 +105,15 @@ export class UpstreamReplica {
     this.name = options.name;
     this.origin = options.origin;
     this.resetTimeoutMs = options.resetTimeoutMs;
-    this.pool = new Pool(options.origin, {
+    this.poolOptions = {
       connections: options.connections ?? 128,
       connect: { timeout: options.connectTimeoutMs },
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
       keepAliveTimeout: 4_000,
-    });
+    };
+    this.pool = new Pool(options.origin, this.poolOptions);
+    this.maxInFlight = options.maxInFlight;
     this.breaker = new CircuitBreaker((request: UpstreamRequest) => this.send(request), {
       name: options.name,
       // undici's own timeouts bound every call; a second timer here would only race them.
@@ -100,7 +123,7 @@ export class UpstreamReplica {
       rollingCountTimeout: 10_000,
       resetTimeout: options.resetTimeoutMs,
       capacity: options.maxInFlight,
-      errorFilter: isCallerError,
+      errorFilter: spareTheBreaker,
       // Only the error rate is used: no latency percentiles or snapshots to compute on the hot path.
       rollingPercentilesEnabled: false,
       enableSnapshots: false,
@@ -110,10 +133,30 @@ export class UpstreamReplica {
     });
   }
 
+  /**
+   * Long polls go over sockets of their own: each holds its socket for the whole wait, so sharing
+   * the pool would queue every other request to the service behind them once as many runners
+   * poll as the pool has sockets (128) — heartbeats and progress reports waiting out a claim.
+   * Their number is bounded by the breaker's capacity (UPSTREAM_MAX_IN_FLIGHT) instead.
+   */
+  private poolFor(request: UpstreamRequest): Pool {
+    if (request.longPollTimeoutMs === undefined) return this.pool;
+    this.longPollPool ??= new Pool(this.origin, { ...this.poolOptions, connections: this.maxInFlight });
+    return this.longPollPool;
+  }
+
   // Promise chains rather than async functions in send and request: one promise less each per call.
   private send(request: UpstreamRequest): Promise<UpstreamResponse> {
-    return this.pool
-      .request({ method: request.method as 'GET', path: request.path, headers: request.headers, body: request.body ?? null, signal: request.signal })
+    return this.poolFor(request)
+      .request({
+        method: request.method as 'GET',
+        path: request.path,
+        headers: request.headers,
+        body: request.body ?? null,
+        signal: request.signal,
+        // undefined keeps the pool's own headersTimeout
+        headersTimeout: request.longPollTimeoutMs,
+      })
       .then((response) => {
         const result: UpstreamResponse = { statusCode: response.statusCode, headers: response.headers as IncomingHttpHeaders, body: response.body };
         if (UNAVAILABLE_STATUSES.has(result.statusCode)) throw new UpstreamServerError(result);
@@ -175,7 +218,7 @@ export class UpstreamReplica {
 
   async close(): Promise<void> {
     this.breaker.shutdown();
-    await this.pool.close();
+    await Promise.all([this.pool.close(), this.longPollPool?.close()]);
   }
 }
 

@@ -167,6 +167,26 @@ describe('brute force', () => {
   });
 });
 
+describe('a request with no credential at all', () => {
+  it('is a 401 that costs its address nothing: past the failure budget (20) it still gets 401, and the address’s next key is checked', async () => {
+    const from = '127.0.6.1';
+    // never used before, so its first use below is a cache miss, the path the IP budget guards
+    const fresh = await createKey(gw.url, reseller.adminKey, { ownerType: 'customer', ownerId: accounts.customerId });
+    const statuses: number[] = [];
+    for (let i = 0; i < 25; i += 1) statuses.push((await call(gw.url, '/v1/jobs', { from })).status);
+    expect(statuses).toEqual(Array(25).fill(401));
+    expect((await call(gw.url, '/v1/jobs', { key: fresh.key, from })).status).toBe(200);
+  });
+
+  it('unlike a credential of the wrong scheme, which is a wrong credential and is counted', async () => {
+    const from = '127.0.6.2';
+    const basic = { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` };
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i += 1) statuses.push((await call(gw.url, '/v1/jobs', { headers: basic, from })).status);
+    expect(statuses).toEqual([...Array(20).fill(401), 429]);
+  });
+});
+
 describe('when the key issuer is down', () => {
   it('a well-formed key gets 503 with Retry-After, not a 401 that would make a client drop a good key', async () => {
     const isolated = await startGateway({ upstreams: { reseller: DOWN_URL, 'runner-registry': registry.url } });

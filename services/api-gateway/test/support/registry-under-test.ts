@@ -25,10 +25,17 @@ export interface RegistryUnderTest {
   messaging: Messaging;
   /** what the registry's use cases need, for setting up tests without an admin key */
   deps: TokenDeps & Pick<AppDeps, 'queuedJobs' | 'heartbeats'>;
+  /** claims long-polling right now */
+  claimsWaiting(): number;
   close(): Promise<void>;
 }
 
-export async function startRegistry(amqpUrl: string): Promise<RegistryUnderTest> {
+export interface StartRegistryOptions {
+  /** the longest a claim long-polls (the registry's CLAIM_MAX_WAIT_SECONDS; default 30) */
+  claimMaxWaitSeconds?: number;
+}
+
+export async function startRegistry(amqpUrl: string, options: StartRegistryOptions = {}): Promise<RegistryUnderTest> {
   const db = await createTestDatabase('gateway_registry');
   await migrate(db.url);
   const database = createDatabase(db.url, { poolMax: 5 });
@@ -55,7 +62,7 @@ export async function startRegistry(amqpUrl: string): Promise<RegistryUnderTest>
     waiters,
     queuedJobs,
     jobPolicy: { maxAttempts: 3, defaultTimeoutSeconds: 3600 },
-    claimMaxWaitSeconds: 30,
+    claimMaxWaitSeconds: options.claimMaxWaitSeconds ?? 30,
     heartbeats,
     heartbeatIntervalSeconds: 10,
   });
@@ -68,6 +75,7 @@ export async function startRegistry(amqpUrl: string): Promise<RegistryUnderTest>
     prisma,
     messaging,
     deps: { prisma, now: () => new Date(), tokenPepper: TOKEN_PEPPER, queuedJobs, heartbeats },
+    claimsWaiting: () => waiters.size,
     async close() {
       waiters.close();
       server.closeAllConnections();

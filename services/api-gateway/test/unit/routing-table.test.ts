@@ -1,7 +1,7 @@
 // The routing table and the idempotency policy: which service owns a path, which POSTs need a key.
 import { idempotencyKeyRequired } from '../../src/http/idempotency-policy';
 import { RouteTemplates } from '../../src/http/route-templates';
-import { publicRouteFor, ROUTING_TABLE, routeFor, viewFor } from '../../src/http/routing-table';
+import { LONG_POLL_ROUTES, longPollFor, longPollTimeoutMs, publicRouteFor, ROUTING_TABLE, routeFor, viewFor } from '../../src/http/routing-table';
 
 describe('routeFor', () => {
   it('sends a path to the service owning its prefix, for the prefix itself and anything below it', () => {
@@ -94,5 +94,20 @@ describe('RouteTemplates', () => {
     expect(templates.templateOf('/v1/invoices/0b6f0c3e-1111-4222-8333-444455556666')).toBe('/v1/invoices/{invoiceId}');
     expect(templates.templateOf('/v1/invoices/i1/issue')).toBe('/v1/invoices/{invoiceId}/issue');
     expect(templates.templateOf('/v1/invoices/.pdf')).toBe('/v1/invoices/{invoiceId}');
+  });
+});
+
+describe('long polls', () => {
+  it("a runner's claim is one, by exact method and path; its wait is the registry's longest plus the usual timeout", () => {
+    const claim = longPollFor('POST', '/v1/runners/me/jobs/claim');
+    expect(claim).toBeDefined();
+    expect(longPollTimeoutMs(claim!, { CLAIM_MAX_WAIT_SECONDS: 30, UPSTREAM_TIMEOUT_MS: 10_000 })).toBe(40_000);
+    expect(longPollFor('GET', '/v1/runners/me/jobs/claim')).toBeUndefined();
+    expect(longPollFor('POST', '/v1/runners/me/jobs/claim/x')).toBeUndefined();
+    expect(longPollFor('POST', '/v1/runners/me/jobs')).toBeUndefined();
+  });
+
+  it('each long poll is forwarded to the service it names', () => {
+    for (const route of LONG_POLL_ROUTES) expect(routeFor(route.path)?.upstream).toBe(route.upstream);
   });
 });

@@ -23,7 +23,7 @@ const credential: VerifiedCredential = {
 const request = () => ({ headers: { authorization: `Bearer ${TOKEN}` } }) as IncomingMessage;
 
 /** An issuer whose answers the test releases by hand, so calls are truly concurrent. */
-function world(options: { blocked?: string[] } = {}) {
+function world(options: { blocked?: string[]; held?: string } = {}) {
   let says: VerifiedCredential | null = credential;
   const pending: (() => void)[] = [];
   const verify = jest.fn(async () => {
@@ -32,8 +32,12 @@ function world(options: { blocked?: string[] } = {}) {
     return verdict;
   });
   const failures: string[] = [];
+  // the `held` address's brute-force check (a Redis read in the gateway) answers only when the test lets it
+  let letHeldThrough = () => {};
+  const heldCheck = new Promise<void>((resolve) => (letHeldThrough = resolve));
   const rateLimits = {
     assertNotBlocked: async (ip: string) => {
+      if (ip === options.held) await heldCheck;
       if (options.blocked?.includes(ip)) throw Object.assign(new Error('blocked'), { status: 429 });
     },
     recordFailure: async (ip: string) => {
@@ -55,7 +59,7 @@ function world(options: { blocked?: string[] } = {}) {
     for (const resolve of pending.splice(0)) resolve();
   };
   const settle = () => new Promise((resolve) => setImmediate(resolve));
-  return { auth, verify, failures, authenticate, release, settle, setVerdict: (v: VerifiedCredential | null) => (says = v) };
+  return { auth, verify, failures, authenticate, release, settle, letHeldThrough, setVerdict: (v: VerifiedCredential | null) => (says = v) };
 }
 
 describe('verifying a credential this process has not seen', () => {
@@ -77,6 +81,20 @@ describe('verifying a credential this process has not seen', () => {
     expect(await Promise.all(answers)).toEqual(Array(50).fill(401));
     expect(w.verify).toHaveBeenCalledTimes(1);
     expect(new Set(w.failures).size).toBe(50);
+  });
+
+  it('a request that missed the cache just before the call landed is answered by it, not by a second call', async () => {
+    const w = world({ held: '127.0.4.2' });
+    const first = w.authenticate('127.0.4.1');
+    // the late one has read the cache (empty) and waits on its brute-force check while the call lands
+    const late = w.authenticate('127.0.4.2');
+    await w.settle();
+    await w.release();
+    expect(await first).toEqual(credential);
+    w.letHeldThrough();
+    await w.settle();
+    expect(w.verify).toHaveBeenCalledTimes(1);
+    expect(await late).toEqual(credential);
   });
 
   it('a blocked address among them gets its 429 alone; the others share the flight', async () => {
