@@ -2,9 +2,10 @@
 // billing app (in-process, on its own database) and mailed to a local SMTP server: the caught mail
 // has an application/pdf attachment whose text shows the invoice number. Billing unreachable → the
 // email waits and is sent with its PDF once billing answers; a recipient the invoice is not
-// addressed to gets nothing; billing's internal route serves only the notifications service.
+// addressed to gets nothing; a hanging billing trips the breaker; billing's internal route serves
+// only the notifications service.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { EventData } from '@runfleet/contracts';
 import { createLogger } from '@runfleet/service-kit';
@@ -133,6 +134,29 @@ describe('the invoice.issued email', () => {
     await sendDueEmails(depsWith(pdfs));
     expect(sink.mails.some((m) => m.eventId === eventId)).toBe(false);
     expect(await sendRow(eventId)).toMatchObject({ status: 'skipped' });
+  });
+});
+
+describe('reading from a billing that hangs', () => {
+  it('gives up each read after the timeout, then fails at once while the breaker is open', async () => {
+    const sockets = new Set<Socket>();
+    const hanging = createTcpServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const client = billingInvoicePdfs({
+      billingUrls: [`http://127.0.0.1:${(hanging.address() as AddressInfo).port}`],
+      principalSecret: PRINCIPAL_SECRET,
+      timeoutMs: 300,
+    });
+    try {
+      for (let i = 0; i < 3; i++) await expect(client.fetch(issued.invoiceId)).rejects.toMatchObject({ code: 'BILLING_UNAVAILABLE', message: expect.stringMatching(/timeout/i) });
+      const started = Date.now();
+      await expect(client.fetch(issued.invoiceId)).rejects.toMatchObject({ code: 'BILLING_UNAVAILABLE', message: expect.stringMatching(/EOPENBREAKER/) });
+      expect(Date.now() - started).toBeLessThan(100);
+    } finally {
+      await client.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => hanging.close(() => resolve()));
+    }
   });
 });
 
