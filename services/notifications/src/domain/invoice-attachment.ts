@@ -14,9 +14,17 @@ export interface InvoicePdf {
   resellerId: string | null;
 }
 
-/** Billing's invoice PDFs (email/billing-invoices.ts); throws when billing cannot answer. */
+/**
+ * Billing's invoice PDFs (email/billing-invoices.ts); throws when billing cannot answer. An error
+ * with `transient: true` (billing down, timing out, failing) is retried however many attempts it
+ * takes: an outage must not lose the mail.
+ */
 export interface InvoicePdfs {
   fetch(invoiceId: string): Promise<InvoicePdf>;
+}
+
+export function isTransient(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { transient?: unknown }).transient === true;
 }
 
 export interface Attachment {

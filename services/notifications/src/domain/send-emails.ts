@@ -9,7 +9,7 @@ import { findAccount } from '../data/account.repository';
 import { claimDueEmails, closeEmail, markEmailSent, retryEmailLater, type ClaimedEmail } from '../data/email-send.repository';
 import type { Db } from '../db';
 import { renderEmail } from '../email/render';
-import { invoiceAttachment, type Attachment, type InvoicePdfs } from './invoice-attachment';
+import { invoiceAttachment, isTransient, type Attachment, type InvoicePdfs } from './invoice-attachment';
 import { kindOf } from './notification-kinds';
 
 export interface OutgoingEmail {
@@ -75,7 +75,7 @@ async function sendOne(deps: SendEmailsDeps, row: ClaimedEmail): Promise<void> {
     // Only the error's own message: an SMTP URL with its password never reaches it, and the
     // recipient's address stays out of the row.
     const reason = err instanceof Error ? `${(err as { code?: string }).code ?? err.name}: ${err.message}`.slice(0, 500) : 'send failed';
-    return giveUpOrRetry(deps, row, reason);
+    return giveUpOrRetry(deps, row, reason, isTransient(err));
   });
   deps.onOutcome?.(outcome);
 }
@@ -121,8 +121,9 @@ async function attempt(deps: SendEmailsDeps, row: ClaimedEmail): Promise<SendOut
   return 'sent';
 }
 
-async function giveUpOrRetry(deps: SendEmailsDeps, row: ClaimedEmail, reason: string): Promise<SendOutcome> {
-  if (row.attempts >= deps.maxAttempts) {
+/** `keepTrying`: a dependency is down (billing for an invoice PDF); the row waits for it past maxAttempts. */
+async function giveUpOrRetry(deps: SendEmailsDeps, row: ClaimedEmail, reason: string, keepTrying = false): Promise<SendOutcome> {
+  if (row.attempts >= deps.maxAttempts && !keepTrying) {
     deps.logger.warn({ sendId: row.id, eventId: row.eventId, attempts: row.attempts, reason }, 'email given up');
     await closeEmail(deps.prisma, row.id, 'failed', reason);
     return 'failed';

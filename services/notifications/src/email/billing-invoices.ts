@@ -20,10 +20,13 @@ export class BillingUnavailableError extends Error {
   readonly code = 'BILLING_UNAVAILABLE';
   /** billing's answer, when it gave one */
   readonly status: number | undefined;
+  /** down, timing out or failing (not a 4xx about this invoice): retried until billing answers */
+  readonly transient: boolean;
   constructor(message: string, options?: { cause?: unknown; status?: number }) {
     super(message, options);
     this.name = 'BillingUnavailableError';
     this.status = options?.status;
+    this.transient = this.status === undefined || this.status >= 500;
   }
 }
 

@@ -111,11 +111,14 @@ describe('the invoice.issued email', () => {
     expect((await sendRow(eventId)).status).toBe('sent');
   });
 
-  it('waits while billing is unreachable, is not sent without its PDF, and goes out with it once billing answers', async () => {
+  it('waits while billing is unreachable, past the attempts a failing send gets, is not sent without its PDF, and goes out with it once billing answers', async () => {
     const eventId = await world.deliver('invoice.issued', issued, { id: randomUUID() });
+    // a long outage: every attempt a failing send gets (maxAttempts 5) is used up
+    await world.prisma.emailSend.updateMany({ where: { eventId }, data: { attempts: 5 } });
     await sendDueEmails(depsWith(unreachable));
     const waiting = await sendRow(eventId);
     expect(waiting.status).toBe('pending');
+    expect(waiting.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
     expect(waiting.lastError).toMatch(/^BILLING_UNAVAILABLE: billing unreachable/);
     expect(sink.mails.some((m) => m.eventId === eventId)).toBe(false);
 

@@ -2,7 +2,8 @@
 // to — and BILLING_URL, where it is read from, is checked at boot.
 import { randomUUID } from 'node:crypto';
 import { configSchema } from '../../src/config';
-import { invoiceAttachment, mayReceiveInvoice, type InvoicePdfs } from '../../src/domain/invoice-attachment';
+import { invoiceAttachment, isTransient, mayReceiveInvoice, type InvoicePdfs } from '../../src/domain/invoice-attachment';
+import { BillingUnavailableError } from '../../src/email/billing-invoices';
 
 const C = randomUUID();
 const R = randomUUID();
@@ -34,6 +35,15 @@ describe('who may receive an invoice PDF', () => {
       attachment: { filename: 'RF-2026-000042.pdf', content: Buffer.from('%PDF'), contentType: 'application/pdf' },
     });
     expect(await invoiceAttachment(pdfs, reseller(R), { invoiceId: randomUUID() })).toEqual({ refused: expect.stringContaining('not the addressee') });
+  });
+});
+
+describe('a failed billing read', () => {
+  it('waits for billing while it is down or failing, but not for a 4xx about one invoice', () => {
+    expect(isTransient(new BillingUnavailableError('billing unreachable (ECONNREFUSED)'))).toBe(true);
+    expect(isTransient(new BillingUnavailableError('billing answered 503', { status: 503 }))).toBe(true);
+    expect(isTransient(new BillingUnavailableError('billing answered 404', { status: 404 }))).toBe(false);
+    expect(isTransient(new Error('smtp down'))).toBe(false);
   });
 });
 
