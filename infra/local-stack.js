@@ -91,7 +91,7 @@ const SERVICES = [
     name: 'notifications',
     port: PORT_BASE + 4,
     database: `${DATABASE_PREFIX}_notifications`,
-    env: ['PRINCIPAL_SECRET', 'AMQP_URL', 'DATABASE_URL', 'SMTP_URL'],
+    env: ['PRINCIPAL_SECRET', 'AMQP_URL', 'DATABASE_URL', 'SMTP_URL', 'BILLING_URL'],
   },
 ];
 

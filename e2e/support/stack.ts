@@ -153,6 +153,8 @@ export async function startStack(label: string, options: StackOptions = {}): Pro
       // one prefix for all replicas: they share heartbeats and the queued-job wake-ups
       env.REDIS_KEY_PREFIX = registryRedisPrefix;
     }
+    // invoice.issued email attaches the PDF it reads from billing
+    if (name === 'notifications') env.BILLING_URL = urlsOf('billing');
     if (name === 'api-gateway') {
       env.REDIS_KEY_PREFIX = uniqueRedisPrefix(`e2e_${label}`);
       env.METRICS_PORT = String(gatewayMetricsPort);

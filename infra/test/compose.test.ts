@@ -104,6 +104,10 @@ describe('infra/docker-compose.yml', () => {
     expect(services.notifications?.depends_on).toHaveProperty('mailpit');
   });
 
+  it('points the notifications service at billing, whose invoice PDFs its invoice.issued email attaches', () => {
+    expect(services.notifications?.environment?.BILLING_URL).toBe('http://billing:8082');
+  });
+
   it('routes the gateway to the other four services and publishes only the gateway, the management UI and the caught mail', () => {
     const gateway = services['api-gateway'];
     for (const { name, port } of SERVICES.filter((s) => s.name !== 'api-gateway')) {

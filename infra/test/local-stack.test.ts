@@ -57,6 +57,8 @@ describe('the local stack', () => {
     const gateway = serviceEnv('api-gateway', secrets, {}, replicas);
     expect(gateway.BILLING_URL).toBe('http://127.0.0.1:8082,http://127.0.0.1:8102');
     expect(gateway.NOTIFICATIONS_URL).toBe('http://127.0.0.1:8084,http://127.0.0.1:8104');
+    // invoice.issued email reads its PDF from billing: every replica, tried in turn
+    expect(serviceEnv('notifications', secrets, {}, replicas).BILLING_URL).toBe('http://127.0.0.1:8082,http://127.0.0.1:8102');
     const second = serviceEnv('billing', secrets, {}, { count: 2, replica: 2 });
     expect(second.PORT).toBe('8102');
     expect(second.DATABASE_URL).toBe(serviceEnv('billing', secrets, {}, replicas).DATABASE_URL);

@@ -16,6 +16,17 @@ export const configSchema = z.object({
    * is the local catcher `npm start` runs; a deployment sets its own.
    */
   SMTP_URL: smtpUrl().default('smtp://127.0.0.1:8085'),
+  /**
+   * The billing service, whose invoice PDFs invoice.issued email carries (GET /internal/invoices/{id}.pdf);
+   * several replicas comma-separated, tried in turn.
+   */
+  BILLING_URL: z
+    .string()
+    .default('http://127.0.0.1:8082')
+    .transform((value) => value.split(',').map((url) => url.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^https?$/ })).min(1)),
+  /** connect, header and body timeout of each billing request; past it the email is retried later */
+  BILLING_TIMEOUT_MS: positiveInt().default(5_000),
   /** the From of every email */
   EMAIL_FROM: z.string().min(3).default('Runfleet <notifications@runfleet.local>'),
   /** how often the sender looks for email other replicas recorded or that came due for a retry */

@@ -13,6 +13,7 @@ import { feedChannel } from './domain/feed-channel';
 import { SecretCipher } from './domain/secret-cipher';
 import type { WebhookDeps } from './domain/use-case-deps';
 import { webhookChannel } from './domain/webhook-channel';
+import { billingInvoicePdfs } from './email/billing-invoices';
 import { emailMetrics } from './email/email-metrics';
 import { emailSender } from './email/email-sender';
 import { smtpMailer } from './email/smtp-mailer';
@@ -48,9 +49,11 @@ void runService({
 
     const mailer = smtpMailer(config.SMTP_URL, { maxConnections: config.EMAIL_CONCURRENCY });
     const mail = emailMetrics(metrics.registry, prisma);
+    const invoicePdfs = billingInvoicePdfs({ billingUrls: config.BILLING_URL, principalSecret: config.PRINCIPAL_SECRET, timeoutMs: config.BILLING_TIMEOUT_MS });
     const emails = emailSender({
       prisma,
       mailer,
+      invoicePdfs,
       from: config.EMAIL_FROM,
       now,
       logger,
@@ -118,6 +121,7 @@ void runService({
         await messaging.close();
         await emails.stop();
         mailer.close();
+        await invoicePdfs.close();
         await prisma.$disconnect();
       },
     };

@@ -7,6 +7,7 @@ import { DEFAULT_EARNINGS_POLICY } from '../domain/use-case-deps';
 import type { AppDeps } from './app';
 import { registerCommissionRoutes } from './commissions.routes';
 import { registerHoldRoutes } from './holds.routes';
+import { registerInternalInvoiceRoutes } from './internal-invoices.routes';
 import { registerPayoutRoutes } from './payouts.routes';
 import { registerInvoiceRoutes } from './invoices.routes';
 import { registerPriceListRoutes } from './price-lists.routes';
@@ -20,5 +21,7 @@ export function registerRoutes(_router: Router, api: ApiRoutes, deps: AppDeps): 
   const earnings = deps.earnings ?? DEFAULT_EARNINGS_POLICY;
   registerCommissionRoutes(api, useCaseDeps, earnings);
   registerPayoutRoutes(api, useCaseDeps, earnings, deps.payoutProvider ?? manualPayouts);
-  registerInvoiceRoutes(api, { ...useCaseDeps, invoicePolicy: deps.invoicePolicy ?? { dueDays: 14 }, seller: deps.seller ?? { name: 'Runfleet', address: [] } });
+  const seller = deps.seller ?? { name: 'Runfleet', address: [] };
+  registerInvoiceRoutes(api, { ...useCaseDeps, invoicePolicy: deps.invoicePolicy ?? { dueDays: 14 }, seller });
+  registerInternalInvoiceRoutes(api, { ...useCaseDeps, seller });
 }

@@ -56,6 +56,7 @@ describe('the OpenAPI document', () => {
         'post /v1/invoices/{invoiceId}/issue',
         'post /v1/invoices/{invoiceId}/pay',
         'post /v1/invoices/{invoiceId}/void',
+        'get /internal/invoices/{invoiceId}.pdf',
       ].sort(),
     );
   });

@@ -2,12 +2,14 @@
 // statement, FOR UPDATE SKIP LOCKED, so replicas share the work), renders each in its account's
 // language, mails it, and marks it sent. At most once per event and recipient, except that a crash
 // between the mail leaving and the mark may send one again: a row found 'sending' when claimed was
-// claimed before and not marked, and is counted as a resend.
+// claimed before and not marked, and is counted as a resend. invoice.issued mail carries the
+// invoice's PDF, read from billing at send time (domain/invoice-attachment.ts).
 import type { Logger } from '@runfleet/service-kit';
 import { findAccount } from '../data/account.repository';
 import { claimDueEmails, closeEmail, markEmailSent, retryEmailLater, type ClaimedEmail } from '../data/email-send.repository';
 import type { Db } from '../db';
 import { renderEmail } from '../email/render';
+import { invoiceAttachment, isTransient, type Attachment, type InvoicePdfs } from './invoice-attachment';
 import { kindOf } from './notification-kinds';
 
 export interface OutgoingEmail {
@@ -19,6 +21,7 @@ export interface OutgoingEmail {
   /** stable per send row, so a receiver can tell a resend from a new mail */
   messageId: string;
   headers: Record<string, string>;
+  attachments?: Attachment[];
 }
 
 export interface Mailer {
@@ -30,6 +33,8 @@ export type SendOutcome = 'sent' | 'retry' | 'skipped' | 'failed';
 export interface SendEmailsDeps {
   prisma: Db;
   mailer: Mailer;
+  /** billing's invoice PDFs, attached to invoice.issued mail */
+  invoicePdfs: InvoicePdfs;
   from: string;
   now: () => Date;
   logger: Logger;
@@ -70,7 +75,7 @@ async function sendOne(deps: SendEmailsDeps, row: ClaimedEmail): Promise<void> {
     // Only the error's own message: an SMTP URL with its password never reaches it, and the
     // recipient's address stays out of the row.
     const reason = err instanceof Error ? `${(err as { code?: string }).code ?? err.name}: ${err.message}`.slice(0, 500) : 'send failed';
-    return giveUpOrRetry(deps, row, reason);
+    return giveUpOrRetry(deps, row, reason, isTransient(err));
   });
   deps.onOutcome?.(outcome);
 }
@@ -82,6 +87,17 @@ async function attempt(deps: SendEmailsDeps, row: ClaimedEmail): Promise<SendOut
   if (!account.active) {
     await closeEmail(deps.prisma, row.id, 'skipped', `${row.accountType} is inactive`);
     return 'skipped';
+  }
+  let attachments: Attachment[] | undefined;
+  if (row.kind === 'invoice.issued') {
+    // Throws while billing cannot answer: the row is retried later, never mailed without its PDF.
+    const result = await invoiceAttachment(deps.invoicePdfs, { accountType: row.accountType, accountId: row.accountId }, row.notification.data);
+    if ('refused' in result) {
+      deps.logger.warn({ sendId: row.id, eventId: row.eventId, reason: result.refused }, 'invoice email not sent');
+      await closeEmail(deps.prisma, row.id, 'skipped', result.refused);
+      return 'skipped';
+    }
+    attachments = [result.attachment];
   }
   const kind = kindOf(row.kind);
   const rendered = renderEmail({
@@ -99,13 +115,15 @@ async function attempt(deps: SendEmailsDeps, row: ClaimedEmail): Promise<SendOut
     ...rendered,
     messageId,
     headers: { 'X-Runfleet-Event-Id': row.eventId, 'X-Runfleet-Event-Type': row.kind },
+    ...(attachments ? { attachments } : {}),
   });
   await markEmailSent(deps.prisma, row.id, result.messageId ?? messageId, deps.now());
   return 'sent';
 }
 
-async function giveUpOrRetry(deps: SendEmailsDeps, row: ClaimedEmail, reason: string): Promise<SendOutcome> {
-  if (row.attempts >= deps.maxAttempts) {
+/** `keepTrying`: a dependency is down (billing for an invoice PDF); the row waits for it past maxAttempts. */
+async function giveUpOrRetry(deps: SendEmailsDeps, row: ClaimedEmail, reason: string, keepTrying = false): Promise<SendOutcome> {
+  if (row.attempts >= deps.maxAttempts && !keepTrying) {
     deps.logger.warn({ sendId: row.id, eventId: row.eventId, attempts: row.attempts, reason }, 'email given up');
     await closeEmail(deps.prisma, row.id, 'failed', reason);
     return 'failed';

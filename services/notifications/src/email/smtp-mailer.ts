@@ -18,6 +18,7 @@ export function smtpMailer(smtpUrl: string, options: { maxConnections?: number }
         html: email.html,
         messageId: email.messageId,
         headers: email.headers,
+        ...(email.attachments ? { attachments: email.attachments } : {}),
       })) as { messageId?: string };
       return { messageId: info.messageId ?? null };
     },

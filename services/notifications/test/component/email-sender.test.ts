@@ -28,6 +28,8 @@ beforeAll(async () => {
   deps = {
     prisma: world.prisma,
     mailer,
+    // no invoice.issued here: test/component/invoice-email.test.ts mails those with billing's PDFs
+    invoicePdfs: { fetch: () => Promise.reject(new Error('no billing in this suite')) },
     from: 'Runfleet <notifications@runfleet.test>',
     now: () => new Date(),
     logger: createLogger({ service: 'notifications', level: 'silent' }),
