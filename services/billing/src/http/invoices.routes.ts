@@ -98,7 +98,7 @@ export function registerInvoiceRoutes(api: ApiRoutes, deps: InvoiceRouteDeps): v
       path: '/v1/invoices',
       summary: 'Create a commission invoice',
       description:
-        'A draft commission invoice of the reseller’s approved commissions that are on no invoice yet: one line per commission, by customer and month earned. A reseller invoices for itself; an admin names `resellerId`. 409 when there is nothing to invoice. Statements are not created here: the monthly run issues them.',
+        'A draft commission invoice of the reseller’s approved or paid commissions that are on no invoice yet (a payout may have paid them first; pending ones are not invoiced): one line per commission, by customer and month earned. A reseller invoices for itself; an admin names `resellerId`. 409 when there is nothing to invoice. Statements are not created here: the monthly run issues them.',
       tags: ['invoices'],
       request: { body: createInvoiceBody },
       responses: { 201: { description: 'The draft', schema: invoiceSchema } },
