@@ -21,11 +21,12 @@ export async function getInvoice(deps: UseCaseDeps, actor: Actor, invoiceId: str
 }
 
 /**
- * The invoice as printed: an issued (paid, void) invoice names its customer and reseller as they
- * were at issue time; a draft, which has no names yet, as billing knows them now.
+ * The invoice as printed: an invoice that was issued (and may since be paid or void) names its
+ * customer and reseller as they were at issue time; one never issued (a draft, a voided draft), which
+ * has no names of its own, as billing knows them now.
  */
 export async function getInvoiceToPrint(deps: UseCaseDeps, actor: Actor, invoiceId: string): Promise<InvoiceWithLines> {
   const invoice = await getInvoice(deps, actor, invoiceId);
-  if (invoice.status !== 'draft') return invoice;
+  if (invoice.issuedAt !== null) return invoice;
   return { ...invoice, ...(await accountNames(deps.prisma, invoice.customerId, invoice.resellerId)) };
 }
