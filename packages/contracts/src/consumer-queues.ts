@@ -55,8 +55,8 @@ export const consumerQueues = {
   },
   billing: {
     accounts: {
-      events: ['customer.created', 'reseller.created'],
-      description: "opens each customer's wallet and each reseller's commission wallet",
+      events: ['customer.created', 'customer.updated', 'reseller.created', 'reseller.updated'],
+      description: "opens each customer's wallet and each reseller's commission wallet, and keeps their names and emails for invoices",
     },
     jobs: {
       events: ['job.submitted', 'job.completed', 'job.failed', 'job.cancelled', 'job.rejected'],

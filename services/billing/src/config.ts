@@ -1,6 +1,7 @@
 // The billing service's configuration: one schema over process.env, parsed once at boot.
 import { z } from 'zod';
 import { DEFAULT_TIER_BONUS_BPS, DEFAULT_TIER_THRESHOLDS, DEFAULT_TIER_WINDOW_DAYS, parseMoney, parseTierBonusBps, parseTierThresholds } from '@runfleet/contracts';
+import { payoutDetailsKeyFrom } from './domain/payout-details-cipher';
 import { baseServiceConfig, loadConfig, parsedSetting, port, positiveInt, postgresUrl, secret } from '@runfleet/service-kit';
 
 export const configSchema = z.object({
@@ -25,6 +26,8 @@ export const configSchema = z.object({
   COMMISSION_HOLDING_DAYS: positiveInt().default(14),
   /** how often the commission approval job runs (one replica at a time: an advisory lock) */
   COMMISSION_APPROVAL_INTERVAL_MS: positiveInt().default(3_600_000),
+  /** key of the sealed payout method details (IBAN, PayPal address); unset: derived from PRINCIPAL_SECRET (HKDF) */
+  PAYOUT_DETAILS_ENCRYPTION_KEY: secret(32).optional(),
   /** the smallest payout a reseller may request, in currency units ("50", "12.5") */
   PAYOUT_MINIMUM: parsedSetting('50', (text) => parseMoney(text, 'PAYOUT_MINIMUM')),
   /** the reseller service's tier settings (same names, same defaults): the tier bonus of a new reseller and the progress to the next tier */
@@ -45,6 +48,11 @@ export const configSchema = z.object({
   INVOICE_SELLER_ADDRESS: z.string().max(500).default(''),
 });
 export type Config = z.infer<typeof configSchema>;
+
+/** The key payout method details are sealed with: PAYOUT_DETAILS_ENCRYPTION_KEY, or PRINCIPAL_SECRET, through HKDF. */
+export function payoutDetailsKey(config: Pick<Config, 'PAYOUT_DETAILS_ENCRYPTION_KEY' | 'PRINCIPAL_SECRET'>): Buffer {
+  return payoutDetailsKeyFrom(config.PAYOUT_DETAILS_ENCRYPTION_KEY ?? config.PRINCIPAL_SECRET);
+}
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return loadConfig(configSchema, env, { service: 'billing' });

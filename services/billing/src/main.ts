@@ -2,13 +2,14 @@
 import { amqpCheck, createHealth, createLogger, createMetrics, listen, runService, sqlCheck } from '@runfleet/service-kit';
 import { pruneIdempotencyKeys } from '@runfleet/idempotency';
 import { createMessaging, prismaExecutor } from '@runfleet/messaging';
-import { readConfig } from './config';
+import { payoutDetailsKey, readConfig } from './config';
 import { createPrisma } from './db';
 import { wakingRelayAfterCommits } from './data/outbox.repository';
 import { expireAllDueHolds } from './domain/expire-holds';
 import { approveDueCommissions } from './domain/approve-commissions';
 import { runMonthlyInvoicing } from './domain/monthly-invoicing';
 import { checkAllOverdueWallets } from './domain/overdue-check';
+import { PayoutDetailsCipher } from './domain/payout-details-cipher';
 import { manualPayouts } from './domain/payout-provider';
 import type { EarningsPolicy, HoldPolicy } from './domain/use-case-deps';
 import { buildApp } from './http/app';
@@ -131,7 +132,21 @@ void runService({
       ? { secret: config.PAYMENT_WEBHOOK_SECRET, toleranceSeconds: config.PAYMENT_WEBHOOK_TOLERANCE_SECONDS }
       : undefined;
     const seller = { name: config.INVOICE_SELLER_NAME, address: config.INVOICE_SELLER_ADDRESS.split('|').map((l) => l.trim()).filter(Boolean) };
-    const app = buildApp({ prisma, logger, metrics, health, principalSecret: config.PRINCIPAL_SECRET, now, paymentWebhook, earnings, payoutProvider: manualPayouts, invoicePolicy, seller });
+    const payoutDetailsCipher = new PayoutDetailsCipher(payoutDetailsKey(config));
+    const app = buildApp({
+      prisma,
+      logger,
+      metrics,
+      health,
+      principalSecret: config.PRINCIPAL_SECRET,
+      now,
+      paymentWebhook,
+      earnings,
+      payoutProvider: manualPayouts,
+      payoutDetailsCipher,
+      invoicePolicy,
+      seller,
+    });
     const server = await listen(app, config.PORT);
     logger.info({ port: config.PORT }, 'billing listening');
     return {

@@ -4,7 +4,12 @@
 // earned. This file is the one place of the invoices work that knows that table.
 // A commission belongs to at most one invoice: it is claimed by setting invoice_id in one UPDATE,
 // which a concurrent claim waits for and then finds nothing left to take.
-import type { Db } from '../db';
+// Invoiced are `approved` and `paid` commissions alike: a payout that completes before the reseller
+// invoices turns its approved commissions paid, and they must still be invoiced once (a pending one
+// is not earned yet). INVOICEABLE is that rule, shared by every query below.
+import { Prisma, type Db } from '../db';
+
+const INVOICEABLE = Prisma.sql`"status" IN ('approved', 'paid') AND "invoice_id" IS NULL`;
 
 export interface InvoicedCommission {
   id: string;
@@ -20,31 +25,31 @@ export interface InvoicedCommission {
   createdAt: Date;
 }
 
-/** Currencies in which `resellerId` has approved commissions on no invoice yet (approved before `approvedBefore` when given). */
+/** Currencies in which `resellerId` has approved or paid commissions on no invoice yet (approved before `approvedBefore` when given). */
 export async function uninvoicedCurrencies(db: Db, resellerId: string, approvedBefore?: Date): Promise<string[]> {
   const rows = await db.$queryRaw<{ currency: string }[]>`SELECT DISTINCT "currency" FROM "commission"
-    WHERE "reseller_id" = ${resellerId}::uuid AND "status" = 'approved' AND "invoice_id" IS NULL
+    WHERE "reseller_id" = ${resellerId}::uuid AND ${INVOICEABLE}
       AND (${approvedBefore ?? null}::timestamptz IS NULL OR COALESCE("approved_at", "earned_at") < ${approvedBefore ?? null}::timestamptz)
     ORDER BY 1`;
   return rows.map((r) => r.currency);
 }
 
-/** Resellers and currencies with approved commissions approved before `approvedBefore` on no invoice, for the monthly run. */
+/** Resellers and currencies with approved or paid commissions approved before `approvedBefore` on no invoice, for the monthly run. */
 export async function resellersWithUninvoiced(db: Db, approvedBefore: Date, limit: number): Promise<{ resellerId: string; currency: string }[]> {
   return db.$queryRaw<{ resellerId: string; currency: string }[]>`SELECT DISTINCT "reseller_id" AS "resellerId", "currency" FROM "commission"
-    WHERE "status" = 'approved' AND "invoice_id" IS NULL AND COALESCE("approved_at", "earned_at") < ${approvedBefore}
+    WHERE ${INVOICEABLE} AND COALESCE("approved_at", "earned_at") < ${approvedBefore}
     ORDER BY 1, 2
     LIMIT ${limit}`;
 }
 
 /**
- * Puts the reseller's approved, not yet invoiced commissions in `currency` on `invoiceId` and
+ * Puts the reseller's approved or paid, not yet invoiced commissions in `currency` on `invoiceId` and
  * returns them by customer, then month earned, then time earned.
  */
 export async function claimCommissions(tx: Db, invoiceId: string, resellerId: string, currency: string, approvedBefore?: Date): Promise<InvoicedCommission[]> {
   return tx.$queryRaw<InvoicedCommission[]>`WITH claimed AS (
       UPDATE "commission" SET "invoice_id" = ${invoiceId}::uuid
-      WHERE "reseller_id" = ${resellerId}::uuid AND "currency" = ${currency} AND "status" = 'approved' AND "invoice_id" IS NULL
+      WHERE "reseller_id" = ${resellerId}::uuid AND "currency" = ${currency} AND ${INVOICEABLE}
         AND (${approvedBefore ?? null}::timestamptz IS NULL OR COALESCE("approved_at", "earned_at") < ${approvedBefore ?? null}::timestamptz)
       RETURNING "id", "customer_id", "source_kind", "base", "rate_bps" + "tier_bonus_bps" AS "rate", "amount", "currency", "approved_at", "earned_at")
     SELECT "id", "customer_id" AS "customerId", "source_kind" AS "source", "base" AS "baseAmount", "rate"::text AS "rate", "amount", "currency",

@@ -42,6 +42,9 @@ export interface InvoiceRecord {
   status: InvoiceStatus;
   customerId: string | null;
   resellerId: string | null;
+  /** the customer's and the reseller's names at issue time (null on a draft, or when billing knew none) */
+  customerName: string | null;
+  resellerName: string | null;
   currency: string;
   periodStart: Date;
   periodEnd: Date;
@@ -71,6 +74,8 @@ const invoiceSelect = {
   status: true,
   customerId: true,
   resellerId: true,
+  customerName: true,
+  resellerName: true,
   currency: true,
   periodStart: true,
   periodEnd: true,
@@ -192,11 +197,23 @@ export async function takeNextNumber(tx: Db, series: string, year: number): Prom
   return rows[0]!.last;
 }
 
-export async function markIssued(tx: Db, id: string, fields: { number: string; issuedAt: Date; dueDate: Date }): Promise<InvoiceRecord> {
+export async function markIssued(
+  tx: Db,
+  id: string,
+  fields: { number: string; issuedAt: Date; dueDate: Date; customerName: string | null; resellerName: string | null },
+): Promise<InvoiceRecord> {
   return asInvoice(
     await tx.invoice.update({
       where: { id },
-      data: { status: 'issued', number: fields.number, issuedAt: fields.issuedAt, dueDate: fields.dueDate, updatedAt: fields.issuedAt },
+      data: {
+        status: 'issued',
+        number: fields.number,
+        issuedAt: fields.issuedAt,
+        dueDate: fields.dueDate,
+        customerName: fields.customerName,
+        resellerName: fields.resellerName,
+        updatedAt: fields.issuedAt,
+      },
       select: invoiceSelect,
     }),
   );

@@ -19,9 +19,10 @@ export interface PayoutMethodRecord {
 
 const methodSelect = { id: true, resellerId: true, kind: true, label: true, masked: true, createdAt: true } satisfies Prisma.PayoutMethodSelect;
 
+/** Inserts a method whose details the caller sealed under `method.id` (payout-details-cipher.ts). */
 export async function insertPayoutMethod(
   db: Db,
-  method: Omit<PayoutMethodRecord, 'id' | 'createdAt'> & { details: Record<string, string> },
+  method: Omit<PayoutMethodRecord, 'createdAt'> & { sealedDetails: string },
 ): Promise<PayoutMethodRecord> {
   return (await db.payoutMethod.create({ data: method, select: methodSelect })) as PayoutMethodRecord;
 }
@@ -30,10 +31,10 @@ export async function findPayoutMethod(db: Db, id: string): Promise<PayoutMethod
   return (await db.payoutMethod.findUnique({ where: { id }, select: methodSelect })) as PayoutMethodRecord | null;
 }
 
-/** The method's full details, for the payout provider only (never answered, never logged). */
-export async function payoutMethodDetails(db: Db, id: string): Promise<Record<string, string> | null> {
-  const row = await db.payoutMethod.findUnique({ where: { id }, select: { details: true } });
-  return (row?.details as Record<string, string> | undefined) ?? null;
+/** The method's sealed details, for the payout provider only (opened there, never answered, never logged). */
+export async function sealedPayoutMethodDetails(db: Db, id: string): Promise<string | null> {
+  const row = await db.payoutMethod.findUnique({ where: { id }, select: { sealedDetails: true } });
+  return row?.sealedDetails ?? null;
 }
 
 export async function listPayoutMethods(db: Db, f: { resellerId: string | null; cursor?: string; limit: number }): Promise<Page<PayoutMethodRecord>> {

@@ -1,5 +1,5 @@
 // Commission invoices (DESIGN.md §2 billing "commission invoice per reseller"; issue 16 item 2): a
-// reseller invoices its approved commissions that are on no invoice yet — one line per commission,
+// reseller invoices its approved or paid commissions that are on no invoice yet — one line per commission,
 // by customer and month earned, totalled in their currency — as a draft it then issues; or the
 // monthly run does it for every reseller, issued at once. The commissions are claimed by the
 // invoice in its creating transaction, so none is ever on two invoices.
@@ -22,7 +22,7 @@ export interface CommissionInvoiceInput {
   currency?: string | undefined;
 }
 
-/** A draft commission invoice of everything approved and not yet invoiced (in one currency). */
+/** A draft commission invoice of everything approved or paid and not yet invoiced (in one currency). */
 export async function createCommissionInvoice(deps: UseCaseDeps, actor: Actor, input: CommissionInvoiceInput): Promise<InvoiceWithLines> {
   requireRole(actor, 'admin', 'reseller');
   let resellerId: string;

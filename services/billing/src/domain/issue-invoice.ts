@@ -1,9 +1,11 @@
 // Issuing an invoice (DESIGN.md §2 billing "Invoice: sequential numbers, draft → issued"; issue 16
 // item 2): the draft is locked, takes the next number of its series in the year of issue from the
 // series' counter row — whose lock makes concurrent issues wait for each other — gets its issue
-// time and due date, and invoice.issued is written to the outbox, all in one transaction. A
+// time and due date, and the customer's and reseller's names as billing knows them now (so a later
+// rename does not change an issued invoice), and invoice.issued is written to the outbox, all in one transaction. A
 // transaction that fails gives its number back with its rollback, so numbers have no gaps.
 import { formatMoney } from '@runfleet/contracts';
+import { accountNames } from '../data/account.repository';
 import { isoDate, lockInvoice, markIssued, takeNextNumber, type InvoiceRecord } from '../data/invoice.repository';
 import { emitEvents, event } from '../data/outbox.repository';
 import { MONEY_TRANSACTION, type Db } from '../db';
@@ -33,7 +35,8 @@ export async function issueLocked(tx: Db, invoice: InvoiceRecord, now: Date, pol
   if (invoice.status !== 'draft') throw new Error(`invoice ${invoice.id} is ${invoice.status}, not a draft`);
   const year = now.getUTCFullYear();
   const sequence = await takeNextNumber(tx, invoice.series, year);
-  const issued = await markIssued(tx, invoice.id, { number: invoiceNumber(invoice.series, year, sequence), issuedAt: now, dueDate: dueDateOf(now, policy.dueDays) });
+  const names = await accountNames(tx, invoice.customerId, invoice.resellerId);
+  const issued = await markIssued(tx, invoice.id, { number: invoiceNumber(invoice.series, year, sequence), issuedAt: now, dueDate: dueDateOf(now, policy.dueDays), ...names });
   await emitEvents(tx, [
     event('invoice.issued', {
       invoiceId: issued.id,

@@ -1,10 +1,12 @@
 // A reseller's payout methods (issue 16 item 3): a bank account (IBAN) or a PayPal address. The
-// details are stored for the payout provider and never answered: the API shows them masked
-// (`DE89 •••• 3000`, `j•••@example.com`), and they are kept out of logs and events.
+// details are stored sealed (payout-details-cipher.ts) for the payout provider and never answered:
+// the API shows them masked (`DE89 •••• 3000`, `j•••@example.com`), and they are kept out of logs and events.
+import { randomUUID } from 'node:crypto';
 import type { Page } from '@runfleet/contracts';
 import { AppError } from '@runfleet/service-kit';
 import { findPayoutMethod, insertPayoutMethod, listPayoutMethods as listRows, type PayoutMethodRecord } from '../data/payout.repository';
 import { requireRole, type Actor } from './actor';
+import type { PayoutDetails, PayoutDetailsCipher } from './payout-details-cipher';
 import type { UseCaseDeps } from './use-case-deps';
 
 export type PayoutMethodInput =
@@ -20,13 +22,16 @@ export function maskDetails(input: PayoutMethodInput): string {
   return `${local.slice(0, 1)}•••@${domain}`;
 }
 
-export async function addPayoutMethod(deps: UseCaseDeps, actor: Actor, input: PayoutMethodInput): Promise<PayoutMethodRecord> {
+export async function addPayoutMethod(deps: UseCaseDeps & { cipher: PayoutDetailsCipher }, actor: Actor, input: PayoutMethodInput): Promise<PayoutMethodRecord> {
   requireRole(actor, 'reseller');
-  const details: Record<string, string> =
+  const details: PayoutDetails =
     input.kind === 'bank_transfer'
       ? { accountHolder: input.accountHolder, iban: input.iban, ...(input.bic !== undefined ? { bic: input.bic } : {}) }
       : { email: input.email };
-  return insertPayoutMethod(deps.prisma, { resellerId: actor.id, kind: input.kind, label: input.label ?? null, masked: maskDetails(input), details });
+  // the id is chosen here: the details are sealed under it before the row exists
+  const id = randomUUID();
+  const sealedDetails = deps.cipher.seal(details, id);
+  return insertPayoutMethod(deps.prisma, { id, resellerId: actor.id, kind: input.kind, label: input.label ?? null, masked: maskDetails(input), sealedDetails });
 }
 
 export async function listPayoutMethods(deps: UseCaseDeps, actor: Actor, query: { resellerId?: string; cursor?: string; limit: number }): Promise<Page<PayoutMethodRecord>> {

@@ -9,11 +9,12 @@ import { AppError } from '@runfleet/service-kit';
 import { markPaidUpTo } from '../data/commission.repository';
 import { lockHoldByReference, settleHold, type HoldRecord } from '../data/hold.repository';
 import { emitEvents, event } from '../data/outbox.repository';
-import { findPayout, findPayoutMethod, lockPayout, payoutMethodDetails, updatePayout, type PayoutRecord } from '../data/payout.repository';
+import { findPayout, findPayoutMethod, lockPayout, sealedPayoutMethodDetails, updatePayout, type PayoutRecord } from '../data/payout.repository';
 import { lockWallet, type WalletRecord } from '../data/wallet.repository';
 import { MONEY_TRANSACTION, type Db } from '../db';
 import { requireRole, type Actor } from './actor';
 import { bookMovement } from './book-movement';
+import type { PayoutDetailsCipher } from './payout-details-cipher';
 import type { PayoutProvider } from './payout-provider';
 import type { UseCaseDeps } from './use-case-deps';
 
@@ -104,13 +105,15 @@ export async function failPayout(deps: UseCaseDeps, actor: Actor, payoutId: stri
 /**
  * An admin has the provider send the payout: processing, then the provider's answer recorded
  * (completed or failed), or left processing when the answer comes later or the provider cannot be
- * reached (the admin retries, or records the outcome by hand).
+ * reached (the admin retries, or records the outcome by hand). The method's details are unsealed
+ * here, for the provider only.
  */
-export async function processPayout(deps: UseCaseDeps, provider: PayoutProvider, actor: Actor, payoutId: string): Promise<PayoutRecord> {
+export async function processPayout(deps: UseCaseDeps & { cipher: PayoutDetailsCipher }, provider: PayoutProvider, actor: Actor, payoutId: string): Promise<PayoutRecord> {
   const processing = await markProcessing(deps, actor, payoutId);
   const method = await findPayoutMethod(deps.prisma, processing.methodId);
-  const details = await payoutMethodDetails(deps.prisma, processing.methodId);
-  if (!method || !details) throw new Error(`payout ${payoutId} names a payout method that does not exist`);
+  const sealed = await sealedPayoutMethodDetails(deps.prisma, processing.methodId);
+  if (!method || sealed === null) throw new Error(`payout ${payoutId} names a payout method that does not exist`);
+  const details = deps.cipher.open(sealed, method.id);
   let outcome;
   try {
     outcome = await provider.send({ payoutId, amount: processing.amount, currency: processing.currency, method: { kind: method.kind, details } });

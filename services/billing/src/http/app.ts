@@ -2,6 +2,7 @@
 import express, { type Express } from 'express';
 import { createHttpApp, problemErrorHandler, type Health, type Logger, type Metrics } from '@runfleet/service-kit';
 import type { PrismaClient } from '../db';
+import type { PayoutDetailsCipher } from '../domain/payout-details-cipher';
 import type { PayoutProvider } from '../domain/payout-provider';
 import type { EarningsPolicy } from '../domain/use-case-deps';
 import type { InvoicePolicy } from '../domain/issue-invoice';
@@ -23,6 +24,8 @@ export interface AppDeps {
   earnings?: EarningsPolicy;
   /** who sends payouts (POST /v1/payouts/{id}/process); manual without it */
   payoutProvider?: PayoutProvider;
+  /** seals payout method details (main.ts: PAYOUT_DETAILS_ENCRYPTION_KEY); default: under PRINCIPAL_SECRET through HKDF */
+  payoutDetailsCipher?: PayoutDetailsCipher;
   /** due days of issued invoices (config INVOICE_DUE_DAYS; default 14) */
   invoicePolicy?: InvoicePolicy;
   /** the seller printed on invoices (config INVOICE_SELLER_*; default Runfleet) */

@@ -1,8 +1,10 @@
 // An invoice as PDF (issue 16 item 2: "rendered by a well-kept library ... with the seller, the
 // buyer, lines, totals and number"), drawn with pdfkit in its built-in Helvetica. Amounts are
 // printed exactly as the API states them (6 decimals, DESIGN.md §5): nothing is rounded for print.
-// Billing knows customers and resellers by id only (names live in the reseller service), so they
-// are named by kind and id; the platform's name and address come from configuration.
+// The customer and the reseller are named as they were when the invoice was issued (billing's read
+// model of the reseller service's account events, copied onto the invoice), then by kind and id;
+// an account whose name billing never learnt is named by its id only. The platform's name and
+// address come from configuration.
 import PDFDocument from 'pdfkit';
 import { formatMoney } from '@runfleet/contracts';
 import type { InvoiceLineRecord, InvoiceWithLines } from '../data/invoice.repository';
@@ -43,14 +45,20 @@ export function renderInvoicePdf(invoice: InvoiceWithLines, seller: Seller): Pro
   // Seller, then buyer, each across the page: an id must never wrap, or a reader (and pdftotext) splits
   // it. The platform sells on a statement; on a commission invoice the reseller sells it its earnings.
   const platform = [seller.name, ...seller.address];
+  const named = (name: string | null, idLine: string) => (name !== null ? [name, idLine] : [idLine]);
+  const throughReseller = !invoice.resellerId
+    ? ['direct customer']
+    : invoice.resellerName !== null
+      ? [`through reseller ${invoice.resellerName}`, `Reseller ${invoice.resellerId}`]
+      : [`through reseller ${invoice.resellerId}`];
   const parties: [string, string[]][] =
     invoice.kind === 'usage'
       ? [
           ['Seller', platform],
-          ['Bill to', [`Customer ${invoice.customerId}`, invoice.resellerId ? `through reseller ${invoice.resellerId}` : 'direct customer']],
+          ['Bill to', [...named(invoice.customerName, `Customer ${invoice.customerId}`), ...throughReseller]],
         ]
       : [
-          ['Seller (payee)', [`Reseller ${invoice.resellerId}`]],
+          ['Seller (payee)', named(invoice.resellerName, `Reseller ${invoice.resellerId}`)],
           ['Bill to', platform],
         ];
   for (const [heading, lines] of parties) {

@@ -8,7 +8,7 @@ import type { Request } from 'express';
 import { actorOf } from '../domain/actor';
 import { createCommissionInvoice } from '../domain/create-commission-invoice';
 import { issueInvoice, type InvoicePolicy } from '../domain/issue-invoice';
-import { getInvoice, listInvoices } from '../domain/read-invoices';
+import { getInvoice, getInvoiceToPrint, listInvoices } from '../domain/read-invoices';
 import { markInvoicePaid, voidInvoice } from '../domain/settle-invoice';
 import type { UseCaseDeps } from '../domain/use-case-deps';
 import { idParams } from './common.schemas';
@@ -60,14 +60,14 @@ export function registerInvoiceRoutes(api: ApiRoutes, deps: InvoiceRouteDeps): v
       method: 'get',
       path: '/v1/invoices/:invoiceId.pdf',
       summary: 'Get an invoice as PDF',
-      description: 'The invoice rendered as PDF: seller, buyer, number, lines and totals. An invoice the caller may not see is 404.',
+      description: 'The invoice rendered as PDF: seller, buyer (by name as at issue time; a draft’s as now), number, lines and totals. An invoice the caller may not see is 404.',
       tags: ['invoices'],
       request: { params },
       responses: { 200: { description: 'The PDF', contentType: 'application/pdf', schema: z.string().meta({ format: 'binary' }) } },
       errors: [403, 404],
     },
     async ({ params: p }, req, res) => {
-      const invoice = await getInvoice(deps, actor(req), p.invoiceId);
+      const invoice = await getInvoiceToPrint(deps, actor(req), p.invoiceId);
       const pdf = await renderInvoicePdf(invoice, deps.seller);
       res.status(200);
       res.setHeader('Content-Type', 'application/pdf');
@@ -98,7 +98,7 @@ export function registerInvoiceRoutes(api: ApiRoutes, deps: InvoiceRouteDeps): v
       path: '/v1/invoices',
       summary: 'Create a commission invoice',
       description:
-        'A draft commission invoice of the reseller’s approved commissions that are on no invoice yet: one line per commission, by customer and month earned. A reseller invoices for itself; an admin names `resellerId`. 409 when there is nothing to invoice. Statements are not created here: the monthly run issues them.',
+        'A draft commission invoice of the reseller’s approved or paid commissions that are on no invoice yet (a payout may have paid them first; pending ones are not invoiced): one line per commission, by customer and month earned. A reseller invoices for itself; an admin names `resellerId`. 409 when there is nothing to invoice. Statements are not created here: the monthly run issues them.',
       tags: ['invoices'],
       request: { body: createInvoiceBody },
       responses: { 201: { description: 'The draft', schema: invoiceSchema } },

@@ -7,6 +7,7 @@ import { principalFromRequest, type ApiRoutes } from '@runfleet/service-kit';
 import type { Request } from 'express';
 import { actorOf } from '../domain/actor';
 import { addPayoutMethod, getPayoutMethod, listPayoutMethods } from '../domain/payout-methods';
+import type { PayoutDetailsCipher } from '../domain/payout-details-cipher';
 import type { PayoutProvider } from '../domain/payout-provider';
 import { getPayout, listPayouts } from '../domain/read-payouts';
 import { requestPayout } from '../domain/request-payout';
@@ -31,7 +32,7 @@ import {
 const payoutParams = idParams('payoutId', EXAMPLE_PAYOUT_ID);
 const methodParams = idParams('methodId', EXAMPLE_METHOD_ID);
 
-export function registerPayoutRoutes(api: ApiRoutes, deps: UseCaseDeps, earnings: EarningsPolicy, provider: PayoutProvider): void {
+export function registerPayoutRoutes(api: ApiRoutes, deps: UseCaseDeps & { cipher: PayoutDetailsCipher }, earnings: EarningsPolicy, provider: PayoutProvider): void {
   const actor = (req: Request) => actorOf(principalFromRequest(req));
 
   api.route(
@@ -39,7 +40,7 @@ export function registerPayoutRoutes(api: ApiRoutes, deps: UseCaseDeps, earnings
       method: 'post',
       path: '/v1/payout-methods',
       summary: 'Add a payout method',
-      description: 'Resellers only: a bank account (`bank_transfer`, IBAN checked) or a PayPal address. The details are kept for payouts and answered only masked.',
+      description: 'Resellers only: a bank account (`bank_transfer`, IBAN checked) or a PayPal address. The details are kept sealed (encrypted) for payouts and answered only masked.',
       tags: ['payouts'],
       request: { body: payoutMethodBody },
       responses: { 201: { description: 'The payout method, masked', schema: payoutMethodSchema } },

@@ -2,6 +2,7 @@
 // declares its routes with `api.route` so they validate and document themselves.
 import type { Router } from 'express';
 import type { ApiRoutes } from '@runfleet/service-kit';
+import { PayoutDetailsCipher, payoutDetailsKeyFrom } from '../domain/payout-details-cipher';
 import { manualPayouts } from '../domain/payout-provider';
 import { DEFAULT_EARNINGS_POLICY } from '../domain/use-case-deps';
 import type { AppDeps } from './app';
@@ -20,7 +21,8 @@ export function registerRoutes(_router: Router, api: ApiRoutes, deps: AppDeps): 
   registerPriceListRoutes(api, useCaseDeps);
   const earnings = deps.earnings ?? DEFAULT_EARNINGS_POLICY;
   registerCommissionRoutes(api, useCaseDeps, earnings);
-  registerPayoutRoutes(api, useCaseDeps, earnings, deps.payoutProvider ?? manualPayouts);
+  const cipher = deps.payoutDetailsCipher ?? new PayoutDetailsCipher(payoutDetailsKeyFrom(deps.principalSecret));
+  registerPayoutRoutes(api, { ...useCaseDeps, cipher }, earnings, deps.payoutProvider ?? manualPayouts);
   const seller = deps.seller ?? { name: 'Runfleet', address: [] };
   registerInvoiceRoutes(api, { ...useCaseDeps, invoicePolicy: deps.invoicePolicy ?? { dueDays: 14 }, seller });
   registerInternalInvoiceRoutes(api, { ...useCaseDeps, seller });

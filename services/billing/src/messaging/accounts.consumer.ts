@@ -1,9 +1,10 @@
-// Queue billing.accounts: every customer and reseller gets its wallet (DESIGN.md §2).
-// customer.created → the customer's wallet; reseller.created → the reseller's commission wallet.
+// Queue billing.accounts: every customer and reseller gets its wallet (DESIGN.md §2), and billing
+// keeps each one's name and email for invoices. customer.created → the customer's wallet;
+// reseller.created → the reseller's commission wallet; all four events → the account's name.
 import { consumerQueue } from '@runfleet/contracts';
 import { prismaTransactions, type Consumer, type Messaging } from '@runfleet/messaging';
 import type { Prisma, PrismaClient } from '../db';
-import { openCustomerWallet, openResellerWallet } from '../domain/open-wallet';
+import { keepAccountOf } from '../domain/keep-accounts';
 
 // Its bindings are the contracts' (packages/contracts consumer-queues.ts), which producers declare ahead.
 const QUEUE = consumerQueue('billing', 'accounts');
@@ -20,8 +21,7 @@ export function consumeAccounts(messaging: Messaging, deps: AccountsDeps): Promi
     events: EVENTS,
     transaction: prismaTransactions<Prisma.TransactionClient>(deps.prisma),
     handler: async (envelope, { tx }) => {
-      if (envelope.type === 'customer.created') await openCustomerWallet(tx, envelope.data);
-      else await openResellerWallet(tx, envelope.data);
+      await keepAccountOf(tx, envelope, new Date(envelope.occurredAt));
     },
   });
 }

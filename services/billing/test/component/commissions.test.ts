@@ -175,3 +175,19 @@ describe('clawback after a payout reduces the next payout', () => {
     expect((await verifyLedger(world.prisma)).violations).toEqual([]);
   });
 });
+
+describe('a commission paid out before it was invoiced', () => {
+  it('is still invoiced, once, with the approved ones; pending ones wait', async () => {
+    // the payout above made reseller A's earning paid before any invoice took it
+    const paid = await world.prisma.commission.findMany({ where: { resellerId: world.ids.resellerA, status: 'paid', invoiceId: null } });
+    expect(paid.length).toBeGreaterThan(0);
+    const invoiceable = await world.prisma.commission.findMany({ where: { resellerId: world.ids.resellerA, status: { in: ['approved', 'paid'] }, invoiceId: null } });
+    const invoice = await world.as('resellerA').post('/v1/invoices', { kind: 'commission' });
+    expect(invoice.status).toBe(201);
+    const onIt = (invoice.body.lines as { commissionId: string }[]).map((l) => l.commissionId).sort();
+    expect(onIt).toEqual(invoiceable.map((c) => c.id).sort());
+    expect(invoice.body.total).toBe(formatMoney(invoiceable.reduce((sum, c) => sum + c.amount, 0n)));
+    expect(await world.prisma.commission.count({ where: { resellerId: world.ids.resellerA, status: 'pending', invoiceId: { not: null } } })).toBe(0);
+    expect((await world.as('resellerA').post('/v1/invoices', { kind: 'commission' })).body.code).toBe('COMMISSIONS_NONE_TO_INVOICE');
+  });
+});

@@ -37,15 +37,16 @@ describe('a reseller’s commission invoice', () => {
     ids.novA2 = await insertCommission(world.prisma, { resellerId: a, customerId: world.ids.customerA, amount: 250_000n, source: 'order', createdAt: new Date(NOV.getTime() + 1000) });
     ids.other = await insertCommission(world.prisma, { resellerId: a, customerId: otherCustomer, amount: 2n * UNIT, createdAt: NOV });
     ids.pending = await insertCommission(world.prisma, { resellerId: a, customerId: world.ids.customerA, amount: 7n * UNIT, status: 'pending' });
-    ids.paid = await insertCommission(world.prisma, { resellerId: a, customerId: world.ids.customerA, amount: 9n * UNIT, status: 'paid' });
+    // paid by a payout before it was invoiced: still invoiced, once (a pending one is not)
+    ids.paid = await insertCommission(world.prisma, { resellerId: a, customerId: world.ids.customerA, amount: 9n * UNIT, status: 'paid', createdAt: new Date(DEC.getTime() + 1000) });
     ids.ofB = await insertCommission(world.prisma, { resellerId: world.ids.resellerB, customerId: world.ids.customerB, amount: 5n * UNIT });
   });
 
-  it('is a draft of its approved commissions only, one line each, by customer and month, with their total', async () => {
+  it('is a draft of its approved and paid commissions only, one line each, by customer and month, with their total', async () => {
     const res = await world.as('resellerA').post('/v1/invoices', { kind: 'commission' });
     expect(res.status).toBe(201);
     draftId = res.body.id;
-    expect(res.body).toMatchObject({ kind: 'commission', status: 'draft', number: null, resellerId: world.ids.resellerA, customerId: null, currency: 'EUR', total: '6.250000', periodStart: '2026-11-01', periodEnd: '2026-12-31' });
+    expect(res.body).toMatchObject({ kind: 'commission', status: 'draft', number: null, resellerId: world.ids.resellerA, customerId: null, currency: 'EUR', total: '15.250000', periodStart: '2026-11-01', periodEnd: '2026-12-31' });
     const byCustomer = [world.ids.customerA, otherCustomer].sort();
     const expected = byCustomer.flatMap((c) =>
       c === otherCustomer
@@ -54,6 +55,7 @@ describe('a reseller’s commission invoice', () => {
             [ids.novA1, c, '2026-11', '1.000000'],
             [ids.novA2, c, '2026-11', '0.250000'],
             [ids.decA, c, '2026-12', '3.000000'],
+            [ids.paid, c, '2026-12', '9.000000'],
           ],
     );
     expect(res.body.lines.map((l: { commissionId: string; customerId: string; month: string; amount: string }) => [l.commissionId, l.customerId, l.month, l.amount])).toEqual(expected);
@@ -90,7 +92,7 @@ describe('a reseller’s commission invoice', () => {
     expect(issued.body.dueDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect((await world.as('resellerA').post(`/v1/invoices/${draftId}/issue`)).status).toBe(409);
     expect(await outboxEvents(world.prisma, 'invoice.issued')).toContainEqual(
-      expect.objectContaining({ invoiceId: draftId, number: `RFC-${year}-000001`, kind: 'commission', customerId: null, resellerId: world.ids.resellerA, total: '6.250000', periodStart: '2026-11-01', periodEnd: '2026-12-31' }),
+      expect.objectContaining({ invoiceId: draftId, number: `RFC-${year}-000001`, kind: 'commission', customerId: null, resellerId: world.ids.resellerA, total: '15.250000', periodStart: '2026-11-01', periodEnd: '2026-12-31' }),
     );
     expect((await world.as('resellerA').post(`/v1/invoices/${draftId}/void`, { reason: 'oops' })).status).toBe(403);
     const paid = await world.as('admin').post(`/v1/invoices/${draftId}/pay`, { reference: 'tr_123' });
@@ -104,7 +106,7 @@ describe('a reseller’s commission invoice', () => {
     expect(res.status).toBe(200);
     const text = pdfText(res.body as Buffer);
     expect(text).toContain(`RFC-${world.clock.now().getUTCFullYear()}-000001`);
-    expect(text).toMatch(/Total\s+6\.250000 EUR/);
+    expect(text).toMatch(/Total\s+15\.250000 EUR/);
     expect(text).toContain(`Customer ${otherCustomer}, 2026-11`);
     expect(text).toMatch(new RegExp(`Seller \\(payee\\)\\s+Reseller ${world.ids.resellerA}\\s+Bill to\\s+Runfleet`));
   });

@@ -52,6 +52,20 @@ describe('payout methods', () => {
     expect((await world.as('resellerB').get(`/v1/payout-methods/${bank.body.id}`)).status).toBe(404);
     expect((await world.as('resellerB').get('/v1/payout-methods')).body.items).toEqual([]);
   });
+
+  it('are stored sealed: the row holds neither the IBAN nor the PayPal address, only the masked form', async () => {
+    const bank = await world.as('resellerA').post('/v1/payout-methods', { kind: 'bank_transfer', accountHolder: 'Acme GmbH', iban: IBAN, bic: 'COBADEFFXXX' });
+    const paypal = await world.as('resellerA').post('/v1/payout-methods', { kind: 'paypal', email: 'sealed@acme.example' });
+    const rows = await world.prisma.$queryRaw<{ id: string; row: string }[]>`SELECT "id"::text AS "id", row_to_json(m)::text AS "row" FROM "payout_method" m
+      WHERE "id" IN (${bank.body.id}::uuid, ${paypal.body.id}::uuid)`;
+    expect(rows).toHaveLength(2);
+    for (const { row } of rows) {
+      for (const secret of ['370400440532013000', 'Acme GmbH', 'COBADEFFXXX', 'sealed@acme.example']) expect(row).not.toContain(secret);
+      expect(JSON.parse(row).sealed_details).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
+    }
+    expect(rows.find((r) => r.id === bank.body.id)!.row).toContain('DE89 •••• 3000');
+    expect((await world.as('resellerA').get(`/v1/payout-methods/${bank.body.id}`)).body.masked).toBe('DE89 •••• 3000');
+  });
 });
 
 describe('payout requests', () => {
