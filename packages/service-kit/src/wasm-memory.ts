@@ -1,6 +1,6 @@
 // Prisma 7's query compiler is a WebAssembly module (~4 MB) that every database service runs. With
 // V8's defaults its hot functions are recompiled by the optimising tier (TurboFan) in background
-// threads, whose compile memory stays in the process's malloc arenas: ~40–45 MB of resident size
+// threads, whose compile memory stays in the process's malloc arenas: ~45–60 MB of resident size
 // per service, idle (docs/benchmarks.md, "Saga": memory). Keeping WebAssembly on the baseline
 // compiler (Liftoff) gives that back, at the price of slower query compilation in Prisma calls (not
 // in the plain-pg paths): the saga bench's CPU per job measures it.
