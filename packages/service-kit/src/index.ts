@@ -11,6 +11,7 @@ export * from './health';
 export * from './principal';
 export * from './http';
 export * from './lifecycle';
+export * from './wasm-memory';
 export type { Logger } from 'pino';
 export * from './openapi';
 export * from './keyset-page';

@@ -1,5 +1,5 @@
 // Composition root of the billing service: config → logger → database → messaging (relay, consumers) → http; graceful stop.
-import { amqpCheck, createHealth, createLogger, createMetrics, listen, runService, sqlCheck } from '@runfleet/service-kit';
+import { amqpCheck, createHealth, createLogger, createMetrics, keepWasmOnBaselineCompiler, listen, runService, sqlCheck } from '@runfleet/service-kit';
 import { pruneIdempotencyKeys } from '@runfleet/idempotency';
 import { createMessaging, prismaExecutor } from '@runfleet/messaging';
 import { payoutDetailsKey, readConfig } from './config';
@@ -17,6 +17,9 @@ import { consumeJobs } from './messaging/jobs.consumer';
 import { consumeOrders } from './messaging/orders.consumer';
 import { consumeAccounts } from './messaging/accounts.consumer';
 import { consumeCommissions } from './messaging/commissions.consumer';
+
+// before Prisma compiles its query compiler (packages/service-kit/src/wasm-memory.ts)
+keepWasmOnBaselineCompiler();
 
 const config = readConfig();
 const logger = createLogger({ service: 'billing', level: config.LOG_LEVEL });

@@ -1,6 +1,6 @@
 // Composition root of the notifications service: config → logger → database → messaging
 // (consumers, relay) → email sender and webhook dispatcher → http; graceful stop.
-import { amqpCheck, createHealth, createLogger, createMetrics, listen, runService, sqlCheck } from '@runfleet/service-kit';
+import { amqpCheck, createHealth, createLogger, createMetrics, keepWasmOnBaselineCompiler, listen, runService, sqlCheck } from '@runfleet/service-kit';
 import { createMessaging, wakingRelayAfterCommits } from '@runfleet/messaging';
 import { readConfig, webhookPolicy, webhookSecretKey } from './config';
 import { createDatabase } from './db';
@@ -20,6 +20,9 @@ import { smtpMailer } from './email/smtp-mailer';
 import { buildApp } from './http/app';
 import { consumeAccounts } from './messaging/accounts.consumer';
 import { consumeDeliveries } from './messaging/deliveries.consumer';
+
+// before Prisma compiles its query compiler (packages/service-kit/src/wasm-memory.ts)
+keepWasmOnBaselineCompiler();
 
 const config = readConfig();
 const logger = createLogger({ service: 'notifications', level: config.LOG_LEVEL });

@@ -1,5 +1,5 @@
 // Composition root of the reseller service: config → logger → database → messaging (relay, consumers) → http; graceful stop.
-import { amqpCheck, createHealth, createLogger, createMetrics, listen, runService, sqlCheck } from '@runfleet/service-kit';
+import { amqpCheck, createHealth, createLogger, createMetrics, keepWasmOnBaselineCompiler, listen, runService, sqlCheck } from '@runfleet/service-kit';
 import { pruneIdempotencyKeys } from '@runfleet/idempotency';
 import { createMessaging, pgExecutor } from '@runfleet/messaging';
 import { readConfig } from './config';
@@ -10,6 +10,9 @@ import { wakingRelayAfterCommits } from './data/outbox.repository';
 import { buildApp } from './http/app';
 import { consumeOrderPayments } from './messaging/order-payments.consumer';
 import { consumeTierSales } from './messaging/tier-sales.consumer';
+
+// before Prisma compiles its query compiler (packages/service-kit/src/wasm-memory.ts)
+keepWasmOnBaselineCompiler();
 
 const config = readConfig();
 const logger = createLogger({ service: 'reseller', level: config.LOG_LEVEL });

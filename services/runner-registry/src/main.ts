@@ -1,7 +1,7 @@
 // Composition root of the runner-registry service: config → logger → database, Redis (heartbeats,
 // claim wake-ups) → messaging (relay, consumers) → sweeper → http; graceful stop.
 import { Redis } from 'ioredis';
-import { createLogger, createMetrics, listen, runService } from '@runfleet/service-kit';
+import { createLogger, createMetrics, keepWasmOnBaselineCompiler, listen, runService } from '@runfleet/service-kit';
 import { pruneIdempotencyKeys } from '@runfleet/idempotency';
 import { createMessaging, pgExecutor, pgTransactions } from '@runfleet/messaging';
 import { readConfig } from './config';
@@ -15,6 +15,9 @@ import { sweepRunners, type SweepDeps } from './domain/sweep-runners';
 import { buildApp, type AppDeps } from './http/app';
 import { consumeAccounts } from './messaging/accounts.consumer';
 import { consumeHolds } from './messaging/holds.consumer';
+
+// before Prisma compiles its query compiler (packages/service-kit/src/wasm-memory.ts)
+keepWasmOnBaselineCompiler();
 
 const config = readConfig();
 const logger = createLogger({ service: 'runner-registry', level: config.LOG_LEVEL });

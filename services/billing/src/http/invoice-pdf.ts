@@ -5,7 +5,6 @@
 // model of the reseller service's account events, copied onto the invoice), then by kind and id;
 // an account whose name billing never learnt is named by its id only. The platform's name and
 // address come from configuration.
-import PDFDocument from 'pdfkit';
 import { formatMoney } from '@runfleet/contracts';
 import type { InvoiceLineRecord, InvoiceWithLines } from '../data/invoice.repository';
 
@@ -22,8 +21,12 @@ const BOTTOM = 760;
 
 const date = (d: Date | null): string => (d ? d.toISOString().slice(0, 10) : '-');
 
-/** The PDF's bytes. */
-export function renderInvoicePdf(invoice: InvoiceWithLines, seller: Seller): Promise<Buffer> {
+/**
+ * The PDF's bytes. pdfkit (and its fonts) is loaded by the first PDF asked for, not at start-up:
+ * it adds ~10 MB to the resident size of every billing process (docs/benchmarks.md, saga memory).
+ */
+export async function renderInvoicePdf(invoice: InvoiceWithLines, seller: Seller): Promise<Buffer> {
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({ size: 'A4', margin: LEFT, info: { Title: invoice.number ?? 'Draft invoice', Author: seller.name } });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));

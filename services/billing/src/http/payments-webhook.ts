@@ -5,7 +5,6 @@
 // stale signature is 400 naming the header, and nothing is written. payment_intent.succeeded
 // credits the wallet in its metadata once per event id; other event types are acknowledged.
 import express, { type RequestHandler, type Router } from 'express';
-import Stripe from 'stripe';
 import { z } from 'zod';
 import { findUnstorableText, MICROS_PER_UNIT } from '@runfleet/contracts';
 import { AppError, correlationMiddleware, zodFieldErrors } from '@runfleet/service-kit';
@@ -45,6 +44,14 @@ function signatureError(message: string): AppError {
   });
 }
 
+/**
+ * The stripe package, loaded on the first webhook rather than at start-up: it adds ~7 MB to the
+ * resident size of a billing process that may never be sent one (docs/benchmarks.md, saga memory).
+ */
+async function stripe() {
+  return (await import('stripe')).default;
+}
+
 export function paymentsWebhook(deps: UseCaseDeps, settings: WebhookSettings | undefined): Router {
   const router = express.Router();
   const handle: RequestHandler = async (req, res) => {
@@ -56,7 +63,7 @@ export function paymentsWebhook(deps: UseCaseDeps, settings: WebhookSettings | u
     let parsed: unknown;
     try {
       // checks the HMAC over timestamp and raw body in constant time, and the timestamp's age
-      parsed = Stripe.webhooks.constructEvent(raw, header, settings.secret, settings.toleranceSeconds);
+      parsed = (await stripe()).webhooks.constructEvent(raw, header, settings.secret, settings.toleranceSeconds);
     } catch (err) {
       throw signatureError(err instanceof Error && /timestamp/i.test(err.message) ? 'is outside the tolerance window' : 'does not match the body');
     }

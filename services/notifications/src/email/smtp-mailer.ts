@@ -1,16 +1,21 @@
 // Mail out over SMTP with nodemailer (config SMTP_URL), pooled connections reused between sends.
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Mailer } from '../domain/send-emails';
 
 export interface SmtpMailer extends Mailer {
   close(): void;
 }
 
+/** nodemailer is loaded (and the pool made) by the first mail sent, not at start-up (docs/benchmarks.md, saga memory). */
 export function smtpMailer(smtpUrl: string, options: { maxConnections?: number } = {}): SmtpMailer {
-  const transport = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: options.maxConnections ?? 5 } as never);
+  let transport: Promise<Transporter> | undefined;
+  const transporter = () =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: options.maxConnections ?? 5 } as never),
+    ));
   return {
     async send(email) {
-      const info = (await transport.sendMail({
+      const info = (await (await transporter()).sendMail({
         from: email.from,
         to: email.to,
         subject: email.subject,
@@ -23,7 +28,7 @@ export function smtpMailer(smtpUrl: string, options: { maxConnections?: number }
       return { messageId: info.messageId ?? null };
     },
     close() {
-      transport.close();
+      void transport?.then((made) => made.close());
     },
   };
 }
