@@ -37,7 +37,7 @@ import { createPublicApi, headersSetBy, type NodeMiddleware, type TrustProxy } f
 import { RateLimits } from './rate-limits';
 import { RouteTemplates } from './route-templates';
 import { createGatewayHealth, type GatewayHealth } from './readiness';
-import { LONG_POLL_ROUTES, longPollTimeoutMs, UPSTREAM_NAMES, upstreamOrigins } from './routing-table';
+import { longPollTimeoutMs, UPSTREAM_NAMES, upstreamOrigins } from './routing-table';
 import { Upstream, type Upstreams } from './upstreams';
 
 export const GATEWAY_VERSION = '1.0.0';
@@ -136,10 +136,12 @@ export function buildGateway(options: GatewayOptions): Gateway {
     logger,
     cacheTtlSeconds: config.AUTH_CACHE_TTL_SECONDS,
   });
-  // The in-flight marker outlives the longest an upstream call can take (a long poll's, when longer), then frees the key.
-  const longestUpstreamMs = Math.max(config.UPSTREAM_TIMEOUT_MS, ...LONG_POLL_ROUTES.map((route) => longPollTimeoutMs(route, config)));
+  // The in-flight marker outlives the longest an ordinary upstream call can take, then frees the key.
+  // Not a long poll's (a runner's claim, up to CLAIM_MAX_WAIT_SECONDS more): sized for it, a crashed
+  // gateway would hold every key's retry off for over a minute; a claim retried while the first still
+  // waits is just a second claim, which the registry answers on its own.
   const idempotency = new Idempotency({
-    store: new IdempotencyStore(redis, config.REDIS_KEY_PREFIX, 2 * longestUpstreamMs + 5_000, new ResponseCipher(idempotencyEncryptionKey(config))),
+    store: new IdempotencyStore(redis, config.REDIS_KEY_PREFIX, 2 * config.UPSTREAM_TIMEOUT_MS + 5_000, new ResponseCipher(idempotencyEncryptionKey(config))),
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     responseLimitBytes: config.RESPONSE_LIMIT_BYTES,
     logger,
