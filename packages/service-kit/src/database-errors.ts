@@ -52,6 +52,9 @@ const UNAVAILABLE_MESSAGES = [
   'Client was closed and is not queryable',
   'terminating connection',
   'server closed the connection',
+  // Prisma's interactive transaction found no free pooled connection within its maxWait: the pool
+  // is saturated, an overload the caller can wait out like an outage (503, not 500)
+  'Unable to start a transaction in the given time',
 ];
 
 /** The SQLSTATE also when Prisma's driver adapter wrapped it; else a Node or Prisma code. */

@@ -43,7 +43,9 @@ describe('a database outage', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     const terminated = new Error('Connection terminated unexpectedly');
     const prismaUnreachable = Object.assign(new Error("Can't reach database server"), { code: 'P1001' });
-    for (const err of [pgError('57P01'), pgError('08006'), refused, terminated, prismaUnreachable, new Error('wrapped', { cause: refused })]) {
+    // the pool saturated: no connection for an interactive transaction within Prisma's maxWait
+    const poolSaturated = Object.assign(new Error('Transaction API error: Unable to start a transaction in the given time.'), { code: 'P2028' });
+    for (const err of [pgError('57P01'), pgError('08006'), refused, terminated, prismaUnreachable, poolSaturated, new Error('wrapped', { cause: refused })]) {
       expect(toProblem(err, 'corr-2')).toMatchObject({ status: 503, code: 'DATABASE_UNAVAILABLE' });
     }
   });
