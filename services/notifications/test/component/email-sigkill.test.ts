@@ -3,19 +3,18 @@
 // process is SIGKILLed twice while it mails them. Every event reaches the sink as a mail, and the
 // duplicates (a kill between a mail leaving and its row being marked sent) are counted, printed
 // and at most 5.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { createMessaging, type Messaging } from '@runfleet/messaging';
 import { createLogger, createMetrics } from '@runfleet/service-kit';
 import { createTestVhost, getQueue, type TestVhost } from '@runfleet/test-infra';
+import { BUILT_MAIN, startBuiltService, stopProcess } from '../support/built-service';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { waitFor } from '../support/wait-for';
 import { createWorld, jobCompleted, PRINCIPAL_SECRET, type World } from '../support/world';
 
 jest.setTimeout(240_000);
 
-const MAIN = path.resolve(__dirname, '../../dist/main.js');
 const EVENTS = 1_000;
 const KILL_AT = [250, 600];
 const MAX_DUPLICATES = 5;
@@ -27,32 +26,19 @@ let registry: Messaging;
 let notifications: ChildProcess | null = null;
 
 function startNotifications(): ChildProcess {
-  return spawn(process.execPath, [MAIN], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      LOG_LEVEL: 'warn',
-      PRINCIPAL_SECRET,
-      AMQP_URL: vhost.url,
-      DATABASE_URL: world.db.url,
-      SMTP_URL: sink.url,
-      // a killed sender's claims are taken over after 2 s rather than a minute
-      EMAIL_LEASE_MS: '2000',
-      EMAIL_POLL_INTERVAL_MS: '200',
-    },
-    stdio: 'ignore',
+  return startBuiltService({
+    PRINCIPAL_SECRET,
+    AMQP_URL: vhost.url,
+    DATABASE_URL: world.db.url,
+    SMTP_URL: sink.url,
+    // a killed sender's claims are taken over after 2 s rather than a minute
+    EMAIL_LEASE_MS: '2000',
+    EMAIL_POLL_INTERVAL_MS: '200',
   });
 }
 
-async function stop(child: ChildProcess | null, signal: NodeJS.Signals): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill(signal);
-  await exited;
-}
-
 beforeAll(async () => {
-  expect(existsSync(MAIN)).toBe(true); // built by `pnpm exec tsc -b`
+  expect(existsSync(BUILT_MAIN)).toBe(true); // built by `pnpm exec tsc -b`
   world = await createWorld('notifications_sigkill');
   vhost = await createTestVhost('notifications_sigkill');
   sink = await startSmtpSink();
@@ -61,7 +47,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stop(notifications, 'SIGKILL');
+  await stopProcess(notifications, 'SIGKILL');
   await registry?.close();
   await sink?.close();
   await vhost?.drop();
@@ -77,12 +63,12 @@ describe('notifications killed while it mails', () => {
     }
     for (const at of KILL_AT) {
       await waitFor(() => sink.mails.length >= at, `${at} mails reached the sink`, 60_000, 5);
-      await stop(notifications, 'SIGKILL');
+      await stopProcess(notifications, 'SIGKILL');
       expect(new Set(sink.mails.map((m) => m.eventId)).size).toBeLessThan(EVENTS); // killed mid-way, or the test proves nothing
       notifications = startNotifications();
     }
     await waitFor(async () => (await world.prisma.emailSend.count({ where: { status: 'sent' } })) === EVENTS, 'every email is marked sent', 120_000, 100);
-    await stop(notifications, 'SIGTERM');
+    await stopProcess(notifications, 'SIGTERM');
 
     const distinct = new Set(sink.mails.map((m) => m.eventId));
     const duplicates = sink.mails.length - distinct.size;

@@ -4,19 +4,18 @@
 // process on this suite's database and vhost. The event consumer that feeds the channel lives in
 // another branch, so the deliveries are recorded through the channel in committed transactions
 // first, as the consumer would; the process killed is the one whose dispatcher sends them.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { createTestVhost, type TestVhost } from '@runfleet/test-infra';
 import { webhookChannel } from '../../src/domain/webhook-channel';
 import { createWorld, PRINCIPAL_SECRET, waitFor, type World } from '../support/webhook-world';
+import { BUILT_MAIN, startBuiltService, stopProcess } from '../support/built-service';
 import { startReceiver, type Receiver } from '../support/receiver';
 
 jest.setTimeout(180_000);
 
-const MAIN = path.resolve(__dirname, '../../dist/main.js');
 const ENDPOINTS = 10;
 const EVENTS_PER_ENDPOINT = 100;
 const TOTAL = ENDPOINTS * EVENTS_PER_ENDPOINT;
@@ -27,32 +26,19 @@ let receiver: Receiver;
 let service: ChildProcess | null = null;
 
 function startService(): ChildProcess {
-  return spawn(process.execPath, [MAIN], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      LOG_LEVEL: 'warn',
-      PRINCIPAL_SECRET,
-      AMQP_URL: vhost.url,
-      DATABASE_URL: world.db.url,
-      WEBHOOKS_ALLOW_INSECURE_LOOPBACK: 'true',
-      WEBHOOK_TIMEOUT_MS: '1000',
-      WEBHOOK_RETRY_SCHEDULE: '100ms,200ms,500ms,1s,1s,1s,1s,1s,1s,1s',
-      WEBHOOK_POLL_MS: '20',
-    },
-    stdio: 'ignore',
+  return startBuiltService({
+    PRINCIPAL_SECRET,
+    AMQP_URL: vhost.url,
+    DATABASE_URL: world.db.url,
+    WEBHOOKS_ALLOW_INSECURE_LOOPBACK: 'true',
+    WEBHOOK_TIMEOUT_MS: '1000',
+    WEBHOOK_RETRY_SCHEDULE: '100ms,200ms,500ms,1s,1s,1s,1s,1s,1s,1s',
+    WEBHOOK_POLL_MS: '20',
   });
 }
 
-async function kill(child: ChildProcess | null): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
-
 beforeAll(async () => {
-  expect(existsSync(MAIN)).toBe(true); // built by `pnpm exec tsc -b`
+  expect(existsSync(BUILT_MAIN)).toBe(true); // built by `pnpm exec tsc -b`
   world = await createWorld('notif_sigkill');
   vhost = await createTestVhost('notif_sigkill');
   // slow enough that each kill lands with attempts in flight
@@ -60,7 +46,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await kill(service);
+  await stopProcess(service);
   await receiver?.close();
   await vhost?.drop();
   await world?.close();
@@ -88,11 +74,11 @@ it('delivers all 1,000 at least once across two SIGKILLs, each verifying, none l
 
   service = startService();
   await waitFor(() => receiver.received.length >= 200, 60_000, '200 deliveries');
-  await kill(service);
+  await stopProcess(service);
   const afterFirstKill = receiver.received.length;
   service = startService();
   await waitFor(() => receiver.received.length >= afterFirstKill + 300, 60_000, '300 more deliveries');
-  await kill(service);
+  await stopProcess(service);
   service = startService();
   await waitFor(async () => (await world.prisma.webhookDelivery.count({ where: { status: 'succeeded' } })) === TOTAL, 90_000, 'every delivery to succeed');
 
