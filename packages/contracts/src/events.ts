@@ -131,6 +131,14 @@ export interface EventDefinition<S extends z.ZodType = z.ZodType> {
   readonly producer: ServiceName;
 }
 
+/** The webhook endpoint (and its owner) a webhook.endpoint_* event is about. */
+const webhookEndpoint = {
+  endpointId: id('the webhook endpoint'),
+  accountType: z.enum(['reseller', 'customer']).describe('kind of account owning the endpoint'),
+  accountId: id('the owning account'),
+  url: z.string().min(1).describe('the endpoint URL (no credentials)'),
+};
+
 export const eventSchemas = {
   // -- reseller service: accounts
   'customer.created': {
@@ -782,10 +790,7 @@ export const eventSchemas = {
     producer: 'notifications',
     schema: z
       .object({
-        endpointId: id('the webhook endpoint'),
-        accountType: z.enum(['reseller', 'customer']).describe('kind of account owning the endpoint'),
-        accountId: id('the owning account'),
-        url: z.string().min(1).describe('the endpoint URL (no credentials)'),
+        ...webhookEndpoint,
         failingSince: z.iso.datetime().describe('time of the first failed attempt in the current run of failures'),
         disableAt: z.iso.datetime().describe('when the endpoint will be disabled if nothing succeeds'),
       })
@@ -797,10 +802,7 @@ export const eventSchemas = {
     producer: 'notifications',
     schema: z
       .object({
-        endpointId: id('the webhook endpoint'),
-        accountType: z.enum(['reseller', 'customer']).describe('kind of account owning the endpoint'),
-        accountId: id('the owning account'),
-        url: z.string().min(1).describe('the endpoint URL (no credentials)'),
+        ...webhookEndpoint,
         reason: z.enum(['gone', 'failing']).describe('410 Gone, or sustained failure'),
       })
       .strict(),
