@@ -5,6 +5,7 @@
 import { TOTP } from 'otpauth';
 import { createLogger } from '@runfleet/service-kit';
 import { mailTokenBox } from '../../src/domain/one-time-token';
+import { pruneEndedAccountRows } from '../../src/domain/sessions';
 import { createWorld, outboxEvents, PRINCIPAL_SECRET, type World } from '../support/world';
 import { startBroker, waitFor, type Broker } from '../support/broker';
 import {
@@ -170,6 +171,26 @@ describe('revocations on the broker', () => {
     const principal = await sessionPrincipal(world, (await logIn(world, email)).token);
     await world.as(principal).delete('/v1/auth/session');
     await waitFor(() => broker.observed('session.revoked').some((e) => (e.data as { keyId: string }).keyId === principal.sessionId), 'session.revoked reached the exchange');
+  });
+});
+
+describe('retention', () => {
+  it('deletes ended sessions and spent tokens a day after they stopped working, and keeps live ones', async () => {
+    const email = await signUpVerified(world, 'retained@example.com');
+    const ended = await logIn(world, email);
+    await world.as(await sessionPrincipal(world, ended.token)).delete('/v1/auth/session');
+    const user = await world.prisma.appUser.findUniqueOrThrow({ where: { email }, select: { id: true } });
+    world.clock.advance(25 * 3600_000);
+    try {
+      const live = await logIn(world, email);
+      const pruned = await pruneEndedAccountRows({ prisma: world.prisma, now: world.clock.now });
+      expect(pruned.sessions).toBeGreaterThanOrEqual(1);
+      expect(await world.prisma.userSession.count({ where: { userId: user.id } })).toBe(1);
+      expect(await world.prisma.userToken.count({ where: { userId: user.id } })).toBe(0);
+      expect((await verifySession(world, live.token)).status).toBe(200);
+    } finally {
+      world.clock.advance(-25 * 3600_000);
+    }
   });
 });
 
