@@ -160,8 +160,10 @@ describe('two-factor sign-in', () => {
     const noCode = await login(email, STRONG_PASSWORD);
     expect([noCode.status, noCode.body.code]).toEqual([401, 'AUTH_TOTP_REQUIRED']);
     expect((await login(email, STRONG_PASSWORD, code())).status).toBe(200);
-    const stored = await world.prisma.appUser.findUniqueOrThrow({ where: { email }, select: { totpSecret: true } });
+    const stored = await world.prisma.appUser.findUniqueOrThrow({ where: { email }, select: { id: true, totpSecret: true } });
     expect(stored.totpSecret).not.toContain(setup.body.secret);
+    // sealed under a key of the reseller's own: the account-mail key (which notifications holds) does not open it
+    expect(mailTokenBox(PRINCIPAL_SECRET).open(String(stored.totpSecret), `totp:${stored.id}`)).toBeUndefined();
   });
 });
 

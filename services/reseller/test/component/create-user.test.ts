@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from '@runfleet/test-infra';
 import { createDatabase, type PrismaClient } from '../../src/db';
 import { createReseller } from '../../src/domain/create-reseller';
 import { logIn } from '../../src/domain/log-in';
-import { mailTokenBox } from '../../src/domain/one-time-token';
+import { mailTokenBox, totpSecretBox } from '../../src/domain/one-time-token';
 import { migrate } from '../../src/migrate';
 
 const REGISTER = path.join(__dirname, '../../../../packages/test-infra/register-ts.js');
@@ -44,6 +44,7 @@ const accountDeps = () => ({
   now: () => new Date(),
   apiKeyPepper: 'cli-test-pepper-of-at-least-32-characters!',
   mailTokens: mailTokenBox('cli-test-principal-secret-of-32-characters'),
+  totpSecrets: totpSecretBox('cli-test-principal-secret-of-32-characters'),
   sessions: { idleMs: 60_000, absoluteMs: 600_000 },
 });
 
