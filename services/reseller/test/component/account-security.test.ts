@@ -20,20 +20,17 @@ import {
 } from '../support/accounts';
 
 let world: World;
-let broker: Broker;
 const logLines: string[] = [];
 
 beforeAll(async () => {
   const logger = createLogger({ service: 'reseller', level: 'debug', destination: { write: (line: string) => void logLines.push(line) } });
   world = await createWorld('reseller_account_security', { logger });
-  broker = await startBroker(world, 'reseller_account_security');
 }, 60_000);
 
 // argon2id costs tens of milliseconds per sign-in on purpose; some tests sign in a dozen times
 jest.setTimeout(30_000);
 
 afterAll(async () => {
-  await broker?.close();
   await world?.close();
 });
 
@@ -168,6 +165,16 @@ describe('two-factor sign-in', () => {
 });
 
 describe('revocations on the broker', () => {
+  let broker: Broker;
+
+  beforeAll(async () => {
+    broker = await startBroker(world, 'reseller_account_security');
+  }, 60_000);
+
+  afterAll(async () => {
+    await broker?.close();
+  });
+
   it('publishes session.revoked for a signed-out session through the outbox relay', async () => {
     const email = await signUpVerified(world, 'relay@example.com');
     const principal = await sessionPrincipal(world, (await logIn(world, email)).token);
