@@ -7,6 +7,7 @@
 // finds those keys still working prints the same without creating anything.
 'use strict';
 
+const crypto = require('node:crypto');
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -100,6 +101,27 @@ function mintAdminKey() {
   return run(['--name', 'demo admin']);
 }
 
+/**
+ * One person per role who signs in to the console (issue 19), made verified by the reseller's
+ * create-user CLI; each gets a random password, printed once here and kept in the state file.
+ */
+function createUsers(run, reseller, customer) {
+  const cli = path.join(ROOT, 'services/reseller/dist/cli/create-user.js');
+  if (!fs.existsSync(cli)) throw new Error(`${path.relative(ROOT, cli)} is missing: build first (npx tsc -b)`);
+  const env = { ...process.env, ...serviceEnv('reseller', loadSecrets()) };
+  const people = [
+    { role: 'admin', name: 'Demo Admin', email: `admin+${run}@demo.runfleet.example`, args: [] },
+    { role: 'reseller', name: 'Demo Reseller Staff', email: `staff+${run}@demo.runfleet.example`, args: ['--reseller-id', reseller.id] },
+    { role: 'customer', name: 'Demo Customer User', email: `user+${run}@demo.runfleet.example`, args: ['--customer-id', customer.id] },
+  ];
+  return people.map((person) => {
+    const password = `demo-${crypto.randomBytes(12).toString('base64url')}`;
+    const args = ['--email', person.email, '--password', password, '--role', person.role, '--name', person.name, ...person.args];
+    const id = execFileSync(process.execPath, [cli, ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+    return { id, role: person.role, email: person.email, password };
+  });
+}
+
 async function seed() {
   const adminKey = mintAdminKey();
   const run = `seed-${Date.now().toString(36)}`;
@@ -141,8 +163,10 @@ async function seed() {
     api('POST', `/v1/wallets/${wallet.id}/credits`, resellerKey.key, { amount: '100.00', currency: 'EUR', reason: 'demo top-up' }, `${run}-top-up`),
     "credit the customer's wallet",
   );
+  const users = createUsers(run, reseller, customer);
   return {
     gateway: GATEWAY,
+    users,
     createdAt: new Date().toISOString(),
     admin: { key: adminKey },
     reseller: { id: reseller.id, name: reseller.name, key: resellerKey.key },
@@ -167,6 +191,9 @@ function print(state, created) {
     `  runner             ${state.runner.name} (${state.runner.id})`,
     `  runner token       ${state.runner.token}`,
     `  saved in           ${path.relative(process.cwd(), STATE_FILE) || STATE_FILE}`,
+    '',
+    `Sign in to the console at ${state.gateway}/console as:`,
+    ...state.users.map((user) => `  ${user.role.padEnd(9)} ${user.email}  password ${user.password}`),
     '',
     'Try it through the gateway:',
     '',
@@ -208,7 +235,8 @@ function print(state, created) {
 async function main() {
   await waitForGateway();
   const saved = readState();
-  if (saved && saved.gateway === GATEWAY && (await stillValid(saved))) {
+  // (state saved before the console existed has no users: seed again)
+  if (saved && saved.gateway === GATEWAY && Array.isArray(saved.users) && (await stillValid(saved))) {
     print(saved, false);
     return 0;
   }
