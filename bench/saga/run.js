@@ -23,7 +23,9 @@
 // Needs the build (`pnpm exec tsc -b`) and the local PostgreSQL, Redis and RabbitMQ.
 //
 //   node bench/saga/run.js [--seconds 10] [--min-jobs 100] [--runners 50] [--customers 10] [--submitters 16]
-//                          [--rounds 3] [--paced-seconds 20] [--settle-seconds 5]
+//                          [--rounds 3] [--paced-seconds 20] [--settle-seconds 5] [--own-rabbitmq]
+// --own-rabbitmq runs the stack on a RabbitMQ node of the bench's own (packages/test-infra
+// startOwnRabbitmq) instead of a vhost of the machine's shared broker.
 'use strict';
 
 const { spawn } = require('node:child_process');
@@ -37,6 +39,7 @@ const ROOT = path.resolve(__dirname, '../..');
 // stack.ts is TypeScript: load it the way the workspace's child fixtures do (swc on require)
 require(path.join(ROOT, 'packages/test-infra/register-ts.js'));
 const { startStack, createAdminKey, freePort } = require(path.join(ROOT, 'e2e/support/stack.ts'));
+const { startOwnRabbitmq } = require(path.join(ROOT, 'packages/test-infra/src/index.ts'));
 const fromGateway = (id) => require(require.resolve(id, { paths: [path.join(ROOT, 'services/api-gateway')] }));
 const undici = fromGateway('undici');
 const autocannon = fromGateway('autocannon');
@@ -53,6 +56,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '3' },
     'paced-seconds': { type: 'string', default: '20' },
     'settle-seconds': { type: 'string', default: '5' },
+    'own-rabbitmq': { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -501,7 +505,11 @@ async function main() {
   const load = os.loadavg()[0];
   agent = new undici.Agent({ connections: 256, keepAliveTimeout: 10_000 });
   log(`starting the stack (${os.cpus().length} CPUs, load average ${load.toFixed(1)})`);
-  const stack = await startStack('saga_bench', { env: { 'api-gateway': SERVICE_ENV, reseller: SERVICE_ENV, billing: SERVICE_ENV, 'runner-registry': SERVICE_ENV, notifications: SERVICE_ENV } });
+  const ownRabbitmq = args['own-rabbitmq'] ? await startOwnRabbitmq() : null;
+  const stack = await startStack('saga_bench', {
+    ...(ownRabbitmq ? { infra: { amqpUrl: ownRabbitmq.url } } : {}),
+    env: { 'api-gateway': SERVICE_ENV, reseller: SERVICE_ENV, billing: SERVICE_ENV, 'runner-registry': SERVICE_ENV, notifications: SERVICE_ENV },
+  });
   gateway = stack.gatewayUrl;
   const rounds = [];
   let rss;
@@ -534,6 +542,7 @@ async function main() {
     await observer?.close().catch(() => {});
     await agent.close();
     await stack.stop();
+    await ownRabbitmq?.destroy();
   }
 
   const bareSum = (r) => r.saga.perJob.transactions * r.bare.tx.cpuMs + r.saga.perJob.published * r.bare.publish.cpuMs + r.saga.perJob.requests * r.bare.proxied.cpuMs;
