@@ -1,5 +1,5 @@
 // The runner API's statements on node-postgres directly (issue 14 item 5 and "Speed": claims are
-// the registry's hot path, and a Prisma interactive transaction costs several round trips and a
+// the registry's hot path; billing's hold verdicts move jobs with them too, and a Prisma interactive transaction costs several round trips and a
 // pooled connection held across them; under load those waits turned into failed claims). Each
 // function runs on the caller's transaction client.
 import type { PoolClient } from 'pg';
@@ -103,6 +103,8 @@ export async function lockJobSql(sql: SqlClient, jobId: string): Promise<JobReco
 
 export interface JobMove {
   status?: JobStatus;
+  holdId?: string;
+  queuedAt?: Date;
   reason?: string;
   message?: string;
   progressPercent?: number;
@@ -116,6 +118,8 @@ export interface JobMove {
 
 const MOVE_COLUMNS: Record<keyof JobMove, string> = {
   status: 'status',
+  holdId: 'hold_id',
+  queuedAt: 'queued_at',
   reason: 'reason',
   message: 'message',
   progressPercent: 'progress_percent',
