@@ -20,6 +20,15 @@ const SHARED_DEFAULTS = {
 };
 
 /**
+ * Node's flags for every service process (`npm start`, the e2e stack, infra/Dockerfile's CMD).
+ * V8's young generation grows to 2 × 16 MB while a service loads its modules and starts, and keeps
+ * that when idle; capped at 2 × 2 MB, each service's idle resident size drops by 10–25 MB, under the
+ * 120 MB of issue 18 (docs/benchmarks.md, "Saga": memory). Only a command-line flag or NODE_OPTIONS
+ * sets it: the heap is sized before a service's first line runs.
+ */
+const NODE_FLAGS = ['--max-semi-space-size=2'];
+
+/**
  * Where a second stack can live beside the first (another checkout, a test of `npm start`):
  * RUNFLEET_PORT_BASE moves every port (gateway = base, services base+1..base+4, the gateway's
  * metrics base+10); RUNFLEET_DATABASE_PREFIX renames the databases (`<prefix>_reseller`, …).
@@ -192,6 +201,7 @@ function serviceEnv(name, secrets, environment = process.env, replicas = { count
 module.exports = {
   ROOT,
   SERVICES,
+  NODE_FLAGS,
   SMTP_CATCHER_PORT,
   SHARED_DEFAULTS,
   SECRET_NAMES,

@@ -12,7 +12,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 const { createConcurrently, Logger, LogError, LogOutput, LogExit, KillOnSignal, KillOthers } = require('concurrently');
-const { ROOT, SERVICES, SMTP_CATCHER_PORT, loadSecrets, replicaCount, replicaPort, serviceEnv, serviceUrl } = require('../infra/local-stack');
+const { ROOT, SERVICES, NODE_FLAGS, SMTP_CATCHER_PORT, loadSecrets, replicaCount, replicaPort, serviceEnv, serviceUrl } = require('../infra/local-stack');
 const { MAIL_DIR, startMailCatcher } = require('./mail-catcher');
 
 const READY_TIMEOUT_MS = Number(process.env.RUNFLEET_READY_TIMEOUT_MS || 120_000);
@@ -193,7 +193,7 @@ async function main() {
   const { commands, result } = createConcurrently(
     processes.map((p) => ({
       name: p.label,
-      command: 'exec node dist/main.js',
+      command: `exec node ${NODE_FLAGS.join(' ')} dist/main.js`,
       cwd: serviceDir(p.service.name),
       env: serviceEnv(p.service.name, secrets, process.env, { count: replicas, replica: p.replica }),
       prefixColor: COLORS[SERVICES.indexOf(p.service) % COLORS.length],

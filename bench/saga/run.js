@@ -5,9 +5,9 @@
 // (async loops in this process, each registered with a shared registration token, long-polling
 // claims through the gateway).
 // Per round, on the same stack:
-//   saga      --jobs jobs submitted by --submitters concurrent loops (spread over --customers
-//             funded wallets); jobs/s from the first submit to the last wallet.charged (seen on an
-//             observer queue bound to wallet.charged), and CPU per job: the CPU time (user + system,
+//   saga      jobs submitted for --seconds by --submitters concurrent loops (spread over --customers
+//             funded wallets; at least --min-jobs); jobs/s from the first submit to the last
+//             wallet.charged (seen on an observer queue bound to wallet.charged), and CPU per job: the CPU time (user + system,
 //             /proc/<pid>/stat) of the service processes, and beside it that of the local
 //             PostgreSQL, RabbitMQ and Redis processes (shared with whatever else runs on the machine);
 //             the parts counted per job: PostgreSQL transactions (pg_stat_database of the four
@@ -17,12 +17,15 @@
 //             bench/billing's bare 1/tx), a confirmed publish (amqplib confirm channel, 64 in flight)
 //             and a proxied request (bench/gateway/bare-proxy.js in front of a node:http upstream);
 //   paced     jobs submitted at a third of the rate just measured for --paced-seconds; each one's
-//             time from submit to its wallet.charged (p50, p99, max).
+//             time from submit to its wallet.charged (p50, p99, max per round, and p50 / p99 over
+//             every round's paced jobs together: one round's p99 rests on its slowest 1 %).
 // Before the rounds, each idle service's RSS (VmRSS) --settle-seconds after it is ready.
 // Needs the build (`pnpm exec tsc -b`) and the local PostgreSQL, Redis and RabbitMQ.
 //
-//   node bench/saga/run.js [--jobs 600] [--runners 50] [--customers 10] [--submitters 16] [--rounds 3]
-//                          [--paced-seconds 10] [--settle-seconds 5]
+//   node bench/saga/run.js [--seconds 10] [--min-jobs 100] [--runners 50] [--customers 10] [--submitters 16]
+//                          [--rounds 3] [--paced-seconds 20] [--settle-seconds 5] [--own-rabbitmq]
+// --own-rabbitmq runs the stack on a RabbitMQ node of the bench's own (packages/test-infra
+// startOwnRabbitmq) instead of a vhost of the machine's shared broker.
 'use strict';
 
 const { spawn } = require('node:child_process');
@@ -36,6 +39,7 @@ const ROOT = path.resolve(__dirname, '../..');
 // stack.ts is TypeScript: load it the way the workspace's child fixtures do (swc on require)
 require(path.join(ROOT, 'packages/test-infra/register-ts.js'));
 const { startStack, createAdminKey, freePort } = require(path.join(ROOT, 'e2e/support/stack.ts'));
+const { startOwnRabbitmq } = require(path.join(ROOT, 'packages/test-infra/src/index.ts'));
 const fromGateway = (id) => require(require.resolve(id, { paths: [path.join(ROOT, 'services/api-gateway')] }));
 const undici = fromGateway('undici');
 const autocannon = fromGateway('autocannon');
@@ -44,16 +48,19 @@ const amqp = require(require.resolve('amqplib', { paths: [path.join(ROOT, 'packa
 
 const { values: args } = parseArgs({
   options: {
-    jobs: { type: 'string', default: '600' },
+    seconds: { type: 'string', default: '10' },
+    'min-jobs': { type: 'string', default: '100' },
     runners: { type: 'string', default: '50' },
     customers: { type: 'string', default: '10' },
     submitters: { type: 'string', default: '16' },
     rounds: { type: 'string', default: '3' },
-    'paced-seconds': { type: 'string', default: '10' },
+    'paced-seconds': { type: 'string', default: '20' },
     'settle-seconds': { type: 'string', default: '5' },
+    'own-rabbitmq': { type: 'boolean', default: false },
   },
 });
-const JOBS = Number(args.jobs);
+const SECONDS = Number(args.seconds);
+const MIN_JOBS = Number(args['min-jobs']);
 const RUNNERS = Number(args.runners);
 const CUSTOMERS = Number(args.customers);
 const SUBMITTERS = Number(args.submitters);
@@ -222,20 +229,32 @@ async function buildWorld(stack) {
   return { customers, runners };
 }
 
-/** A runner: heartbeats every 10 s, long-polls for a job, starts and completes it, again and again. */
+/**
+ * A runner: heartbeats every 5 s on a loop of its own (as a runner process would: a slow claim or
+ * completion on a loaded machine must not make it miss two intervals and go stale), and long-polls
+ * for a job, starts and completes it, again and again. A claim refused because the runner was
+ * marked stale meanwhile waits for its next heartbeat (counted and printed).
+ */
+let staleClaims = 0;
 function startRunners(runners) {
   let stopping = false;
-  const loops = runners.map(async (runner) => {
-    let lastBeat = 0;
+  const beats = runners.map(async (runner) => {
     while (!stopping) {
-      if (Date.now() - lastBeat > 10_000) {
-        await post('/v1/runners/me/heartbeat', runner.token, { version: '1.0.0', jobsRunning: 0, freeCapacity: 1 }, 200);
-        requestsSent += 1;
-        lastBeat = Date.now();
-      }
+      await post('/v1/runners/me/heartbeat', runner.token, { version: '1.0.0', jobsRunning: 0, freeCapacity: 1 }, 200);
+      requestsSent += 1;
+      for (let waited = 0; waited < 5000 && !stopping; waited += 250) await sleep(250);
+    }
+  });
+  const loops = runners.map(async (runner) => {
+    while (!stopping) {
       const claim = await call('POST', '/v1/runners/me/jobs/claim', runner.token, { waitSeconds: 2 });
       requestsSent += 1;
       if (claim.status === 204) continue;
+      if (claim.status === 409 && claim.body?.code === 'RUNNER_NOT_ACTIVE') {
+        staleClaims += 1;
+        await sleep(1000);
+        continue;
+      }
       if (claim.status !== 200) throw new Error(`claim: ${claim.status} ${claim.text}`);
       const id = claim.body.id;
       await post(`/v1/runners/me/jobs/${id}/start`, runner.token, {}, 200);
@@ -246,7 +265,7 @@ function startRunners(runners) {
   });
   return async () => {
     stopping = true;
-    await Promise.all(loops);
+    await Promise.all([...beats, ...loops]);
   };
 }
 
@@ -314,11 +333,14 @@ async function sagaAtSaturation(stack, world, observer, servicePids) {
   const cpuBefore = cpuSnapshot(servicePids);
   const byServiceBefore = cpuByService(stack);
   const started = performance.now();
+  // submitting stops once --seconds have passed (and --min-jobs were sent): a round long enough
+  // to be steady, whatever the machine's speed
+  const until = started + SECONDS * 1000;
   let next = 0;
   const charged = [];
   await Promise.all(
     Array.from({ length: SUBMITTERS }, async () => {
-      while (next < JOBS) {
+      while (performance.now() < until || next < MIN_JOBS) {
         const i = next++;
         const customer = world.customers[i % world.customers.length];
         const job = await submitJob(customer, i);
@@ -326,18 +348,21 @@ async function sagaAtSaturation(stack, world, observer, servicePids) {
       }
     }),
   );
+  const jobs = next;
   const last = Math.max(...(await Promise.all(charged)));
   const cpu = cpuDelta(cpuBefore, cpuSnapshot(servicePids));
   const byServiceAfter = cpuByService(stack);
   const seconds = (last - started) / 1000;
   await sleep(1500);
   const countsAfter = await partCounts(stack);
-  const per = (key) => (countsAfter[key] - countsBefore[key]) / JOBS;
+  const per = (key) => (countsAfter[key] - countsBefore[key]) / jobs;
   return {
-    jobsPerSecond: JOBS / seconds,
+    jobs,
+    seconds,
+    jobsPerSecond: jobs / seconds,
     submitRetries: submitRetries - retriesBefore,
-    cpuMsPerJob: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, (v * 1000) / JOBS])),
-    serviceCpuMsPerJob: Object.fromEntries(Object.keys(byServiceAfter).map((k) => [k, ((byServiceAfter[k] - byServiceBefore[k]) * 1000) / JOBS])),
+    cpuMsPerJob: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, (v * 1000) / jobs])),
+    serviceCpuMsPerJob: Object.fromEntries(Object.keys(byServiceAfter).map((k) => [k, ((byServiceAfter[k] - byServiceBefore[k]) * 1000) / jobs])),
     perJob: { transactions: per('transactions'), published: per('published'), requests: per('requests') },
   };
 }
@@ -362,7 +387,7 @@ async function sagaPaced(world, observer, rate) {
   await Promise.all(inflight);
   latencies.sort((a, b) => a - b);
   const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
-  return { rate, jobs: total, submitRetries: submitRetries - retriesBefore, p50: at(0.5), p99: at(0.99), max: latencies[latencies.length - 1] };
+  return { rate, jobs: total, latencies, submitRetries: submitRetries - retriesBefore, p50: at(0.5), p99: at(0.99), max: latencies[latencies.length - 1] };
 }
 
 // ---- the bare parts ----------------------------------------------------------------------------------
@@ -480,7 +505,11 @@ async function main() {
   const load = os.loadavg()[0];
   agent = new undici.Agent({ connections: 256, keepAliveTimeout: 10_000 });
   log(`starting the stack (${os.cpus().length} CPUs, load average ${load.toFixed(1)})`);
-  const stack = await startStack('saga_bench', { env: { 'api-gateway': SERVICE_ENV, reseller: SERVICE_ENV, billing: SERVICE_ENV, 'runner-registry': SERVICE_ENV, notifications: SERVICE_ENV } });
+  const ownRabbitmq = args['own-rabbitmq'] ? await startOwnRabbitmq() : null;
+  const stack = await startStack('saga_bench', {
+    ...(ownRabbitmq ? { infra: { amqpUrl: ownRabbitmq.url } } : {}),
+    env: { 'api-gateway': SERVICE_ENV, reseller: SERVICE_ENV, billing: SERVICE_ENV, 'runner-registry': SERVICE_ENV, notifications: SERVICE_ENV },
+  });
   gateway = stack.gatewayUrl;
   const rounds = [];
   let rss;
@@ -497,7 +526,7 @@ async function main() {
     await sleep(1000);
     for (let round = 1; round <= ROUNDS; round += 1) {
       const saga = await sagaAtSaturation(stack, world, observer, servicePids);
-      log(`round ${round}: saga ${saga.jobsPerSecond.toFixed(0)} jobs/s`);
+      log(`round ${round}: saga ${saga.jobsPerSecond.toFixed(0)} jobs/s (${saga.jobs} jobs; load average ${os.loadavg()[0].toFixed(1)})`);
       const bare = { tx: await bareTransactions(stack.databases.billing.url), publish: await barePublishes(stack.vhost.url), proxied: await bareProxied() };
       log(`round ${round}: bare tx ${bare.tx.rate.toFixed(0)}/s, publish ${bare.publish.rate.toFixed(0)}/s, proxied ${bare.proxied.rate.toFixed(0)}/s`);
       const paced = await sagaPaced(world, observer, Math.max(1, Math.round(saga.jobsPerSecond / 3)));
@@ -513,34 +542,40 @@ async function main() {
     await observer?.close().catch(() => {});
     await agent.close();
     await stack.stop();
+    await ownRabbitmq?.destroy();
   }
 
   const bareSum = (r) => r.saga.perJob.transactions * r.bare.tx.cpuMs + r.saga.perJob.published * r.bare.publish.cpuMs + r.saga.perJob.requests * r.bare.proxied.cpuMs;
   const machineCpu = (r) => r.saga.cpuMsPerJob.services + r.saga.cpuMsPerJob.postgres + r.saga.cpuMsPerJob.rabbitmq + r.saga.cpuMsPerJob.redis;
   const out = [];
-  out.push(`load average ${load.toFixed(1)} → ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs; ${JOBS} jobs per round, ${RUNNERS} runners, ${CUSTOMERS} wallets, ${SUBMITTERS} submitters`);
+  out.push(`load average ${load.toFixed(1)} → ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs; submitting ${SECONDS} s per round, ${RUNNERS} runners, ${CUSTOMERS} wallets, ${SUBMITTERS} submitters`);
   out.push('');
   out.push('idle RSS after start-up: ' + Object.entries(rss).map(([n, mb]) => `${n} ${mb.toFixed(0)} MB`).join(', '));
   out.push('');
-  out.push('| round | saga | CPU/job: services | + PG, RabbitMQ, Redis | machine (all processes) | per job: PG tx / publishes / proxied req | bare: PG tx | confirmed publish | proxied request | Σ bare per job | ratio | paced at | p50 | p99 | max |');
+  out.push('| round | saga (jobs in s) | CPU/job: services | + PG, RabbitMQ, Redis | machine (all processes) | per job: PG tx / publishes / proxied req | bare: PG tx | confirmed publish | proxied request | Σ bare per job | ratio | paced at | p50 | p99 | max |');
   out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   rounds.forEach((r, i) => {
     const c = r.saga.cpuMsPerJob;
     out.push(
-      `| ${i + 1} | ${fmt(r.saga.jobsPerSecond)} jobs/s | ${fmt(c.services, 1)} ms | ${fmt(machineCpu(r), 1)} ms (PG ${fmt(c.postgres, 1)}, Rabbit ${fmt(c.rabbitmq, 1)}, Redis ${fmt(c.redis, 1)}) | ${fmt(c.machine, 1)} ms | ` +
+      `| ${i + 1} | ${fmt(r.saga.jobsPerSecond)} jobs/s (${r.saga.jobs} in ${fmt(r.saga.seconds, 1)} s) | ${fmt(c.services, 1)} ms | ${fmt(machineCpu(r), 1)} ms (PG ${fmt(c.postgres, 1)}, Rabbit ${fmt(c.rabbitmq, 1)}, Redis ${fmt(c.redis, 1)}) | ${fmt(c.machine, 1)} ms | ` +
         `${fmt(r.saga.perJob.transactions, 1)} / ${fmt(r.saga.perJob.published, 1)} / ${fmt(r.saga.perJob.requests, 1)} | ` +
         `${fmt(r.bare.tx.rate)}/s, ${fmt(r.bare.tx.cpuMs, 2)} ms | ${fmt(r.bare.publish.rate)}/s, ${fmt(r.bare.publish.cpuMs, 2)} ms | ${fmt(r.bare.proxied.rate)}/s, ${fmt(r.bare.proxied.cpuMs, 2)} ms | ` +
-        `${fmt(bareSum(r), 1)} ms | ${fmt(machineCpu(r) / bareSum(r), 2)}× | ${r.paced.rate}/s | ${fmt(r.paced.p50)} ms | ${fmt(r.paced.p99)} ms | ${fmt(r.paced.max)} ms |`,
+        `${fmt(bareSum(r), 1)} ms | ${fmt(machineCpu(r) / bareSum(r), 2)}× | ${r.paced.rate}/s × ${PACED_SECONDS} s | ${fmt(r.paced.p50)} ms | ${fmt(r.paced.p99)} ms | ${fmt(r.paced.max)} ms |`,
     );
   });
   out.push(
     `| **median** | **${fmt(median(rounds.map((r) => r.saga.jobsPerSecond)))} jobs/s** | **${fmt(median(rounds.map((r) => r.saga.cpuMsPerJob.services)), 1)} ms** | **${fmt(median(rounds.map(machineCpu)), 1)} ms** | | | | | | **${fmt(median(rounds.map(bareSum)), 1)} ms** | **${fmt(median(rounds.map((r) => machineCpu(r) / bareSum(r))), 2)}×** | | | **${fmt(median(rounds.map((r) => r.paced.p99)))} ms** | |`,
   );
+  const pooled = rounds.flatMap((r) => r.paced.latencies).sort((a, b) => a - b);
+  const pooledAt = (p) => pooled[Math.min(pooled.length - 1, Math.floor(p * pooled.length))];
+  out.push(`| **all paced jobs** (${pooled.length}) | | | | | | | | | | | | **${fmt(pooledAt(0.5))} ms** | **${fmt(pooledAt(0.99))} ms** | ${fmt(pooled[pooled.length - 1])} ms |`);
   out.push('');
   out.push(`submits retried after a 5xx (same Idempotency-Key), by round: ${rounds.map((r) => `${r.saga.submitRetries} at saturation, ${r.paced.submitRetries} paced`).join('; ')}`);
+  out.push(`claims refused because the runner had gone stale (missed heartbeats on the loaded machine): ${staleClaims}`);
   out.push('CPU per job by service (median): ' + Object.keys(rounds[0].saga.serviceCpuMsPerJob).map((k) => `${k} ${fmt(median(rounds.map((r) => r.saga.serviceCpuMsPerJob[k])), 1)} ms`).join(', '));
   process.stdout.write(`${out.join('\n')}\n`);
-  fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify({ load, rss, rounds }, null, 2));
+  const summary = rounds.map((r) => ({ ...r, paced: { ...r.paced, latencies: undefined } }));
+  fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify({ load, rss, rounds: summary }, null, 2));
 }
 
 main().catch((err) => {

@@ -62,9 +62,13 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+// Node's flags for a service, as `npm start` passes them (infra/local-stack.js)
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- plain CommonJS module shared with scripts/
+const { NODE_FLAGS } = require('../../infra/local-stack') as { NODE_FLAGS: string[] };
+
 /** Starts one service from its build; a test restarts a killed one with its `env` and `port`. */
 export function startProcess(name: ServiceName, env: NodeJS.ProcessEnv, port: number): RunningService {
-  const child = spawn(process.execPath, [mainOf(name)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_FLAGS, mainOf(name)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const collect = (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter((l) => l.length > 0));
   child.stdout?.on('data', collect);

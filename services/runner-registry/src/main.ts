@@ -54,7 +54,7 @@ void runService({
     await queuedJobs.start();
     // The reseller's customers and projects (read model), and billing's verdicts on holds (DESIGN.md §4).
     await consumeAccounts(messaging, { prisma });
-    await consumeHolds(messaging, { prisma, now, queuedJobs });
+    await consumeHolds(messaging, { now, queuedJobs });
     const heartbeats = new HeartbeatStore(redis, config.REDIS_KEY_PREFIX);
     // The sweeper runs twice per heartbeat interval on every replica; the pass's advisory lock
     // lets one decide at a time (the others skip), so a runner goes stale at most half an interval late.

@@ -21,10 +21,6 @@ export async function findCustomerAccount(db: Db, id: string): Promise<CustomerA
   return db.customerAccount.findUnique({ where: { id }, select: { id: true, resellerId: true, currency: true, active: true } });
 }
 
-export async function findProjectAccount(db: Db, id: string): Promise<ProjectAccountRecord | null> {
-  return db.projectAccount.findUnique({ where: { id }, select: { id: true, customerId: true, resellerId: true, name: true, archived: true } });
-}
-
 /** customer.created: the currency is only ever set here; an update that arrived first keeps its active flag. */
 export async function recordCustomerCreated(db: Db, c: { id: string; resellerId: string | null; currency: string; occurredAt: Date }): Promise<void> {
   await db.$executeRaw`

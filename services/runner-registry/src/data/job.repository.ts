@@ -1,5 +1,6 @@
-// Jobs in the database through Prisma: plain records out. The runner API's statements (the claim
-// with `FOR UPDATE SKIP LOCKED`) are in runner-job.repository.ts.
+// Jobs in the database through Prisma: plain records out. The hot path's statements on node-postgres
+// are in runner-job.repository.ts (the runner API, the claim with `FOR UPDATE SKIP LOCKED`) and
+// job-submission.repository.ts (POST /v1/jobs).
 import type { Page } from '@runfleet/contracts';
 import type { Db, Prisma } from '../db';
 import type { OwnerScope } from '../domain/actor';
@@ -68,10 +69,6 @@ export interface NewJob {
   timeoutSeconds: number;
   maxAttempts: number;
   status: JobStatus;
-}
-
-export async function insertJob(db: Db, data: NewJob): Promise<JobRecord> {
-  return toRecord(await db.job.create({ data, select: jobSelect }));
 }
 
 export async function findJob(db: Db, scope: OwnerScope, id: string): Promise<JobRecord | null> {

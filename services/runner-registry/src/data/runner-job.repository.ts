@@ -1,5 +1,5 @@
 // The runner API's statements on node-postgres directly (issue 14 item 5 and "Speed": claims are
-// the registry's hot path, and a Prisma interactive transaction costs several round trips and a
+// the registry's hot path; billing's hold verdicts move jobs with them too, and a Prisma interactive transaction costs several round trips and a
 // pooled connection held across them; under load those waits turned into failed claims). Each
 // function runs on the caller's transaction client.
 import type { PoolClient } from 'pg';
@@ -8,7 +8,7 @@ import type { PoolClient } from 'pg';
 export type SqlClient = Pick<PoolClient, 'query'>;
 import type { JobRecord, JobStatus } from './job.repository';
 
-const JOB_COLUMNS = `id::text AS "id", project_id::text AS "projectId", customer_id::text AS "customerId",
+export const JOB_COLUMNS = `id::text AS "id", project_id::text AS "projectId", customer_id::text AS "customerId",
   reseller_id::text AS "resellerId", type, payload, required_labels AS "requiredLabels", priority,
   max_cost_micros::text AS "maxCostMicros", currency, timeout_seconds AS "timeoutSeconds", max_attempts AS "maxAttempts",
   status, attempt, runner_id::text AS "runnerId", hold_id::text AS "holdId", reason, message, cancelled_by AS "cancelledBy",
@@ -16,10 +16,10 @@ const JOB_COLUMNS = `id::text AS "id", project_id::text AS "projectId", customer
   usage_duration_ms AS "usageDurationMs", created_at AS "createdAt", queued_at AS "queuedAt", assigned_at AS "assignedAt",
   started_at AS "startedAt", last_progress_at AS "lastProgressAt", finished_at AS "finishedAt", updated_at AS "updatedAt"`;
 
-type JobRow = Omit<JobRecord, 'maxCostMicros' | 'usageUnitsMicros' | 'status'> & { maxCostMicros: string; usageUnitsMicros: string | null; status: string };
+export type JobRow = Omit<JobRecord, 'maxCostMicros' | 'usageUnitsMicros' | 'status'> & { maxCostMicros: string; usageUnitsMicros: string | null; status: string };
 
 // pg hands BIGINT out as text (it does not fit a JS number); money stays exact as BigInt (DESIGN.md §5).
-function toJob(row: JobRow): JobRecord {
+export function toJob(row: JobRow): JobRecord {
   return {
     ...row,
     status: row.status as JobStatus,
@@ -103,6 +103,8 @@ export async function lockJobSql(sql: SqlClient, jobId: string): Promise<JobReco
 
 export interface JobMove {
   status?: JobStatus;
+  holdId?: string;
+  queuedAt?: Date;
   reason?: string;
   message?: string;
   progressPercent?: number;
@@ -116,6 +118,8 @@ export interface JobMove {
 
 const MOVE_COLUMNS: Record<keyof JobMove, string> = {
   status: 'status',
+  holdId: 'hold_id',
+  queuedAt: 'queued_at',
   reason: 'reason',
   message: 'message',
   progressPercent: 'progress_percent',

@@ -126,22 +126,3 @@ export async function findRunnerForVerification(db: Db, lookupId: string): Promi
   const row = await db.runner.findUnique({ where: { lookupId }, select: { id: true, secretHash: true, status: true } });
   return row && { ...row, status: row.status as RunnerStatus };
 }
-
-/**
- * Whether a runner that could ever take this job is registered and online (issue 14 item 4 "fail
- * fast"): active, the job's type, every required label, and shared or the job's customer's own.
- */
-export async function compatibleRunnerExists(
-  db: Db,
-  job: { type: string; requiredLabels: Record<string, string>; customerId: string },
-): Promise<boolean> {
-  const rows = await db.$queryRaw<{ found: boolean }[]>`
-    SELECT EXISTS (
-      SELECT 1 FROM "runner"
-       WHERE status = 'active'
-         AND ${job.type} = ANY (job_types)
-         AND labels @> ${JSON.stringify(job.requiredLabels)}::jsonb
-         AND (customer_id IS NULL OR customer_id = ${job.customerId}::uuid)
-    ) AS found`;
-  return rows[0]?.found === true;
-}

@@ -22,6 +22,11 @@ export class ClaimTicket {
     this.wake?.();
   }
 
+  /** told since its last reset: it is about to claim again */
+  get isWoken(): boolean {
+    return this.woken;
+  }
+
   /** Resolves when a notice this runner could act on arrives, after `ms`, or on abort or shutdown. */
   wait(ms: number, signal?: AbortSignal): Promise<void> {
     if (this.woken || signal?.aborted || this.owner.closed) return Promise.resolve();
@@ -61,11 +66,28 @@ export class ClaimWaiters {
     return this.tickets.size;
   }
 
+  /**
+   * Each job wakes one waiting claim that could take it, the longest waiting first — not every
+   * compatible one: with 50 idle runners, waking all made 50 claim transactions per queued job, 49
+   * of them finding nothing (docs/benchmarks.md "Saga"). A claim whose runner is not known yet
+   * (its attempt is running, its snapshot may predate the job) is always told, so it tries again.
+   * If the one woken claim does not take the job (its runner was disabled meanwhile, say), the
+   * others find it at their next re-check (RECHECK_MS) or wake-up.
+   */
   notify(jobs: readonly QueuedJobNotice[]): void {
     if (jobs.length === 0) return;
+    const unclaimed = [...jobs];
     for (const ticket of this.tickets) {
       const runner = ticket.runner;
-      if (runner === null || jobs.some((job) => canTake(runner, job))) ticket.notify();
+      if (runner === null) {
+        ticket.notify();
+        continue;
+      }
+      if (ticket.isWoken || unclaimed.length === 0) continue;
+      const index = unclaimed.findIndex((job) => canTake(runner, job));
+      if (index === -1) continue;
+      unclaimed.splice(index, 1);
+      ticket.notify();
     }
   }
 

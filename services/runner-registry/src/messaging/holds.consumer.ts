@@ -3,8 +3,8 @@
 // Each effect commits with its inbox row; jobs queued by a batch are announced to waiting runners
 // only once it has committed.
 import { consumerQueue } from '@runfleet/contracts';
-import { prismaTransactions, type Consumer, type Messaging } from '@runfleet/messaging';
-import type { Prisma, PrismaClient } from '../db';
+import type { Consumer, Messaging } from '@runfleet/messaging';
+import type { PoolClient } from 'pg';
 import { applyHoldPlaced, applyHoldRejected } from '../domain/apply-hold-verdict';
 import type { QueuedJobAnnouncer, QueuedJobNotice } from '../domain/queued-job-notice';
 
@@ -14,16 +14,16 @@ export const HOLDS_CONCERN = QUEUE.concern;
 const EVENTS = QUEUE.events;
 
 export interface HoldsDeps {
-  prisma: PrismaClient;
   now: () => Date;
   queuedJobs: QueuedJobAnnouncer;
 }
 
-export function consumeHolds(messaging: Messaging, deps: HoldsDeps): Promise<Consumer<(typeof EVENTS)[number], Prisma.TransactionClient>> {
-  const inner = prismaTransactions<Prisma.TransactionClient>(deps.prisma);
+export function consumeHolds(messaging: Messaging, deps: HoldsDeps): Promise<Consumer<(typeof EVENTS)[number], PoolClient>> {
+  // pg transactions on the consumers' pool that wake the relay after each commit
+  const inner = messaging.consumerTransactions();
   // One transaction at a time (the consumer's default concurrency), so one list serves.
   let queued: QueuedJobNotice[] = [];
-  return messaging.consume<(typeof EVENTS)[number], Prisma.TransactionClient>({
+  return messaging.consume<(typeof EVENTS)[number], PoolClient>({
     concern: HOLDS_CONCERN,
     events: EVENTS,
     transaction: async (fn) => {

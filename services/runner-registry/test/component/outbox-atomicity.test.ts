@@ -4,7 +4,8 @@
 // while it refuses any that wrote a state row (the refusal comes at COMMIT, after everything else).
 // Either way the call fails and no table changed — a state change or an event committed in a
 // transaction of its own would survive — and no event reaches the broker that was not committed.
-// The runner API runs on node-postgres transactions, the rest on Prisma: both are here.
+// The job saga (submit, hold verdicts, the runner API) runs on node-postgres transactions, the rest
+// on Prisma: both are here.
 import { randomUUID } from 'node:crypto';
 import type { EventData } from '@runfleet/contracts';
 import { refuseCommitsWriting, snapshotTables } from '@runfleet/test-infra';
@@ -159,7 +160,7 @@ const useCases: UseCase[] = [
     },
     call: async (id) => {
       const data: EventData<'wallet.hold_placed'> = { ...holdData(submittedJobs.get(id)!), holdId: randomUUID(), availableAfter: '9.000000', expiresAt: null };
-      await world.prisma.$transaction((tx) => applyHoldPlaced(tx, data, world.clock.now()));
+      await world.transactions((tx) => applyHoldPlaced(tx, data, world.clock.now()));
       return 200;
     },
   },
@@ -172,7 +173,7 @@ const useCases: UseCase[] = [
     },
     call: async (id) => {
       const data: EventData<'wallet.hold_rejected'> = { ...holdData(submittedJobs.get(id)!), available: '0.000000', reason: 'insufficient_funds' };
-      await world.prisma.$transaction((tx) => applyHoldRejected(tx, data, world.clock.now()));
+      await world.transactions((tx) => applyHoldRejected(tx, data, world.clock.now()));
       return 200;
     },
   },

@@ -52,7 +52,7 @@ export async function startBroker(world: World, prefix: string): Promise<Broker>
   }, { noAck: true });
 
   await consumeAccounts(messaging, { prisma: world.prisma });
-  await consumeHolds(messaging, { prisma: world.prisma, now: world.clock.now, queuedJobs: world.queuedJobs });
+  await consumeHolds(messaging, { now: world.clock.now, queuedJobs: world.queuedJobs });
   messaging.startRelay({ pollIntervalMs: 100 });
   await billing.publisher.waitForConnect();
   await reseller.publisher.waitForConnect();

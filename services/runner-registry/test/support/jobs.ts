@@ -22,7 +22,7 @@ export async function submit(world: World, customer: CustomerName, overrides: Re
 
 /** billing placed the hold: the job is queued and waiting runners are told after the commit */
 export async function placeHold(world: World, job: { id: string; customerId?: unknown }): Promise<void> {
-  const notice = await world.prisma.$transaction(async (tx) => {
+  const notice = await world.transactions(async (tx) => {
     const applied = await applyHoldPlaced(
       tx,
       {

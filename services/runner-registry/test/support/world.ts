@@ -6,7 +6,8 @@ import type { Express } from 'express';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { PRINCIPAL_HEADER, type Principal } from '@runfleet/contracts';
-import { pgTransactions } from '@runfleet/messaging';
+import { pgTransactions, type TransactionRunner } from '@runfleet/messaging';
+import type { PoolClient } from 'pg';
 import { createHealth, createLogger, createMetrics, signPrincipal } from '@runfleet/service-kit';
 import { createTestDatabase, REDIS_URL, uniqueRedisPrefix, type TestDatabase } from '@runfleet/test-infra';
 import { createDatabase, type PrismaClient } from '../../src/db';
@@ -48,6 +49,8 @@ export interface RegisteredRunner {
 export interface World {
   db: TestDatabase;
   prisma: PrismaClient;
+  /** pg transactions on the pool under `prisma`, as the job saga's use cases run them */
+  transactions: TransactionRunner<PoolClient>;
   app: Express;
   clock: TestClock;
   redis: Redis;
@@ -100,9 +103,10 @@ export async function createWorld(prefix: string, options: WorldOptions = {}): P
   const heartbeats = new HeartbeatStore(redis, keyPrefix);
   await queuedJobs.start();
   const jobPolicy = options.jobPolicy ?? { maxAttempts: 3, defaultTimeoutSeconds: 3600 };
+  const transactions = pgTransactions(pool);
   const app = buildApp({
     prisma,
-    transactions: pgTransactions(pool) as AppDeps['transactions'],
+    transactions: transactions as AppDeps['transactions'],
     logger,
     metrics: createMetrics('runner-registry'),
     health: createHealth([]),
@@ -162,6 +166,7 @@ export async function createWorld(prefix: string, options: WorldOptions = {}): P
   const world: World = {
     db,
     prisma,
+    transactions,
     app,
     clock,
     redis,

@@ -34,6 +34,27 @@ describe('ClaimWaiters', () => {
     expect(woke).toEqual(['compatible', 'unknown', 'other (timed out)']);
   });
 
+  it('each job wakes one waiting claim that could take it, the longest waiting first, not every one', async () => {
+    const waiters = new ClaimWaiters();
+    const tickets = Array.from({ length: 5 }, () => {
+      const ticket = waiters.enter();
+      ticket.runner = gpu;
+      return ticket;
+    });
+    const woke: number[] = [];
+    const waits = tickets.map((ticket, i) => ticket.wait(300).then(() => woke.push(i)));
+    waiters.notify([{ type: 'render', requiredLabels: {}, customerId: 'c-9' }]);
+    // a second notice does not wake the same claim again: it goes to the next one
+    waiters.notify([
+      { type: 'render', requiredLabels: {}, customerId: 'c-9' },
+      { type: 'render', requiredLabels: {}, customerId: 'c-9' },
+    ]);
+    await Promise.all(waits);
+    // three woken at once in order; the other two only timed out after 300 ms
+    expect(woke).toEqual([0, 1, 2, 3, 4]);
+    expect(tickets.map((t) => t.isWoken)).toEqual([true, true, true, false, false]);
+  });
+
   it('a notice that arrives before the wait makes the wait return at once; reset forgets it', async () => {
     const waiters = new ClaimWaiters();
     const ticket = waiters.enter();
