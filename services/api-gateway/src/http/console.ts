@@ -1,11 +1,11 @@
 // The web console (issue 19) at /console: the built single-page app in CONSOLE_DIST (Vite's output,
-// base /console/), everything from this origin (no CDN). A path that is no file and has no file
-// extension is one of the app's own pages: it gets index.html and the app's router shows it. Vite
+// base /console/), everything from this origin (no CDN). A path that is no file and whose last
+// segment has no dot is one of the app's own pages: it gets index.html and the app's router shows it. Vite
 // names the files under assets/ by their content hash, so they are cached for a year; index.html
 // and the rest are revalidated every time, so a new build is seen at once. The pages may load only
 // from this origin and may not be framed. A console that was never built answers 503, saying so.
 import { existsSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import express, { type RequestHandler, type Response, type Router } from 'express';
 import { AppError } from '@runfleet/service-kit';
 
@@ -58,8 +58,8 @@ export function consoleRouter(dist: string): Router {
   });
 
   const page: RequestHandler = (req, res, next) => {
-    // A missing script or image is a 404, not the app's page with a 200.
-    if (extname(req.path) !== '') {
+    // A missing script or image (or a dotfile, never served) is a 404, not the app's page with a 200.
+    if (req.path.slice(req.path.lastIndexOf('/') + 1).includes('.')) {
       next(AppError.notFound('CONSOLE_FILE_NOT_FOUND', `The console has no file ${req.originalUrl.split('?')[0]}.`));
       return;
     }
