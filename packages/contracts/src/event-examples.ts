@@ -16,6 +16,9 @@ const OFFERING = '4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a';
 const PROVIDER = '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b';
 const PAYOUT = '8b9c0d1e-2f3a-4b4c-9d5e-6f7a8b9c0d1e';
 
+const user = { userId: 'f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b', email: 'ada@example.com', name: 'Ada Lovelace' };
+// a SealedBox value (v1.<iv>.<tag>.<ciphertext>); this one opens under no real key
+const SEALED_TOKEN = 'v1.q1w2e3r4t5y6u7i8.a1s2d3f4g5h6j7k8l9z0x1.c3ZlcnktbG9uZy1yYW5kb20tdG9rZW4';
 const job = { jobId: JOB, projectId: PROJECT, customerId: CUSTOMER, resellerId: RESELLER, type: 'render' };
 const order = {
   orderId: ORDER,
@@ -254,6 +257,11 @@ export const EVENT_EXAMPLES: { readonly [N in EventName]: EventData<N> } = {
   'payout.requested': { ...payout },
   'payout.completed': { ...payout, reference: 'tr_9XyZ8wV7' },
   'payout.failed': { ...payout, reason: 'bank account closed' },
+  'user.email_verification_requested': { ...user, sealedToken: SEALED_TOKEN, expiresAt: '2026-12-05T10:30:00.000Z' },
+  'user.password_reset_requested': { ...user, sealedToken: SEALED_TOKEN, expiresAt: '2026-12-05T10:30:00.000Z' },
+  'user.invited': { ...user, role: 'customer', sealedToken: SEALED_TOKEN, expiresAt: '2026-12-05T10:30:00.000Z' },
+  'user.password_changed': { ...user, changedAt: '2026-12-05T10:00:00.000Z' },
+  'user.locked_out': { ...user, lockedUntil: '2026-12-05T10:30:00.000Z' },
   'webhook.endpoint_failing': {
     endpointId: '8c1d6f0e-4b7a-4e55-9d1e-2f3a4b5c6d7e',
     accountType: 'customer',

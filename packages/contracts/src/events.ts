@@ -139,6 +139,18 @@ const webhookEndpoint = {
   url: z.string().min(1).describe('the endpoint URL (no credentials)'),
 };
 
+/** The person a user.* mail event is addressed to: the mail goes to this address, not an account's. */
+const userMailee = {
+  userId: id('the user'),
+  email: z.email().describe("the user's email address (lower-cased)"),
+  name: z.string().min(1).describe("the user's name, for the greeting"),
+};
+const userRole = z.enum(['admin', 'reseller', 'customer']).describe('what the user is: an admin, reseller staff, or a customer');
+const sealedToken = z
+  .string()
+  .min(1)
+  .describe("the raw one-time token, sealed (SealedBox, associated data the userId); never the token in clear");
+
 export const eventSchemas = {
   // -- reseller service: accounts
   'customer.created': {
@@ -274,6 +286,50 @@ export const eventSchemas = {
         ownerId: z.string().min(1).describe('id of the admin, reseller or customer owning the keys'),
         oldKeyExpiresAt: timestamp('when the old key stops verifying (the end of the grace period)'),
       })
+      .strict(),
+  },
+
+  // -- reseller service: people's accounts (issue 19). The one-time tokens travel sealed (service-kit
+  // SealedBox under sealingKey(PRINCIPAL_SECRET, 'runfleet', 'account-mail-token'), associated data
+  // the userId): notifications opens them only to write the link into the mail.
+  'user.email_verification_requested': {
+    version: 1,
+    description: "A user must confirm their email address; notifications mails them the verification link.",
+    producer: 'reseller',
+    schema: z
+      .object({ ...userMailee, sealedToken, expiresAt: timestamp('when the token stops working') })
+      .strict(),
+  },
+  'user.password_reset_requested': {
+    version: 1,
+    description: 'A user asked to reset their password; notifications mails them the reset link.',
+    producer: 'reseller',
+    schema: z
+      .object({ ...userMailee, sealedToken, expiresAt: timestamp('when the token stops working') })
+      .strict(),
+  },
+  'user.invited': {
+    version: 1,
+    description: 'An admin or reseller created a user; notifications mails them the link that sets their first password.',
+    producer: 'reseller',
+    schema: z
+      .object({ ...userMailee, role: userRole, sealedToken, expiresAt: timestamp('when the token stops working') })
+      .strict(),
+  },
+  'user.password_changed': {
+    version: 1,
+    description: "A user's password was changed (or reset); notifications sends them a security mail.",
+    producer: 'reseller',
+    schema: z
+      .object({ ...userMailee, changedAt: timestamp('when the password changed') })
+      .strict(),
+  },
+  'user.locked_out': {
+    version: 1,
+    description: 'Too many failed sign-ins locked a user out; notifications sends them a security mail.',
+    producer: 'reseller',
+    schema: z
+      .object({ ...userMailee, lockedUntil: timestamp('when sign-in is allowed again') })
       .strict(),
   },
 
