@@ -155,3 +155,4 @@ export async function queryRows<R extends Record<string, unknown> = Record<strin
   }
 }
 export { startSmtpSink, type CaughtMail, type SmtpSink } from './smtp-sink';
+export { readMail, linksIn, type ReadMail } from './mail-text';
