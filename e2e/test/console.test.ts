@@ -123,11 +123,8 @@ beforeAll(async () => {
   await api.post(`/v1/providers/${provider.id}/offerings`, world.adminKey, { name: world.offeringName, basePrice: BASE_PRICE, currency: 'EUR', unit: 'month' });
   await api.post('/v1/relationships', world.reseller.key, { providerId: provider.id, commissionBps: COMMISSION_BPS });
 
-  // jobs: a price and a shared runner that can take them
+  // jobs: a price (the shared runner registers when the job test starts: a runner silent for long goes offline)
   await api.post('/v1/price-lists', world.adminKey, { jobType: 'render', unit: 'second', unitPrice: UNIT_PRICE, currency: 'EUR' });
-  const registration = await api.post('/v1/registration-tokens', world.adminKey, { description: 'console e2e runner', maxUses: 1 });
-  const runner = await api.post('/v1/runners', canaries.plant('registration-token', registration.token, true), { name: 'shared-1', jobTypes: ['render'], capacity: 1, version: '1.0.0' });
-  world.runnerToken = canaries.plant('runner-token', runner.token, true);
 
   adaContext = await browser.newContext();
   adaPage = await adaContext.newPage();
@@ -141,7 +138,9 @@ afterAll(async () => {
 
 describe('the console in a browser', () => {
   it('serves the console at /console with its pages checked by axe: sign-in, sign-up, reset, verify, invite', async () => {
-    const page = await browser.newPage();
+    // a page of its own context: axe-core's builder cannot inject into browser.newPage()'s default one
+    const context = await browser.newContext();
+    const page = await context.newPage();
     try {
       await page.goto(`${gw}/console/`);
       await page.waitForURL(`${gw}/console/sign-in`);
@@ -162,7 +161,7 @@ describe('the console in a browser', () => {
       await page.getByRole('heading', { name: 'Accept your invitation' }).waitFor();
       await checkPage(page, '06-invite');
     } finally {
-      await page.close();
+      await context.close();
     }
   }, 60_000);
 
@@ -196,7 +195,7 @@ describe('the console in a browser', () => {
 
     expect(await signIn(page, ada.email, ada.password)).toBe(200);
     await page.waitForURL(`${gw}/console/customer/projects`);
-    await page.getByRole('heading', { name: 'Projects' }).waitFor();
+    await page.getByRole('heading', { name: 'Projects', exact: true }).waitFor();
     const me = await fetchInPage(page, '/v1/auth/me');
     expect(me).toMatchObject({ status: 200, body: { email: ada.email, role: 'customer', resellerId: world.reseller.id, emailVerified: true } });
     ada.customerId = (me.body as { customerId: string }).customerId;
@@ -267,7 +266,17 @@ describe('the console in a browser', () => {
     await page.getByText('must be a JSON object').waitFor();
     await checkPage(page, '12-customer-jobs-invalid-payload');
     await page.getByLabel('Payload (JSON object)').fill('{"scene": "teapot.blend"}');
-    await page.getByRole('button', { name: 'Submit job' }).click();
+    // a shared runner online now (a job no online runner could take is refused at submit)
+    const registration = await api.post('/v1/registration-tokens', world.adminKey, { description: 'console e2e runner', maxUses: 1 });
+    const runner = await api.post('/v1/runners', canaries.plant('registration-token', registration.token, true), { name: 'shared-1', jobTypes: ['render'], capacity: 1, version: '1.0.0' });
+    world.runnerToken = canaries.plant('runner-token', runner.token, true);
+    const [submitted] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/v1/jobs') && r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Submit job' }).click(),
+    ]);
+    // (a refusal's problem is kept in the comparison so a failure shows it)
+    const refusal = submitted.status() === 201 ? '' : await submitted.text();
+    expect({ status: submitted.status(), refusal, idempotencyKey: submitted.request().headers()['idempotency-key'] !== undefined }).toEqual({ status: 201, refusal: '', idempotencyKey: true });
     await page.waitForURL(/\/console\/customer\/jobs\/[0-9a-f-]{36}$/);
     ada.jobId = page.url().split('/').pop() as string;
     await page.getByTestId('job-status').getByText('queued').waitFor({ timeout: 20_000 });
@@ -312,7 +321,7 @@ describe('the console in a browser', () => {
     await page.getByText('pg-88231.provider.example').waitFor();
     await checkPage(page, '17-customer-order-fulfilled');
 
-    await page.getByRole('link', { name: 'Orders' }).click();
+    await page.getByRole('link', { name: 'Orders', exact: true }).click();
     await page.getByRole('link', { name: `${world.offeringName} × 1` }).waitFor();
     await checkPage(page, '18-customer-orders');
   }, 90_000);
