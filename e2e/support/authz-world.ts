@@ -58,6 +58,7 @@ export const OBJECT_KINDS = [
   'feedItem',
   'webhookEndpoint',
   'webhookDelivery',
+  'referralCode',
 ] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
 
@@ -252,6 +253,13 @@ export async function buildWorld(stack: Stack): Promise<World> {
     add('invoice', invoice.id, reseller);
     const payout = await api('POST', '/v1/payouts', key, { amount: '50.00', methodId: method.id });
     add('payout', payout.id, reseller);
+  }
+
+  // Referral codes (issue 19): one per reseller, its label marked.
+  for (const reseller of RESELLERS) {
+    const label = mark(`referral-${reseller}`);
+    const code = await api('POST', '/v1/resellers/me/referral-codes', credentials[reseller]!, { label });
+    add('referralCode', code.id, reseller, label, code.code);
   }
 
   // Feed items: every reseller's and customer's first one (its wallet credit, orders, commissions…).

@@ -11,6 +11,7 @@
 // - every operation declares the scope of packages/contracts' table and refuses a key lacking it
 //   (403 AUTH_SCOPE_MISSING), and no credential (401).
 // Counts (requests, statuses, leaks) are printed. One stack; 20–50 s depending on load.
+import { randomUUID } from 'node:crypto';
 import { OPERATION_SCOPES } from '@runfleet/contracts';
 import { call, buildWorld, isRelated, ROLES, type Answer, type ObjectKind, type Owner, type Role, type World, type WorldObject } from '../support/authz-world';
 import { startStack, type Stack } from '../support/stack';
@@ -135,6 +136,8 @@ const MATRIX: Record<string, Row> = {
   'POST /v1/webhook-endpoints/{endpointId}/test': { objects: 'webhookEndpoint', ownerOnly: true },
   'GET /v1/webhook-deliveries/{deliveryId}': { objects: 'webhookDelivery', ownerOnly: true, reader: 'owner' },
   'POST /v1/webhook-deliveries/{deliveryId}/replay': { objects: 'webhookDelivery', ownerOnly: true },
+  // a reseller's own (issue 19): not even the admin reads another reseller's sign-ups through /me
+  'GET /v1/resellers/me/referral-codes/{codeId}/signups': { objects: 'referralCode', ownerOnly: true, reader: 'owner' },
 };
 
 interface Operation {
@@ -390,6 +393,9 @@ const BODY_REFS: Record<string, { objects: ObjectKind; body: (object: WorldObjec
     body: (o) => ({ projectId: o.id, type: world.objects.priceList[0]!.id, payload: {}, maxCost: { amount: '1.00', currency: 'EUR' } }),
   },
   'POST /v1/webhook-deliveries/replay endpointId': { objects: 'webhookEndpoint', body: (o) => ({ endpointId: o.id, since: o.extra?.since }) },
+  // invitations (issue 19): a fresh address each time, so a wrong acceptance is not hidden by a 409
+  'POST /v1/users resellerId': { objects: 'reseller', body: (o) => ({ email: `planted-${randomUUID()}@authz.example`, name: 'planted', role: 'reseller', resellerId: o.id }) },
+  'POST /v1/users customerId': { objects: 'customer', body: (o) => ({ email: `planted-${randomUUID()}@authz.example`, name: 'planted', role: 'customer', customerId: o.id }) },
 };
 
 describe("creating with another tenant's ids in the body", () => {

@@ -5,6 +5,7 @@ import { createMessaging, pgExecutor } from '@runfleet/messaging';
 import { readConfig } from './config';
 import { createDatabase } from './db';
 import { recomputeAllTiers } from './domain/recompute-tier';
+import { pruneEndedAccountRows } from './domain/sessions';
 import type { TierPolicy } from './domain/tier-rules';
 import { wakingRelayAfterCommits } from './data/outbox.repository';
 import { buildApp } from './http/app';
@@ -64,6 +65,8 @@ void runService({
     // hourly, a chunk per autocommitted statement. Replicas pruning together skip each other's rows.
     const keySweep = setInterval(() => {
       pruneIdempotencyKeys(pgExecutor(pool)).catch((err: unknown) => logger.warn({ err }, 'idempotency key prune failed; will retry at the next interval'));
+      // ended sessions and spent one-time tokens (issue 19), a day after they stopped working
+      pruneEndedAccountRows({ prisma, now }).catch((err: unknown) => logger.warn({ err }, 'session and token prune failed; will retry at the next interval'));
     }, 3600_000);
     keySweep.unref();
     const health = createHealth([

@@ -76,3 +76,9 @@ export async function revokeSessionsOf(db: Db, userId: string, now: Date, keepId
  RETURNING id::text AS id`;
   return rows.map((r) => r.id);
 }
+
+/** Deletes sessions that ended (expired or revoked) before `before`; returns how many. */
+export async function deleteEndedSessions(db: Db, before: Date): Promise<number> {
+  const result = await db.userSession.deleteMany({ where: { OR: [{ expiresAt: { lt: before } }, { revokedAt: { lt: before } }] } });
+  return result.count;
+}

@@ -16,3 +16,9 @@ export async function consumeUserToken(db: Db, tokenHash: string, purposes: Toke
  RETURNING user_id::text AS "userId", purpose`;
   return rows[0] ?? null;
 }
+
+/** Deletes tokens that expired or were used before `before`; returns how many. */
+export async function deleteSpentUserTokens(db: Db, before: Date): Promise<number> {
+  const result = await db.userToken.deleteMany({ where: { OR: [{ expiresAt: { lt: before } }, { usedAt: { lt: before } }] } });
+  return result.count;
+}

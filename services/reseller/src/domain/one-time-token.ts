@@ -20,6 +20,11 @@ export function mailTokenBox(principalSecret: string): SealedBox {
   return new SealedBox(sealingKey(principalSecret, 'runfleet', 'account-mail-token'));
 }
 
+/** The key TOTP secrets are sealed under at rest: this service's alone. */
+export function totpSecretBox(principalSecret: string): SealedBox {
+  return new SealedBox(sealingKey(principalSecret, 'runfleet', 'reseller-totp-secret'));
+}
+
 export function generateOneTimeToken(): string {
   return randomBytes(32).toString('base64url');
 }

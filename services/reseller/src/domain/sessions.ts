@@ -2,7 +2,8 @@
 // reset all of them. Each ended session is announced (session.revoked) so the gateway drops its
 // cached principal within a second; the events commit with the revocation (outbox).
 import { emitEvents, event } from '../data/outbox.repository';
-import { revokeSession, revokeSessionsOf } from '../data/session.repository';
+import { deleteEndedSessions, revokeSession, revokeSessionsOf } from '../data/session.repository';
+import { deleteSpentUserTokens } from '../data/user-token.repository';
 import type { Db } from '../db';
 import type { UseCaseDeps } from './use-case-deps';
 
@@ -19,4 +20,12 @@ export async function endSessionsOf(tx: Db, userId: string, now: Date, keepId?: 
   const ids = await revokeSessionsOf(tx, userId, now, keepId);
   if (ids.length > 0) await emitEvents(tx, ids.map((id) => event('session.revoked', { keyId: id, userId })));
   return ids.length;
+}
+
+/** Ended sessions and spent one-time tokens are kept a day (for support questions), then deleted. */
+export const ACCOUNT_ROWS_RETENTION_MS = 24 * 3600_000;
+
+export async function pruneEndedAccountRows(deps: UseCaseDeps): Promise<{ sessions: number; tokens: number }> {
+  const before = new Date(deps.now().getTime() - ACCOUNT_ROWS_RETENTION_MS);
+  return { sessions: await deleteEndedSessions(deps.prisma, before), tokens: await deleteSpentUserTokens(deps.prisma, before) };
 }

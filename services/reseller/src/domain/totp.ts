@@ -1,6 +1,6 @@
 // The optional second factor (issue 19): TOTP (RFC 6238, SHA-1, 6 digits, 30 s — what authenticator
 // apps expect) with the `otpauth` library. The secret is stored sealed (AES-256-GCM, bound to the
-// user id), pending until the user proves their app has it by confirming one code.
+// user id, under a key of this service's own), pending until the user proves their app has it by confirming one code.
 import { AppError } from '@runfleet/service-kit';
 import { Secret, TOTP } from 'otpauth';
 import { findUser, findUserSecrets, updateUser } from '../data/user.repository';
@@ -14,11 +14,11 @@ function totpOf(base32: string, label: string): TOTP {
   return new TOTP({ issuer: ISSUER, label, algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(base32) });
 }
 
-const seal = (deps: AccountDeps, userId: string, base32: string) => deps.mailTokens.seal(Buffer.from(base32), TOTP_PURPOSE + userId);
-const open = (deps: Pick<AccountDeps, 'mailTokens'>, userId: string, sealed: string) => deps.mailTokens.open(sealed, TOTP_PURPOSE + userId)?.toString();
+const seal = (deps: AccountDeps, userId: string, base32: string) => deps.totpSecrets.seal(Buffer.from(base32), TOTP_PURPOSE + userId);
+const open = (deps: Pick<AccountDeps, 'totpSecrets'>, userId: string, sealed: string) => deps.totpSecrets.open(sealed, TOTP_PURPOSE + userId)?.toString();
 
 /** Whether `code` is the current code of the sealed secret (one step of clock drift either way). */
-export function totpCodeMatches(deps: Pick<AccountDeps, 'mailTokens'>, userId: string, sealedSecret: string, code: string, now: Date): boolean {
+export function totpCodeMatches(deps: Pick<AccountDeps, 'totpSecrets'>, userId: string, sealedSecret: string, code: string, now: Date): boolean {
   const base32 = open(deps, userId, sealedSecret);
   if (base32 === undefined || !/^\d{6}$/.test(code)) return false;
   return totpOf(base32, userId).validate({ token: code, timestamp: now.getTime(), window: 1 }) !== null;

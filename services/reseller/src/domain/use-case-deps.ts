@@ -33,5 +33,7 @@ export interface SessionPolicy {
  */
 export interface AccountDeps extends ApiKeyDeps {
   mailTokens: SealedBox;
+  /** seals TOTP secrets at rest (its own key: notifications, which holds mailTokens' key, cannot open them) */
+  totpSecrets: SealedBox;
   sessions: SessionPolicy;
 }

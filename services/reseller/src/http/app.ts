@@ -1,7 +1,7 @@
 // The reseller service's HTTP app (no listen): the kit's app with this service's routes.
 import express, { type Express } from 'express';
 import { createHttpApp, type Health, type Logger, type Metrics } from '@runfleet/service-kit';
-import { mailTokenBox } from '../domain/one-time-token';
+import { mailTokenBox, totpSecretBox } from '../domain/one-time-token';
 import type { AccountDeps, SessionPolicy } from '../domain/use-case-deps';
 import type { Database, PrismaClient } from '../db';
 import type { TierPolicy } from '../domain/tier-rules';
@@ -36,6 +36,7 @@ export function accountDepsOf(deps: AppDeps): AccountDeps {
     now: deps.now ?? (() => new Date()),
     apiKeyPepper: deps.apiKeyPepper,
     mailTokens: mailTokenBox(deps.principalSecret),
+    totpSecrets: totpSecretBox(deps.principalSecret),
     sessions: deps.sessions ?? DEFAULT_SESSION_POLICY,
   };
 }

@@ -5,6 +5,7 @@
 import { TOTP } from 'otpauth';
 import { createLogger } from '@runfleet/service-kit';
 import { mailTokenBox } from '../../src/domain/one-time-token';
+import { pruneEndedAccountRows } from '../../src/domain/sessions';
 import { createWorld, outboxEvents, PRINCIPAL_SECRET, type World } from '../support/world';
 import { startBroker, waitFor, type Broker } from '../support/broker';
 import {
@@ -19,20 +20,17 @@ import {
 } from '../support/accounts';
 
 let world: World;
-let broker: Broker;
 const logLines: string[] = [];
 
 beforeAll(async () => {
   const logger = createLogger({ service: 'reseller', level: 'debug', destination: { write: (line: string) => void logLines.push(line) } });
   world = await createWorld('reseller_account_security', { logger });
-  broker = await startBroker(world, 'reseller_account_security');
 }, 60_000);
 
 // argon2id costs tens of milliseconds per sign-in on purpose; some tests sign in a dozen times
 jest.setTimeout(30_000);
 
 afterAll(async () => {
-  await broker?.close();
   await world?.close();
 });
 
@@ -159,17 +157,49 @@ describe('two-factor sign-in', () => {
     const noCode = await login(email, STRONG_PASSWORD);
     expect([noCode.status, noCode.body.code]).toEqual([401, 'AUTH_TOTP_REQUIRED']);
     expect((await login(email, STRONG_PASSWORD, code())).status).toBe(200);
-    const stored = await world.prisma.appUser.findUniqueOrThrow({ where: { email }, select: { totpSecret: true } });
+    const stored = await world.prisma.appUser.findUniqueOrThrow({ where: { email }, select: { id: true, totpSecret: true } });
     expect(stored.totpSecret).not.toContain(setup.body.secret);
+    // sealed under a key of the reseller's own: the account-mail key (which notifications holds) does not open it
+    expect(mailTokenBox(PRINCIPAL_SECRET).open(String(stored.totpSecret), `totp:${stored.id}`)).toBeUndefined();
   });
 });
 
 describe('revocations on the broker', () => {
+  let broker: Broker;
+
+  beforeAll(async () => {
+    broker = await startBroker(world, 'reseller_account_security');
+  }, 60_000);
+
+  afterAll(async () => {
+    await broker?.close();
+  });
+
   it('publishes session.revoked for a signed-out session through the outbox relay', async () => {
     const email = await signUpVerified(world, 'relay@example.com');
     const principal = await sessionPrincipal(world, (await logIn(world, email)).token);
     await world.as(principal).delete('/v1/auth/session');
     await waitFor(() => broker.observed('session.revoked').some((e) => (e.data as { keyId: string }).keyId === principal.sessionId), 'session.revoked reached the exchange');
+  });
+});
+
+describe('retention', () => {
+  it('deletes ended sessions and spent tokens a day after they stopped working, and keeps live ones', async () => {
+    const email = await signUpVerified(world, 'retained@example.com');
+    const ended = await logIn(world, email);
+    await world.as(await sessionPrincipal(world, ended.token)).delete('/v1/auth/session');
+    const user = await world.prisma.appUser.findUniqueOrThrow({ where: { email }, select: { id: true } });
+    world.clock.advance(25 * 3600_000);
+    try {
+      const live = await logIn(world, email);
+      const pruned = await pruneEndedAccountRows({ prisma: world.prisma, now: world.clock.now });
+      expect(pruned.sessions).toBeGreaterThanOrEqual(1);
+      expect(await world.prisma.userSession.count({ where: { userId: user.id } })).toBe(1);
+      expect(await world.prisma.userToken.count({ where: { userId: user.id } })).toBe(0);
+      expect((await verifySession(world, live.token)).status).toBe(200);
+    } finally {
+      world.clock.advance(-25 * 3600_000);
+    }
   });
 });
 
