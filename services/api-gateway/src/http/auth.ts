@@ -1,6 +1,7 @@
-// Authentication of every public request (issue 5 item 1): the bearer credential's (or, with no
-// Authorization header, the session cookie's: issue 19) prefix names its issuer, the issuer's verdict is cached in Redis for at most 60 s, every failure is the same
-// 401, failures are counted per client IP (429 past the budget), and a key's IP allow-list → 403.
+// Authentication of every public request (issue 5 item 1): the bearer credential's prefix (or, with
+// no Authorization header, the session cookie's: issue 19) names its issuer, the issuer's verdict is
+// cached in Redis for at most 60 s, every failure is the same 401, failures are counted per client
+// IP (429 past the budget), and a key's IP allow-list → 403.
 import type { IncomingMessage } from 'node:http';
 import { AppError, type Logger } from '@runfleet/service-kit';
 import { bearerToken, credentialKindOf, type CredentialKind } from '../domain/credential-kinds';

@@ -199,6 +199,14 @@ describe('the session cookie', () => {
     expect(accounts.verifications - before).toBe(1);
   });
 
+  it('a burst of requests with a session not yet verified costs the service one verification', async () => {
+    const browser = await signIn();
+    const before = accounts.verifications;
+    const results = await Promise.all(Array.from({ length: 20 }, () => asBrowser(browser, '/v1/auth/me')));
+    expect(results.map((r) => r.status)).toEqual(Array<number>(20).fill(200));
+    expect(accounts.verifications - before).toBe(1);
+  });
+
   it('is not accepted as a bearer token, nor an API key as the cookie; a cookie that names no session is cleared', async () => {
     const browser = await signIn();
     const asBearer = await call(gw.url, '/v1/auth/me', { from: browser.from, key: browser.session });
@@ -241,6 +249,21 @@ describe('writes with the session cookie', () => {
     expect(sameOrigin.json()).toMatchObject({ method: 'POST', principal: { sessionId: accounts.sessions.at(-1)!.sessionId } });
     const noOrigin = await asBrowser(browser, '/v1/auth/password', { body: {}, csrf: browser.csrf });
     expect(noOrigin.status).toBe(200);
+  });
+
+  it('must name PUBLIC_ORIGIN when it is set, not the Host the request came to', async () => {
+    const behindProxy = await startGateway({ upstreams: { reseller: accounts.url }, env: { PUBLIC_ORIGIN: 'https://console.runfleet.example' } });
+    try {
+      const browser = await signIn(behindProxy.url, nextIp(), { origin: 'https://console.runfleet.example' });
+      const headers = { cookie: `rf_session=${browser.session}; rf_csrf=${browser.csrf}`, 'x-csrf-token': browser.csrf };
+      const fromHost = await call(behindProxy.url, '/v1/auth/password', { from: browser.from, body: {}, headers: { ...headers, origin: behindProxy.url } });
+      expect(fromHost.status).toBe(403);
+      expect(fromHost.json()).toMatchObject({ code: 'AUTH_CSRF_FAILED' });
+      const fromPublic = await call(behindProxy.url, '/v1/auth/password', { from: browser.from, body: {}, headers: { ...headers, origin: 'https://console.runfleet.example' } });
+      expect(fromPublic.status).toBe(200);
+    } finally {
+      await behindProxy.close();
+    }
   });
 
   it('leave bearer requests alone: no CSRF token needed, and the bearer key wins over a cookie beside it', async () => {
