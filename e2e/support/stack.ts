@@ -153,8 +153,12 @@ export async function startStack(label: string, options: StackOptions = {}): Pro
       // one prefix for all replicas: they share heartbeats and the queued-job wake-ups
       env.REDIS_KEY_PREFIX = registryRedisPrefix;
     }
-    // invoice.issued email attaches the PDF it reads from billing
-    if (name === 'notifications') env.BILLING_URL = urlsOf('billing');
+    if (name === 'notifications') {
+      // invoice.issued email attaches the PDF it reads from billing
+      env.BILLING_URL = urlsOf('billing');
+      // account mail links to the console this stack's gateway serves (as infra/local-stack.js does)
+      env.CONSOLE_URL = `${urlsOf('api-gateway')}/console`;
+    }
     if (name === 'api-gateway') {
       env.REDIS_KEY_PREFIX = uniqueRedisPrefix(`e2e_${label}`);
       env.METRICS_PORT = String(gatewayMetricsPort);

@@ -51,6 +51,7 @@ describe("the contracts' queue map decides what is declared", () => {
       'runner-registry.accounts',
       'notifications.accounts',
       'notifications.deliveries',
+      'notifications.account-mail',
     ]);
     expect(declaredTopologies({ producer: 'billing' }).map((t) => t.queue)).toEqual([
       'reseller.order-payments',

@@ -12,7 +12,7 @@ export interface EmailMetrics {
 export function emailMetrics(registry: Registry, db: Db): EmailMetrics {
   const sends = new Counter({
     name: 'runfleet_email_sends_total',
-    help: 'Email send attempts by outcome (sent, retry, skipped: the account is inactive, failed: given up)',
+    help: 'Email send attempts by outcome (sent, retry, skipped: the account is inactive or the link expired, failed: given up)',
     labelNames: ['outcome'],
     registers: [registry],
   });
