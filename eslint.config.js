@@ -3,6 +3,7 @@
 const js = require('@eslint/js');
 const { defineConfig, globalIgnores } = require('eslint/config');
 const globals = require('globals');
+const reactHooks = require('eslint-plugin-react-hooks');
 const tseslint = require('typescript-eslint');
 
 module.exports = defineConfig(
@@ -28,6 +29,13 @@ module.exports = defineConfig(
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // The console runs in the browser: DOM globals, ES modules, and the rules of hooks.
+    files: ['console/**/*.{ts,tsx}'],
+    languageOptions: { sourceType: 'module', globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
   },
   {
     files: ['**/test/**/*.ts'],

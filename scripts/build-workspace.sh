@@ -24,3 +24,8 @@ node scripts/prisma-generate.js --all
 
 echo "build: tsc -b"
 pnpm exec tsc -b
+
+# The web console (issue 19): type-checked by its own tsconfig (DOM, JSX), bundled by Vite into
+# console/dist, which the gateway serves at /console.
+echo "build: console"
+pnpm --filter @runfleet/console run build
