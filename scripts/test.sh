@@ -27,6 +27,9 @@ if ! command -v pdftotext >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q poppler-utils >/dev/null 2>&1 || echo "test: could not install poppler-utils"
 fi
 
+# The console's browser tests drive Debian's chromium (playwright-core, no browser download).
+bash scripts/ensure-chromium.sh || echo "test: the console's browser tests will fail without chromium"
+
 bash scripts/build-workspace.sh || finish "FAILED: install, Prisma generate or build (tsc -b)" 1
 
 # tsc -b compiles src/; the tests, e2e and benchmarks are type-checked here (swc only strips types).

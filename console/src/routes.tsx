@@ -12,8 +12,20 @@ import { AdminProvidersPage } from './pages/admin/providers';
 import { AdminResellersPage } from './pages/admin/resellers';
 import { AdminRunnersPage } from './pages/admin/runners';
 import { AdminUsersPage } from './pages/admin/users';
+import { JobPage } from './pages/customer/job';
+import { JobsPage } from './pages/customer/jobs';
+import { MarketplacePage } from './pages/customer/marketplace';
+import { NotificationsPage } from './pages/customer/notifications';
+import { OrderPage } from './pages/customer/order';
+import { OrdersPage } from './pages/customer/orders';
 import { ProjectsPage } from './pages/customer/projects';
+import { WalletPage } from './pages/customer/wallet';
+import { WebhooksPage } from './pages/customer/webhooks';
+import { InvitePage } from './pages/public/invite';
+import { ResetPage } from './pages/public/reset';
 import { SignInPage } from './pages/public/sign-in';
+import { SignUpPage } from './pages/public/sign-up';
+import { VerifyPage } from './pages/public/verify';
 import { ResellerCommissionsPage } from './pages/reseller/commissions';
 import { ResellerCustomerPage } from './pages/reseller/customer';
 import { ResellerCustomersPage } from './pages/reseller/customers';
@@ -43,9 +55,21 @@ const everyone: readonly Role[] = ['admin', 'reseller', 'customer'];
 export const ROUTES: readonly ConsoleRoute[] = [
   // public: reached without signing in, and from the links in account mail (/verify, /reset, /invite)
   { path: 'sign-in', page: SignInPage, access: 'public' },
+  { path: 'sign-up', page: SignUpPage, access: 'public' },
+  { path: 'verify', page: VerifyPage, access: 'public' },
+  { path: 'reset', page: ResetPage, access: 'public' },
+  { path: 'invite', page: InvitePage, access: 'public' },
 
   // customer
   { path: 'customer/projects', page: ProjectsPage, access: ['customer'], nav: 'Projects' },
+  { path: 'customer/jobs', page: JobsPage, access: ['customer'], nav: 'Jobs' },
+  { path: 'customer/jobs/:jobId', page: JobPage, access: ['customer'] },
+  { path: 'customer/wallet', page: WalletPage, access: ['customer'], nav: 'Wallet' },
+  { path: 'customer/marketplace', page: MarketplacePage, access: ['customer'], nav: 'Marketplace' },
+  { path: 'customer/orders', page: OrdersPage, access: ['customer'], nav: 'Orders' },
+  { path: 'customer/orders/:orderId', page: OrderPage, access: ['customer'] },
+  { path: 'customer/webhooks', page: WebhooksPage, access: ['customer'], nav: 'Webhooks' },
+  { path: 'customer/notifications', page: NotificationsPage, access: ['customer'], nav: 'Notifications' },
 
   // reseller
   { path: 'reseller/dashboard', page: ResellerDashboardPage, access: ['reseller'], nav: 'Dashboard' },

@@ -26,16 +26,18 @@ export class ApiError extends Error {
     this.correlationId = init.correlationId;
   }
 
-  /**
-   * The message for a form field named `name`: the API names body fields `body.<name>` (nested:
-   * `body.maxCost.amount`), query fields `query.<name>`; a bare `<name>` is accepted too.
-   */
+  /** The message for the form field `name` (see fieldMatches). */
   messageFor(name: string): string | undefined {
-    const match = this.fieldErrors.find(
-      (e) => e.field === name || e.field === `body.${name}` || e.field === `query.${name}` || e.field.startsWith(`body.${name}.`),
-    );
-    return match?.message;
+    return this.fieldErrors.find((e) => fieldMatches(e.field, name))?.message;
   }
+}
+
+/**
+ * Whether the API's error path `field` is about the form field `name`: the API names body fields
+ * `body.<name>` (nested: `body.maxCost.amount`), query fields `query.<name>`; a bare name matches too.
+ */
+export function fieldMatches(field: string, name: string): boolean {
+  return field === name || field === `body.${name}` || field === `query.${name}` || field.startsWith(`body.${name}.`) || field.startsWith(`${name}.`);
 }
 
 export type Query = Record<string, string | number | boolean | undefined | null>;

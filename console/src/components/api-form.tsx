@@ -1,15 +1,17 @@
 // A form that submits to the API and shows its answer: field errors next to each <Field>, any
-// other problem above the submit button, and a busy button while the request runs.
-// Fields are uncontrolled; `onSubmit` gets the form's values by name (FormData).
-import { createContext, useContext, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { ApiError, newIdempotencyKey } from '../api/client';
+// other problem (and field errors no <Field> shows) above the submit button, and a busy button
+// while the request runs. Fields are uncontrolled; `onSubmit` gets the form's values by name.
+import { createContext, useCallback, useContext, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { ApiError, fieldMatches, newIdempotencyKey } from '../api/client';
 
 interface FormState {
   error: ApiError | null;
   pending: boolean;
+  /** a Field announces the error path it shows, so the form does not repeat that message */
+  register(errorField: string): () => void;
 }
 
-const FormStateContext = createContext<FormState>({ error: null, pending: false });
+const FormStateContext = createContext<FormState>({ error: null, pending: false, register: () => () => undefined });
 
 export function useFormState(): FormState {
   return useContext(FormStateContext);
@@ -26,12 +28,23 @@ export interface ApiFormProps<T> {
   label?: string;
   /** clear the fields after success (create forms) */
   resetOnSuccess?: boolean;
-  children: ReactNode;
+  children?: ReactNode;
 }
 
 export function ApiForm<T>({ onSubmit, onSuccess, submitLabel, label, resetOnSuccess, children }: ApiFormProps<T>) {
-  const [state, setState] = useState<FormState>({ error: null, pending: false });
+  const [error, setError] = useState<ApiError | null>(null);
+  const [pending, setPending] = useState(false);
   const idempotencyKey = useRef(newIdempotencyKey());
+  const shown = useRef(new Map<string, number>());
+
+  const register = useCallback((errorField: string) => {
+    shown.current.set(errorField, (shown.current.get(errorField) ?? 0) + 1);
+    return () => {
+      const count = (shown.current.get(errorField) ?? 1) - 1;
+      if (count <= 0) shown.current.delete(errorField);
+      else shown.current.set(errorField, count);
+    };
+  }, []);
 
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -40,32 +53,41 @@ export function ApiForm<T>({ onSubmit, onSuccess, submitLabel, label, resetOnSuc
     new FormData(form).forEach((value, key) => {
       if (typeof value === 'string') values[key] = value;
     });
-    setState({ error: null, pending: true });
+    setError(null);
+    setPending(true);
     try {
       const result = await onSubmit(values, idempotencyKey.current);
       idempotencyKey.current = newIdempotencyKey();
-      setState({ error: null, pending: false });
+      setPending(false);
       if (resetOnSuccess) form.reset();
       onSuccess?.(result, form);
     } catch (err) {
-      const error = err instanceof ApiError ? err : new ApiError({ status: 0, code: 'CONSOLE_ERROR', title: String(err) });
-      setState({ error, pending: false });
+      setError(err instanceof ApiError ? err : new ApiError({ status: 0, code: 'CONSOLE_ERROR', title: err instanceof Error ? err.message : String(err) }));
+      setPending(false);
     }
   }
 
-  // The problem's detail (or title) above the button; field messages also sit next to their fields.
-  const general = state.error?.message;
+  const unshown = error ? error.fieldErrors.filter((e) => ![...shown.current.keys()].some((name) => fieldMatches(e.field, name))) : [];
   return (
-    <FormStateContext.Provider value={state}>
-      <form onSubmit={handleSubmit} aria-label={label} noValidate aria-busy={state.pending}>
+    <FormStateContext.Provider value={{ error, pending, register }}>
+      <form onSubmit={handleSubmit} aria-label={label} noValidate aria-busy={pending}>
         {children}
-        {general && (
-          <p role="alert" className="form-error">
-            {general}
-          </p>
+        {error && (
+          <div role="alert" className="form-error">
+            <p>{error.message}</p>
+            {unshown.length > 0 && (
+              <ul>
+                {unshown.map((e) => (
+                  <li key={e.field}>
+                    {e.field.replace(/^body\./, '')}: {e.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
         )}
-        <button type="submit" disabled={state.pending}>
-          {state.pending ? `${submitLabel}…` : submitLabel}
+        <button type="submit" disabled={pending}>
+          {pending ? `${submitLabel}…` : submitLabel}
         </button>
       </form>
     </FormStateContext.Provider>

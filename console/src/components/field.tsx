@@ -1,6 +1,6 @@
 // One form field: its label, the control, an optional hint, and the API's error for it right
 // below (linked with aria-describedby so a screen reader reads it with the field).
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import { useEffect, useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { useFormState } from './api-form';
 
 interface FieldBase {
@@ -20,8 +20,10 @@ export type FieldProps = InputField | TextareaField | SelectField;
 
 export function Field(props: FieldProps) {
   const id = useId();
-  const { error } = useFormState();
-  const message = error?.messageFor(props.errorField ?? props.name);
+  const { error, register } = useFormState();
+  const errorField = props.errorField ?? props.name;
+  useEffect(() => register(errorField), [register, errorField]);
+  const message = error?.messageFor(errorField);
   const hintId = props.hint ? `${id}-hint` : undefined;
   const errorId = message ? `${id}-error` : undefined;
   const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;

@@ -1,11 +1,12 @@
-// Every signed-in user: who they are, and changing the password (POST /v1/auth/password, which
-// ends the user's other sessions).
+// Every signed-in user: who they are, changing the password (POST /v1/auth/password, which ends
+// the user's other sessions), and the optional second factor.
 import { useState } from 'react';
 import { api } from '../../api/client';
 import { ApiForm } from '../../components/api-form';
 import { Field } from '../../components/field';
 import { usePageTitle } from '../../components/page-title';
 import { useUser } from '../../session';
+import { TwoFactorSection } from './two-factor';
 
 export function AccountPage() {
   usePageTitle('Account');
@@ -37,6 +38,7 @@ export function AccountPage() {
         </ApiForm>
         {passwordChanged && <p role="status">Password changed. Your other sessions were signed out.</p>}
       </section>
+      <TwoFactorSection />
     </>
   );
 }
