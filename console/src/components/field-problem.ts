@@ -3,10 +3,13 @@
 import { ApiError } from '../api/client';
 
 export function fieldProblem(field: string, message: string): ApiError {
-  return new ApiError({ status: 400, code: 'VALIDATION_FAILED', title: 'Check the highlighted field.', errors: [{ field: `body.${field}`, message }] });
+  return new ApiError({ status: 400, code: 'CONSOLE_INVALID_INPUT', title: 'Please correct the fields marked below.', errors: [{ field: `body.${field}`, message }] });
 }
 
-/** A percentage 0–`max` with at most two decimals as integer basis points (12.5 → 1250), or a field problem. */
+/**
+ * A percentage 0–`max` with at most two decimals as integer basis points (12.5 → 1250), or a problem
+ * naming `field`: the API's name for the basis points, which the percentage <Field> shows (errorField).
+ */
 export function percentToBps(value: string | undefined, field: string, max = 50): number {
   const text = (value ?? '').trim().replace(',', '.');
   if (!/^\d{1,3}(\.\d{1,2})?$/.test(text)) throw fieldProblem(field, `Enter a percentage from 0 to ${max}, at most two decimals.`);

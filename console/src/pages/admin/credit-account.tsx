@@ -10,7 +10,7 @@ import { Money } from '../../components/money';
 import { usePageTitle } from '../../components/page-title';
 import { PagedList } from '../../components/paged-list';
 import { Progress } from '../../components/progress';
-import { useLoaded } from '../../components/use-loaded';
+import { useResource } from '../../components/use-resource';
 import type { Wallet } from './credit-accounts';
 
 interface LedgerEntry {
@@ -26,8 +26,11 @@ export function AdminCreditAccountPage() {
   usePageTitle('Wallet');
   const { walletId = '' } = useParams();
   const [reload, setReload] = useState(0);
-  const again = () => setReload((n) => n + 1);
-  const { value: wallet, error } = useLoaded<Wallet>(`/v1/wallets/${encodeURIComponent(walletId)}`, undefined, reload);
+  const { data: wallet, error, reload: reloadOne } = useResource<Wallet>(`/v1/wallets/${encodeURIComponent(walletId)}`);
+  const again = () => {
+    setReload((n) => n + 1);
+    reloadOne();
+  };
 
   if (error) return <ErrorNotice error={error} />;
   if (!wallet) return <Progress label="Loading the wallet" />;

@@ -26,7 +26,7 @@ export function AdminCreditAccountsPage() {
   return (
     <>
       <h1>Credit accounts</h1>
-      <div className="field filter">
+      <div className="filters">
         <label htmlFor="wallet-owner">Wallets of</label>
         <select id="wallet-owner" value={ownerType} onChange={(e) => setOwnerType(e.target.value)}>
           <option value="customer">customers</option>

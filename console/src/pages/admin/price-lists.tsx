@@ -7,7 +7,7 @@ import { Field } from '../../components/field';
 import { Money } from '../../components/money';
 import { usePageTitle } from '../../components/page-title';
 import { PagedList } from '../../components/paged-list';
-import { RowAction } from '../../components/row-action';
+import { ActionButton } from '../../components/action-button';
 
 interface PriceList {
   id: string;
@@ -81,10 +81,10 @@ export function AdminPriceListsPage() {
             {
               header: 'Actions',
               cell: (p) => (
-                <RowAction
+                <ActionButton
                   label="Retire"
                   ariaLabel={`Retire the ${p.jobType} price in ${p.currency}`}
-                  run={() => api.delete(`/v1/price-lists/${encodeURIComponent(p.jobType)}?${new URLSearchParams({ currency: p.currency, ...(p.resellerId ? { resellerId: p.resellerId } : {}) }).toString()}`)}
+                  action={() => api.delete(`/v1/price-lists/${encodeURIComponent(p.jobType)}?${new URLSearchParams({ currency: p.currency, ...(p.resellerId ? { resellerId: p.resellerId } : {}) }).toString()}`)}
                   onDone={again}
                 />
               ),

@@ -10,8 +10,8 @@ import { Money } from '../../components/money';
 import { usePageTitle } from '../../components/page-title';
 import { PagedList } from '../../components/paged-list';
 import { Progress } from '../../components/progress';
-import { RowAction } from '../../components/row-action';
-import { useLoaded } from '../../components/use-loaded';
+import { ActionButton } from '../../components/action-button';
+import { useResource } from '../../components/use-resource';
 import type { Provider } from './providers';
 
 interface Offering {
@@ -29,7 +29,7 @@ export function AdminProviderPage() {
   const { providerId = '' } = useParams();
   const [reload, setReload] = useState(0);
   const again = () => setReload((n) => n + 1);
-  const { value: provider, error } = useLoaded<Provider>(`/v1/providers/${encodeURIComponent(providerId)}`);
+  const { data: provider, error } = useResource<Provider>(`/v1/providers/${encodeURIComponent(providerId)}`);
 
   if (error) return <ErrorNotice error={error} />;
   if (!provider) return <Progress label="Loading the provider" />;
@@ -81,7 +81,7 @@ export function AdminProviderPage() {
             {
               header: 'Actions',
               cell: (o) => (
-                <RowAction label={o.active ? 'Deactivate' : 'Activate'} ariaLabel={`${o.active ? 'Deactivate' : 'Activate'} ${o.name}`} run={() => api.patch(`/v1/offerings/${o.id}`, { active: !o.active })} onDone={again} />
+                <ActionButton className="secondary" label={o.active ? 'Deactivate' : 'Activate'} ariaLabel={`${o.active ? 'Deactivate' : 'Activate'} ${o.name}`} action={() => api.patch(`/v1/offerings/${o.id}`, { active: !o.active })} onDone={again} />
               ),
             },
           ]}

@@ -6,7 +6,7 @@ import { ApiForm } from '../../components/api-form';
 import { Field } from '../../components/field';
 import { usePageTitle } from '../../components/page-title';
 import { PagedList } from '../../components/paged-list';
-import { RowAction } from '../../components/row-action';
+import { ActionButton } from '../../components/action-button';
 
 export interface Provider {
   id: string;
@@ -52,7 +52,7 @@ export function AdminProvidersPage() {
             {
               header: 'Actions',
               cell: (p) => (
-                <RowAction label={p.active ? 'Deactivate' : 'Activate'} ariaLabel={`${p.active ? 'Deactivate' : 'Activate'} ${p.name}`} run={() => api.patch(`/v1/providers/${p.id}`, { active: !p.active })} onDone={again} />
+                <ActionButton className="secondary" label={p.active ? 'Deactivate' : 'Activate'} ariaLabel={`${p.active ? 'Deactivate' : 'Activate'} ${p.name}`} action={() => api.patch(`/v1/providers/${p.id}`, { active: !p.active })} onDone={again} />
               ),
             },
           ]}

@@ -7,7 +7,7 @@ import { Field } from '../../components/field';
 import { bpsAsPercent, percentToBps } from '../../components/field-problem';
 import { usePageTitle } from '../../components/page-title';
 import { PagedList } from '../../components/paged-list';
-import { RowAction } from '../../components/row-action';
+import { ActionButton } from '../../components/action-button';
 
 interface Reseller {
   id: string;
@@ -39,7 +39,7 @@ export function AdminResellersPage() {
             api.post<Reseller>('/v1/resellers', {
               name: values.name,
               email: values.email,
-              commissionRateBps: percentToBps(values.commissionPercent, 'commissionPercent'),
+              commissionRateBps: percentToBps(values.commissionPercent, 'commissionRateBps'),
               ...(values.currency?.trim() ? { currency: values.currency.trim().toUpperCase() } : {}),
             })
           }
@@ -53,7 +53,7 @@ export function AdminResellersPage() {
       </section>
       <section aria-labelledby="reseller-list">
         <h2 id="reseller-list">All resellers</h2>
-        <div className="field filter">
+        <div className="filters">
           <label htmlFor="reseller-q">Search by name or email</label>
           <input id="reseller-q" type="search" value={q} onChange={(e) => setQ(e.target.value)} />
         </div>
@@ -74,7 +74,7 @@ export function AdminResellersPage() {
             {
               header: 'Actions',
               cell: (r) => (
-                <RowAction label={r.active ? 'Suspend' : 'Reactivate'} ariaLabel={`${r.active ? 'Suspend' : 'Reactivate'} ${r.name}`} run={() => api.patch(`/v1/resellers/${r.id}`, { active: !r.active })} onDone={again} />
+                <ActionButton className="secondary" label={r.active ? 'Suspend' : 'Reactivate'} ariaLabel={`${r.active ? 'Suspend' : 'Reactivate'} ${r.name}`} action={() => api.patch(`/v1/resellers/${r.id}`, { active: !r.active })} onDone={again} />
               ),
             },
           ]}

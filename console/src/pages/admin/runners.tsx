@@ -7,7 +7,7 @@ import { Field } from '../../components/field';
 import { fieldProblem } from '../../components/field-problem';
 import { usePageTitle } from '../../components/page-title';
 import { PagedList } from '../../components/paged-list';
-import { RowAction } from '../../components/row-action';
+import { ActionButton } from '../../components/action-button';
 
 interface Runner {
   id: string;
@@ -56,7 +56,7 @@ export function AdminRunnersPage() {
       <h1>Runners</h1>
       <section aria-labelledby="runner-list">
         <h2 id="runner-list">Runners</h2>
-        <div className="field filter">
+        <div className="filters">
           <label htmlFor="runner-status">Status</label>
           <select id="runner-status" value={status} onChange={(e) => setStatus(e.target.value)}>
             <option value="">All</option>
@@ -85,9 +85,9 @@ export function AdminRunnersPage() {
               header: 'Actions',
               cell: (r) => (
                 <>
-                  {r.status !== 'draining' && r.status !== 'disabled' && <RowAction label="Drain" ariaLabel={`Drain ${r.name}`} run={() => api.post(`/v1/runners/${r.id}/drain`)} onDone={again} />}
-                  {(r.status === 'draining' || r.status === 'disabled') && <RowAction label="Activate" ariaLabel={`Activate ${r.name}`} run={() => api.post(`/v1/runners/${r.id}/activate`)} onDone={again} />}
-                  {r.status !== 'disabled' && <RowAction label="Disable" ariaLabel={`Disable ${r.name}`} run={() => api.post(`/v1/runners/${r.id}/disable`)} onDone={again} />}
+                  {r.status !== 'draining' && r.status !== 'disabled' && <ActionButton className="secondary" label="Drain" ariaLabel={`Drain ${r.name}`} action={() => api.post(`/v1/runners/${r.id}/drain`)} onDone={again} />}
+                  {(r.status === 'draining' || r.status === 'disabled') && <ActionButton className="secondary" label="Activate" ariaLabel={`Activate ${r.name}`} action={() => api.post(`/v1/runners/${r.id}/activate`)} onDone={again} />}
+                  {r.status !== 'disabled' && <ActionButton className="secondary" label="Disable" ariaLabel={`Disable ${r.name}`} action={() => api.post(`/v1/runners/${r.id}/disable`)} onDone={again} />}
                 </>
               ),
             },
@@ -133,7 +133,7 @@ export function AdminRunnersPage() {
             { header: 'Status', cell: (t) => t.status },
             {
               header: 'Actions',
-              cell: (t) => (t.status === 'active' ? <RowAction label="Revoke" ariaLabel={`Revoke token ${t.description}`} run={() => api.post(`/v1/registration-tokens/${t.id}/revoke`)} onDone={again} /> : null),
+              cell: (t) => (t.status === 'active' ? <ActionButton className="secondary" label="Revoke" ariaLabel={`Revoke token ${t.description}`} action={() => api.post(`/v1/registration-tokens/${t.id}/revoke`)} onDone={again} /> : null),
             },
           ]}
         />

@@ -26,7 +26,7 @@ export function AdminUsersPage() {
       <h1>Users</h1>
       <section aria-labelledby="invite">
         <h2 id="invite">Invite someone</h2>
-        <div className="field filter">
+        <div className="filters">
           <label htmlFor="invite-role">Role</label>
           <select id="invite-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
             <option value="reseller">reseller staff</option>

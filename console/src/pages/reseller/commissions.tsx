@@ -6,7 +6,7 @@ import { Money } from '../../components/money';
 import { usePageTitle } from '../../components/page-title';
 import { PagedList } from '../../components/paged-list';
 import { Progress } from '../../components/progress';
-import { useLoaded } from '../../components/use-loaded';
+import { useResource } from '../../components/use-resource';
 
 interface Totals {
   pending: string;
@@ -39,8 +39,8 @@ interface Commission {
 export function ResellerCommissionsPage() {
   usePageTitle('Commissions');
   const [status, setStatus] = useState('');
-  const earnings = useLoaded<Earnings>('/v1/resellers/me/earnings');
-  const e = earnings.value;
+  const earnings = useResource<Earnings>('/v1/resellers/me/earnings');
+  const e = earnings.data;
 
   return (
     <>
@@ -68,7 +68,7 @@ export function ResellerCommissionsPage() {
       </section>
       <section aria-labelledby="commission-list">
         <h2 id="commission-list">Each commission</h2>
-        <div className="field filter">
+        <div className="filters">
           <label htmlFor="commission-status">Status</label>
           <select id="commission-status" value={status} onChange={(ev) => setStatus(ev.target.value)}>
             <option value="">All</option>

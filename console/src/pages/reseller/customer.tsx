@@ -9,8 +9,8 @@ import { Field } from '../../components/field';
 import { usePageTitle } from '../../components/page-title';
 import { PagedList } from '../../components/paged-list';
 import { Progress } from '../../components/progress';
-import { RowAction } from '../../components/row-action';
-import { useLoaded } from '../../components/use-loaded';
+import { ActionButton } from '../../components/action-button';
+import { useResource } from '../../components/use-resource';
 import type { Customer } from './customers';
 
 export interface ApiKey {
@@ -30,8 +30,11 @@ export function ResellerCustomerPage() {
   const { customerId = '' } = useParams();
   const [reload, setReload] = useState(0);
   const [newKey, setNewKey] = useState<string | undefined>(undefined);
-  const { value: customer, error } = useLoaded<Customer>(`/v1/customers/${encodeURIComponent(customerId)}`, undefined, reload);
-  const again = () => setReload((n) => n + 1);
+  const { data: customer, error, reload: reloadOne } = useResource<Customer>(`/v1/customers/${encodeURIComponent(customerId)}`);
+  const again = () => {
+    setReload((n) => n + 1);
+    reloadOne();
+  };
 
   if (error) return <ErrorNotice error={error} />;
   if (!customer) return <Progress label="Loading the customer" />;
@@ -50,9 +53,9 @@ export function ResellerCustomerPage() {
         <dt>Status</dt>
         <dd>{customer.active ? 'active' : 'deactivated'}</dd>
       </dl>
-      <RowAction
+      <ActionButton
         label={customer.active ? 'Deactivate customer' : 'Reactivate customer'}
-        run={() => api.patch(`/v1/customers/${customer.id}`, { active: !customer.active })}
+        action={() => api.patch(`/v1/customers/${customer.id}`, { active: !customer.active })}
         onDone={again}
       />
       <section aria-labelledby="new-key">
@@ -92,7 +95,7 @@ export function ResellerCustomerPage() {
             { header: 'Last used', cell: (k) => (k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : 'never') },
             {
               header: 'Actions',
-              cell: (k) => (k.status === 'active' ? <RowAction label="Revoke" ariaLabel={`Revoke key ${k.name}`} run={() => api.post(`/v1/api-keys/${k.id}/revoke`)} onDone={again} /> : null),
+              cell: (k) => (k.status === 'active' ? <ActionButton className="secondary" label="Revoke" ariaLabel={`Revoke key ${k.name}`} action={() => api.post(`/v1/api-keys/${k.id}/revoke`)} onDone={again} /> : null),
             },
           ]}
         />

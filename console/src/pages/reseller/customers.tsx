@@ -41,7 +41,7 @@ export function ResellerCustomersPage() {
       </section>
       <section aria-labelledby="customer-list">
         <h2 id="customer-list">Your customers</h2>
-        <div className="field filter">
+        <div className="filters">
           <label htmlFor="customer-q">Search by name or email</label>
           <input id="customer-q" type="search" value={q} onChange={(e) => setQ(e.target.value)} />
         </div>

@@ -9,7 +9,7 @@ import { ErrorNotice } from '../../components/error-notice';
 import { Money } from '../../components/money';
 import { usePageTitle } from '../../components/page-title';
 import { Progress } from '../../components/progress';
-import { useLoaded } from '../../components/use-loaded';
+import { useResource } from '../../components/use-resource';
 import type { Order } from './orders';
 
 type Section<T> =
@@ -47,7 +47,7 @@ function SectionBody<T>({ section, children }: { section: Section<T>; children(d
 
 export function ResellerDashboardPage() {
   usePageTitle('Dashboard');
-  const { value: view, error } = useLoaded<Dashboard>('/v1/resellers/me/dashboard');
+  const { data: view, error } = useResource<Dashboard>('/v1/resellers/me/dashboard');
 
   if (error) return <ErrorNotice error={error} />;
   if (!view) return <Progress label="Loading your dashboard" />;

@@ -6,7 +6,7 @@ import { ApiForm } from '../../components/api-form';
 import { Money } from '../../components/money';
 import { usePageTitle } from '../../components/page-title';
 import { PagedList } from '../../components/paged-list';
-import { RowAction } from '../../components/row-action';
+import { ActionButton } from '../../components/action-button';
 
 interface Invoice {
   id: string;
@@ -41,7 +41,7 @@ export function ResellerInvoicesPage() {
       </section>
       <section aria-labelledby="invoice-list">
         <h2 id="invoice-list">Invoices</h2>
-        <div className="field filter">
+        <div className="filters">
           <label htmlFor="invoice-kind">Kind</label>
           <select id="invoice-kind" value={kind} onChange={(e) => setKind(e.target.value)}>
             <option value="commission">My commission invoices</option>
@@ -73,7 +73,7 @@ export function ResellerInvoicesPage() {
             {
               header: 'Actions',
               cell: (i) =>
-                i.kind === 'commission' && i.status === 'draft' ? <RowAction label="Issue" ariaLabel="Issue the draft invoice" run={() => api.post(`/v1/invoices/${i.id}/issue`)} onDone={again} /> : null,
+                i.kind === 'commission' && i.status === 'draft' ? <ActionButton className="secondary" label="Issue" ariaLabel="Issue the draft invoice" action={() => api.post(`/v1/invoices/${i.id}/issue`)} onDone={again} /> : null,
             },
           ]}
         />

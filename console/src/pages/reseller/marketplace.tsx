@@ -1,38 +1,23 @@
 // Reseller: its customers' marketplace as they see it (GET /v1/marketplace/offerings): each
-// offering the reseller resells carries its badge and the marked-up price (base + commission).
+// offering the reseller resells carries the badge its customers see (the customer marketplace's)
+// and the marked-up price (base + commission).
 import { useState } from 'react';
 import { bpsAsPercent } from '../../components/field-problem';
 import { Money } from '../../components/money';
 import { usePageTitle } from '../../components/page-title';
 import { PagedList } from '../../components/paged-list';
-import { useLoaded } from '../../components/use-loaded';
-
-export interface MarketplaceOffering {
-  id: string;
-  providerId: string;
-  providerName: string;
-  name: string;
-  description: string | null;
-  unit: string;
-  currency: string;
-  basePrice: string;
-  commissionBps: number;
-  commission: string;
-  price: string;
-}
+import { ResellerBadge } from '../customer/marketplace';
+import type { MarketplaceOffering } from '../customer/customer-api';
 
 export function ResellerMarketplacePage() {
   usePageTitle('Marketplace preview');
-  // the badge the reseller's customers see on these offerings (all of them are the reseller's)
-  const me = useLoaded<{ reseller?: { name: string } }>('/v1/me');
-  const resellerName = me.value?.reseller?.name ?? 'you';
   const [q, setQ] = useState('');
 
   return (
     <>
       <h1>Marketplace preview</h1>
       <p>What your customers see: the offerings of the providers you resell, at your price.</p>
-      <div className="field filter">
+      <div className="filters">
         <label htmlFor="market-q">Search offerings</label>
         <input id="market-q" type="search" value={q} onChange={(e) => setQ(e.target.value)} />
       </div>
@@ -48,7 +33,7 @@ export function ResellerMarketplacePage() {
             cell: (o) => (
               <>
                 {o.name}{' '}
-                <span className="badge">Resold by {resellerName}</span>
+                <ResellerBadge offering={o} />
               </>
             ),
           },

@@ -1,7 +1,6 @@
 // Reseller: one order, and what the reseller does with a paid one: fulfil it (the provider's order
 // id and the details the customer needs, a JSON object checked here before it is sent) or fail it
 // (billing refunds the customer). POST /v1/orders/:id/fulfil and /fail (docs/api.md "orders").
-import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api } from '../../api/client';
 import { ApiForm } from '../../components/api-form';
@@ -11,7 +10,7 @@ import { fieldProblem } from '../../components/field-problem';
 import { Money } from '../../components/money';
 import { usePageTitle } from '../../components/page-title';
 import { Progress } from '../../components/progress';
-import { useLoaded } from '../../components/use-loaded';
+import { useResource } from '../../components/use-resource';
 import type { Order } from './orders';
 
 /** The details field: a JSON object (the API also refuses arrays and scalars), or a field problem. */
@@ -29,9 +28,7 @@ function parseDetails(text: string | undefined): Record<string, unknown> {
 export function ResellerOrderPage() {
   usePageTitle('Order');
   const { orderId = '' } = useParams();
-  const [reload, setReload] = useState(0);
-  const { value: order, error } = useLoaded<Order>(`/v1/orders/${encodeURIComponent(orderId)}`, undefined, reload);
-  const done = () => setReload((n) => n + 1);
+  const { data: order, error, reload } = useResource<Order>(`/v1/orders/${encodeURIComponent(orderId)}`);
 
   if (error) return <ErrorNotice error={error} />;
   if (!order) return <Progress label="Loading the order" />;
@@ -81,7 +78,7 @@ export function ResellerOrderPage() {
               label="Fulfil the order"
               submitLabel="Fulfil order"
               onSubmit={(values) => api.post<Order>(`/v1/orders/${order.id}/fulfil`, { externalOrderId: values.externalOrderId, details: parseDetails(values.details) })}
-              onSuccess={done}
+              onSuccess={reload}
             >
               <Field name="externalOrderId" label="Provider order id" required />
               <Field as="textarea" name="details" label="Details (JSON)" rows={5} hint='What the customer needs, as a JSON object, e.g. {"host": "pg-1.example", "port": 5432}' required />
@@ -89,7 +86,7 @@ export function ResellerOrderPage() {
           </section>
           <section aria-labelledby="fail">
             <h2 id="fail">Fail</h2>
-            <ApiForm label="Fail the order" submitLabel="Fail order" onSubmit={(values) => api.post<Order>(`/v1/orders/${order.id}/fail`, { reason: values.reason })} onSuccess={done}>
+            <ApiForm label="Fail the order" submitLabel="Fail order" onSubmit={(values) => api.post<Order>(`/v1/orders/${order.id}/fail`, { reason: values.reason })} onSuccess={reload}>
               <Field name="reason" label="Reason" hint="The customer sees it; billing refunds the order." required />
             </ApiForm>
           </section>

@@ -48,7 +48,7 @@ export function ResellerOrdersPage() {
   return (
     <>
       <h1>Orders</h1>
-      <div className="field filter">
+      <div className="filters">
         <label htmlFor="order-status">Status</label>
         <select id="order-status" value={status} onChange={(e) => setStatus(e.target.value)}>
           {STATUSES.map((s) => (

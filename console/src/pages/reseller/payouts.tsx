@@ -9,7 +9,7 @@ import { Field } from '../../components/field';
 import { Money } from '../../components/money';
 import { usePageTitle } from '../../components/page-title';
 import { PagedList } from '../../components/paged-list';
-import { useLoaded } from '../../components/use-loaded';
+import { useResource } from '../../components/use-resource';
 import type { Earnings } from './commissions';
 
 interface PayoutMethod {
@@ -42,19 +42,23 @@ export function ResellerPayoutsPage() {
   usePageTitle('Payouts');
   const [reload, setReload] = useState(0);
   const [kind, setKind] = useState<'bank_transfer' | 'paypal'>('bank_transfer');
-  const again = () => setReload((n) => n + 1);
-  const methods = useLoaded<Page<PayoutMethod>>('/v1/payout-methods', { limit: 100 }, reload);
-  const earnings = useLoaded<Earnings>('/v1/resellers/me/earnings', undefined, reload);
-  const methodOptions = (methods.value?.items ?? []).map((m) => ({ value: m.id, label: `${m.label ?? m.kind} (${m.masked})` }));
+  const methods = useResource<Page<PayoutMethod>>('/v1/payout-methods?limit=100');
+  const earnings = useResource<Earnings>('/v1/resellers/me/earnings');
+  const again = () => {
+    setReload((n) => n + 1);
+    methods.reload();
+    earnings.reload();
+  };
+  const methodOptions = (methods.data?.items ?? []).map((m) => ({ value: m.id, label: `${m.label ?? m.kind} (${m.masked})` }));
 
   return (
     <>
       <h1>Payouts</h1>
       <section aria-labelledby="request-payout">
         <h2 id="request-payout">Request a payout</h2>
-        {earnings.value && (
+        {earnings.data && (
           <p>
-            Available now: <Money amount={earnings.value.wallet.available} currency={earnings.value.currency} />
+            Available now: <Money amount={earnings.data.wallet.available} currency={earnings.data.currency} />
           </p>
         )}
         {methodOptions.length === 0 ? (
@@ -67,7 +71,7 @@ export function ResellerPayoutsPage() {
             onSubmit={(values, idempotencyKey) => api.post<Payout>('/v1/payouts', { amount: values.amount, methodId: values.methodId }, { idempotencyKey })}
             onSuccess={again}
           >
-            <Field name="amount" label={`Amount${earnings.value ? ` (${earnings.value.currency})` : ''}`} inputMode="decimal" hint="A decimal amount, e.g. 120.00" required />
+            <Field name="amount" label={`Amount${earnings.data ? ` (${earnings.data.currency})` : ''}`} inputMode="decimal" hint="A decimal amount, e.g. 120.00" required />
             <Field as="select" name="methodId" label="Pay to" options={methodOptions} />
           </ApiForm>
         )}
@@ -90,7 +94,7 @@ export function ResellerPayoutsPage() {
       </section>
       <section aria-labelledby="payout-methods">
         <h2 id="payout-methods">Payout methods</h2>
-        <div className="field filter">
+        <div className="filters">
           <label htmlFor="method-kind">Kind of method to add</label>
           <select id="method-kind" value={kind} onChange={(e) => setKind(e.target.value === 'paypal' ? 'paypal' : 'bank_transfer')}>
             <option value="bank_transfer">Bank transfer</option>

@@ -9,8 +9,8 @@ import { Field } from '../../components/field';
 import { bpsAsPercent, percentToBps } from '../../components/field-problem';
 import { usePageTitle } from '../../components/page-title';
 import { PagedList } from '../../components/paged-list';
-import { RowAction } from '../../components/row-action';
-import { useLoaded } from '../../components/use-loaded';
+import { ActionButton } from '../../components/action-button';
+import { useResource } from '../../components/use-resource';
 import type { Page } from '../../api/types';
 
 export interface Relationship {
@@ -35,11 +35,15 @@ const COMMISSION_HINT = 'From 0 to 50 %, e.g. 12.5. Applies to orders placed fro
 export function ResellerProvidersPage() {
   usePageTitle('Providers');
   const [reload, setReload] = useState(0);
-  const again = () => setReload((n) => n + 1);
-  const providers = useLoaded<Page<ResellableProvider>>('/v1/providers', { limit: 100 }, reload);
-  const relationships = useLoaded<Page<Relationship>>('/v1/relationships', { limit: 100 }, reload);
-  const unrelated = (providers.value?.items ?? []).filter((p) => !p.relationship);
-  const mine = relationships.value?.items ?? [];
+  const providers = useResource<Page<ResellableProvider>>('/v1/providers?limit=100');
+  const relationships = useResource<Page<Relationship>>('/v1/relationships?limit=100');
+  const again = () => {
+    setReload((n) => n + 1);
+    providers.reload();
+    relationships.reload();
+  };
+  const unrelated = (providers.data?.items ?? []).filter((p) => !p.relationship);
+  const mine = relationships.data?.items ?? [];
 
   return (
     <>
@@ -54,7 +58,7 @@ export function ResellerProvidersPage() {
             submitLabel="Save relationship"
             onSubmit={(values) =>
               api.patch<Relationship>(`/v1/relationships/${encodeURIComponent(values.relationshipId ?? '')}`, {
-                commissionBps: percentToBps(values.commissionPercent, 'commissionPercent'),
+                commissionBps: percentToBps(values.commissionPercent, 'commissionBps'),
                 status: values.status,
               })
             }
@@ -77,13 +81,13 @@ export function ResellerProvidersPage() {
       <section aria-labelledby="new-relationship">
         <h2 id="new-relationship">Resell a provider</h2>
         {unrelated.length === 0 ? (
-          <p>{providers.value ? 'You resell every active provider.' : 'Loading providers…'}</p>
+          <p>{providers.data ? 'You resell every active provider.' : 'Loading providers…'}</p>
         ) : (
           <ApiForm
             label="Resell a provider"
             submitLabel="Start reselling"
             resetOnSuccess
-            onSubmit={(values) => api.post<Relationship>('/v1/relationships', { providerId: values.providerId, commissionBps: percentToBps(values.commissionPercent, 'commissionPercent') })}
+            onSubmit={(values) => api.post<Relationship>('/v1/relationships', { providerId: values.providerId, commissionBps: percentToBps(values.commissionPercent, 'commissionBps') })}
             onSuccess={again}
           >
             <Field as="select" name="providerId" label="Provider" options={unrelated.map((p) => ({ value: p.id, label: p.name }))} />
@@ -104,7 +108,7 @@ export function ResellerProvidersPage() {
             { header: 'Commission', cell: (r) => bpsAsPercent(r.commissionBps) },
             { header: 'Status', cell: (r) => r.status },
             { header: 'Since', cell: (r) => new Date(r.createdAt).toLocaleDateString() },
-            { header: 'Actions', cell: (r) => <RowAction label="End" ariaLabel={`End reselling ${r.providerName}`} run={() => api.delete(`/v1/relationships/${r.id}`)} onDone={again} /> },
+            { header: 'Actions', cell: (r) => <ActionButton className="secondary" label="End" ariaLabel={`End reselling ${r.providerName}`} action={() => api.delete(`/v1/relationships/${r.id}`)} onDone={again} /> },
           ]}
         />
       </section>

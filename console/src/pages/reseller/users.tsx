@@ -8,21 +8,21 @@ import { ApiForm } from '../../components/api-form';
 import { Field } from '../../components/field';
 import { usePageTitle } from '../../components/page-title';
 import { PagedList } from '../../components/paged-list';
-import { useLoaded } from '../../components/use-loaded';
+import { useResource } from '../../components/use-resource';
 import type { Customer } from './customers';
 
 export function ResellerUsersPage() {
   usePageTitle('Users');
   const [reload, setReload] = useState(0);
   const [role, setRole] = useState<'reseller' | 'customer'>('reseller');
-  const customers = useLoaded<Page<Customer>>(role === 'customer' ? '/v1/customers' : null, { limit: 100 });
+  const customers = useResource<Page<Customer>>(role === 'customer' ? '/v1/customers?limit=100' : null);
 
   return (
     <>
       <h1>Users</h1>
       <section aria-labelledby="invite">
         <h2 id="invite">Invite someone</h2>
-        <div className="field filter">
+        <div className="filters">
           <label htmlFor="invite-role">They will sign in as</label>
           <select id="invite-role" value={role} onChange={(e) => setRole(e.target.value === 'customer' ? 'customer' : 'reseller')}>
             <option value="reseller">my staff</option>
@@ -38,7 +38,7 @@ export function ResellerUsersPage() {
         >
           <Field name="name" label="Name" autoComplete="off" required />
           <Field name="email" label="Email" type="email" autoComplete="off" required />
-          {role === 'customer' && <Field as="select" name="customerId" label="Customer" options={(customers.value?.items ?? []).map((c) => ({ value: c.id, label: c.name }))} />}
+          {role === 'customer' && <Field as="select" name="customerId" label="Customer" options={(customers.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))} />}
         </ApiForm>
       </section>
       <section aria-labelledby="user-list">
