@@ -5,7 +5,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { rabbitManagement } from '@runfleet/test-infra';
 
-export type CanaryKind = 'api-key' | 'runner-token' | 'registration-token' | 'webhook-secret' | 'payout-iban' | 'stripe-webhook-secret';
+export type CanaryKind =
+  | 'api-key'
+  | 'runner-token'
+  | 'registration-token'
+  | 'webhook-secret'
+  | 'payout-iban'
+  | 'stripe-webhook-secret'
+  // issue 19: a person's password, session token (`rf_ss_…`) and a mailed one-time token
+  | 'password'
+  | 'session-token'
+  | 'account-token';
 
 export interface Canary {
   kind: CanaryKind;
@@ -51,7 +61,7 @@ function randomToken(length: number): string {
 }
 
 /** `rf_sk_` / `rf_rt_` / `rf_rg_` + a 12-character lookup id + `_` + a 43-character secret, as the platform issues them. */
-function forgedToken(prefix: 'rf_sk_' | 'rf_rt_' | 'rf_rg_'): string {
+function forgedToken(prefix: 'rf_sk_' | 'rf_rt_' | 'rf_rg_' | 'rf_ss_'): string {
   return `${prefix}${randomToken(12)}_${randomToken(43)}`;
 }
 
@@ -80,6 +90,7 @@ function needlesOf(kind: CanaryKind, value: string): string[] {
     case 'api-key':
     case 'runner-token':
     case 'registration-token':
+    case 'session-token':
       // the lookup id (`rf_sk_<lookupId>`) is shown as the key's prefix; the part after it is the secret
       return [value, value.slice(value.lastIndexOf('_') + 1)];
     case 'webhook-secret':
@@ -90,6 +101,9 @@ function needlesOf(kind: CanaryKind, value: string): string[] {
       // the account number alone (the last 10 digits) identifies the account too
       return [value, grouped, value.slice(-10)];
     }
+    case 'password':
+    case 'account-token':
+      return [value];
   }
 }
 
@@ -158,6 +172,11 @@ export class CanaryWatch {
         return this.plant(kind, canaryStripeSecret(), false);
       case 'payout-iban':
         return this.plant(kind, canaryIban(false), false);
+      case 'session-token':
+        return this.plant(kind, forgedToken('rf_ss_'), false);
+      case 'password':
+      case 'account-token':
+        return this.plant(kind, randomBytes(18).toString('base64url'), false);
     }
   }
 

@@ -7,6 +7,13 @@
 /** `<resource>:read` / `<resource>:write`; a resource's write scope also grants its read scope. */
 export const API_SCOPES = [
   'account:read',
+  // a person's own account (issue 19): sign-up, sign-in, password, TOTP, sessions
+  'account:write',
+  // people (app users) of an admin or reseller, and a reseller's referral codes (issue 19)
+  'users:read',
+  'users:write',
+  'referral-codes:read',
+  'referral-codes:write',
   'resellers:read',
   'resellers:write',
   'customers:read',
@@ -63,6 +70,26 @@ export type ApiScope = (typeof API_SCOPES)[number];
  */
 export const OPERATION_SCOPES: Readonly<Record<string, ApiScope>> = {
   'GET /v1/me': 'account:read',
+
+  // accounts and sessions (issue 19). signup, login, email-verification and both password-reset
+  // operations carry no credential: the gateway forwards them as unauthenticated routes
+  // (PUBLIC_ROUTES) and the scope here only documents them. The others need a session.
+  'POST /v1/auth/signup': 'account:write',
+  'POST /v1/auth/login': 'account:write',
+  'POST /v1/auth/email-verification': 'account:write',
+  'POST /v1/auth/password-reset': 'account:write',
+  'POST /v1/auth/password-reset/confirm': 'account:write',
+  'GET /v1/auth/me': 'account:read',
+  'DELETE /v1/auth/session': 'account:write',
+  'POST /v1/auth/password': 'account:write',
+  'POST /v1/auth/totp': 'account:write',
+  'POST /v1/auth/totp/confirm': 'account:write',
+  'DELETE /v1/auth/totp': 'account:write',
+  'POST /v1/users': 'users:write',
+  'GET /v1/users': 'users:read',
+  'POST /v1/resellers/me/referral-codes': 'referral-codes:write',
+  'GET /v1/resellers/me/referral-codes': 'referral-codes:read',
+  'GET /v1/resellers/me/referral-codes/{codeId}/signups': 'referral-codes:read',
 
   'POST /v1/resellers': 'resellers:write',
   'GET /v1/resellers': 'resellers:read',

@@ -28,8 +28,8 @@ export interface ConsumerQueueDefinition {
 export const consumerQueues = {
   'api-gateway': {
     'apikey-revocations': {
-      events: ['apikey.revoked', 'runner.revoked'],
-      description: "drops a revoked API key's or runner token's cached principal at once",
+      events: ['apikey.revoked', 'runner.revoked', 'session.revoked'],
+      description: "drops a revoked API key's, runner token's or session's cached principal at once",
       // a failed drop is retried in-process, then requeued: nothing may wait minutes
       retryDelaysMs: [],
     },

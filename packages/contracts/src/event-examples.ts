@@ -15,6 +15,9 @@ const ORDER = '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e';
 const OFFERING = '4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a';
 const PROVIDER = '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b';
 const PAYOUT = '8b9c0d1e-2f3a-4b4c-9d5e-6f7a8b9c0d1e';
+const USER = '9c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f';
+const SESSION = 'a0b1c2d3-e4f5-4a6b-9c7d-8e9f0a1b2c3d';
+const SEALED = 'v1.bm90LWEtcmVhbC1pdg.bm90LWEtcmVhbC10YWc.bm90LWEtcmVhbC10b2tlbg';
 
 const job = { jobId: JOB, projectId: PROJECT, customerId: CUSTOMER, resellerId: RESELLER, type: 'render' };
 const order = {
@@ -77,6 +80,21 @@ export const EVENT_EXAMPLES: { readonly [N in EventName]: EventData<N> } = {
   'project.created': { projectId: PROJECT, customerId: CUSTOMER, resellerId: RESELLER, name: 'nightly-renders' },
   'project.archived': { projectId: PROJECT, customerId: CUSTOMER, resellerId: RESELLER, name: 'nightly-renders' },
   'apikey.revoked': { keyId: '0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f', prefix: 'rf_4Kq9x2Lm', ownerType: 'customer', ownerId: CUSTOMER },
+  'session.revoked': { keyId: SESSION, userId: USER },
+  'user.registered': {
+    userId: USER,
+    email: 'grace@example.com',
+    name: 'Grace Hopper',
+    role: 'customer',
+    resellerId: RESELLER,
+    customerId: CUSTOMER,
+    referralCode: 'CLOUDY-2026',
+  },
+  'user.email_verification_requested': { userId: USER, email: 'grace@example.com', name: 'Grace Hopper', sealedToken: SEALED, expiresAt: '2026-12-05T10:30:00.000Z' },
+  'user.password_reset_requested': { userId: USER, email: 'grace@example.com', name: 'Grace Hopper', sealedToken: SEALED, expiresAt: '2026-12-05T10:30:00.000Z' },
+  'user.invited': { userId: USER, email: 'grace@example.com', name: 'Grace Hopper', role: 'reseller', sealedToken: SEALED, expiresAt: '2026-12-08T10:00:00.000Z' },
+  'user.password_changed': { userId: USER, email: 'grace@example.com', name: 'Grace Hopper', changedAt: '2026-12-05T10:00:00.000Z' },
+  'user.locked_out': { userId: USER, email: 'grace@example.com', name: 'Grace Hopper', lockedUntil: '2026-12-05T10:30:00.000Z' },
   'apikey.rotated': {
     keyId: '0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f',
     prefix: 'rf_4Kq9x2Lm',

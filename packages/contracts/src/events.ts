@@ -109,6 +109,18 @@ const order = {
   currency,
 };
 
+export const USER_ROLES = ['admin', 'reseller', 'customer'] as const;
+const userRole = z.enum(USER_ROLES).describe('admin, reseller staff or customer');
+const accountUser = {
+  userId: id('the user'),
+  email: z.email().describe('where the mail goes'),
+  name: z.string().min(1).describe("the user's name, for the greeting"),
+};
+const mailToken = {
+  sealedToken: z.string().min(1).describe('the one-time token, sealed for notifications (never in clear)'),
+  expiresAt: timestamp('when the token stops working'),
+};
+
 const payout = {
   payoutId: id('the payout'),
   resellerId: id('reseller withdrawing commission'),
@@ -275,6 +287,65 @@ export const eventSchemas = {
         oldKeyExpiresAt: timestamp('when the old key stops verifying (the end of the grace period)'),
       })
       .strict(),
+  },
+
+  // -- reseller: people's accounts and sessions (issue 19). Mail events carry the one-time token
+  // sealed for notifications (service-kit SealedBox under sealingKey(PRINCIPAL_SECRET, 'runfleet',
+  // 'account-mail-token'), associated data = the userId), never in clear.
+  'session.revoked': {
+    version: 1,
+    description: "A session ended before its expiry (sign-out, password change or reset); the gateway must stop accepting it at once.",
+    producer: 'reseller',
+    schema: z
+      .object({
+        keyId: id('the revoked session (what the gateway caches it under)'),
+        userId: id('the person the session belonged to'),
+      })
+      .strict(),
+  },
+  'user.registered': {
+    version: 1,
+    description: 'A person signed up: a new customer and its first user (direct, or through a reseller referral code).',
+    producer: 'reseller',
+    schema: z
+      .object({
+        ...accountUser,
+        role: userRole,
+        resellerId: nullableId('reseller the user belongs to; null for admins and direct customers'),
+        customerId: nullableId('customer the user acts for; null for admins and reseller staff'),
+        referralCode: z.string().min(1).nullable().describe('the referral code signed up with, or null'),
+      })
+      .strict(),
+  },
+  'user.email_verification_requested': {
+    version: 1,
+    description: 'A user must confirm their email address: mail them the verification link.',
+    producer: 'reseller',
+    schema: z.object({ ...accountUser, ...mailToken }).strict(),
+  },
+  'user.password_reset_requested': {
+    version: 1,
+    description: 'A user asked to reset their password: mail them the reset link.',
+    producer: 'reseller',
+    schema: z.object({ ...accountUser, ...mailToken }).strict(),
+  },
+  'user.invited': {
+    version: 1,
+    description: 'An admin or reseller invited a person: mail them the link that sets their first password.',
+    producer: 'reseller',
+    schema: z.object({ ...accountUser, role: userRole, ...mailToken }).strict(),
+  },
+  'user.password_changed': {
+    version: 1,
+    description: "A user's password was changed or reset (security mail).",
+    producer: 'reseller',
+    schema: z.object({ ...accountUser, changedAt: timestamp('when the password changed') }).strict(),
+  },
+  'user.locked_out': {
+    version: 1,
+    description: 'A user was locked out after repeated failed sign-ins (security mail).',
+    producer: 'reseller',
+    schema: z.object({ ...accountUser, lockedUntil: timestamp('when sign-in is allowed again') }).strict(),
   },
 
   // -- runner-registry: runners

@@ -17,6 +17,10 @@ export const principalSchema = z.object({
   /** the reseller a customer belongs to (or the reseller itself); null for direct customers, admins, runners */
   resellerId: z.string().min(1).nullable(),
   scopes: z.array(z.string()),
+  /** the signed-in person (app_user id): only a session principal carries it (issue 19) */
+  userId: z.string().min(1).optional(),
+  /** the session the request came with: only a session principal carries it (issue 19) */
+  sessionId: z.string().min(1).optional(),
   /** expiry of this signed principal, unix seconds */
   exp: z.number().int().positive(),
 });

@@ -209,7 +209,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.get('/metrics', options.metrics.handler);
 
   const router = express.Router();
-  const api = new ApiRoutes(router, options.apiInfo ?? { title: `Runfleet ${options.service}`, version: '1.0.0' });
+  // routes declared `public` (no principal: signing up or in) go here, ahead of the principal check
+  const publicRouter = express.Router();
+  const api = new ApiRoutes(router, options.apiInfo ?? { title: `Runfleet ${options.service}`, version: '1.0.0' }, undefined, publicRouter);
   options.routes(router, api);
   // The document describes the public API (the gateway merges it); it holds no secrets.
   let document: unknown;
@@ -218,6 +220,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     res.json(document);
   });
 
+  app.use(publicRouter);
   if (options.principalSecret !== undefined) app.use(requirePrincipal(options.principalSecret));
   app.use(router);
 

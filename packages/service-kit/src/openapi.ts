@@ -34,6 +34,11 @@ export interface RouteSpec<S extends RequestSchemas> {
   errors?: number[];
   /** documented with an `Idempotency-Key` header (required when `'required'`) */
   idempotencyKey?: 'optional' | 'required';
+  /**
+   * Served without a gateway-signed principal (createHttpApp mounts it ahead of the check): an
+   * operation the gateway forwards with no credential, such as signing up or in (issue 19).
+   */
+  public?: boolean;
 }
 
 export type RouteHandler<S extends RequestSchemas> = (
@@ -82,6 +87,8 @@ export class ApiRoutes {
     private readonly info: ApiDocsInfo,
     /** where a /v1 route's scope is declared; contracts' table (tests of the kit pass their own) */
     private readonly scopeOf: (method: string, path: string) => string | undefined = requiredScope,
+    /** where `public` routes mount (ahead of the principal check); without it they are refused */
+    private readonly publicRouter?: Router,
   ) {}
 
   /** Mounts a validated route on the router and records its documentation. */
@@ -93,7 +100,9 @@ export class ApiRoutes {
     const run: RequestHandler = async (req, res) => {
       await handler(validator.parsed(req), req, res);
     };
-    this.router[spec.method](spec.path, validator, run);
+    const target = spec.public ? this.publicRouter : this.router;
+    if (!target) throw new Error(`${spec.method.toUpperCase()} ${spec.path} is public, but this app has no public router`);
+    target[spec.method](spec.path, validator, run);
     this.document(spec);
   }
 
@@ -121,6 +130,8 @@ export class ApiRoutes {
     if (spec.description) operation.description = spec.description;
     const scope = this.scopeOf(spec.method, toOpenApiPath(spec.path));
     if (scope !== undefined) Object.assign(operation, { 'x-required-scope': scope });
+    // no credential at all: OpenAPI's way to say an operation overrides any required security
+    if (spec.public) Object.assign(operation, { security: [] });
     const requestParams: NonNullable<ZodOpenApiOperationObject['requestParams']> = {};
     if (spec.request?.params) requestParams.path = spec.request.params as never;
     if (spec.request?.query) requestParams.query = spec.request.query as never;

@@ -1,5 +1,6 @@
 // The gateway's configuration: one zod schema over process.env, parsed once at boot (STYLE.md habit 12).
 import { createHmac } from 'node:crypto';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { baseServiceConfig, httpUrl, loadConfig, port, positiveInt, redisUrl, secret } from '@runfleet/service-kit';
 import { responseKeyFrom } from './data/response-cipher';
@@ -100,6 +101,26 @@ export const configSchema = z.object({
   FANOUT_READ_TIMEOUT_MS: positiveInt().default(2000),
   /** seconds a verified principal stays cached (the issue caps it at 60) */
   AUTH_CACHE_TTL_SECONDS: positiveInt().default(60).refine((n) => n <= 60, 'must be at most 60'),
+  /**
+   * the gateway's own origin as browsers see it (`https://api.example.com`): a cookie-authenticated
+   * write whose Origin is another one is refused (CSRF). Unset: the request's own protocol and Host
+   */
+  PUBLIC_ORIGIN: z
+    .string()
+    .trim()
+    .regex(/^https?:\/\/[^/\s]+$/, 'must be an origin like https://api.example.com (no path, no trailing slash)')
+    .optional(),
+  /**
+   * the session cookies' Secure attribute: `auto` sets it unless the client reached the gateway over
+   * plain http from a loopback address (local development); `always` sets it on every answer
+   */
+  COOKIE_SECURE: z.enum(['auto', 'always']).default('auto'),
+  /** requests per minute per client IP on the unauthenticated account routes (sign-up, sign-in, verification, reset) */
+  AUTH_PER_IP_PER_MINUTE: positiveInt().default(20),
+  /** request body limit on the unauthenticated account routes, in bytes (413 past it) */
+  AUTH_BODY_LIMIT_BYTES: positiveInt().default(16 * 1024),
+  /** the built web console served at /console (issue 19); absent → /console answers 503 */
+  CONSOLE_DIST: z.string().trim().min(1).default(resolve(__dirname, '../../../console/dist')),
   /** Redis key prefix, so tests and several stacks can share one Redis */
   REDIS_KEY_PREFIX: z.string().default('runfleet:gateway:'),
 });

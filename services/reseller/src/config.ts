@@ -17,6 +17,10 @@ export const configSchema = z.object({
   TIER_WINDOW_DAYS: positiveInt().default(DEFAULT_TIER_WINDOW_DAYS),
   /** how often every tier is recomputed, so sales ageing out of the window demote */
   TIER_RECOMPUTE_INTERVAL_MS: positiveInt().default(15 * 60_000),
+  /** a signed-in session ends after this many minutes without a request (issue 19) */
+  SESSION_IDLE_MINUTES: positiveInt().default(30),
+  /** …and this many hours after sign-in, however active */
+  SESSION_ABSOLUTE_HOURS: positiveInt().default(12),
 });
 export type Config = z.infer<typeof configSchema>;
 

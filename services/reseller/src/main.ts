@@ -80,6 +80,7 @@ void runService({
       apiKeyPepper: config.API_KEY_PEPPER,
       now,
       tierPolicy,
+      sessions: { idleMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.SESSION_ABSOLUTE_HOURS * 3600_000 },
     });
     const server = await listen(app, config.PORT);
     logger.info({ port: config.PORT }, 'reseller listening');

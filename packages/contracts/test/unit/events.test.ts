@@ -20,6 +20,9 @@ const REQUIRED_EVENTS = [
   'order.payment_failed', 'order.fulfilled', 'order.failed', 'order.cancelled', 'order.refund_requested', 'commission.earned', 'invoice.issued',
   'payout.requested', 'payout.completed', 'payout.failed',
   'webhook.endpoint_failing', 'webhook.endpoint_disabled',
+  // people's accounts and sessions (issue 19)
+  'session.revoked', 'user.registered', 'user.email_verification_requested', 'user.password_reset_requested',
+  'user.invited', 'user.password_changed', 'user.locked_out',
 ];
 
 function validationError(run: () => unknown): EventValidationError {

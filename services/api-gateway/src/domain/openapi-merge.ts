@@ -153,10 +153,14 @@ export function mergeOpenApi(options: MergeOptions): MergeResult {
   const unrouted: string[] = [];
   const missing: string[] = [];
 
+  // The gateway's own operations, which a service's description of the same operation does not replace:
+  // the gateway answers them, or changes what the service answers (a sign-in's token becomes a cookie).
+  const gatewayOperations = new Set<string>();
   for (const [path, item] of Object.entries(options.gateway.paths ?? {})) {
     const publicItem: Json = {};
     for (const [method, operation] of Object.entries(item)) {
       publicItem[method] = METHODS.includes(method) ? { ...(operation as Json), security: [] } : operation;
+      if (METHODS.includes(method)) gatewayOperations.add(`${method} ${path}`);
     }
     paths[path] = publicItem;
   }
@@ -185,6 +189,7 @@ export function mergeOpenApi(options: MergeOptions): MergeResult {
           unrouted.push(`${service} ${method.toUpperCase()} ${path}`);
           continue;
         }
+        if (gatewayOperations.has(`${method} ${path}`)) continue;
         merged[method] = withGatewayAdditions(operation as Json, method, options.idempotencyRequired(method.toUpperCase(), path));
       }
       if (Object.keys(merged).some((m) => METHODS.includes(m))) paths[path] = merged;

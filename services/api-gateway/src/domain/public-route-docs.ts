@@ -1,12 +1,47 @@
 // The OpenAPI description of the routes the gateway forwards without a credential (routing-table.ts
-// PUBLIC_ROUTES; issue 15 item 10). The services' documents cannot carry them — every /v1 route they
-// document needs a scope — so the gateway documents them beside its own routes, unauthenticated
-// (`security: []`), with what the gateway and the service answer.
+// PUBLIC_ROUTES; issue 15 item 10, issue 19). The gateway documents them beside its own routes,
+// unauthenticated (`security: []`), with what the gateway and the service answer: the gateway adds
+// its per-IP budget and body cap, and turns a sign-in's session token into cookies, which a
+// service's own description of these operations cannot say (openapi-merge.ts keeps this one).
 import type { OpenApiDocument } from './openapi-merge';
 
 const problem = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/GatewayProblem' } } },
+});
+
+const json = (schema: Record<string, unknown>) => ({ 'application/json': { schema } });
+const body = (properties: Record<string, unknown>, required: string[]) => ({ required: true, content: json({ type: 'object', properties, required, additionalProperties: false }) });
+const email = { type: 'string', format: 'email', maxLength: 254 };
+const oneTimeToken = { type: 'string', description: 'The one-time token from the mailed link (30 minutes, single use)' };
+const newPassword = { type: 'string', minLength: 12, description: 'At least 12 characters, and not easily guessed (zxcvbn score 3 or more)' };
+
+/** The person signed in, as every account operation shows them. */
+const user = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    email,
+    name: { type: 'string' },
+    role: { type: 'string', enum: ['admin', 'reseller', 'customer'] },
+    resellerId: { type: ['string', 'null'] },
+    customerId: { type: ['string', 'null'] },
+    emailVerified: { type: 'boolean' },
+    totpEnabled: { type: 'boolean' },
+  },
+  required: ['id', 'email', 'name', 'role', 'resellerId', 'customerId', 'emailVerified', 'totpEnabled'],
+};
+
+/** What every unauthenticated account operation may also answer, from the gateway. */
+const accountLimits = {
+  '400': problem('The body is not valid JSON of this shape; `errors` names the fields'),
+  '413': problem('The body is larger than AUTH_BODY_LIMIT_BYTES'),
+  '429': { $ref: '#/components/responses/GatewayTooManyRequests' },
+  '503': problem('The reseller service cannot be reached'),
+};
+
+const account = (summary: string, description: string, operation: Record<string, unknown>) => ({
+  post: { summary, description: `${description} No credential; at most AUTH_PER_IP_PER_MINUTE requests per minute from one address.`, tags: ['auth'], ...operation },
 });
 
 export const PUBLIC_ROUTE_PATHS: NonNullable<OpenApiDocument['paths']> = {
@@ -44,6 +79,65 @@ export const PUBLIC_ROUTE_PATHS: NonNullable<OpenApiDocument['paths']> = {
       },
     },
   },
+  '/v1/auth/signup': account(
+    'Sign up: a new customer and its first user',
+    'Creates a direct customer, or with a referral code a customer of that code\'s reseller, and mails a verification link. ' +
+      'The answer is the same whether or not the address already has an account.',
+    {
+      requestBody: body({ email, password: newPassword, name: { type: 'string', minLength: 1 }, referralCode: { type: 'string' } }, ['email', 'password', 'name']),
+      responses: {
+        '202': { description: 'A verification link was mailed', content: json({ type: 'object', properties: { status: { type: 'string', const: 'verification_sent' } }, required: ['status'] }) },
+        '422': problem('The password is too weak (naming `password`) or the referral code is unknown (naming `referralCode`)'),
+        ...accountLimits,
+      },
+    },
+  ),
+  '/v1/auth/login': account(
+    'Sign in: starts a session in cookies',
+    'Checks the password (and the TOTP code when the user enabled a second factor). The gateway keeps the session token out of ' +
+      'the body: it sets the `rf_session` cookie (HttpOnly; SameSite=Lax; Path=/; Secure except over plain http from a loopback ' +
+      'address), and `rf_csrf` (readable) whose value, also answered as `csrfToken`, must be sent as `X-CSRF-Token` on every ' +
+      'write the cookie authenticates. After 5 failed sign-ins an account is locked for 30 minutes (mailed, never told here). ' +
+      'A present Origin must be the gateway\'s own.',
+    {
+      requestBody: body({ email, password: { type: 'string' }, totpCode: { type: 'string', pattern: '^[0-9]{6}$' } }, ['email', 'password']),
+      responses: {
+        '200': {
+          description: 'Signed in: the session cookies are set',
+          headers: { 'Set-Cookie': { description: '`rf_session=…; HttpOnly; SameSite=Lax; Path=/; Max-Age=…` and `rf_csrf=…; SameSite=Lax; Path=/; Max-Age=…`', schema: { type: 'string' } } },
+          content: json({
+            type: 'object',
+            properties: { expiresAt: { type: 'string', format: 'date-time', description: 'when the session ends unless it is used before' }, user, csrfToken: { type: 'string' } },
+            required: ['expiresAt', 'user', 'csrfToken'],
+          }),
+        },
+        '401': problem('`AUTH_LOGIN_FAILED`: wrong email or password, or the account is locked (one answer for all); `AUTH_TOTP_REQUIRED`: the password was right, the TOTP code is missing or wrong'),
+        '403': problem('`AUTH_EMAIL_NOT_VERIFIED`: the password was right, the email address is not verified yet; `AUTH_CSRF_FAILED`: sent from another origin'),
+        '502': problem('The reseller service answered without a session'),
+        ...accountLimits,
+      },
+    },
+  ),
+  '/v1/auth/email-verification': account('Verify an email address', 'Uses the token of the mailed verification link, once.', {
+    requestBody: body({ token: oneTimeToken }, ['token']),
+    responses: { '204': { description: 'The email address is verified' }, '422': problem('The token is unknown, used or expired (naming `token`)'), ...accountLimits },
+  }),
+  '/v1/auth/password-reset': account('Ask for a password reset link', 'Mails a reset link when the address has an account; the answer is the same either way.', {
+    requestBody: body({ email }, ['email']),
+    responses: { '202': { description: 'Accepted (a link was mailed if the address has an account)' }, ...accountLimits },
+  }),
+  '/v1/auth/password-reset/confirm': account(
+    'Set a new password with a reset or invitation link',
+    'Uses the token of a mailed reset or invitation link, once; ends every session of the user. Accepting an invitation also verifies the email address.',
+    {
+      requestBody: body({ token: oneTimeToken, password: newPassword }, ['token', 'password']),
+      responses: {
+        '204': { description: 'The password is set' },
+        '422': problem('The token is unknown, used or expired (naming `token`), or the password is too weak (naming `password`)'),
+        ...accountLimits,
+      },
+    },
+  ),
 };
 
 /** The gateway's own document with the unauthenticated routes added. */
@@ -51,6 +145,6 @@ export function withPublicRoutes(document: OpenApiDocument): OpenApiDocument {
   return {
     ...document,
     paths: { ...document.paths, ...PUBLIC_ROUTE_PATHS },
-    tags: [...(document.tags ?? []), { name: 'payments' }],
+    tags: [...(document.tags ?? []), { name: 'payments' }, { name: 'auth' }],
   };
 }

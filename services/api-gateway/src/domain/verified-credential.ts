@@ -10,6 +10,9 @@ export const verifiedCredentialSchema = z.object({
     id: z.string().min(1),
     resellerId: z.string().min(1).nullable(),
     scopes: z.array(z.string()),
+    /** the signed-in person and their session: only a session's principal carries them (issue 19) */
+    userId: z.string().min(1).optional(),
+    sessionId: z.string().min(1).optional(),
   }),
   /** addresses or CIDRs; empty = any */
   allowedIps: z.array(z.string()).default([]),

@@ -1,7 +1,7 @@
 // The gateway (no listen): every /v1 request through authentication, rate limiting, idempotency
 // and the routing table to the owning service on the public API's hot path (public-api.ts), and
-// the gateway's own routes (health, docs) on express with correlation id, logging, helmet and
-// CORS (DESIGN.md §2, §6, §7, §8); /metrics on a separate internal listener (DESIGN.md §9).
+// the gateway's own routes (health, docs, the web console) on express with correlation id, logging,
+// helmet and CORS (DESIGN.md §2, §6, §7, §8); /metrics on a separate internal listener (DESIGN.md §9).
 import type { RequestListener } from 'node:http';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler, type Response } from 'express';
@@ -25,6 +25,7 @@ import { ResponseCipher } from '../data/response-cipher';
 import type { OpenApiDocument } from '../domain/openapi-merge';
 import { withPublicRoutes } from '../domain/public-route-docs';
 import { Authenticator } from './auth';
+import { consoleRouter } from './console';
 import { CredentialVerifier } from './credential-verifier';
 import { ApiDocs } from './docs';
 import { GatewayError } from './gateway-errors';
@@ -124,6 +125,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
     perMinute: config.RATE_LIMIT_PER_MINUTE,
     authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
     publicPerMinute: config.WEBHOOK_RATE_LIMIT_PER_MINUTE,
+    accountPerMinute: config.AUTH_PER_IP_PER_MINUTE,
     syncIntervalMs: config.RATE_LIMIT_SYNC_MS,
     metrics: gatewayMetrics,
     logger,
@@ -167,7 +169,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
   app.set('trust proxy', config.TRUST_PROXY);
   app.use(correlationMiddleware());
   app.use(metrics.middleware);
-  app.use(accessLog(logger, { skip: (path) => path.startsWith('/docs/') }));
+  app.use(accessLog(logger, { skip: (path) => path.startsWith('/docs/') || path.startsWith('/console/assets/') }));
   app.use(security);
   if (corsMiddleware) app.use(corsMiddleware);
 
@@ -208,6 +210,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
   own.route({ method: 'get', path: '/docs', summary: 'Interactive API documentation (Swagger UI)', tags: ['gateway'], responses: { 200: { description: 'HTML page' } } }, call(docs.pageHandler));
   docs.mount(ownRouter);
   app.use(ownRouter);
+  app.use(consoleRouter(config.CONSOLE_DIST));
 
   app.use((req, res, next) => {
     gatewayMetrics.requests.inc({ route: 'unmatched', status: '404', principal_type: 'anonymous' });
@@ -216,6 +219,13 @@ export function buildGateway(options: GatewayOptions): Gateway {
   app.use(errorHandler(logger));
 
   const routeTemplates = new RouteTemplates(() => docs.merged());
+
+  async function dropCredential(keyId: string): Promise<void> {
+    // Redis first, as for an owner: a request between the two steps cannot copy the entry back into
+    // the memo (a read begun before the drop is not kept: the forget starts a new generation, auth.ts).
+    await principalCache.drop(keyId);
+    authenticator.forget(keyId);
+  }
 
   // The public API (/v1) on its own hot path, everything else on express.
   const publicApi = createPublicApi({
@@ -231,6 +241,10 @@ export function buildGateway(options: GatewayOptions): Gateway {
     views: new FanOut({ upstreams, signer, readTimeoutMs: config.FANOUT_READ_TIMEOUT_MS, responseLimitBytes: config.RESPONSE_LIMIT_BYTES, metrics: gatewayMetrics, logger }),
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     publicBodyLimitBytes: config.WEBHOOK_BODY_LIMIT_BYTES,
+    accountBodyLimitBytes: config.AUTH_BODY_LIMIT_BYTES,
+    publicOrigin: config.PUBLIC_ORIGIN,
+    cookieSecure: config.COOKIE_SECURE,
+    dropCredential: (keyId) => dropCredential(keyId),
     responseLimitBytes: config.RESPONSE_LIMIT_BYTES,
     longPollTimeoutMs: (route) => longPollTimeoutMs(route, config),
     trustProxy: app.get('trust proxy fn') as TrustProxy,
@@ -259,12 +273,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
     gatewayMetrics,
     upstreams,
     principalCache,
-    async dropCredential(keyId) {
-      // Redis first, as for an owner: a request between the two steps cannot copy the entry back into
-      // the memo (a read begun before the drop is not kept: the forget starts a new generation, auth.ts).
-      await principalCache.drop(keyId);
-      authenticator.forget(keyId);
-    },
+    dropCredential,
     async dropCredentialsOf(owner) {
       // Redis first, so a request between the two steps cannot copy the entry back into the memo.
       await principalCache.dropOwner(owner);

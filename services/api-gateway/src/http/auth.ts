@@ -1,9 +1,10 @@
-// Authentication of every public request (issue 5 item 1): the bearer credential's prefix names
-// its issuer, the issuer's verdict is cached in Redis for at most 60 s, every failure is the same
+// Authentication of every public request (issue 5 item 1): the bearer credential's (or, with no
+// Authorization header, the session cookie's: issue 19) prefix names its issuer, the issuer's verdict is cached in Redis for at most 60 s, every failure is the same
 // 401, failures are counted per client IP (429 past the budget), and a key's IP allow-list → 403.
 import type { IncomingMessage } from 'node:http';
 import { AppError, type Logger } from '@runfleet/service-kit';
 import { bearerToken, credentialKindOf, type CredentialKind } from '../domain/credential-kinds';
+import type { SessionCookies } from '../domain/session-cookies';
 import { ipAllowed } from '../domain/ip-allow-list';
 import { msUntilExpiry, type VerifiedCredential } from '../domain/verified-credential';
 import type { KeyOwner, PrincipalCache } from '../data/principal-cache';
@@ -91,17 +92,26 @@ export class Authenticator {
    * verified moments ago is answered at once, without a promise or Redis (the hot path); anything
    * else returns a promise. Malformed keys are refused as a promise too, after the per-IP failure
    * budget is checked and charged; a request with no credential at all gets the same 401 without
-   * either.
+   * either. `cookies`: the session cookies of a request without an Authorization header, if any; a
+   * bearer credential always wins over them.
    */
-  authenticate(req: IncomingMessage, clientIp: string): VerifiedCredential | Promise<VerifiedCredential> {
-    // No Authorization header is not a guess: the failure budget is there to stop key guessing, and
+  authenticate(req: IncomingMessage, clientIp: string, cookies?: SessionCookies): VerifiedCredential | Promise<VerifiedCredential> {
+    // No credential at all is not a guess: the failure budget is there to stop key guessing, and
     // charging it for anonymous requests (a browser, a probe, a client before its key is set) would
     // lock everyone behind that address out of new keys for a minute over requests that cost
     // nothing to refuse, and send each to Redis twice. A header of any other shape is a wrong
-    // credential and is counted.
-    if (!req.headers.authorization) return Promise.reject(invalidCredentials());
-    const token = bearerToken(req.headers.authorization);
-    const kind = token === undefined ? undefined : credentialKindOf(token);
+    // credential and is counted, and so is a session cookie that is not a valid session.
+    let token: string | undefined;
+    let kind: CredentialKind | undefined;
+    if (req.headers.authorization) {
+      token = bearerToken(req.headers.authorization);
+      kind = token === undefined ? undefined : credentialKindOf(token, 'bearer');
+    } else if (cookies !== undefined) {
+      token = cookies.session;
+      kind = credentialKindOf(token, 'cookie');
+    } else {
+      return Promise.reject(invalidCredentials());
+    }
     if (token === undefined || kind === undefined) return this.reject(clientIp);
     const remembered = this.rememberedCredential(token);
     if (remembered !== undefined) return this.allowedFrom(remembered, clientIp);

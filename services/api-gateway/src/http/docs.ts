@@ -75,7 +75,8 @@ export class ApiDocs {
       info: {
         title: 'Runfleet API',
         version: this.options.version,
-        description: 'The public API of Runfleet, served by the API gateway. Authenticate with `Authorization: Bearer <API key>`.',
+        description: 'The public API of Runfleet, served by the API gateway. Authenticate with `Authorization: Bearer <API key>`, ' +
+          'or in a browser with the session cookie that `POST /v1/auth/login` sets (writes then need `X-CSRF-Token`).',
       },
       gateway: this.options.gatewayDocument(),
       services,

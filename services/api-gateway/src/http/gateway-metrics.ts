@@ -46,7 +46,7 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
     breakerState,
     rateLimitRejections: new Counter({
       name: 'gateway_rate_limit_rejections_total',
-      help: 'Requests answered 429, by limiter (principal, auth_failures, public_ip)',
+      help: 'Requests answered 429, by limiter (principal, auth_failures, public_ip, account_ip)',
       labelNames: ['limiter'] as const,
       registers,
     }),

@@ -16,10 +16,11 @@ const DROPPED_REQUEST_HEADERS = new Set([
   'transfer-encoding', 'upgrade', 'expect', 'host', 'authorization', 'cookie', PRINCIPAL_HEADER, CORRELATION_HEADER,
   'x-request-id', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'forwarded',
 ]);
-// The gateway sets its own correlation and request ids and security headers on the response.
+// The gateway sets its own correlation and request ids and security headers on the response, and
+// owns the cookies of its origin (the session's, issue 19): no service sets one through it.
 const DROPPED_RESPONSE_HEADERS = new Set([
   'connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade',
-  'x-request-id', CORRELATION_HEADER, 'x-powered-by', 'date',
+  'x-request-id', CORRELATION_HEADER, 'x-powered-by', 'date', 'set-cookie',
 ]);
 
 export function payloadTooLarge(limitBytes: number): AppError {

@@ -3,8 +3,12 @@
 // the request metric and access log line, helmet's security headers, CORS when configured,
 // problem+json errors — then authenticates, checks the key's scope, rate-limits, applies
 // Idempotency-Key and forwards. The few unauthenticated routes (routing-table.ts PUBLIC_ROUTES: the
-// payment provider's webhook) skip authentication, scopes and idempotency instead: a per-IP budget,
-// a body cap, the raw body forwarded byte for byte with only the headers the route names, no principal.
+// payment provider's webhook, a person's sign-up, sign-in, verification and reset) skip
+// authentication, scopes and idempotency instead: a per-IP budget, a body cap, the raw body
+// forwarded byte for byte with only the headers the route names, no principal. A browser's session
+// cookie authenticates a request that has no Authorization header, and then its writes must prove
+// they come from the gateway's own pages (csrf.ts); sign-in and sign-out set and clear the cookies
+// (session-answers.ts).
 // The fan-out views (routing-table.ts VIEW_ROUTES) are authenticated, scoped and rate-limited like
 // any request, then answered by the gateway itself (fan-out.ts) instead of forwarded.
 //
@@ -27,6 +31,7 @@ import {
   type Metrics,
 } from '@runfleet/service-kit';
 import type { Authenticator } from './auth';
+import { assertOwnOrigin, assertSameSiteWrite, ownOriginOf } from './csrf';
 import type { FanOut } from './fan-out';
 import type { GatewayMetrics } from './gateway-metrics';
 import { GatewayError } from './gateway-errors';
@@ -35,9 +40,12 @@ import type { PrincipalSigner } from './principal-signer';
 import { readRequestBody, sendUpstream, streamResponse } from './proxy';
 import type { RateLimits } from './rate-limits';
 import type { RouteTemplates } from './route-templates';
-import { longPollFor, publicRouteFor, routeFor, viewFor, type LongPollRoute, type PublicRoute } from './routing-table';
+import { longPollFor, publicRouteFor, routeFor, SIGN_OUT_ROUTE, viewFor, type LongPollRoute, type PublicRoute } from './routing-table';
+import { answerSignIn, clearSessionCookies, renewSessionCookies } from './session-answers';
 import type { Upstreams } from './upstreams';
 import { normalizeIp } from '../domain/ip-allow-list';
+import { cookiesSecure, sessionCookiesOf, type CookieSecureSetting } from '../domain/session-cookies';
+import type { VerifiedCredential } from '../domain/verified-credential';
 import { assertScope } from './scope-check';
 
 /** A connect-style middleware (helmet's, cors's): they only use node's req/res. */
@@ -62,6 +70,14 @@ export interface PublicApiOptions {
   bodyLimitBytes: number;
   /** the body limit of the unauthenticated routes (413 past it) */
   publicBodyLimitBytes: number;
+  /** the body limit of the unauthenticated account routes (413 past it) */
+  accountBodyLimitBytes: number;
+  /** the gateway's origin as browsers see it (PUBLIC_ORIGIN); else the request's protocol and Host */
+  publicOrigin?: string;
+  /** the session cookies' Secure attribute (COOKIE_SECURE) */
+  cookieSecure: CookieSecureSetting;
+  /** forgets a credential everywhere the gateway keeps it (a session signed out) */
+  dropCredential: (keyId: string) => Promise<void>;
   /** upstream answers past it: 502 (declared) or cut off (unsized) */
   responseLimitBytes: number;
   /** how long the gateway waits for a long poll's answer (routing-table.ts longPollTimeoutMs) */
@@ -117,18 +133,26 @@ export function createPublicApi(options: PublicApiOptions): (req: IncomingMessag
    */
   async function forwardPublic(req: IncomingMessage, res: ServerResponse, url: string, route: PublicRoute, client: { ip: string; protocol: string }, seen: { route?: string }): Promise<void> {
     seen.route = route.path;
-    await rateLimits.consumePublic(client.ip, res);
-    const body = await readRequestBody(req, options.publicBodyLimitBytes);
+    // Signing in on another site's page would sign the browser in to an account of that site's choosing.
+    if (route.signsIn) assertOwnOrigin(req, ownOriginOf(req, options.publicOrigin, client.protocol));
+    await rateLimits.consumePublic(client.ip, res, route.budget);
+    const bodyLimitBytes = route.budget === 'account' ? options.accountBodyLimitBytes : options.publicBodyLimitBytes;
+    const body = await readRequestBody(req, bodyLimitBytes);
     const response = await sendUpstream(req, res, {
       upstream: upstreams[route.upstream],
       url,
       protocol: client.protocol,
       onlyHeaders: route.headers,
       clientIp: client.ip,
-      bodyLimitBytes: options.publicBodyLimitBytes,
+      bodyLimitBytes,
       metrics: gatewayMetrics,
       body,
     });
+    if (route.signsIn) {
+      const secure = cookiesSecure(options.cookieSecure, client);
+      await answerSignIn(res, response, { upstream: route.upstream, responseLimitBytes: options.responseLimitBytes, secure, logger });
+      return;
+    }
     streamResponse(res, response, logger, route.upstream, options.responseLimitBytes);
   }
 
@@ -139,12 +163,24 @@ export function createPublicApi(options: PublicApiOptions): (req: IncomingMessag
       await forwardPublic(req, res, url, open, client, seen);
       return;
     }
+    // A browser's session, when no Authorization header came: its writes must come from this site.
+    const cookies = req.headers.authorization ? undefined : sessionCookiesOf(req.headers.cookie);
+    if (cookies !== undefined) assertSameSiteWrite(req, cookies, ownOriginOf(req, options.publicOrigin, client.protocol));
     // The common case (a key this process verified moments ago, a budget it knows) takes no
     // promise until the upstream call: each one is a measurable share of the hot path on Node 20,
     // where AsyncLocalStorage runs a hook for every promise.
-    const authenticated = authenticator.authenticate(req, client.ip);
-    const credential = authenticated instanceof Promise ? await authenticated : authenticated;
+    let credential: VerifiedCredential;
+    try {
+      const authenticated = authenticator.authenticate(req, client.ip, cookies);
+      credential = authenticated instanceof Promise ? await authenticated : authenticated;
+    } catch (err) {
+      // A cookie that names no valid session is dropped, so the browser stops sending it (and stops
+      // spending its address's failure budget on it).
+      if (cookies !== undefined && err instanceof AppError && err.status === 401) clearSessionCookies(res, cookiesSecure(options.cookieSecure, client));
+      throw err;
+    }
     seen.principalType = credential.principal.type;
+    if (cookies !== undefined) renewSessionCookies(res, cookies, credential, cookiesSecure(options.cookieSecure, client));
     const route = routeFor(path);
     if (!route || DOT_SEGMENT.test(path)) throw AppError.notFound('ROUTE_NOT_FOUND', `No route for ${req.method} ${path}.`);
     // The OpenAPI template when the services document one, else the table's prefix: bounded either way.
@@ -173,7 +209,20 @@ export function createPublicApi(options: PublicApiOptions): (req: IncomingMessag
       await idempotency.handle(req, res, url, key, credential, route.upstream, (body) => sendUpstream(req, res, { ...forwardOptions, body }));
       return;
     }
-    streamResponse(res, await sendUpstream(req, res, forwardOptions), logger, route.upstream, options.responseLimitBytes);
+    const response = await sendUpstream(req, res, forwardOptions);
+    if (req.method === SIGN_OUT_ROUTE.method && path === SIGN_OUT_ROUTE.path && response.statusCode >= 200 && response.statusCode < 300) {
+      await signedOut(res, credential, cookiesSecure(options.cookieSecure, client));
+    }
+    streamResponse(res, response, logger, route.upstream, options.responseLimitBytes);
+  }
+
+  /**
+   * The service ended the session: the browser drops its cookies, and this gateway forgets the session
+   * at once (the service's session.revoked reaches the other replicas within a second).
+   */
+  async function signedOut(res: ServerResponse, credential: VerifiedCredential, secure: boolean): Promise<void> {
+    clearSessionCookies(res, secure);
+    await options.dropCredential(credential.keyId).catch((err: unknown) => logger.warn({ err }, 'could not drop a signed-out session from the principal cache; session.revoked will'));
   }
 
   /** The gateway's error path for the public API: its own headers (Retry-After, WWW-Authenticate), then problem+json. */

@@ -31,6 +31,8 @@ export interface RateLimitOptions {
   authFailuresPerMinute: number;
   /** requests per minute per client IP on the unauthenticated routes (the payment webhook) */
   publicPerMinute: number;
+  /** requests per minute per client IP on the unauthenticated account routes (sign-up, sign-in, reset) */
+  accountPerMinute: number;
   /** how often each process sends its per-principal counts to Redis (ms) */
   syncIntervalMs: number;
   metrics: GatewayMetrics;
@@ -57,11 +59,14 @@ export class RateLimits {
   private readonly byPoints = new Map<number, WriteBehindLimiter>();
   private readonly authFailures: RateLimiterRedis;
   private readonly publicRoutes: RateLimiterRedis;
+  private readonly accountRoutes: RateLimiterRedis;
 
   constructor(private readonly options: RateLimitOptions) {
     this.authFailures = limiter(options.redis, `${options.prefix}rl:authfail`, options.authFailuresPerMinute);
     // Exact, not write-behind: these routes are rare, and nobody's key pays for them but the IP's.
     this.publicRoutes = limiter(options.redis, `${options.prefix}rl:public`, options.publicPerMinute);
+    // Password guessing across accounts from one address: the reseller's per-account lockout cannot see it.
+    this.accountRoutes = limiter(options.redis, `${options.prefix}rl:account`, options.accountPerMinute);
   }
 
   private principalLimiter(points: number): WriteBehindLimiter {
@@ -118,21 +123,22 @@ export class RateLimits {
   }
 
   /**
-   * Takes one request from a client IP's budget on the unauthenticated routes and sets the
-   * RateLimit headers; throws 429 when it is spent. There is no principal to count against.
+   * Takes one request from a client IP's budget on the unauthenticated routes (the webhook's, or the
+   * account operations') and sets the RateLimit headers; throws 429 when it is spent. There is no
+   * principal to count against.
    */
-  async consumePublic(ip: string, res: ServerResponse): Promise<void> {
-    const points = this.options.publicPerMinute;
+  async consumePublic(ip: string, res: ServerResponse, budget: 'webhook' | 'account' = 'webhook'): Promise<void> {
+    const points = budget === 'account' ? this.options.accountPerMinute : this.options.publicPerMinute;
     let result: RateLimiterRes;
     let allowed = true;
     try {
-      result = await this.publicRoutes.consume(ip);
+      result = await (budget === 'account' ? this.accountRoutes : this.publicRoutes).consume(ip);
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       result = rejection;
       allowed = false;
     }
-    this.apply({ allowed, remainingPoints: result.remainingPoints, msBeforeNext: result.msBeforeNext }, 'ip', points, res, 'public_ip');
+    this.apply({ allowed, remainingPoints: result.remainingPoints, msBeforeNext: result.msBeforeNext }, 'ip', points, res, budget === 'account' ? 'account_ip' : 'public_ip');
   }
 
   /** Throws 429 when this client IP has failed authentication too often in the last minute. */

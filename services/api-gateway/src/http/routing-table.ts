@@ -16,6 +16,10 @@ export interface RouteEntry {
 export const ROUTING_TABLE: readonly RouteEntry[] = [
   // reseller service: accounts, keys, catalogue and orders
   { prefix: '/v1/me', upstream: 'reseller' },
+  // people's accounts and sessions, and the users admins and resellers invite (issue 19); the
+  // unauthenticated sign-up, sign-in, verification and reset operations are PUBLIC_ROUTES below
+  { prefix: '/v1/auth', upstream: 'reseller' },
+  { prefix: '/v1/users', upstream: 'reseller' },
   { prefix: '/v1/resellers', upstream: 'reseller' },
   { prefix: '/v1/customers', upstream: 'reseller' },
   { prefix: '/v1/projects', upstream: 'reseller' },
@@ -62,12 +66,29 @@ export interface PublicRoute {
   upstream: UpstreamName;
   /** request headers forwarded as the caller sent them, lower-case */
   headers: readonly string[];
+  /**
+   * whose per-IP budget and body cap apply: the payment provider's (WEBHOOK_*), or the account
+   * operations' stricter one (AUTH_PER_IP_PER_MINUTE, AUTH_BODY_LIMIT_BYTES: password guessing)
+   */
+  budget: 'webhook' | 'account';
+  /** sign-in: the service's answer carries a session token, which the gateway turns into the session cookies (session-answers.ts) */
+  signsIn?: true;
 }
 
 export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   // The payment provider's signed events: billing checks Stripe-Signature over the raw body.
-  { method: 'POST', path: '/v1/payments/webhook', upstream: 'billing', headers: ['stripe-signature', 'user-agent'] },
+  { method: 'POST', path: '/v1/payments/webhook', upstream: 'billing', headers: ['stripe-signature', 'user-agent'], budget: 'webhook' },
+  // A person's account without a session yet (issue 19): sign up, sign in, verify the email
+  // address, reset a forgotten password (and accept an invitation, which is the same confirm).
+  { method: 'POST', path: '/v1/auth/signup', upstream: 'reseller', headers: ['user-agent'], budget: 'account' },
+  { method: 'POST', path: '/v1/auth/login', upstream: 'reseller', headers: ['user-agent'], budget: 'account', signsIn: true },
+  { method: 'POST', path: '/v1/auth/email-verification', upstream: 'reseller', headers: ['user-agent'], budget: 'account' },
+  { method: 'POST', path: '/v1/auth/password-reset', upstream: 'reseller', headers: ['user-agent'], budget: 'account' },
+  { method: 'POST', path: '/v1/auth/password-reset/confirm', upstream: 'reseller', headers: ['user-agent'], budget: 'account' },
 ];
+
+/** Sign-out (authenticated): after the service ends the session, the gateway clears its cookies. */
+export const SIGN_OUT_ROUTE = { method: 'DELETE', path: '/v1/auth/session' } as const;
 
 const publicRoutes = new Map(PUBLIC_ROUTES.map((route) => [`${route.method} ${route.path}`, route]));
 

@@ -140,6 +140,8 @@ export interface CallResult {
   text: string;
   json: () => any;
   ms: number;
+  /** each Set-Cookie header on its own (the flattened `headers` joins them with commas) */
+  setCookies: string[];
 }
 
 /** One request to `base + path`; the body is JSON unless it is a string or Buffer. */
@@ -164,5 +166,7 @@ export async function call(base: string, path: string, options: CallOptions = {}
   const text = await response.body.text();
   const flat: Record<string, string> = {};
   for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-  return { status: response.statusCode, headers: flat, text, json: () => JSON.parse(text), ms: performance.now() - started };
+  const setCookie = response.headers['set-cookie'];
+  const setCookies = setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie : [setCookie];
+  return { status: response.statusCode, headers: flat, text, json: () => JSON.parse(text), ms: performance.now() - started, setCookies };
 }

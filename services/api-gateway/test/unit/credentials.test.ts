@@ -23,6 +23,12 @@ describe('credentialKindOf', () => {
     expect(credentialKindOf(`rf_rt_${'c'.repeat(40)}`)).toMatchObject({ upstream: 'runner-registry', verifyPath: '/internal/runner-tokens/verify' });
     expect(credentialKindOf(`rf_rg_${'d'.repeat(40)}`)).toMatchObject({ upstream: 'runner-registry', verifyPath: '/internal/registration-tokens/verify' });
   });
+  it('takes a session only from the cookie, and a bearer kind only from the Authorization header', () => {
+    const session = `rf_ss_${'e'.repeat(12)}_${'F'.repeat(43)}`;
+    expect(credentialKindOf(session, 'cookie')).toMatchObject({ name: 'session', upstream: 'reseller', verifyPath: '/internal/sessions/verify' });
+    expect(credentialKindOf(session)).toBeUndefined();
+    expect(credentialKindOf(apiKey, 'cookie')).toBeUndefined();
+  });
   it('recognises nothing too short, too long, of another kind or with odd characters', () => {
     expect(credentialKindOf('rf_sk_short')).toBeUndefined();
     expect(credentialKindOf(`rf_sk_${'a'.repeat(201)}`)).toBeUndefined();

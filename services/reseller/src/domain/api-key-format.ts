@@ -14,7 +14,7 @@ const KEY_PATTERN = new RegExp(`^${KEY_PREFIX}([0-9A-Za-z]{${LOOKUP_ID_LENGTH}})
  * Uniform random base62 text. Hand-written because it is six lines: bytes ≥ 248 are dropped so
  * `byte % 62` does not favour the first characters (248 = 4 × 62).
  */
-function randomBase62(length: number): string {
+export function randomBase62(length: number): string {
   let out = '';
   while (out.length < length) {
     for (const byte of randomBytes(length * 2)) {

@@ -3,7 +3,10 @@
 import type { Router } from 'express';
 import type { ApiRoutes } from '@runfleet/service-kit';
 import { tierPolicy } from '../domain/tier-rules';
-import type { AppDeps } from './app';
+import { accountDepsOf, type AppDeps } from './app';
+import { registerAuthRoutes } from './auth.routes';
+import { registerUserRoutes } from './users.routes';
+import { registerVerifySessionRoute, type SessionVerification } from './verify-session.routes';
 import { registerVerifyRoute, type KeyVerification } from './verify-api-key.routes';
 import { registerApiKeyRoutes } from './api-keys.routes';
 import { registerAuditRoutes } from './audit-events.routes';
@@ -16,7 +19,13 @@ import { registerRelationshipRoutes } from './relationships.routes';
 import { registerResellerRoutes } from './resellers.routes';
 import { registerTierRoutes } from './tiers.routes';
 
-export function registerRoutes(_router: Router, api: ApiRoutes, deps: AppDeps, verification: KeyVerification): void {
+export function registerRoutes(
+  _router: Router,
+  api: ApiRoutes,
+  deps: AppDeps,
+  verification: KeyVerification,
+  sessionVerification: SessionVerification,
+): void {
   const useCaseDeps = { prisma: deps.prisma, now: deps.now ?? (() => new Date()), apiKeyPepper: deps.apiKeyPepper };
 
   registerResellerRoutes(api, useCaseDeps);
@@ -31,4 +40,9 @@ export function registerRoutes(_router: Router, api: ApiRoutes, deps: AppDeps, v
   registerMarketplaceRoutes(api, useCaseDeps);
   registerOrderRoutes(api, useCaseDeps);
   registerTierRoutes(api, { ...useCaseDeps, tierPolicy: deps.tierPolicy ?? tierPolicy() });
+  // people: accounts, sessions (issue 19)
+  const accountDeps = accountDepsOf(deps);
+  registerAuthRoutes(api, accountDeps);
+  registerUserRoutes(api, accountDeps);
+  registerVerifySessionRoute(api, sessionVerification);
 }

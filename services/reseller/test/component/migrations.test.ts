@@ -161,4 +161,33 @@ describe('reseller schema', () => {
       }),
     ).rejects.toThrow();
   });
+
+  it('give a schema the generated client round-trips a referral code, user, session and one-time token through, and refuse inconsistent users', async () => {
+    const reseller = await db.client.reseller.create({ data: { name: 'People Reseller', email: 'people@example.com', commissionRateBps: 0, currency: 'EUR' } });
+    const customer = await db.client.customer.create({ data: { resellerId: reseller.id, name: 'P', email: 'p@example.com', currency: 'EUR' } });
+    const code = await db.client.referralCode.create({ data: { resellerId: reseller.id, code: 'SPRING-26', label: 'spring' } });
+    const user = await db.client.appUser.create({
+      data: { email: 'p@example.com', name: 'P', passwordHash: '$argon2id$x', role: 'customer', resellerId: reseller.id, customerId: customer.id, referralCodeId: code.id },
+    });
+    const session = await db.client.userSession.create({
+      data: { lookupId: `ss${randomUUID().slice(0, 10)}`, secretHash: 'cd'.repeat(32), userId: user.id, lastSeenAt: new Date(), expiresAt: new Date(Date.now() + 60_000) },
+    });
+    const token = await db.client.userToken.create({ data: { userId: user.id, purpose: 'password_reset', tokenHash: 'ef'.repeat(32), expiresAt: new Date() } });
+
+    expect(user).toMatchObject({ failedLogins: 0, lockedUntil: null, emailVerifiedAt: null, totpSecret: null });
+    expect(await db.client.referralCode.findUniqueOrThrow({ where: { id: code.id } })).toEqual(code);
+    expect(await db.client.appUser.findUniqueOrThrow({ where: { id: user.id } })).toEqual(user);
+    expect(await db.client.userSession.findUniqueOrThrow({ where: { id: session.id } })).toEqual(session);
+    expect(await db.client.userToken.findUniqueOrThrow({ where: { id: token.id } })).toEqual(token);
+    const refused = [
+      db.client.appUser.create({ data: { email: 'P@example.com', name: 'P', role: 'admin' } }),
+      db.client.appUser.create({ data: { email: 'p@example.com', name: 'again', role: 'admin' } }),
+      db.client.appUser.create({ data: { email: 'staff@example.com', name: 'S', role: 'reseller' } }),
+      db.client.appUser.create({ data: { email: 'admin@example.com', name: 'A', role: 'admin', resellerId: reseller.id } }),
+      db.client.appUser.create({ data: { email: 'c2@example.com', name: 'C', role: 'customer' } }),
+      db.client.referralCode.create({ data: { resellerId: reseller.id, code: 'lower' } }),
+      db.client.userToken.create({ data: { userId: user.id, purpose: 'login', tokenHash: 'aa'.repeat(32), expiresAt: new Date() } }),
+    ];
+    for (const attempt of refused) await expect(attempt).rejects.toThrow();
+  });
 });

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
 import { PRINCIPAL_HEADER, type Principal } from '@runfleet/contracts';
-import { createHealth, createLogger, createMetrics, signPrincipal } from '@runfleet/service-kit';
+import { createHealth, createLogger, createMetrics, signPrincipal, type Logger } from '@runfleet/service-kit';
 import { createTestDatabase, type TestDatabase } from '@runfleet/test-infra';
 import { createDatabase, type PrismaClient } from '../../src/db';
 import { createCustomer } from '../../src/domain/create-customer';
@@ -65,6 +65,8 @@ export interface World {
     put(path: string, body?: object): request.Test;
     delete(path: string): request.Test;
   };
+  /** supertest without a principal: what the gateway forwards for a public route */
+  anonymous(): ReturnType<typeof request>;
   /** number of rows in a table, for "nothing was written" assertions */
   count(table: string): Promise<number>;
   close(): Promise<void>;
@@ -77,6 +79,8 @@ export function signFor(principal: Omit<Principal, 'exp'>): string {
 export interface WorldOptions {
   /** tier thresholds and bonuses for the app (default: the built-in ones) */
   tierPolicy?: TierPolicy;
+  /** the app's logger (default: silent); suites that read the log lines pass their own */
+  logger?: Logger;
 }
 
 export async function createWorld(prefix: string, options: WorldOptions = {}): Promise<World> {
@@ -84,7 +88,7 @@ export async function createWorld(prefix: string, options: WorldOptions = {}): P
   await migrate(db.url);
   const { prisma, pool } = createDatabase(db.url, { poolMax: 5 });
   const clock = new TestClock();
-  const logger = createLogger({ service: 'reseller', level: 'silent' });
+  const logger = options.logger ?? createLogger({ service: 'reseller', level: 'silent' });
   const tierPolicy = options.tierPolicy ?? defaultTierPolicy();
   const app = buildApp({
     prisma,
@@ -160,6 +164,7 @@ export async function createWorld(prefix: string, options: WorldOptions = {}): P
       direct: direct.id,
     },
     as,
+    anonymous: () => request(app),
     async count(table) {
       const rows = await prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "${table}"`);
       return Number(rows[0]?.n ?? 0);

@@ -1,0 +1,52 @@
+// Passwords (issue 19): argon2id (@node-rs/argon2's defaults: 19 MiB, 2 passes, 1 lane — OWASP's
+// recommended minimum), a strength check (length ≥ 12 and zxcvbn score ≥ 3), and a verification
+// that costs the same whether or not the account exists. A password never reaches a log, an error,
+// an event or the database in clear.
+import { hash, verify } from '@node-rs/argon2';
+import { zxcvbn, zxcvbnOptions } from '@zxcvbn-ts/core';
+import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
+import { AppError } from '@runfleet/service-kit';
+
+export const MIN_PASSWORD_LENGTH = 12;
+export const MIN_PASSWORD_SCORE = 3;
+/** argon2 takes any length; a cap keeps one request from buying a long hash */
+export const MAX_PASSWORD_LENGTH = 256;
+
+zxcvbnOptions.setOptions({ dictionary, graphs: adjacencyGraphs });
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password);
+}
+
+// Verified against when there is no hash to check (unknown email, invited user without a password),
+// so a refusal takes as long as a wrong password does (issue 19: never reveal whether an email exists).
+let dummyHash: Promise<string> | undefined;
+
+/** Whether `password` matches `storedHash`; with no stored hash it spends the same time and says no. */
+export async function passwordMatches(password: string, storedHash: string | null): Promise<boolean> {
+  if (storedHash === null) {
+    dummyHash ??= hash('runfleet-dummy-password-for-timing');
+    await verify(await dummyHash, password).catch(() => false);
+    return false;
+  }
+  return verify(storedHash, password).catch(() => false);
+}
+
+/**
+ * Refuses a weak password with 422 naming `body.<field>`. `userInputs` (email, name) count as
+ * guessable words, so a password made of the user's own name scores low.
+ */
+export function assertStrongPassword(password: string, userInputs: string[], field = 'body.password'): void {
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw weak(field, `must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  }
+  const result = zxcvbn(password, userInputs);
+  if (result.score < MIN_PASSWORD_SCORE) {
+    const hint = result.feedback.warning ? `: ${result.feedback.warning}` : '';
+    throw weak(field, `is too easy to guess${hint}`);
+  }
+}
+
+function weak(field: string, message: string): AppError {
+  return AppError.unprocessable('PASSWORD_TOO_WEAK', 'The password is too weak.', { errors: [{ field, message }] });
+}
