@@ -76,7 +76,7 @@ export async function createUserCommand(argv: string[], env: NodeJS.ProcessEnv, 
   } catch (err) {
     if (err instanceof AppError) {
       // field names and reasons only: never the password's value
-      const fields = (err.errors ?? []).map((e) => `${e.field.replace(/^body\./, '--')}: ${e.message}`).join('; ');
+      const fields = (err.errors ?? []).map((e) => `${e.field.replace(/^body\./, '--').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${e.message}`).join('; ');
       io.stderr(`create-user refused: ${err.code}${fields ? ` (${fields})` : ''}`);
       return 1;
     }
