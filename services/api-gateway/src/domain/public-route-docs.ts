@@ -12,9 +12,9 @@ const problem = (description: string) => ({
 
 const json = (schema: Record<string, unknown>) => ({ 'application/json': { schema } });
 const body = (properties: Record<string, unknown>, required: string[]) => ({ required: true, content: json({ type: 'object', properties, required, additionalProperties: false }) });
-const email = { type: 'string', format: 'email', maxLength: 254 };
+const email = { type: 'string', format: 'email' };
 const oneTimeToken = { type: 'string', description: 'The one-time token from the mailed link (30 minutes, single use)' };
-const newPassword = { type: 'string', minLength: 12, description: 'At least 12 characters, and not easily guessed (zxcvbn score 3 or more)' };
+const newPassword = { type: 'string', description: 'At least 12 characters, and not easily guessed (zxcvbn score 3 or more): else 422' };
 
 /** The person signed in, as every account operation shows them. */
 const user = {
@@ -87,7 +87,7 @@ export const PUBLIC_ROUTE_PATHS: NonNullable<OpenApiDocument['paths']> = {
       requestBody: body({ email, password: newPassword, name: { type: 'string', minLength: 1 }, referralCode: { type: 'string' } }, ['email', 'password', 'name']),
       responses: {
         '202': { description: 'A verification link was mailed', content: json({ type: 'object', properties: { status: { type: 'string', const: 'verification_sent' } }, required: ['status'] }) },
-        '422': problem('The password is too weak (naming `password`) or the referral code is unknown (naming `referralCode`)'),
+        '422': problem('The password is too weak (naming `body.password`) or the referral code is unknown (naming `body.referralCode`)'),
         ...accountLimits,
       },
     },
@@ -120,7 +120,7 @@ export const PUBLIC_ROUTE_PATHS: NonNullable<OpenApiDocument['paths']> = {
   ),
   '/v1/auth/email-verification': account('Verify an email address', 'Uses the token of the mailed verification link, once.', {
     requestBody: body({ token: oneTimeToken }, ['token']),
-    responses: { '204': { description: 'The email address is verified' }, '422': problem('The token is unknown, used or expired (naming `token`)'), ...accountLimits },
+    responses: { '204': { description: 'The email address is verified' }, ...accountLimits, '400': problem('`AUTH_TOKEN_INVALID`: the token is unknown, used or expired (naming `body.token`); or the body is not of this shape') },
   }),
   '/v1/auth/password-reset': account('Ask for a password reset link', 'Mails a reset link when the address has an account; the answer is the same either way.', {
     requestBody: body({ email }, ['email']),
@@ -133,8 +133,9 @@ export const PUBLIC_ROUTE_PATHS: NonNullable<OpenApiDocument['paths']> = {
       requestBody: body({ token: oneTimeToken, password: newPassword }, ['token', 'password']),
       responses: {
         '204': { description: 'The password is set' },
-        '422': problem('The token is unknown, used or expired (naming `token`), or the password is too weak (naming `password`)'),
+        '422': problem('The password is too weak (naming `body.password`)'),
         ...accountLimits,
+        '400': problem('`AUTH_TOKEN_INVALID`: the token is unknown, used or expired (naming `body.token`); or the body is not of this shape'),
       },
     },
   ),
