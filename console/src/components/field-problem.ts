@@ -3,7 +3,7 @@
 import { ApiError } from '../api/client';
 
 export function fieldProblem(field: string, message: string): ApiError {
-  return new ApiError({ status: 400, code: 'CONSOLE_INVALID_INPUT', title: 'Please correct the fields marked below.', errors: [{ field: `body.${field}`, message }] });
+  return new ApiError({ status: 400, code: 'CONSOLE_INVALID_INPUT', title: 'Please correct the marked field.', errors: [{ field: `body.${field}`, message }] });
 }
 
 /**
