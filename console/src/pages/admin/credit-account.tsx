@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api } from '../../api/client';
 import { ApiForm } from '../../components/api-form';
+import { DateTime } from '../../components/date-time';
 import { ErrorNotice } from '../../components/error-notice';
 import { Field } from '../../components/field';
 import { Money } from '../../components/money';
@@ -107,7 +108,7 @@ export function AdminCreditAccountPage() {
           rowKey={(t) => t.id}
           empty="No entries yet."
           columns={[
-            { header: 'When', cell: (t) => new Date(t.createdAt).toLocaleString() },
+            { header: 'When', cell: (t) => <DateTime value={t.createdAt} /> },
             { header: 'Type', cell: (t) => t.type },
             { header: 'Amount', cell: (t) => <Money amount={t.amount} currency={wallet.currency} /> },
             { header: 'Balance after', cell: (t) => <Money amount={t.balanceAfter} currency={wallet.currency} /> },

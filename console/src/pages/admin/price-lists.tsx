@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { api } from '../../api/client';
 import { ApiForm } from '../../components/api-form';
 import { Field } from '../../components/field';
+import { DateTime } from '../../components/date-time';
 import { Money } from '../../components/money';
 import { usePageTitle } from '../../components/page-title';
 import { PagedList } from '../../components/paged-list';
@@ -77,7 +78,7 @@ export function AdminPriceListsPage() {
             </> },
             { header: 'Volume tiers', cell: (p) => (p.tiers.length ? p.tiers.map((t) => `from ${t.fromUnits}: ${t.unitPrice}`).join('; ') : 'none') },
             { header: 'For', cell: (p) => (p.resellerId ? `reseller ${p.resellerId.slice(0, 8)}` : 'everyone') },
-            { header: 'Since', cell: (p) => new Date(p.effectiveFrom).toLocaleString() },
+            { header: 'Since', cell: (p) => <DateTime value={p.effectiveFrom} /> },
             {
               header: 'Actions',
               cell: (p) => (

@@ -1,6 +1,7 @@
 // Reseller: its earnings (GET /v1/resellers/me/earnings, billing's summary: totals, the earnings
 // wallet, by month) and its commissions one by one (GET /v1/commissions), filtered by status.
 import { useState } from 'react';
+import { DateTime } from '../../components/date-time';
 import { ErrorNotice } from '../../components/error-notice';
 import { Money } from '../../components/money';
 import { usePageTitle } from '../../components/page-title';
@@ -84,7 +85,7 @@ export function ResellerCommissionsPage() {
           rowKey={(c) => c.id}
           empty="No commissions yet."
           columns={[
-            { header: 'Earned', cell: (c) => new Date(c.earnedAt).toLocaleString() },
+            { header: 'Earned', cell: (c) => <DateTime value={c.earnedAt} /> },
             { header: 'Source', cell: (c) => `${c.kind === 'clawback' ? 'clawback of ' : ''}${c.source.kind} ${c.source.id.slice(0, 8)}` },
             { header: 'Sale', cell: (c) => <Money amount={c.base} currency={c.currency} /> },
             { header: 'Amount', cell: (c) => <Money amount={c.amount} currency={c.currency} /> },

@@ -5,6 +5,7 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { MoneyValue } from '../../api/types';
+import { DateTime } from '../../components/date-time';
 import { ErrorNotice } from '../../components/error-notice';
 import { Money } from '../../components/money';
 import { usePageTitle } from '../../components/page-title';
@@ -145,7 +146,7 @@ export function ResellerDashboardPage() {
                 <ul>
                   {feed.items.map((item) => (
                     <li key={item.id}>
-                      {new Date(item.occurredAt).toLocaleString()}: {item.title}
+                      <DateTime value={item.occurredAt} />: {item.title}
                     </li>
                   ))}
                 </ul>

@@ -35,9 +35,7 @@ export function ResellerInvoicesPage() {
       <section aria-labelledby="invoice-commissions">
         <h2 id="invoice-commissions">Invoice your commissions</h2>
         <p>Puts every approved or paid commission not yet invoiced on a draft invoice; issue it to number it.</p>
-        <ApiForm label="Invoice your commissions" submitLabel="Create draft invoice" onSubmit={() => api.post<Invoice>('/v1/invoices', { kind: 'commission' })} onSuccess={again}>
-          {null}
-        </ApiForm>
+        <ApiForm label="Invoice your commissions" submitLabel="Create draft invoice" onSubmit={() => api.post<Invoice>('/v1/invoices', { kind: 'commission' })} onSuccess={again} />
       </section>
       <section aria-labelledby="invoice-list">
         <h2 id="invoice-list">Invoices</h2>

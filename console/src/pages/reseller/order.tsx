@@ -4,6 +4,7 @@
 import { Link, useParams } from 'react-router';
 import { api } from '../../api/client';
 import { ApiForm } from '../../components/api-form';
+import { DateTime } from '../../components/date-time';
 import { ErrorNotice } from '../../components/error-notice';
 import { Field } from '../../components/field';
 import { fieldProblem } from '../../components/field-problem';
@@ -55,7 +56,7 @@ export function ResellerOrderPage() {
         <dt>Total</dt>
         <dd><Money amount={order.total} currency={order.currency} /></dd>
         <dt>Ordered</dt>
-        <dd>{new Date(order.createdAt).toLocaleString()}</dd>
+        <dd><DateTime value={order.createdAt} /></dd>
         {order.externalOrderId && (
           <>
             <dt>Provider order</dt>

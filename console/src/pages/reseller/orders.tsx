@@ -2,6 +2,7 @@
 // are the ones waiting for the reseller to fulfil them (each opens its order page).
 import { useState } from 'react';
 import { Link } from 'react-router';
+import { DateTime } from '../../components/date-time';
 import { Money } from '../../components/money';
 import { usePageTitle } from '../../components/page-title';
 import { PagedList } from '../../components/paged-list';
@@ -70,7 +71,7 @@ export function ResellerOrdersPage() {
           { header: 'Total', cell: (o) => <Money amount={o.total} currency={o.currency} /> },
           { header: 'Commission', cell: (o) => <Money amount={o.commission} currency={o.currency} /> },
           { header: 'Status', cell: (o) => o.status },
-          { header: 'Ordered', cell: (o) => new Date(o.createdAt).toLocaleString() },
+          { header: 'Ordered', cell: (o) => <DateTime value={o.createdAt} /> },
         ]}
       />
     </>

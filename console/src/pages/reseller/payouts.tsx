@@ -6,6 +6,7 @@ import { api } from '../../api/client';
 import type { Page } from '../../api/types';
 import { ApiForm, type FormValues } from '../../components/api-form';
 import { Field } from '../../components/field';
+import { DateTime } from '../../components/date-time';
 import { Money } from '../../components/money';
 import { usePageTitle } from '../../components/page-title';
 import { PagedList } from '../../components/paged-list';
@@ -85,7 +86,7 @@ export function ResellerPayoutsPage() {
           rowKey={(p) => p.id}
           empty="No payouts yet."
           columns={[
-            { header: 'Requested', cell: (p) => new Date(p.createdAt).toLocaleString() },
+            { header: 'Requested', cell: (p) => <DateTime value={p.createdAt} /> },
             { header: 'Amount', cell: (p) => <Money amount={p.amount} currency={p.currency} /> },
             { header: 'Status', cell: (p) => p.status },
             { header: 'Reference', cell: (p) => p.reference ?? p.failureReason ?? '' },

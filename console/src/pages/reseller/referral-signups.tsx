@@ -1,6 +1,7 @@
 // Reseller: who signed up with one of its referral codes
 // (GET /v1/resellers/me/referral-codes/:codeId/signups).
 import { Link, useParams } from 'react-router';
+import { DateTime } from '../../components/date-time';
 import { usePageTitle } from '../../components/page-title';
 import { PagedList } from '../../components/paged-list';
 
@@ -33,7 +34,7 @@ export function ResellerReferralSignupsPage() {
           { header: 'Customer', cell: (s) => <Link to={`/reseller/customers/${s.customerId}`}>{s.customerName}</Link> },
           { header: 'Person', cell: (s) => `${s.name} (${s.email})` },
           { header: 'Email verified', cell: (s) => (s.emailVerified ? 'yes' : 'not yet') },
-          { header: 'Signed up', cell: (s) => new Date(s.signedUpAt).toLocaleString() },
+          { header: 'Signed up', cell: (s) => <DateTime value={s.signedUpAt} /> },
         ]}
       />
     </>
