@@ -3,8 +3,9 @@
 // builds the catalog and credits a wallet in the admin pages; a reseller sets its relationship's
 // commission (a value over 50 % refused next to the field), previews the marketplace with its badge
 // and marked-up price; its customer orders in the customer pages; the reseller fulfils the order
-// (JSON details checked before sending) and the customer sees it fulfilled. Every reseller and admin
-// page is checked with axe and kept as a screenshot (e2e/artifacts/console/reseller-*.png).
+// (JSON details checked before sending) and the customer sees it fulfilled; with billing stopped the
+// dashboard shows that section unavailable and the rest. Every reseller and admin page is checked
+// with axe and kept as a screenshot (e2e/artifacts/console/reseller-*.png).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -235,6 +236,17 @@ describe('the reseller and admin console in a browser', () => {
     await openAndCheck(other, 'reseller/customers', 'Customers', 'reseller-19-other-reseller-customers');
     await other.getByText('No customers yet.').waitFor();
     expect(await other.getByText('Ada Ltd').count()).toBe(0);
+  }, 60_000);
+
+  it('with billing down the dashboard still opens: its earnings section says unavailable, the other sections stay', async () => {
+    const billing = stack.services.billing;
+    billing.child.kill('SIGTERM');
+    await billing.exited;
+    await openAndCheck(reseller, 'reseller/dashboard', 'Dashboard', 'reseller-20-dashboard-billing-down');
+    await reseller.getByText(/^Some sections are unavailable right now: thisMonth/).waitFor();
+    const earnings = reseller.getByRole('region', { name: 'Earnings this month' });
+    expect(await earnings.textContent()).toContain('Unavailable right now (billing)');
+    expect(await reseller.getByRole('region', { name: 'Newest customers' }).getByRole('link', { name: 'Ada Ltd' }).count()).toBe(1);
   }, 60_000);
 
   it('no password, key or session token of this suite appears in any log line, error body or dead letter', async () => {
