@@ -91,7 +91,7 @@ const SERVICES = [
     name: 'notifications',
     port: PORT_BASE + 4,
     database: `${DATABASE_PREFIX}_notifications`,
-    env: ['PRINCIPAL_SECRET', 'AMQP_URL', 'DATABASE_URL', 'SMTP_URL', 'BILLING_URL'],
+    env: ['PRINCIPAL_SECRET', 'AMQP_URL', 'DATABASE_URL', 'SMTP_URL', 'BILLING_URL', 'CONSOLE_URL'],
   },
 ];
 
@@ -171,6 +171,8 @@ function serviceEnv(name, secrets, environment = process.env, replicas = { count
     REDIS_URL: shared.REDIS_URL,
     // a real SMTP server when the environment names one, else the local catcher
     SMTP_URL: environment.SMTP_URL || `smtp://127.0.0.1:${SMTP_CATCHER_PORT}`,
+    // account mail's verify, reset and invitation links: the console the gateway serves
+    CONSOLE_URL: environment.CONSOLE_URL || `http://127.0.0.1:${PORT_BASE}/console`,
     ...(service.database ? { DATABASE_URL: databaseUrl(shared.POSTGRES_URL, service.database) } : {}),
     ...(service.metricsPort ? { METRICS_PORT: String(service.metricsPort) } : {}),
   };

@@ -131,7 +131,7 @@ beforeAll(async () => {
 
   adaContext = await browser.newContext();
   adaPage = await adaContext.newPage();
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -331,7 +331,7 @@ describe('the console in a browser', () => {
     const secret = await page.getByTestId('webhook-secret').textContent();
     expect(secret).toMatch(/^whsec_/);
     canaries.plant('webhook-secret', secret ?? '', true);
-    await page.getByRole('cell', { name: 'https://hooks.example.com/runfleet' }).waitFor();
+    await page.getByRole('cell', { name: 'https://hooks.example.com/runfleet', exact: true }).waitFor();
     await checkPage(page, '19-customer-webhooks');
 
     await page.getByRole('link', { name: 'Notifications' }).click();
@@ -426,12 +426,12 @@ describe('the console in a browser', () => {
 
       const newPassword = strongPassword();
       await page.goto(onGateway(link, gw));
-      await page.getByLabel('New password').fill(newPassword);
+      await page.getByLabel('New password', { exact: true }).fill(newPassword);
       await page.getByRole('button', { name: 'Set new password' }).click();
       await page.getByText('Your password is changed').waitFor();
 
       await page.goto(onGateway(link, gw));
-      await page.getByLabel('New password').fill(strongPassword());
+      await page.getByLabel('New password', { exact: true }).fill(strongPassword());
       const [again] = await Promise.all([
         page.waitForResponse((r) => r.url().endsWith('/v1/auth/password-reset/confirm')),
         page.getByRole('button', { name: 'Set new password' }).click(),

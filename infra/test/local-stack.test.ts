@@ -64,6 +64,12 @@ describe('the local stack', () => {
     expect(second.DATABASE_URL).toBe(serviceEnv('billing', secrets, {}, replicas).DATABASE_URL);
   });
 
+  it("links account mail to the console the gateway serves, or to the CONSOLE_URL the environment names", () => {
+    const gatewayPort = serviceEnv('api-gateway', secrets, {}).PORT;
+    expect(serviceEnv('notifications', secrets, {}).CONSOLE_URL).toBe(`http://127.0.0.1:${gatewayPort}/console`);
+    expect(serviceEnv('notifications', secrets, { CONSOLE_URL: 'https://console.example.com' }).CONSOLE_URL).toBe('https://console.example.com');
+  });
+
   it('takes 1 to 8 replicas, and refuses anything else with a readable message', () => {
     expect(replicaCount(undefined)).toBe(1);
     expect(replicaCount('2')).toBe(2);

@@ -131,6 +131,18 @@ export const consumerQueues = {
       ],
       description: 'tells each account an event concerns (and its reseller): in-app feed, email, signed webhooks',
     },
+    'account-mail': {
+      // Mail to a person rather than an account (issue 19): the address is the event's, and the
+      // security mails are always sent. A sealed token that does not open is dead-lettered at once.
+      events: [
+        'user.email_verification_requested',
+        'user.password_reset_requested',
+        'user.invited',
+        'user.password_changed',
+        'user.locked_out',
+      ],
+      description: "mails a user's verification, password-reset and invitation links, and the password-changed and locked-out security mails",
+    },
   },
 } as const satisfies Partial<Record<ServiceName, Record<string, ConsumerQueueDefinition>>>;
 

@@ -91,13 +91,45 @@ export async function rabbitManagement(method: string, path: string, body?: unkn
   return res;
 }
 
+/**
+ * An idempotent management call (PUT a vhost or its permissions, DELETE a vhost) that survives a
+ * dropped connection: a busy broker's management listener gives up on a slow vhost change (over a
+ * minute when the broker is loaded) that still completes. Then the object is read back until it is
+ * there (PUT) or gone (DELETE), asking again now and then.
+ */
+async function idempotentManagement(method: 'PUT' | 'DELETE', path: string, body?: unknown, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastAsked = Date.now();
+  try {
+    await rabbitManagement(method, path, body);
+    return;
+  } catch (err) {
+    // fetch's network failure (a TypeError of Node's realm, not jest's: compared by name)
+    if ((err as Error)?.name !== 'TypeError') throw err;
+  }
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    try {
+      const state = await rabbitManagement('GET', path);
+      if ((method === 'PUT' && state.status === 200) || (method === 'DELETE' && state.status === 404)) return;
+      if (Date.now() - lastAsked > 60_000) {
+        lastAsked = Date.now();
+        await rabbitManagement(method, path, body).catch(() => undefined);
+      }
+    } catch {
+      // still busy: read again
+    }
+    if (Date.now() > deadline) throw new Error(`RabbitMQ management ${method} ${path}: not done after ${timeoutMs} ms`);
+  }
+}
+
 /** Creates a vhost (guest has all permissions on it) through the management API. */
 export async function createTestVhost(prefix: string): Promise<TestVhost> {
   await brokerRestartFinished();
   const name = uniqueName(prefix);
   const user = decodeURIComponent(new URL(AMQP_BASE_URL).username || 'guest');
-  await rabbitManagement('PUT', `/api/vhosts/${encodeURIComponent(name)}`);
-  await rabbitManagement('PUT', `/api/permissions/${encodeURIComponent(name)}/${encodeURIComponent(user)}`, {
+  await idempotentManagement('PUT', `/api/vhosts/${encodeURIComponent(name)}`);
+  await idempotentManagement('PUT', `/api/permissions/${encodeURIComponent(name)}/${encodeURIComponent(user)}`, {
     configure: '.*',
     write: '.*',
     read: '.*',
@@ -106,7 +138,7 @@ export async function createTestVhost(prefix: string): Promise<TestVhost> {
     name,
     url: `${AMQP_BASE_URL.replace(/\/$/, '')}/${encodeURIComponent(name)}`,
     async drop() {
-      await rabbitManagement('DELETE', `/api/vhosts/${encodeURIComponent(name)}`);
+      await idempotentManagement('DELETE', `/api/vhosts/${encodeURIComponent(name)}`);
     },
   };
 }
@@ -155,3 +187,4 @@ export async function queryRows<R extends Record<string, unknown> = Record<strin
   }
 }
 export { startSmtpSink, type CaughtMail, type SmtpSink } from './smtp-sink';
+export { readMail, linksIn, type ReadMail } from './mail-text';

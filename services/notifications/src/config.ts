@@ -27,6 +27,11 @@ export const configSchema = z.object({
     .pipe(z.array(z.url({ protocol: /^https?$/ })).min(1)),
   /** connect, header and body timeout of each billing request; past it the email is retried later */
   BILLING_TIMEOUT_MS: positiveInt().default(5_000),
+  /**
+   * The web console as people reach it (the gateway's `/console`): account mail links to its
+   * /verify, /reset and /invite pages. The default is the local stack's gateway port (8080).
+   */
+  CONSOLE_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8080/console'),
   /** the From of every email */
   EMAIL_FROM: z.string().min(3).default('Runfleet <notifications@runfleet.local>'),
   /** how often the sender looks for email other replicas recorded or that came due for a retry */

@@ -7,6 +7,7 @@ import { createDatabase } from './db';
 import { WebhookDispatcher } from './delivery/webhook-dispatcher';
 import { webhookMetrics } from './delivery/webhook-metrics';
 import { WebhookSender } from './delivery/webhook-sender';
+import { accountMailBox, AccountMailLinks } from './domain/account-mail';
 import type { NotificationChannel } from './domain/account-notification';
 import { emailChannel } from './domain/email-channel';
 import { feedChannel } from './domain/feed-channel';
@@ -18,6 +19,7 @@ import { emailMetrics } from './email/email-metrics';
 import { emailSender } from './email/email-sender';
 import { smtpMailer } from './email/smtp-mailer';
 import { buildApp } from './http/app';
+import { consumeAccountMail } from './messaging/account-mail.consumer';
 import { consumeAccounts } from './messaging/accounts.consumer';
 import { consumeDeliveries } from './messaging/deliveries.consumer';
 
@@ -52,11 +54,14 @@ void runService({
 
     const mailer = smtpMailer(config.SMTP_URL, { maxConnections: config.EMAIL_CONCURRENCY });
     const mail = emailMetrics(metrics.registry, prisma);
+    // user.* mail's one-time tokens: sealed by the reseller service, opened only to write the link (issue 19)
+    const accountLinks = new AccountMailLinks(accountMailBox(config.PRINCIPAL_SECRET), config.CONSOLE_URL);
     const invoicePdfs = billingInvoicePdfs({ billingUrls: config.BILLING_URL, principalSecret: config.PRINCIPAL_SECRET, timeoutMs: config.BILLING_TIMEOUT_MS });
     const emails = emailSender({
       prisma,
       mailer,
       invoicePdfs,
+      accountLinks,
       from: config.EMAIL_FROM,
       now,
       logger,
@@ -100,6 +105,7 @@ void runService({
     });
     await consumeAccounts(messaging, { prisma, now });
     await consumeDeliveries(messaging, { prisma: deliveriesPrisma, channels });
+    await consumeAccountMail(messaging, { prisma: wakingRelayAfterCommits(prisma, () => emails.wake()), links: accountLinks });
     emails.start();
     dispatcher.start();
 

@@ -4,13 +4,18 @@ import { randomUUID } from 'node:crypto';
 import type { Db, Prisma } from '../db';
 import type { AccountType, Recipient } from '../domain/account-notification';
 
+/** An account of the read model, or a person addressed by the event itself (account mail, issue 19). */
+export type SendRecipient = Recipient | { accountType: 'user'; accountId: string };
+
 export type EmailSendStatus = 'pending' | 'sending' | 'sent' | 'skipped' | 'failed';
 
 export interface ClaimedEmail {
   id: string;
   eventId: string;
-  accountType: AccountType;
+  accountType: AccountType | 'user';
   accountId: string;
+  /** set for account mail: the address the event gave */
+  toAddress: string | null;
   kind: string;
   notification: { type: string; occurredAt: string; data: Record<string, unknown> };
   attempts: number;
@@ -18,16 +23,17 @@ export interface ClaimedEmail {
   previousStatus: 'pending' | 'sending';
 }
 
-/** A redelivered event writes nothing: one row per event and recipient. */
+/** A redelivered event writes nothing: one row per event and recipient. `toAddress`: account mail's address. */
 export async function insertEmailSend(
   db: Db,
   eventId: string,
-  recipient: Recipient,
+  recipient: SendRecipient,
   kind: string,
   notification: Prisma.InputJsonValue,
+  toAddress: string | null = null,
 ): Promise<void> {
   await db.emailSend.createMany({
-    data: [{ id: randomUUID(), eventId, accountType: recipient.accountType, accountId: recipient.accountId, kind, notification }],
+    data: [{ id: randomUUID(), eventId, accountType: recipient.accountType, accountId: recipient.accountId, toAddress, kind, notification }],
     skipDuplicates: true,
   });
 }
@@ -44,6 +50,7 @@ export async function claimDueEmails(db: Db, limit: number, leaseMs: number): Pr
       event_id: string;
       account_type: string;
       account_id: string;
+      to_address: string | null;
       kind: string;
       notification: ClaimedEmail['notification'];
       attempts: number;
@@ -61,12 +68,13 @@ export async function claimDueEmails(db: Db, limit: number, leaseMs: number): Pr
     SET status = 'sending', attempts = e.attempts + 1, next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000})
     FROM due
     WHERE e.id = due.id
-    RETURNING e.id::text, e.event_id::text, e.account_type, e.account_id::text, e.kind, e.notification, e.attempts, due.status AS previous_status`;
+    RETURNING e.id::text, e.event_id::text, e.account_type, e.account_id::text, e.to_address, e.kind, e.notification, e.attempts, due.status AS previous_status`;
   return rows.map((r) => ({
     id: r.id,
     eventId: r.event_id,
-    accountType: r.account_type as AccountType,
+    accountType: r.account_type as ClaimedEmail['accountType'],
     accountId: r.account_id,
+    toAddress: r.to_address,
     kind: r.kind,
     notification: r.notification,
     attempts: r.attempts,

@@ -3,12 +3,15 @@
 // language, mails it, and marks it sent. At most once per event and recipient, except that a crash
 // between the mail leaving and the mark may send one again: a row found 'sending' when claimed was
 // claimed before and not marked, and is counted as a resend. invoice.issued mail carries the
-// invoice's PDF, read from billing at send time (domain/invoice-attachment.ts).
+// invoice's PDF, read from billing at send time (domain/invoice-attachment.ts). Account mail
+// (issue 19) goes to the address its row keeps, its one-time link opened and written in only now
+// (domain/account-mail.ts).
 import type { Logger } from '@runfleet/service-kit';
 import { findAccount } from '../data/account.repository';
 import { claimDueEmails, closeEmail, markEmailSent, retryEmailLater, type ClaimedEmail } from '../data/email-send.repository';
 import type { Db } from '../db';
-import { renderEmail } from '../email/render';
+import { renderEmail, type RenderedEmail } from '../email/render';
+import { isAccountMail, type AccountMailLinks } from './account-mail';
 import { invoiceAttachment, isTransient, type Attachment, type InvoicePdfs } from './invoice-attachment';
 import { kindOf } from './notification-kinds';
 
@@ -35,6 +38,8 @@ export interface SendEmailsDeps {
   mailer: Mailer;
   /** billing's invoice PDFs, attached to invoice.issued mail */
   invoicePdfs: InvoicePdfs;
+  /** opens account mail's sealed tokens into console links */
+  accountLinks: AccountMailLinks;
   from: string;
   now: () => Date;
   logger: Logger;
@@ -81,6 +86,7 @@ async function sendOne(deps: SendEmailsDeps, row: ClaimedEmail): Promise<void> {
 }
 
 async function attempt(deps: SendEmailsDeps, row: ClaimedEmail): Promise<SendOutcome> {
+  if (row.accountType === 'user') return attemptAccountMail(deps, row);
   const account = await findAccount(deps.prisma, row.accountType, row.accountId);
   // The accounts queue may lag behind the deliveries queue: wait for the account to be known.
   if (!account) return giveUpOrRetry(deps, row, `${row.accountType} ${row.accountId} is not known yet`);
@@ -108,10 +114,41 @@ async function attempt(deps: SendEmailsDeps, row: ClaimedEmail): Promise<SendOut
     language: account.language,
     canUnsubscribe: !kind?.security,
   });
+  return mailAndMark(deps, row, account.email, rendered, attachments);
+}
+
+/**
+ * Account mail: to the address the event gave, greeted by the name it gave, always (security mail:
+ * no preference, no unsubscribe line). The templates get the link and never the sealed token.
+ */
+async function attemptAccountMail(deps: SendEmailsDeps, row: ClaimedEmail): Promise<SendOutcome> {
+  const { data } = row.notification;
+  if (!isAccountMail(row.kind) || row.toAddress === null) {
+    await closeEmail(deps.prisma, row.id, 'failed', `${row.kind} is not account mail`);
+    return 'failed';
+  }
+  const link = deps.accountLinks.linkFor(row.kind, data, deps.now());
+  if ('refused' in link) {
+    deps.logger.warn({ sendId: row.id, eventId: row.eventId, kind: row.kind, reason: link.refused }, 'account mail not sent');
+    await closeEmail(deps.prisma, row.id, link.outcome, link.refused);
+    return link.outcome;
+  }
+  const rendered = renderEmail({
+    type: row.kind,
+    data: { ...data, sealedToken: undefined, link: link.link },
+    occurredAt: row.notification.occurredAt,
+    name: String(data.name),
+    canUnsubscribe: false,
+    ...(link.link ? { link: link.link } : {}),
+  });
+  return mailAndMark(deps, row, row.toAddress, rendered);
+}
+
+async function mailAndMark(deps: SendEmailsDeps, row: ClaimedEmail, to: string, rendered: RenderedEmail, attachments?: Attachment[]): Promise<SendOutcome> {
   const messageId = `<${row.id}@notifications.runfleet>`;
   const result = await deps.mailer.send({
     from: deps.from,
-    to: account.email,
+    to,
     ...rendered,
     messageId,
     headers: { 'X-Runfleet-Event-Id': row.eventId, 'X-Runfleet-Event-Type': row.kind },

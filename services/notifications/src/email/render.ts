@@ -19,6 +19,8 @@ export interface RenderInput {
   language?: string;
   /** false for security mail, which no preference turns off */
   canUnsubscribe: boolean;
+  /** a link the body shows as a paragraph of its own (account mail's console link): a link in the HTML part */
+  link?: string;
 }
 
 const LANGUAGES: Record<string, Record<string, KindTemplate>> = { en: EN };
@@ -30,7 +32,7 @@ const TEXT_LAYOUT = hbs.compile(
   { noEscape: true, strict: false },
 );
 const HTML_LAYOUT = hbs.compile(
-  '<!doctype html><html><body style="font-family:sans-serif"><p>Hello {{name}},</p>{{#each paragraphs}}<p>{{this}}</p>{{/each}}<p>— Runfleet</p>{{#if canUnsubscribe}}<p style="color:#666;font-size:small">Choose which emails you get at /v1/notification-preferences.</p>{{/if}}</body></html>',
+  '<!doctype html><html><body style="font-family:sans-serif"><p>Hello {{name}},</p>{{#each paragraphs}}<p>{{#if href}}<a href="{{href}}">{{text}}</a>{{else}}{{text}}{{/if}}</p>{{/each}}<p>— Runfleet</p>{{#if canUnsubscribe}}<p style="color:#666;font-size:small">Choose which emails you get at /v1/notification-preferences.</p>{{/if}}</body></html>',
 );
 
 type Compiled = { subject: HandlebarsTemplateDelegate; body: HandlebarsTemplateDelegate };
@@ -67,7 +69,11 @@ export function renderEmail(input: RenderInput): RenderedEmail {
   return {
     subject: oneLine(t.subject(context)),
     text: TEXT_LAYOUT({ name: input.name, body, canUnsubscribe: input.canUnsubscribe }),
-    html: HTML_LAYOUT({ name: input.name, paragraphs: body.split(/\n{2,}/), canUnsubscribe: input.canUnsubscribe }),
+    html: HTML_LAYOUT({
+      name: input.name,
+      paragraphs: body.split(/\n{2,}/).map((text) => ({ text, href: input.link !== undefined && text === input.link ? text : null })),
+      canUnsubscribe: input.canUnsubscribe,
+    }),
   };
 }
 

@@ -1,7 +1,9 @@
 // English templates, one per notification kind (issue 17 item 5): a subject and a body in
 // Handlebars. The subject is also the feed item's title. `data` is the event's data as published
 // (amounts are decimal strings in the event's currency); the layout (email/render.ts) adds the
-// greeting and footer and makes the text and HTML parts.
+// greeting and footer and makes the text and HTML parts. Account mail (issue 19) gets `data.link`,
+// the console link with its one-time token, and never the sealed token.
+import type { AccountMailEvent } from '../domain/account-mail';
 import type { DeliveredEvent } from '../domain/notification-kinds';
 
 export interface KindTemplate {
@@ -9,7 +11,7 @@ export interface KindTemplate {
   body: string;
 }
 
-export const EN: Record<DeliveredEvent, KindTemplate> = {
+export const EN: Record<DeliveredEvent | AccountMailEvent, KindTemplate> = {
   'job.submitted': { subject: 'Job {{data.type}} submitted', body: 'Job {{data.jobId}} ({{data.type}}) was submitted; it waits until its maximum cost of {{data.maxCost}} {{data.currency}} is reserved.' },
   'job.queued': { subject: 'Job {{data.type}} queued', body: 'Job {{data.jobId}} ({{data.type}}) is funded and waits for a runner.' },
   'job.rejected': { subject: 'Job {{data.type}} rejected', body: 'Job {{data.jobId}} ({{data.type}}) was not accepted: {{data.message}} (reason: {{data.reason}}).' },
@@ -42,4 +44,24 @@ export const EN: Record<DeliveredEvent, KindTemplate> = {
   'runner.offline': { subject: 'Runner {{data.name}} is offline', body: 'Runner {{data.name}} missed {{data.missedIntervals}} heartbeat intervals and is offline. Its jobs were requeued or failed.' },
   'webhook.endpoint_failing': { subject: 'Your webhook endpoint will be disabled', body: 'Every delivery to {{data.url}} has failed since {{data.failingSince}}. The endpoint will be disabled at {{data.disableAt}} unless a delivery succeeds.' },
   'webhook.endpoint_disabled': { subject: 'Your webhook endpoint was disabled', body: 'The webhook endpoint {{data.url}} was disabled ({{data.reason}}). Fix it, enable it again and replay what it missed.' },
+  'user.email_verification_requested': {
+    subject: 'Confirm your email address',
+    body: 'Please confirm that {{data.email}} is your address by opening this link:\n\n{{data.link}}\n\nThe link works once, until {{data.expiresAt}}. If you did not sign up for Runfleet, ignore this mail.',
+  },
+  'user.password_reset_requested': {
+    subject: 'Reset your Runfleet password',
+    body: 'Someone, hopefully you, asked to reset the password of {{data.email}}. Choose a new one here:\n\n{{data.link}}\n\nThe link works once, until {{data.expiresAt}}. If you did not ask, ignore this mail: your password stays as it is.',
+  },
+  'user.invited': {
+    subject: 'You are invited to Runfleet',
+    body: 'An account ({{data.role}}) was created for you on Runfleet as {{data.email}}. Choose your password here to sign in:\n\n{{data.link}}\n\nThe link works once, until {{data.expiresAt}}.',
+  },
+  'user.password_changed': {
+    subject: 'Your Runfleet password was changed',
+    body: 'The password of {{data.email}} was changed at {{data.changedAt}}. If that was not you, reset your password now and tell your administrator.',
+  },
+  'user.locked_out': {
+    subject: 'Your Runfleet account is locked',
+    body: 'Too many sign-ins to {{data.email}} failed, so signing in is locked until {{data.lockedUntil}}. If that was not you, someone may be guessing your password: reset it once the lock ends.',
+  },
 };

@@ -4,12 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@runfleet/service-kit';
 import { Registry } from 'prom-client';
+import { accountMailBox, AccountMailLinks } from '../../src/domain/account-mail';
 import { applyAccountEvent } from '../../src/domain/apply-account-event';
 import { sendDueEmails, type SendEmailsDeps } from '../../src/domain/send-emails';
 import { emailMetrics } from '../../src/email/email-metrics';
 import { smtpMailer, type SmtpMailer } from '../../src/email/smtp-mailer';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
-import { createWorld, jobCompleted, type World } from '../support/world';
+import { createWorld, jobCompleted, PRINCIPAL_SECRET, type World } from '../support/world';
 
 jest.setTimeout(30_000);
 
@@ -30,6 +31,7 @@ beforeAll(async () => {
     mailer,
     // no invoice.issued here: test/component/invoice-email.test.ts mails those with billing's PDFs
     invoicePdfs: { fetch: () => Promise.reject(new Error('no billing in this suite')) },
+    accountLinks: new AccountMailLinks(accountMailBox(PRINCIPAL_SECRET), 'http://127.0.0.1:8080/console'),
     from: 'Runfleet <notifications@runfleet.test>',
     now: () => new Date(),
     logger: createLogger({ service: 'notifications', level: 'silent' }),

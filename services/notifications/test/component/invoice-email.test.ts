@@ -11,6 +11,7 @@ import type { EventData } from '@runfleet/contracts';
 import { createLogger } from '@runfleet/service-kit';
 import { insertCommission, pdfText } from '../../../billing/test/support/invoices';
 import { createWorld as createBillingWorld, outboxEvents, UNIT, type World as BillingWorld } from '../../../billing/test/support/world';
+import { accountMailBox, AccountMailLinks } from '../../src/domain/account-mail';
 import { applyAccountEvent } from '../../src/domain/apply-account-event';
 import { sendDueEmails, type SendEmailsDeps } from '../../src/domain/send-emails';
 import { billingInvoicePdfs, type BillingInvoicePdfs } from '../../src/email/billing-invoices';
@@ -34,6 +35,7 @@ const depsWith = (invoicePdfs: SendEmailsDeps['invoicePdfs']): SendEmailsDeps =>
   prisma: world.prisma,
   mailer,
   invoicePdfs,
+  accountLinks: new AccountMailLinks(accountMailBox(PRINCIPAL_SECRET), 'http://127.0.0.1:8080/console'),
   from: 'Runfleet <notifications@runfleet.test>',
   now: () => new Date(),
   logger: createLogger({ service: 'notifications', level: 'silent' }),
