@@ -1,0 +1,98 @@
+// Admin: job prices (GET /v1/price-lists, the versions in force) and setting one (POST: a new
+// version, a reseller's override with `resellerId`), or retiring one (DELETE).
+import { useState } from 'react';
+import { api } from '../../api/client';
+import { ApiForm } from '../../components/api-form';
+import { Field } from '../../components/field';
+import { DateTime } from '../../components/date-time';
+import { Money } from '../../components/money';
+import { usePageTitle } from '../../components/page-title';
+import { PagedList } from '../../components/paged-list';
+import { ActionButton } from '../../components/action-button';
+
+interface PriceList {
+  id: string;
+  jobType: string;
+  unit: 'second' | 'GB' | 'run';
+  unitPrice: string;
+  currency: string;
+  resellerId: string | null;
+  tiers: { fromUnits: string; unitPrice: string }[];
+  effectiveFrom: string;
+}
+
+export function AdminPriceListsPage() {
+  usePageTitle('Price lists');
+  const [reload, setReload] = useState(0);
+  const again = () => setReload((n) => n + 1);
+
+  return (
+    <>
+      <h1>Price lists</h1>
+      <section aria-labelledby="set-price">
+        <h2 id="set-price">Set a price</h2>
+        <p>A new version applies to jobs submitted from now on; earlier jobs keep theirs.</p>
+        <ApiForm
+          label="Set a price"
+          submitLabel="Set price"
+          resetOnSuccess
+          onSubmit={(values) =>
+            api.post<PriceList>('/v1/price-lists', {
+              jobType: values.jobType,
+              unit: values.unit,
+              unitPrice: values.unitPrice,
+              currency: (values.currency ?? '').toUpperCase(),
+              ...(values.resellerId?.trim() ? { resellerId: values.resellerId.trim() } : {}),
+            })
+          }
+          onSuccess={again}
+        >
+          <Field name="jobType" label="Job type" required />
+          <Field
+            as="select"
+            name="unit"
+            label="Unit"
+            options={[
+              { value: 'second', label: 'second' },
+              { value: 'GB', label: 'GB' },
+              { value: 'run', label: 'run' },
+            ]}
+          />
+          <Field name="unitPrice" label="Unit price" inputMode="decimal" hint="e.g. 0.02" required />
+          <Field name="currency" label="Currency" defaultValue="EUR" maxLength={3} required />
+          <Field name="resellerId" label="Reseller id (optional)" hint="Makes it an override for that reseller’s customers." autoComplete="off" />
+        </ApiForm>
+      </section>
+      <section aria-labelledby="prices">
+        <h2 id="prices">In force now</h2>
+        <PagedList<PriceList>
+          path="/v1/price-lists"
+          caption="Prices"
+          reloadKey={reload}
+          rowKey={(p) => p.id}
+          empty="No prices: every job would be refused."
+          columns={[
+            { header: 'Job type', cell: (p) => p.jobType },
+            { header: 'Price', cell: (p) => <>
+              <Money amount={p.unitPrice} currency={p.currency} /> / {p.unit}
+            </> },
+            { header: 'Volume tiers', cell: (p) => (p.tiers.length ? p.tiers.map((t) => `from ${t.fromUnits}: ${t.unitPrice}`).join('; ') : 'none') },
+            { header: 'For', cell: (p) => (p.resellerId ? `reseller ${p.resellerId.slice(0, 8)}` : 'everyone') },
+            { header: 'Since', cell: (p) => <DateTime value={p.effectiveFrom} /> },
+            {
+              header: 'Actions',
+              cell: (p) => (
+                <ActionButton
+                  label="Retire"
+                  ariaLabel={`Retire the ${p.jobType} price in ${p.currency}`}
+                  action={() => api.delete(`/v1/price-lists/${encodeURIComponent(p.jobType)}?${new URLSearchParams({ currency: p.currency, ...(p.resellerId ? { resellerId: p.resellerId } : {}) }).toString()}`)}
+                  onDone={again}
+                />
+              ),
+            },
+          ]}
+        />
+      </section>
+    </>
+  );
+}
