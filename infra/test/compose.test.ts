@@ -147,7 +147,13 @@ describe('infra/Dockerfile', () => {
   it('runs the service as the unprivileged node user, from compiled JavaScript', () => {
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).not.toMatch(/^USER root$/m);
-    expect(runtime).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m);
+    // node's own flags (infra/local-stack.js NODE_FLAGS) may come before the script
+    expect(runtime).toMatch(/^CMD \["node", (?:"--[a-z-]+(?:=[\w.]+)?", )*"dist\/main\.js"\]$/m);
+  });
+
+  it('builds the web console and puts it where the gateway serves it from (CONSOLE_DIST default /app/console/dist)', () => {
+    expect(dockerfile).toMatch(/pnpm --filter @runfleet\/console run build/);
+    expect(runtime).toMatch(/^COPY --from=build .*\/out\/built\/console \.\/console$/m);
   });
 
   it('ships production dependencies only in the runtime image', () => {
