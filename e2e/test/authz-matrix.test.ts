@@ -148,10 +148,13 @@ interface Operation {
   queryParams: string[];
   /** top-level request body fields that name another object (`…Id`) */
   bodyIds: string[];
+  unauthenticated: boolean;
 }
 
 interface DocumentOperation {
   'x-required-scope'?: string;
+  /** `[]` on the few operations a caller reaches without any credential (the gateway's PUBLIC_ROUTES) */
+  security?: unknown[];
   parameters?: { in: string; name: string }[];
   requestBody?: { content?: Record<string, { schema?: { $ref?: string; properties?: Record<string, unknown> } }> };
 }
@@ -186,6 +189,7 @@ beforeAll(async () => {
         method: method.toUpperCase(),
         path,
         scope: operation['x-required-scope'],
+        unauthenticated: Array.isArray(operation.security) && operation.security.length === 0,
         queryParams: (operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
         bodyIds: propertiesOf(operation).filter((name) => /Id$/.test(name)),
       })),
@@ -201,7 +205,26 @@ afterAll(async () => {
 }, 60_000);
 
 const withObjectId = (operation: Operation) => /\{[^}]+\}/.test(operation.path);
-const isV1 = (operation: Operation) => operation.path.startsWith('/v1/') && operation.key !== 'POST /v1/payments/webhook';
+// The matrix is about credentials: the operations that take none (the payment provider's webhook and
+// people's sign-up, sign-in, verification and reset; their own suites test them) are left out.
+const isV1 = (operation: Operation) => operation.path.startsWith('/v1/') && !operation.unauthenticated;
+
+/** Every operation reachable without a credential; a new one is a deliberate change to this list. */
+const UNAUTHENTICATED_OPERATIONS = [
+  'POST /v1/auth/email-verification',
+  'POST /v1/auth/login',
+  'POST /v1/auth/password-reset',
+  'POST /v1/auth/password-reset/confirm',
+  'POST /v1/auth/signup',
+  'POST /v1/payments/webhook',
+];
+
+describe('operations without a credential', () => {
+  it('are only the listed ones (security: [] in the merged document)', () => {
+    const unauthenticated = operations.filter((op) => op.path.startsWith('/v1/') && op.unauthenticated);
+    expect(unauthenticated.map((op) => op.key).sort()).toEqual(UNAUTHENTICATED_OPERATIONS);
+  });
+});
 
 function urlOf(path: string, id: string, query = ''): string {
   return path.replace(/\{[^}]+\}/, encodeURIComponent(id)) + query;
@@ -430,7 +453,9 @@ describe('scopes across the platform', () => {
   it('every public operation declares the scope of the one table, and the table names no operation that is gone', () => {
     const v1 = operations.filter(isV1);
     expect(v1.filter((op) => op.scope === undefined || op.scope !== OPERATION_SCOPES[op.key]).map((op) => `${op.key}: ${op.scope}`)).toEqual([]);
-    expect(Object.keys(OPERATION_SCOPES).filter((key) => !v1.some((op) => op.key === key))).toEqual([]);
+    // (the table also lists the unauthenticated account operations: the services document every /v1 route's scope)
+    const everyV1 = operations.filter((op) => op.path.startsWith('/v1/'));
+    expect(Object.keys(OPERATION_SCOPES).filter((key) => !everyV1.some((op) => op.key === key))).toEqual([]);
   });
 
   it('refuses every operation to a key lacking its scope with 403 AUTH_SCOPE_MISSING, and to no key with 401', async () => {
