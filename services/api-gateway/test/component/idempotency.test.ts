@@ -67,7 +67,9 @@ describe('Idempotency-Key', () => {
   it('20 concurrent requests with one key execute exactly once; the others are told it is in flight', async () => {
     const key = freshKey();
     const before = registry.executions;
-    registry.delayMs = 300;
+    // The first call is held well past the time the other 19 take to arrive, even on a loaded
+    // machine (300 ms was not: under load some arrived after it had finished and got its replay).
+    registry.delayMs = 3_000;
     let results;
     try {
       results = await Promise.all(Array.from({ length: 20 }, () => submit(alice.customerKey, key)));
