@@ -161,7 +161,8 @@ describe('the reseller and admin console in a browser', () => {
     const row = reseller.getByRole('row', { name: new RegExp(OFFERING) });
     await row.waitFor();
     const text = await row.textContent();
-    expect(text).toContain('Offered by your reseller');
+    expect(await row.locator('.badge').textContent()).toBe('Offered by Northwind bronze');
+    expect(await row.locator('.badge .tier').textContent()).toBe('bronze');
     expect(text).toContain('100.00 EUR');
     expect(text).toContain(MARKED_UP_PRICE);
   }, 60_000);
@@ -172,6 +173,7 @@ describe('the reseller and admin console in a browser', () => {
     const offer = customer.getByRole('row', { name: new RegExp(OFFERING) });
     await offer.waitFor();
     expect(await offer.textContent()).toContain(MARKED_UP_PRICE);
+    expect(await offer.locator('.badge').textContent()).toBe('Offered by Northwind bronze');
     await offer.getByRole('button', { name: `Order ${OFFERING}` }).click();
     await customer.getByRole('button', { name: 'Place order' }).click();
     await customer.waitForURL(/\/console\/customer\/orders\/[0-9a-f-]{36}$/);

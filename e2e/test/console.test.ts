@@ -302,11 +302,13 @@ describe('the console in a browser', () => {
     await page.getByRole('link', { name: 'Marketplace' }).click();
     const row = page.getByRole('row', { name: new RegExp(world.offeringName) });
     await row.waitFor();
-    expect(await row.getByText('Offered by your reseller').count()).toBe(1);
+    expect(await row.locator('.badge').textContent()).toBe('Offered by Northwind bronze');
+    expect(await row.locator('.badge .tier').textContent()).toBe('bronze');
     expect(await row.getByText(MARKED_UP_PRICE).count()).toBe(1);
     await checkPage(page, '15-customer-marketplace');
 
     await row.getByRole('button', { name: `Order ${world.offeringName}` }).click();
+    await page.getByText(`${MARKED_UP_PRICE} per month (Northwind’s price)`).waitFor();
     await page.getByLabel('Quantity').fill('1');
     await page.getByRole('button', { name: 'Place order' }).click();
     await page.waitForURL(/\/console\/customer\/orders\/[0-9a-f-]{36}$/);

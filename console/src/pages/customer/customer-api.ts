@@ -62,6 +62,8 @@ export interface MarketplaceOffering {
   commissionBps: number;
   commission: string;
   price: string;
+  /** the reseller that sells it (its relationship marks the price up); null for a direct customer */
+  reseller: { id: string; name: string; tier: string } | null;
 }
 
 export type OrderStatus = 'pending' | 'paid' | 'fulfilled' | 'failed' | 'cancelled';

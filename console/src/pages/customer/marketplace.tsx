@@ -1,6 +1,6 @@
 // Customer: the marketplace (GET /v1/marketplace/offerings) priced as it pays — a reseller's
-// customer sees its reseller's badge and the marked-up price — and ordering (POST /v1/orders with
-// an Idempotency-Key), which then follows the order on its own page.
+// customer sees its reseller's badge (name and tier) and the marked-up price — and ordering
+// (POST /v1/orders with an Idempotency-Key), which then follows the order on its own page.
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api } from '../../api/client';
@@ -9,17 +9,27 @@ import { Field } from '../../components/field';
 import { Money } from '../../components/money';
 import { usePageTitle } from '../../components/page-title';
 import { PagedList } from '../../components/paged-list';
-import { useUser } from '../../session';
 import type { MarketplaceOffering, Order } from './customer-api';
 
-/** Offered through the customer's reseller: the reseller's badge (the price already includes its commission). */
-export function ResellerBadge({ offering }: { offering: Pick<MarketplaceOffering, 'commissionBps'> }) {
-  return offering.commissionBps > 0 ? <span className="badge">Offered by your reseller</span> : <span className="badge">Direct</span>;
+/**
+ * Who sells an offering: the reseller whose relationship marks it up, named with its tier (the price
+ * already includes its commission, even a 0 % one), or "Direct" for a direct customer.
+ */
+export function ResellerBadge({ offering }: { offering: Pick<MarketplaceOffering, 'reseller'> }) {
+  const { reseller } = offering;
+  if (!reseller) return <span className="badge">Direct</span>;
+  return (
+    <span className="badge">
+      Offered by {reseller.name}{' '}
+      <span className="tier" title={`${reseller.name} is a ${reseller.tier} reseller`}>
+        {reseller.tier}
+      </span>
+    </span>
+  );
 }
 
 export function MarketplacePage() {
   usePageTitle('Marketplace');
-  const user = useUser();
   const navigate = useNavigate();
   const [q, setQ] = useState('');
   const [choice, setChoice] = useState<MarketplaceOffering | null>(null);
@@ -50,7 +60,7 @@ export function MarketplacePage() {
           <h2 id="order-form">Order {choice.name}</h2>
           <p>
             <Money amount={choice.price} currency={choice.currency} /> per {choice.unit}
-            {user.resellerId ? ' (your reseller’s price)' : ''}. Paid from your wallet.
+            {choice.reseller ? ` (${choice.reseller.name}’s price)` : ''}. Paid from your wallet.
           </p>
           <ApiForm
             label={`Order ${choice.name}`}

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { decodeCursor, encodeCursor, type Page } from '@runfleet/contracts';
 import type { Db, Prisma } from '../db';
+import type { ResellerTier } from './reseller.repository';
 import { afterCursor, NEWEST_FIRST, toPage } from '@runfleet/service-kit';
 
 const offeringSelect = {
@@ -86,12 +87,21 @@ export async function listOfferings(
 
 // ---- the marketplace ---------------------------------------------------------------------------
 
+/** The reseller whose relationship marks a marketplace offering up: the badge a customer sees. */
+export interface MarketplaceReseller {
+  id: string;
+  name: string;
+  tier: ResellerTier;
+}
+
 /** One row of the marketplace before pricing: the offering, its provider, and the commission that applies. */
 export interface MarketplaceRow {
   offering: OfferingRecord;
   providerName: string;
   /** the reseller's commission on this provider; 0 for a direct customer */
   commissionBps: number;
+  /** the reseller selling it; null for a direct customer (every offering at base price) */
+  reseller: MarketplaceReseller | null;
 }
 
 export interface MarketplaceFilters {
@@ -147,13 +157,16 @@ function relationshipOf(resellerId: string | null) {
   // A direct customer has no reseller: match nothing (the nil uuid is never a reseller id).
   return {
     where: { resellerId: resellerId ?? '00000000-0000-0000-0000-000000000000', status: 'active' },
-    select: { commissionBps: true },
+    select: { commissionBps: true, reseller: { select: { id: true, name: true, tier: true } } },
   };
 }
 
 function toMarketplaceRow(
-  row: OfferingRecord & { provider: { name: string; relationships: { commissionBps: number }[] } },
+  row: OfferingRecord & { provider: { name: string; relationships: { commissionBps: number; reseller: { id: string; name: string; tier: string } }[] } },
 ): MarketplaceRow {
   const { provider, ...offering } = row;
-  return { offering, providerName: provider.name, commissionBps: provider.relationships[0]?.commissionBps ?? 0 };
+  const relationship = provider.relationships[0];
+  // tier narrowed to the four tiers the column's CHECK constraint allows
+  const reseller = relationship ? { ...relationship.reseller, tier: relationship.reseller.tier as ResellerTier } : null;
+  return { offering, providerName: provider.name, commissionBps: relationship?.commissionBps ?? 0, reseller };
 }

@@ -1,7 +1,8 @@
 // The marketplace (DESIGN.md §2): the offerings a customer can buy, priced as it would pay them.
 // A reseller's customer sees the active offerings of providers its reseller resells through an
 // ACTIVE relationship, at base price + the relationship's commission; a direct customer sees every
-// active offering at base price. A reseller may look at its customers' marketplace.
+// active offering at base price. A reseller may look at its customers' marketplace. Each offering
+// names the reseller that sells it (null for a direct customer): the badge a customer sees (issue 19).
 import type { Page } from '@runfleet/contracts';
 import { AppError } from '@runfleet/service-kit';
 import { findCustomer } from '../data/customer.repository';

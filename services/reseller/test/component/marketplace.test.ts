@@ -1,6 +1,7 @@
 // The marketplace (issue 4): a reseller's customer sees offerings of providers its reseller resells
 // through an active relationship, at base + commission (rounded half-up to 0.000001); a direct
-// customer sees every active offering at base price.
+// customer sees every active offering at base price. Each item names the reseller that sells it
+// (issue 19's badge: id, name, tier), null for a direct customer.
 import { randomUUID } from 'node:crypto';
 import { createWorld, type World } from '../support/world';
 import { seedOffering, seedProvider, seedRelationship, seedResoldOffering } from '../support/commerce-fixtures';
@@ -15,7 +16,7 @@ afterAll(async () => {
   await world?.close();
 });
 
-type Item = { id: string; basePrice: string; commission: string; price: string; commissionBps: number };
+type Item = { id: string; basePrice: string; commission: string; price: string; commissionBps: number; reseller: unknown };
 const items = (res: { body: { items: Item[] } }) => new Map(res.body.items.map((i) => [i.id, i]));
 
 describe('marketplace', () => {
@@ -36,9 +37,31 @@ describe('marketplace', () => {
         price: '112.500000',
         currency: 'EUR',
         unit: 'month',
+        reseller: { id: world.ids.resellerA, name: 'Reseller A', tier: 'bronze' },
       }),
     ]);
     expect(forB.body.items).toEqual([]);
+  });
+
+  it('names the reseller that sells each offering with its current tier, even at 0 % commission; null for a direct customer', async () => {
+    const providerId = await seedProvider(world);
+    const offeringId = await seedOffering(world, providerId);
+    await seedRelationship(world, 'resellerA', providerId, 0);
+    await seedRelationship(world, 'resellerB', providerId, 1000);
+    const reseller = async (as: 'customerA' | 'customerB' | 'direct' | 'resellerA') =>
+      items(await world.as(as).get(`/v1/marketplace/offerings?providerId=${providerId}`)).get(offeringId)?.reseller;
+
+    expect(await reseller('customerA')).toEqual({ id: world.ids.resellerA, name: 'Reseller A', tier: 'bronze' });
+    expect(await reseller('customerB')).toEqual({ id: world.ids.resellerB, name: 'Reseller B', tier: 'bronze' });
+    expect(await reseller('direct')).toBeNull();
+
+    await world.prisma.reseller.update({ where: { id: world.ids.resellerA }, data: { tier: 'gold' } });
+    try {
+      expect(await reseller('customerA')).toEqual({ id: world.ids.resellerA, name: 'Reseller A', tier: 'gold' });
+      expect(await reseller('resellerA')).toEqual({ id: world.ids.resellerA, name: 'Reseller A', tier: 'gold' });
+    } finally {
+      await world.prisma.reseller.update({ where: { id: world.ids.resellerA }, data: { tier: 'bronze' } });
+    }
   });
 
   it('rounds the commission half-up to the micro-unit: 0.000005 at 10 % costs 0.000006, 0.000004 costs 0.000004', async () => {
@@ -59,7 +82,7 @@ describe('marketplace', () => {
 
     const res = items(await world.as('direct').get(`/v1/marketplace/offerings?providerId=${providerId}`));
 
-    expect(res.get(offeringId)).toMatchObject({ basePrice: '50.000000', commissionBps: 0, commission: '0.000000', price: '50.000000' });
+    expect(res.get(offeringId)).toMatchObject({ basePrice: '50.000000', commissionBps: 0, commission: '0.000000', price: '50.000000', reseller: null });
     expect(res.get(unrelated)).toMatchObject({ price: '7.250000' });
   });
 
