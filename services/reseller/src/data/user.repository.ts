@@ -116,6 +116,17 @@ export async function recordFailedLogin(db: Db, userId: string, now: Date, maxFa
  * Clears the failure count of a successful sign-in, only if the account is not locked at `now`.
  * False: it is locked (perhaps by an attempt racing this one), and the sign-in must be refused.
  */
+/**
+ * Claims TOTP time step `step` for the user: true when it is later than the last one accepted (a
+ * code works once, RFC 6238 §5.2); one conditional UPDATE, so of two racing uses one wins.
+ */
+export async function claimTotpStep(db: Db, userId: string, step: number): Promise<boolean> {
+  const count = await db.$executeRaw`
+    UPDATE "app_user" SET totp_last_step = ${step}
+     WHERE id = ${userId}::uuid AND (totp_last_step IS NULL OR totp_last_step < ${step})`;
+  return count > 0;
+}
+
 export async function clearFailedLogins(db: Db, userId: string, now: Date): Promise<boolean> {
   const count = await db.$executeRaw`
     UPDATE "app_user" SET failed_logins = 0, locked_until = NULL
@@ -134,6 +145,7 @@ export async function updateUser(
     lockedUntil: Date | null;
     totpSecret: string | null;
     totpPendingSecret: string | null;
+    totpLastStep: number | null;
   }>,
 ): Promise<UserRecord> {
   return toRecord(await db.appUser.update({ where: { id }, data: changes, select: userSelect }));

@@ -10,7 +10,7 @@ import { clearFailedLogins, findUserForLogin, recordFailedLogin, type UserForLog
 import { accountErrors } from './account-errors';
 import { passwordMatches } from './passwords';
 import { generateSessionToken, hashSessionToken } from './session-token';
-import { totpCodeMatches } from './totp';
+import { acceptTotpCode } from './totp';
 import { userView, type UserView } from './user-view';
 import type { AccountDeps } from './use-case-deps';
 
@@ -52,7 +52,8 @@ export async function logIn(deps: AccountDeps, input: LogInInput): Promise<Signe
   if (user.emailVerifiedAt === null) throw accountErrors.emailNotVerified();
   if (user.totpSecret !== null) {
     if (input.totpCode === undefined) throw accountErrors.totpRequired();
-    if (!totpCodeMatches(deps, user.id, user.totpSecret, input.totpCode, now)) return refuse(deps, user, accountErrors.totpRequired());
+    // a wrong code, or a right one already used, counts as a failed sign-in
+    if (!(await acceptTotpCode(deps, user.id, user.totpSecret, input.totpCode, now))) return refuse(deps, user, accountErrors.totpRequired());
   }
   return deps.prisma.$transaction(async (tx) => {
     // Refused if an attempt racing this one has just locked the account.

@@ -3,7 +3,7 @@
 // user id, under a key of this service's own), pending until the user proves their app has it by confirming one code.
 import { AppError } from '@runfleet/service-kit';
 import { Secret, TOTP } from 'otpauth';
-import { findUser, findUserSecrets, updateUser } from '../data/user.repository';
+import { claimTotpStep, findUser, findUserSecrets, updateUser } from '../data/user.repository';
 import { accountErrors } from './account-errors';
 import type { AccountDeps } from './use-case-deps';
 
@@ -17,11 +17,27 @@ function totpOf(base32: string, label: string): TOTP {
 const seal = (deps: AccountDeps, userId: string, base32: string) => deps.totpSecrets.seal(Buffer.from(base32), TOTP_PURPOSE + userId);
 const open = (deps: Pick<AccountDeps, 'totpSecrets'>, userId: string, sealed: string) => deps.totpSecrets.open(sealed, TOTP_PURPOSE + userId)?.toString();
 
-/** Whether `code` is the current code of the sealed secret (one step of clock drift either way). */
-export function totpCodeMatches(deps: Pick<AccountDeps, 'totpSecrets'>, userId: string, sealedSecret: string, code: string, now: Date): boolean {
+const PERIOD_MS = 30_000;
+
+/**
+ * The time step `code` belongs to when it is a current code of the sealed secret (one step of clock
+ * drift either way), else null. Not yet an acceptance: `acceptTotpCode` also spends the step.
+ */
+export function totpCodeStep(deps: Pick<AccountDeps, 'totpSecrets'>, userId: string, sealedSecret: string, code: string, now: Date): number | null {
   const base32 = open(deps, userId, sealedSecret);
-  if (base32 === undefined || !/^\d{6}$/.test(code)) return false;
-  return totpOf(base32, userId).validate({ token: code, timestamp: now.getTime(), window: 1 }) !== null;
+  if (base32 === undefined || !/^\d{6}$/.test(code)) return null;
+  const delta = totpOf(base32, userId).validate({ token: code, timestamp: now.getTime(), window: 1 });
+  return delta === null ? null : Math.floor(now.getTime() / PERIOD_MS) + delta;
+}
+
+/**
+ * Whether `code` is a current code of the sealed secret that has not been used yet; accepting it
+ * spends its time step and every earlier one, so a code seen once (over a shoulder, in a proxy's
+ * log) cannot sign in again within its 30-second window.
+ */
+export async function acceptTotpCode(deps: Pick<AccountDeps, 'totpSecrets' | 'prisma'>, userId: string, sealedSecret: string, code: string, now: Date): Promise<boolean> {
+  const step = totpCodeStep(deps, userId, sealedSecret, code, now);
+  return step !== null && (await claimTotpStep(deps.prisma, userId, step));
 }
 
 const wrongCode = () =>
@@ -33,20 +49,21 @@ export async function beginTotp(deps: AccountDeps, userId: string): Promise<{ se
   if (!user) throw accountErrors.sessionInvalid();
   if (user.totpEnabled) throw AppError.conflict('AUTH_TOTP_ALREADY_ENABLED', 'Two-factor sign-in is already on; turn it off first.');
   const secret = new Secret({ size: 20 }).base32;
-  await updateUser(deps.prisma, userId, { totpPendingSecret: seal(deps, userId, secret) });
+  // a new secret: the steps spent with the previous one (if any) no longer matter
+  await updateUser(deps.prisma, userId, { totpPendingSecret: seal(deps, userId, secret), totpLastStep: null });
   return { secret, otpauthUrl: totpOf(secret, user.email).toString() };
 }
 
 export async function confirmTotp(deps: AccountDeps, userId: string, code: string): Promise<void> {
   const secrets = await findUserSecrets(deps.prisma, userId);
   if (!secrets?.totpPendingSecret) throw AppError.conflict('AUTH_TOTP_NOT_PENDING', 'Start setting up two-factor sign-in first.');
-  if (!totpCodeMatches(deps, userId, secrets.totpPendingSecret, code, deps.now())) throw wrongCode();
+  if (!(await acceptTotpCode(deps, userId, secrets.totpPendingSecret, code, deps.now()))) throw wrongCode();
   await updateUser(deps.prisma, userId, { totpSecret: secrets.totpPendingSecret, totpPendingSecret: null });
 }
 
 export async function disableTotp(deps: AccountDeps, userId: string, code: string): Promise<void> {
   const secrets = await findUserSecrets(deps.prisma, userId);
   if (!secrets?.totpSecret) throw AppError.conflict('AUTH_TOTP_NOT_ENABLED', 'Two-factor sign-in is not on.');
-  if (!totpCodeMatches(deps, userId, secrets.totpSecret, code, deps.now())) throw wrongCode();
+  if (!(await acceptTotpCode(deps, userId, secrets.totpSecret, code, deps.now()))) throw wrongCode();
   await updateUser(deps.prisma, userId, { totpSecret: null, totpPendingSecret: null });
 }

@@ -139,7 +139,7 @@ describe('changing the password', () => {
 });
 
 describe('two-factor sign-in', () => {
-  it('once confirmed, asks for the code only after the right password, and accepts the current one', async () => {
+  it('once confirmed, asks for the code only after the right password, and accepts the current one once', async () => {
     const email = await signUpVerified(world, 'totp@example.com');
     const principal = await sessionPrincipal(world, (await logIn(world, email)).token);
     const setup = await world.as(principal).post('/v1/auth/totp');
@@ -156,7 +156,13 @@ describe('two-factor sign-in', () => {
     expect(wrongPassword.body.code).toBe('AUTH_LOGIN_FAILED');
     const noCode = await login(email, STRONG_PASSWORD);
     expect([noCode.status, noCode.body.code]).toEqual([401, 'AUTH_TOTP_REQUIRED']);
-    expect((await login(email, STRONG_PASSWORD, code())).status).toBe(200);
+    // the code that confirmed the set-up is spent: the next step's code signs in, once
+    expect((await login(email, STRONG_PASSWORD, code())).body.code).toBe('AUTH_TOTP_REQUIRED');
+    world.clock.advance(30_000);
+    const next = code();
+    expect((await login(email, STRONG_PASSWORD, next)).status).toBe(200);
+    const replayed = await login(email, STRONG_PASSWORD, next);
+    expect([replayed.status, replayed.body.code]).toEqual([401, 'AUTH_TOTP_REQUIRED']);
     const stored = await world.prisma.appUser.findUniqueOrThrow({ where: { email }, select: { id: true, totpSecret: true } });
     expect(stored.totpSecret).not.toContain(setup.body.secret);
     // sealed under a key of the reseller's own: the account-mail key (which notifications holds) does not open it
