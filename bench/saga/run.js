@@ -46,19 +46,31 @@ const autocannon = fromGateway('autocannon');
 const { Client, Pool } = require(require.resolve('pg', { paths: [path.join(ROOT, 'services/billing')] }));
 const amqp = require(require.resolve('amqplib', { paths: [path.join(ROOT, 'packages/messaging')] }));
 
-const { values: args } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '10' },
-    'min-jobs': { type: 'string', default: '100' },
-    runners: { type: 'string', default: '50' },
-    customers: { type: 'string', default: '10' },
-    submitters: { type: 'string', default: '16' },
-    rounds: { type: 'string', default: '3' },
-    'paced-seconds': { type: 'string', default: '20' },
-    'settle-seconds': { type: 'string', default: '5' },
-    'own-rabbitmq': { type: 'boolean', default: false },
-  },
-});
+const OPTIONS = {
+  seconds: { type: 'string', default: '10' },
+  'min-jobs': { type: 'string', default: '100' },
+  runners: { type: 'string', default: '50' },
+  customers: { type: 'string', default: '10' },
+  submitters: { type: 'string', default: '16' },
+  rounds: { type: 'string', default: '3' },
+  'paced-seconds': { type: 'string', default: '20' },
+  'settle-seconds': { type: 'string', default: '5' },
+  'own-rabbitmq': { type: 'boolean', default: false },
+};
+const USAGE =
+  'usage: node bench/saga/run.js [--seconds 10] [--min-jobs 100] [--runners 50] [--customers 10] [--submitters 16]\n' +
+  '                              [--rounds 3] [--paced-seconds 20] [--settle-seconds 5] [--own-rabbitmq]';
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+let args;
+try {
+  ({ values: args } = parseArgs({ options: OPTIONS }));
+} catch (err) {
+  console.error(`${err.message}\n${USAGE}`);
+  process.exit(2);
+}
 const SECONDS = Number(args.seconds);
 const MIN_JOBS = Number(args['min-jobs']);
 const RUNNERS = Number(args.runners);
