@@ -1,26 +1,14 @@
 // POST /internal/api-keys/verify — the gateway's API key check (issue 4), reachable only by the
 // gateway. It is declared with the other routes (validated, documented in /openapi.json), and
 // also served by a fast lane in front of the kit's app, which answers it first: see below.
-import express, { type Request, type Response, type Router } from 'express';
-import {
-  AppError,
-  correlationMiddleware,
-  principalFromRequest,
-  problemErrorHandler,
-  requirePrincipal,
-  validate,
-  type ApiRoutes,
-  type Logger,
-  type Metrics,
-} from '@runfleet/service-kit';
+import type { Request, Response, Router } from 'express';
+import type { ApiRoutes } from '@runfleet/service-kit';
 import { verifyApiKey, type LastUsedRecorder } from '../domain/verify-api-key';
 import type { VerifyDeps } from '../domain/use-case-deps';
 import { verifiedKeySchema, verifyBody } from './api-key.schemas';
+import { gatewayFastLane, requireGatewayCaller, type FastLaneOptions } from './gateway-fast-lane';
 
 export const VERIFY_PATH = '/internal/api-keys/verify';
-
-/** The only caller of the internal verify route: the gateway, as a signed `service` principal. */
-export const GATEWAY_SERVICE_ID = 'api-gateway';
 
 export interface KeyVerification {
   deps: VerifyDeps;
@@ -28,10 +16,7 @@ export interface KeyVerification {
 }
 
 async function answer(verification: KeyVerification, key: string, req: Request, res: Response): Promise<void> {
-  const principal = principalFromRequest(req);
-  if (principal.type !== 'service' || principal.id !== GATEWAY_SERVICE_ID) {
-    throw AppError.forbidden('AUTH_FORBIDDEN', 'Only the gateway may verify API keys.');
-  }
+  requireGatewayCaller(req, 'API keys');
   const verified = await verifyApiKey(verification.deps, verification.lastUsed, key);
   // A string body goes out with its headers in one write, where res.json's Buffer (built for
   // an ETag nobody uses here) costs a second, vectored one.
@@ -57,32 +42,7 @@ export function registerVerifyRoute(api: ApiRoutes, verification: KeyVerificatio
   );
 }
 
-/**
- * The same route on a shorter middleware chain, mounted in front of the kit's app. Verification
- * is the gateway's hot path (issue 4 "Speed": ≥ 3,000/s on a cache miss), and on this machine the
- * kit's per-request access logging (a pino child logger with redaction per request) cost more
- * than the verification itself: an empty route on the full chain served ~2,500 requests/s, this
- * chain ~6,000 (bench/reseller/verify-keys.js, docs/benchmarks.md). Kept: correlation ids, the
- * request-duration metric, the signed principal, body validation, problem+json errors (with their
- * log line). Dropped: the access log line per verification — the gateway logs the client request.
- */
-export function verifyFastLane(options: {
-  verification: KeyVerification;
-  principalSecret: string;
-  metrics: Metrics;
-  logger: Logger;
-}): Router {
-  const lane = express.Router();
-  const validator = validate({ body: verifyBody });
-  lane.post(
-    VERIFY_PATH,
-    correlationMiddleware(),
-    options.metrics.middleware,
-    express.json({ limit: '16kb', type: ['application/json', 'application/*+json'] }),
-    requirePrincipal(options.principalSecret),
-    validator,
-    (req, res) => answer(options.verification, validator.parsed(req).body.key, req, res),
-  );
-  lane.use(VERIFY_PATH, problemErrorHandler(options.logger));
-  return lane;
+/** The same route on the short chain in front of the kit's app (gateway-fast-lane.ts says why). */
+export function verifyFastLane(options: FastLaneOptions & { verification: KeyVerification }): Router {
+  return gatewayFastLane(VERIFY_PATH, verifyBody, (key, req, res) => answer(options.verification, key, req, res), options);
 }
