@@ -105,6 +105,7 @@ void runService({
       claimMaxWaitSeconds: config.CLAIM_MAX_WAIT_SECONDS,
       heartbeats,
       heartbeatIntervalSeconds: config.HEARTBEAT_INTERVAL_SECONDS,
+      staleAfterMissed: config.STALE_AFTER_MISSED,
       now,
     });
     const server = await listen(app, config.PORT);

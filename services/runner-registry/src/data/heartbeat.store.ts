@@ -13,15 +13,31 @@ export interface HeartbeatReport {
 // KEYS: last-seen set, the runner's report, its cancelled jobs. ARGV: epoch ms, runner id, report
 // TTL seconds, then the report's field/value pairs. One command rather than a MULTI of four, so
 // that with auto-pipelining the heartbeats arriving together share one socket write: that write
-// was the largest self-time frame of a heartbeat (docs/benchmarks.md).
+// was the largest self-time frame of a heartbeat (docs/benchmarks.md). Answers the runner's
+// cancelled jobs and the time it was last seen before this heartbeat (false: never).
 const RECORD_HEARTBEAT = `
+local previous = redis.call('ZSCORE', KEYS[1], ARGV[2])
 redis.call('ZADD', KEYS[1], 'GT', ARGV[1], ARGV[2])
 redis.call('HSET', KEYS[2], unpack(ARGV, 4))
 redis.call('EXPIRE', KEYS[2], ARGV[3])
-return redis.call('SMEMBERS', KEYS[3])`;
+return {previous, redis.call('SMEMBERS', KEYS[3])}`;
+
+export interface RecordedHeartbeat {
+  cancelledJobIds: string[];
+  /** when the runner was last seen before this heartbeat (epoch ms); null: never, as far as Redis knows */
+  previousAt: number | null;
+}
 
 type HeartbeatCommands = Redis & {
-  registryRecordHeartbeat(lastSeen: string, report: string, cancelled: string, at: string, runnerId: string, ttlSeconds: string, ...fields: string[]): Promise<string[]>;
+  registryRecordHeartbeat(
+    lastSeen: string,
+    report: string,
+    cancelled: string,
+    at: string,
+    runnerId: string,
+    ttlSeconds: string,
+    ...fields: string[]
+  ): Promise<[string | null, string[]]>;
 };
 
 /** How long a cancelled job stays in the runner's heartbeat answers: a runner that misses one answer sees it in the next. */
@@ -51,13 +67,13 @@ export class HeartbeatStore {
     return `${this.keyPrefix}cancelled:${runnerId}`;
   }
 
-  /** One command: records the heartbeat and answers the runner's cancelled jobs. */
-  async record(runnerId: string, at: Date, report: HeartbeatReport): Promise<string[]> {
+  /** One command: records the heartbeat and answers the runner's cancelled jobs and when it was last seen. */
+  async record(runnerId: string, at: Date, report: HeartbeatReport): Promise<RecordedHeartbeat> {
     const fields: string[] = ['at', String(at.getTime())];
     if (report.version !== undefined) fields.push('version', report.version);
     if (report.jobsRunning !== undefined) fields.push('jobsRunning', String(report.jobsRunning));
     if (report.freeCapacity !== undefined) fields.push('freeCapacity', String(report.freeCapacity));
-    return this.redis.registryRecordHeartbeat(
+    const [previous, cancelledJobIds] = await this.redis.registryRecordHeartbeat(
       this.lastSeenKey,
       this.reportKey(runnerId),
       this.cancelledKey(runnerId),
@@ -66,6 +82,7 @@ export class HeartbeatStore {
       String(REPORT_TTL_SECONDS),
       ...fields,
     );
+    return { cancelledJobIds, previousAt: previous === null ? null : Number(previous) };
   }
 
   /** Every runner's last-seen time (epoch ms), for the write-behind and the sweeper. */

@@ -11,7 +11,9 @@ export interface SubmissionContext {
   customer: { resellerId: string | null; currency: string | null; active: boolean } | null;
   /**
    * a runner that could ever take the job is registered and online (issue 14 item 4 "fail fast"):
-   * active, the job's type, every required label, and shared or the job's customer's own
+   * active or stale (silent a little while, not yet offline: a registry or database outage makes
+   * every runner stale until its next heartbeat, and a job submitted meanwhile should wait, not
+   * be refused), the job's type, every required label, and shared or the job's customer's own
    */
   compatibleRunner: boolean;
 }
@@ -26,7 +28,7 @@ export async function readSubmissionContext(
                   c.id IS NOT NULL AS "customerKnown", c.reseller_id::text AS "resellerId", c.currency, c.active,
                   EXISTS (
                     SELECT 1 FROM "runner" r
-                     WHERE r.status = 'active'
+                     WHERE r.status IN ('active', 'stale')
                        AND $3 = ANY (r.job_types)
                        AND r.labels @> $4::jsonb
                        AND (r.customer_id IS NULL OR r.customer_id = $2::uuid)

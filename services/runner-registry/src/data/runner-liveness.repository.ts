@@ -61,7 +61,7 @@ export async function lockTimedOutJobs(tx: Db, now: Date): Promise<string[]> {
 }
 
 /**
- * Queued jobs that have waited since `queuedBefore` and that no active runner could take (its type,
+ * Queued jobs that have waited since `queuedBefore` and that no online (active or stale) runner could take (its type,
  * its labels, shared or the job's customer's own), locked, for failing with no_compatible_runner.
  */
 export async function lockStrandedJobs(tx: Db, queuedBefore: Date): Promise<string[]> {
@@ -70,8 +70,21 @@ export async function lockStrandedJobs(tx: Db, queuedBefore: Date): Promise<stri
      WHERE j.status = 'queued' AND j.queued_at < ${queuedBefore}
        AND NOT EXISTS (
          SELECT 1 FROM "runner" r
-          WHERE r.status = 'active' AND j.type = ANY (r.job_types) AND r.labels @> j.required_labels
+          WHERE r.status IN ('active', 'stale') AND j.type = ANY (r.job_types) AND r.labels @> j.required_labels
             AND (r.customer_id IS NULL OR r.customer_id = j.customer_id))
      ORDER BY j.id FOR UPDATE OF j SKIP LOCKED`;
   return rows.map((r) => r.id);
+}
+
+/**
+ * A stale or offline runner just heard from, locked, with its last heartbeat moved up to `heardAt`
+ * (never backwards); null when it is in any other state (active, draining, disabled, gone).
+ */
+export async function touchSilentRunner(tx: Db, id: string, heardAt: Date): Promise<Omit<RunnerLiveness, 'lastSignOfLife'> | null> {
+  const rows = await tx.$queryRaw<Omit<RunnerLiveness, 'lastSignOfLife'>[]>`
+    UPDATE "runner" r SET last_heartbeat_at = GREATEST(COALESCE(r.last_heartbeat_at, ${heardAt}), ${heardAt})
+     WHERE r.id = ${id}::uuid AND r.status IN ('stale', 'offline')
+    RETURNING r.id::text AS "id", r.name, r.status, r.drain_requested AS "drainRequested",
+              r.last_heartbeat_at AS "lastHeartbeatAt", r.customer_id::text AS "customerId"`;
+  return rows[0] ?? null;
 }

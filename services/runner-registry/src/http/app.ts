@@ -34,6 +34,8 @@ export interface AppDeps {
   /** heartbeats in Redis, and the jobs cancelled under each runner */
   heartbeats: HeartbeatStore;
   heartbeatIntervalSeconds: number;
+  /** missed intervals before a runner is stale (config STALE_AFTER_MISSED; default 2) */
+  staleAfterMissed?: number;
   /** the clock use cases read; tests move it */
   now?: () => Date;
 }

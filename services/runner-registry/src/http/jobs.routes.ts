@@ -21,8 +21,8 @@ export function registerJobRoutes(api: ApiRoutes, deps: SubmitDeps & CancelDeps)
       summary: 'Submit a job',
       description:
         'A customer submits a job to one of its active projects. It starts `pending_funds` (job.submitted: billing holds ' +
-        '`maxCost`), then becomes `queued` or `rejected`. When no online runner could ever take it, 422 JOB_NO_COMPATIBLE_RUNNER ' +
-        'and nothing is written. `maxCost.currency` must be the customer’s. Idempotency-Key is required and kept by this ' +
+        '`maxCost`), then becomes `queued` or `rejected`. When no online runner (active, or stale: not yet offline) could ever ' +
+        'take it, 422 JOB_NO_COMPATIBLE_RUNNER and nothing is written. `maxCost.currency` must be the customer’s. Idempotency-Key is required and kept by this ' +
         'service for 30 days per caller: a retry with the same key and body answers 201 with the first job as it is now ' +
         '(`Idempotent-Replayed: true`), whatever happened to the first answer; the same key with another body is 422 ' +
         'IDEMPOTENCY_KEY_REUSED.',

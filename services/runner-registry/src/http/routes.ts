@@ -22,6 +22,8 @@ export function registerRoutes(_router: Router, api: ApiRoutes, deps: AppDeps, m
     claimMaxWaitSeconds: deps.claimMaxWaitSeconds,
     heartbeats: deps.heartbeats,
     heartbeatIntervalSeconds: deps.heartbeatIntervalSeconds,
+    staleAfterMissed: deps.staleAfterMissed ?? 2,
+    logger: deps.logger,
   };
 
   registerVerifyTokenRoutes(api, useCaseDeps);

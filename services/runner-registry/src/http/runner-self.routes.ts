@@ -43,7 +43,7 @@ export function registerRunnerSelfRoutes(api: ApiRoutes, deps: RunnerSelfDeps): 
       description:
         'Tells the registry the runner is alive (version, jobs running, free capacity): Redis only, written to the database ' +
         'in batches. Answers the runner’s jobs cancelled lately. A runner silent for STALE_AFTER_MISSED intervals is stale ' +
-        '(gets no new jobs), for OFFLINE_AFTER_MISSED offline (its jobs are requeued).',
+        '(gets no new jobs), for OFFLINE_AFTER_MISSED offline (its jobs are requeued); its next heartbeat makes it active again at once.',
       tags: ['runner-api'],
       request: { body: heartbeatBody },
       responses: { 200: { description: 'Cancelled jobs and the interval to keep', schema: heartbeatAnswer } },

@@ -57,15 +57,18 @@ describe('submitting a job', () => {
     expect((await world.as('customerB').post('/v1/jobs', jobBody(world, 'customerB', { type: 'b-type' }))).status).toBe(201);
   });
 
-  it('a runner of the type that is offline or disabled does not count: no_compatible_runner until one is active again', async () => {
+  it('a runner of the type that is offline, draining or disabled does not count: no_compatible_runner until one is active or stale again', async () => {
     const runner = await world.registerRunner((await world.registrationToken('admin')).token, { name: 'sleepy', jobTypes: ['sleepy-type'] });
-    for (const status of ['offline', 'disabled']) {
+    for (const status of ['offline', 'draining', 'disabled']) {
       await world.prisma.runner.update({ where: { id: runner.id }, data: { status } });
       const res = await nothingWritten(() => world.as('customerA').post('/v1/jobs', jobBody(world, 'customerA', { type: 'sleepy-type' })));
       expect({ status, code: res.body.code }).toEqual({ status, code: 'JOB_NO_COMPATIBLE_RUNNER' });
     }
-    await world.prisma.runner.update({ where: { id: runner.id }, data: { status: 'active' } });
-    expect((await world.as('customerA').post('/v1/jobs', jobBody(world, 'customerA', { type: 'sleepy-type' }))).status).toBe(201);
+    // stale is still online (silent a little while, perhaps through an outage): the job waits for it
+    for (const status of ['stale', 'active']) {
+      await world.prisma.runner.update({ where: { id: runner.id }, data: { status } });
+      expect({ status, code: (await world.as('customerA').post('/v1/jobs', jobBody(world, 'customerA', { type: 'sleepy-type' }))).status }).toEqual({ status, code: 201 });
+    }
   });
 
   it('once per Idempotency-Key: a retry gets the first job back (one job, one job.submitted), another body with the key is 422', async () => {

@@ -3,6 +3,7 @@
 // its running job is requeued once and claimed by another runner, or fails with runner_lost at its
 // last attempt; progress reports keep a runner without heartbeats alive; a runner heard from again
 // recovers; running jobs past their timeout fail. The clock is moved, never slept on.
+import { recordHeartbeat, type HeartbeatDeps } from '../../src/domain/record-heartbeat';
 import { sweepRunners, type SweepDeps } from '../../src/domain/sweep-runners';
 import { createWorld, outboxEvents, type RegisteredRunner, type World } from '../support/world';
 import { queued } from '../support/jobs';
@@ -35,6 +36,14 @@ const claim = (runner: RegisteredRunner) => world.as(runner.principal).post('/v1
 const move = (runner: RegisteredRunner, jobId: string, action: string, body?: object) => world.as(runner.principal).post(`/v1/runners/me/jobs/${jobId}/${action}`, body);
 const status = async (runner: RegisteredRunner) => (await world.prisma.runner.findUniqueOrThrow({ where: { id: runner.id } })).status;
 const jobRow = (id: string) => world.prisma.job.findUniqueOrThrow({ where: { id } });
+const heartbeatDeps = (): HeartbeatDeps => ({
+  prisma: world.prisma,
+  now: world.clock.now,
+  heartbeats: world.heartbeats,
+  heartbeatIntervalSeconds: 10,
+  staleAfterMissed: 2,
+  logger: { warn: () => undefined },
+});
 
 /** Moves the clock by `ms`, letting `alive` heartbeat at the new time, then sweeps once. */
 async function after(ms: number, alive: RegisteredRunner[] = []) {
@@ -105,12 +114,16 @@ describe('a runner that stops heartbeating', () => {
     expect((await outboxEvents(world.prisma, 'job.requeued')).filter((e) => e.jobId === job.id)).toEqual([
       expect.objectContaining({ previousRunnerId: silent.id, attempt: 2, reason: 'runner_offline' }),
     ]);
-    // the stale runner gets no new jobs; heard from again, it recovers
+    // the offline runner gets no new jobs; heard from again, it recovers at that heartbeat, not at the next sweep
     expect((await claim(silent)).status).toBe(409);
-    const recovered = await after(1_000, [silent, alive]);
-    expect(recovered?.recovered).toContain(silent.id);
+    world.clock.advance(1_000);
+    expect((await heartbeat(silent)).status).toBe(200);
     expect(await status(silent)).toBe('active');
-    expect(await outboxEvents(world.prisma, 'runner.recovered')).toContainEqual(expect.objectContaining({ runnerId: silent.id, previousStatus: 'offline' }));
+    expect(await outboxEvents(world.prisma, 'runner.recovered')).toContainEqual(
+      expect.objectContaining({ runnerId: silent.id, previousStatus: 'offline', lastHeartbeatAt: expect.any(String) }),
+    );
+    expect((await claim(silent)).status).toBe(204);
+    expect((await sweepRunners(sweepDeps))?.recovered).not.toContain(silent.id);
   });
 
   it('a job it was assigned but never started is requeued too, and claimed by another runner', async () => {
@@ -158,14 +171,59 @@ describe('a runner that stops heartbeating', () => {
   });
 });
 
+describe('a runner heard from again after an outage', () => {
+  it('comes back at its first heartbeat — it claims at once and counts for submissions — and its next heartbeats cost no transaction', async () => {
+    const [stuck] = await pair('outage');
+    // the registry's database was down: no sweep, no heartbeat got through for 25 s, then the sweeper marks it stale
+    await after(25_000);
+    expect(await status(stuck)).toBe('stale');
+    expect((await claim(stuck)).status).toBe(409);
+    // stale is not offline: a job for it is still accepted, and waits
+    const waiting = await queued(world, 'customerA', { type: 'outage' });
+
+    world.clock.advance(1_000);
+    expect((await heartbeat(stuck)).status).toBe(200);
+    expect(await status(stuck)).toBe('active');
+    expect((await claim(stuck)).body).toMatchObject({ id: waiting.id, runnerId: stuck.id });
+    const recoveredOnce = async () => (await outboxEvents(world.prisma, 'runner.recovered')).filter((e) => e.runnerId === stuck.id);
+    expect(await recoveredOnce()).toEqual([expect.objectContaining({ previousStatus: 'stale' })]);
+
+    // an active runner heartbeating on time: no transaction, no second runner.recovered
+    const transactions = jest.spyOn(world.prisma, '$transaction');
+    try {
+      for (let beat = 0; beat < 5; beat += 1) {
+        world.clock.advance(5_000);
+        expect((await heartbeat(stuck)).status).toBe(200);
+      }
+      expect(transactions).not.toHaveBeenCalled();
+    } finally {
+      transactions.mockRestore();
+    }
+    expect(await recoveredOnce()).toHaveLength(1);
+  });
+
+  it('a heartbeat the database cannot take still answers 200; the sweeper brings the runner back later', async () => {
+    const [lost] = await pair('db-down');
+    await after(25_000);
+    expect(await status(lost)).toBe('stale');
+    world.clock.advance(1_000);
+    const warnings: string[] = [];
+    const failing = { ...heartbeatDeps(), prisma: { $transaction: () => Promise.reject(new Error('connection refused')) } as never, logger: { warn: (_o: object, msg: string) => warnings.push(msg) } };
+    expect(await recordHeartbeat(failing, lost.id, {})).toEqual({ cancelledJobIds: [], intervalSeconds: 10 });
+    expect(warnings).toEqual([expect.stringContaining('the sweeper will')]);
+    expect(await status(lost)).toBe('stale');
+    expect((await sweepRunners(sweepDeps))?.recovered).toContain(lost.id);
+    expect(await status(lost)).toBe('active');
+  });
+});
+
 describe('an operator’s decision outlives a runner’s silence', () => {
   it('a draining runner that goes stale and is heard from again comes back draining, not active', async () => {
     const [drained] = await pair('drained');
     expect((await world.as('admin').post(`/v1/runners/${drained.id}/drain`)).body.status).toBe('draining');
     await after(25_000);
     expect(await status(drained)).toBe('stale');
-    const back = await after(1_000, [drained]);
-    expect(back?.recovered).toContain(drained.id);
+    await after(1_000, [drained]);
     expect(await status(drained)).toBe('draining');
     expect((await claim(drained)).status).toBe(409);
     // offline and back: still draining; activated while silent, it comes back active

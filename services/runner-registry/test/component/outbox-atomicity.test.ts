@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventData } from '@runfleet/contracts';
 import { refuseCommitsWriting, snapshotTables } from '@runfleet/test-infra';
 import { applyHoldPlaced, applyHoldRejected } from '../../src/domain/apply-hold-verdict';
+import { recoverHeardRunner } from '../../src/domain/recover-runner';
 import { sweepRunners, type SweepDeps } from '../../src/domain/sweep-runners';
 import { startBroker, type Broker } from '../support/broker';
 import { placeHold } from '../support/jobs';
@@ -111,6 +112,16 @@ const holdData = (job: { id: string; customerId: string }) => ({
   reference: { kind: 'job' as const, id: job.id },
 });
 const submittedJobs = new Map<string, { id: string; customerId: string }>();
+
+/** A runner the sweeper has made stale. */
+async function staleRunner(): Promise<RegisteredRunner> {
+  const runner = await runnerOf(ownType());
+  await sweepRunners(sweepDeps);
+  world.clock.advance(2.5 * INTERVAL_MS);
+  await sweepRunners(sweepDeps);
+  expect((await world.prisma.runner.findUniqueOrThrow({ where: { id: runner.id } })).status).toBe('stale');
+  return runner;
+}
 
 /** The sweeper as main.ts runs it; a refused pass rejects. */
 const sweep = async () => {
@@ -227,15 +238,20 @@ const useCases: UseCase[] = [
   {
     name: 'sweeper: a stale runner heard from again recovers (runner.recovered)',
     setup: async () => {
-      const runner = await runnerOf(ownType());
-      await sweepRunners(sweepDeps);
-      world.clock.advance(2.5 * INTERVAL_MS);
-      await sweepRunners(sweepDeps);
-      expect((await world.prisma.runner.findUniqueOrThrow({ where: { id: runner.id } })).status).toBe('stale');
-      expect((await world.as(runner.principal).post('/v1/runners/me/heartbeat', {})).status).toBe(200);
+      const runner = await staleRunner();
+      // the heartbeat reached Redis only (its own recovery could not commit): the sweeper's pass brings it back
+      await world.heartbeats.record(runner.id, world.clock.now(), {});
       return runner.id;
     },
     call: sweep,
+  },
+  {
+    name: 'heartbeat: a stale runner heard from again recovers at once (runner.recovered)',
+    setup: async () => (await staleRunner()).id,
+    call: async (runnerId: string) => {
+      await recoverHeardRunner(sweepDeps, runnerId, world.clock.now());
+      return 200;
+    },
   },
   {
     name: 'sweeper: a running job past its timeout fails (job.failed, timeout)',
