@@ -27,6 +27,11 @@ export const configSchema = z.object({
    */
   NO_COMPATIBLE_RUNNER: z.enum(['submit', 'queue']).default('submit'),
   MAX_QUEUE_SECONDS: positiveInt().default(600),
+  /**
+   * how long a runner has to start a job it claimed; an assigned job still not started after this
+   * goes back to the queue (job.requeued, lease_expired) — the claim's answer may never have reached it
+   */
+  ASSIGNMENT_LEASE_SECONDS: positiveInt().default(120),
   /** a job's run-time limit when its submitter names none */
   JOB_DEFAULT_TIMEOUT_SECONDS: positiveInt().default(3600),
 });

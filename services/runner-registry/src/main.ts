@@ -68,6 +68,7 @@ void runService({
         staleAfterMissed: config.STALE_AFTER_MISSED,
         offlineAfterMissed: config.OFFLINE_AFTER_MISSED,
       },
+      assignmentLeaseMs: config.ASSIGNMENT_LEASE_SECONDS * 1000,
       ...(config.NO_COMPATIBLE_RUNNER === 'queue' ? { maxQueueMs: config.MAX_QUEUE_SECONDS * 1000 } : {}),
     };
     let sweeping: Promise<unknown> | null = null;

@@ -2,15 +2,16 @@
 // to PostgreSQL, marks runners silent for N intervals `stale` (no new jobs) and for M `offline` —
 // their assigned and running jobs go back to the queue or fail with runner_lost
 // (release-held-jobs.ts) — brings back runners heard from again (runner.recovered), fails running
-// jobs past their timeout and, in the `queue` fail-fast mode, queued jobs no online runner could
+// jobs past their timeout, requeues jobs claimed but not started within the assignment lease
+// (lease_expired) and, in the `queue` fail-fast mode, queued jobs no online runner could
 // take once they have waited the maximum queue time. Safe with several replicas: a pass runs only
 // under a transaction-scoped advisory lock, so one replica decides at a time and the others skip.
 import { emitEvents, event, type PendingEvent } from '../data/outbox.repository';
-import { lockJob, updateJob } from '../data/job.repository';
+import { lockJob, lockUnstartedJobs, updateJob } from '../data/job.repository';
 import { lockRunnersToSweep, lockStrandedJobs, lockTimedOutJobs, setRunnerStatus, writeLastSeen } from '../data/runner-liveness.repository';
 import { jobEventBase } from './job-events';
 import type { QueuedJobAnnouncer, QueuedJobNotice } from './queued-job-notice';
-import { releaseHeldJobs } from './release-held-jobs';
+import { releaseHeldJobs, releaseJobs } from './release-held-jobs';
 import type { UseCaseDeps } from './use-case-deps';
 
 export interface LivenessPolicy {
@@ -27,6 +28,11 @@ export interface SweepDeps extends UseCaseDeps {
   liveness: LivenessPolicy;
   /** set in the `queue` mode of fail fast (config NO_COMPATIBLE_RUNNER): how long a job may wait for a runner that does not exist */
   maxQueueMs?: number;
+  /**
+   * how long a claimed job may stay `assigned` before its runner starts it (config
+   * ASSIGNMENT_LEASE_SECONDS); after that it goes back to the queue (lease_expired)
+   */
+  assignmentLeaseMs?: number;
 }
 
 export interface SweepOutcome {
@@ -37,6 +43,8 @@ export interface SweepOutcome {
   failedJobIds: string[];
   timedOutJobIds: string[];
   strandedJobIds: string[];
+  /** assigned jobs their runner did not start within the lease: requeued, or failed at their last attempt */
+  expiredJobIds: string[];
 }
 
 // pg_try_advisory_xact_lock key: any constant unique among this database's advisory locks.
@@ -55,7 +63,7 @@ export async function sweepRunners(deps: SweepDeps): Promise<SweepOutcome | null
       const { intervalMs, staleAfterMissed, offlineAfterMissed } = deps.liveness;
       const staleBefore = new Date(now.getTime() - staleAfterMissed * intervalMs);
       const offlineBefore = new Date(now.getTime() - offlineAfterMissed * intervalMs);
-      const result: SweepOutcome = { stale: [], offline: [], recovered: [], requeuedJobIds: [], failedJobIds: [], timedOutJobIds: [], strandedJobIds: [] };
+      const result: SweepOutcome = { stale: [], offline: [], recovered: [], requeuedJobIds: [], failedJobIds: [], timedOutJobIds: [], strandedJobIds: [], expiredJobIds: [] };
       const events: PendingEvent[] = [];
       for (const runner of await lockRunnersToSweep(tx, staleBefore, offlineBefore)) {
         const missedIntervals = Math.max(1, Math.floor((now.getTime() - runner.lastSignOfLife.getTime()) / intervalMs));
@@ -99,6 +107,17 @@ export async function sweepRunners(deps: SweepDeps): Promise<SweepOutcome | null
         const failed = await updateJob(tx, jobId, { status: 'failed', reason: 'timeout', message, finishedAt: now }, now);
         events.push(event('job.failed', { ...jobEventBase(failed), runnerId: failed.runnerId, attempt: failed.attempt, reason: 'timeout', message }));
         result.timedOutJobIds.push(jobId);
+      }
+      if (deps.assignmentLeaseMs !== undefined) {
+        // A claim's answer lost on its way (the gateway restarted, the runner's connection dropped)
+        // leaves a job assigned to a runner that does not know it has it: without a lease it would
+        // hold its hold and the runner's capacity for as long as the runner lives.
+        const expired = await lockUnstartedJobs(tx, new Date(now.getTime() - deps.assignmentLeaseMs));
+        const released = await releaseJobs(tx, expired, 'lease_expired', now);
+        queued.push(...released.queued);
+        result.expiredJobIds.push(...expired.map((job) => job.id));
+        result.requeuedJobIds.push(...released.requeuedJobIds);
+        result.failedJobIds.push(...released.failedJobIds);
       }
       if (deps.maxQueueMs !== undefined) {
         for (const jobId of await lockStrandedJobs(tx, new Date(now.getTime() - deps.maxQueueMs))) {

@@ -63,7 +63,8 @@ export function registerRunnerSelfRoutes(api: ApiRoutes, deps: RunnerSelfDeps): 
       summary: 'Claim the next job (long-poll)',
       description:
         'Answers at once with a queued job this runner can run (its types, its labels, within its capacity; by priority then ' +
-        'age), else waits up to `waitSeconds` for one and answers 204 if none came. 409 when the runner is at capacity or not active.',
+        'age), else waits up to `waitSeconds` for one and answers 204 if none came. 409 when the runner is at capacity or not active. ' +
+        'Start the job within ASSIGNMENT_LEASE_SECONDS: a job still assigned after that goes back to the queue (lease_expired).',
       tags: ['runner-api'],
       request: { body: claimBody },
       responses: { 200: { description: 'The job, now assigned to this runner', schema: jobSchema }, 204: { description: 'No job came in time' } },

@@ -261,6 +261,49 @@ describe('the sweeper', () => {
     expect(await jobRow(job.id)).toMatchObject({ status: 'failed', reason: 'timeout' });
   });
 
+  it('requeues a job its runner never started within the assignment lease (lease_expired); the runner’s late start is refused', async () => {
+    const leased: SweepDeps = { ...sweepDeps, assignmentLeaseMs: 120_000 };
+    const [forgetful, other] = await pair('lease');
+    const job = await queued(world, 'customerA', { type: 'lease' });
+    // the claim's answer never reached the runner: the job is assigned to it, and it does not know
+    expect((await claim(forgetful)).body).toMatchObject({ id: job.id, status: 'assigned' });
+    const started = await queued(world, 'customerA', { type: 'lease' });
+    expect((await claim(other)).body.id).toBe(started.id);
+    expect((await move(other, started.id, 'start')).status).toBe(200);
+
+    world.clock.advance(100_000);
+    for (const runner of [forgetful, other]) await heartbeat(runner);
+    expect((await sweepRunners(leased))?.expiredJobIds).not.toContain(job.id);
+    world.clock.advance(25_000);
+    for (const runner of [forgetful, other]) await heartbeat(runner);
+    const swept = await sweepRunners(leased);
+    expect(swept?.expiredJobIds).toEqual([job.id]);
+    expect(await jobRow(job.id)).toMatchObject({ status: 'queued', runnerId: null, attempt: 1 });
+    expect((await jobRow(started.id)).status).toBe('running');
+    expect((await outboxEvents(world.prisma, 'job.requeued')).filter((e) => e.jobId === job.id)).toEqual([
+      expect.objectContaining({ previousRunnerId: forgetful.id, attempt: 2, reason: 'lease_expired' }),
+    ]);
+    expect(await status(forgetful)).toBe('active');
+    // too late: the job is no longer its own; it claims it again as attempt 2
+    expect((await move(forgetful, job.id, 'start')).status).toBe(404);
+    expect((await claim(forgetful)).body).toMatchObject({ id: job.id, attempt: 2 });
+  });
+
+  it('fails a job whose lease expired at its last attempt with runner_lost', async () => {
+    const leased: SweepDeps = { ...sweepDeps, assignmentLeaseMs: 120_000 };
+    const [runner] = await pair('lease-last');
+    const job = await queued(world, 'customerA', { type: 'lease-last' });
+    await world.prisma.job.update({ where: { id: job.id }, data: { maxAttempts: 1 } });
+    await claim(runner);
+    world.clock.advance(121_000);
+    await heartbeat(runner);
+    expect((await sweepRunners(leased))?.failedJobIds).toEqual([job.id]);
+    expect(await jobRow(job.id)).toMatchObject({ status: 'failed', reason: 'runner_lost' });
+    expect(await outboxEvents(world.prisma, 'job.failed')).toContainEqual(
+      expect.objectContaining({ jobId: job.id, reason: 'runner_lost', runnerId: runner.id, message: expect.stringContaining('never started') }),
+    );
+  });
+
   it('skips a pass while another replica’s pass holds the lock', async () => {
     let inner: unknown;
     await world.prisma.$transaction(async (tx) => {

@@ -22,6 +22,7 @@ const INTERVAL_MS = 10_000;
 let world: World;
 let broker: Broker;
 let sweepDeps: SweepDeps;
+const LEASE_MS = 120_000;
 let sharedToken: string;
 
 beforeAll(async () => {
@@ -250,6 +251,18 @@ const useCases: UseCase[] = [
     setup: async () => (await staleRunner()).id,
     call: async (runnerId: string) => {
       await recoverHeardRunner(sweepDeps, runnerId, world.clock.now());
+      return 200;
+    },
+  },
+  {
+    name: 'sweeper: a job its runner did not start within the assignment lease goes back to the queue (job.requeued, lease_expired)',
+    setup: async () => {
+      const { jobId } = await held('assigned');
+      world.clock.advance(LEASE_MS + 1_000);
+      return jobId;
+    },
+    call: async () => {
+      await sweepRunners({ ...sweepDeps, assignmentLeaseMs: LEASE_MS });
       return 200;
     },
   },
