@@ -112,7 +112,7 @@ export const PUBLIC_ROUTE_PATHS: NonNullable<OpenApiDocument['paths']> = {
           }),
         },
         '401': problem('`AUTH_LOGIN_FAILED`: wrong email or password, or the account is locked (one answer for all); `AUTH_TOTP_REQUIRED`: the password was right, the TOTP code is missing or wrong'),
-        '403': problem('`AUTH_EMAIL_NOT_VERIFIED`: the password was right, the email address is not verified yet; `AUTH_CSRF_FAILED`: sent from another origin'),
+        '403': problem('`AUTH_EMAIL_NOT_VERIFIED`: the password was right, the email address is not verified yet; `AUTH_ACCOUNT_DEACTIVATED`: the password was right, the user\'s reseller or customer is deactivated; `AUTH_CSRF_FAILED`: sent from another origin'),
         '502': problem('The reseller service answered without a session'),
         ...accountLimits,
       },

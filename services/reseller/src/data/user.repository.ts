@@ -41,6 +41,8 @@ export interface UserForLogin extends UserRecord {
   passwordHash: string | null;
   totpSecret: string | null;
   lockedUntil: Date | null;
+  /** admins: always; reseller staff and customers' users: their reseller's or customer's `active` */
+  ownerActive: boolean;
 }
 
 export interface NewUser {
@@ -82,11 +84,12 @@ export async function findUserByEmail(db: Db, email: string): Promise<UserRecord
 export async function findUserForLogin(db: Db, email: string): Promise<UserForLogin | null> {
   const row = await db.appUser.findUnique({
     where: { email: normalizeEmail(email) },
-    select: { ...userSelect, passwordHash: true, lockedUntil: true },
+    select: { ...userSelect, passwordHash: true, lockedUntil: true, reseller: { select: { active: true } }, customer: { select: { active: true } } },
   });
   if (!row) return null;
-  const { passwordHash, lockedUntil, ...rest } = row;
-  return { ...toRecord(rest), passwordHash, totpSecret: rest.totpSecret, lockedUntil };
+  const { passwordHash, lockedUntil, reseller, customer, ...rest } = row;
+  const ownerActive = rest.role === 'admin' || (rest.role === 'reseller' ? reseller?.active === true : customer?.active === true);
+  return { ...toRecord(rest), passwordHash, totpSecret: rest.totpSecret, lockedUntil, ownerActive };
 }
 
 export async function findUserSecrets(db: Db, id: string): Promise<{ passwordHash: string | null; totpSecret: string | null; totpPendingSecret: string | null } | null> {

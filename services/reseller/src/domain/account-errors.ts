@@ -8,6 +8,8 @@ export const accountErrors = {
     AppError.unauthorized('AUTH_TOTP_REQUIRED', 'Enter the code from your authenticator app.', {
       errors: [{ field: 'body.totpCode', message: 'is required and must be the current code' }],
     }),
+  accountDeactivated: () =>
+    AppError.forbidden('AUTH_ACCOUNT_DEACTIVATED', 'This account is deactivated; ask whoever runs it (your reseller, or the platform) to turn it back on.'),
   emailNotVerified: () => AppError.forbidden('AUTH_EMAIL_NOT_VERIFIED', 'Confirm your email address first: follow the link we mailed you.'),
   sessionRequired: () => AppError.forbidden('AUTH_SESSION_REQUIRED', 'This needs a signed-in session, not an API key.'),
   sessionInvalid: () => AppError.unauthorized('AUTH_KEY_INVALID', 'The session is not valid.'),

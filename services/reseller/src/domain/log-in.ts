@@ -50,6 +50,9 @@ export async function logIn(deps: AccountDeps, input: LogInInput): Promise<Signe
   if (!matches) return refuse(deps, user, accountErrors.loginFailed());
   // Only a caller who knows the password learns these.
   if (user.emailVerifiedAt === null) throw accountErrors.emailNotVerified();
+  // A session of a deactivated reseller or customer would be refused at its first request
+  // (verify-session.ts); say so now rather than sign in to a console that answers 401.
+  if (!user.ownerActive) throw accountErrors.accountDeactivated();
   if (user.totpSecret !== null) {
     if (input.totpCode === undefined) throw accountErrors.totpRequired();
     // a wrong code, or a right one already used, counts as a failed sign-in

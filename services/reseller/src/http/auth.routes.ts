@@ -57,7 +57,7 @@ export function registerAuthRoutes(api: ApiRoutes, deps: AccountDeps): void {
       summary: 'Sign in',
       description:
         'Email and password (and `totpCode` when two-factor sign-in is on). 401 AUTH_LOGIN_FAILED for any wrong email, password or a ' +
-        'locked account (5 failures lock it for 30 minutes); AUTH_TOTP_REQUIRED and 403 AUTH_EMAIL_NOT_VERIFIED only after the right password.',
+        'locked account (5 failures lock it for 30 minutes); AUTH_TOTP_REQUIRED, 403 AUTH_EMAIL_NOT_VERIFIED and 403 AUTH_ACCOUNT_DEACTIVATED (its reseller or customer is deactivated) only after the right password.',
       tags: ['auth'],
       request: { body: logInBody },
       responses: { 200: { description: 'A new session', schema: signedInSchema } },

@@ -152,6 +152,23 @@ describe('signing in', () => {
     expect(res.body.code).toBe('AUTH_SESSION_REQUIRED');
   });
 
+  it('refuses a deactivated customer’s user with 403 AUTH_ACCOUNT_DEACTIVATED, only once the password is right, and creates no session', async () => {
+    await signUpVerified(world, 'switched-off@example.com');
+    const { user } = await logIn(world, 'switched-off@example.com');
+    await world.prisma.customer.update({ where: { id: String(user.customerId) }, data: { active: false } });
+    const sessions = await world.count('user_session');
+
+    const refused = await publicPost(world, '/v1/auth/login', { email: 'switched-off@example.com', password: STRONG_PASSWORD });
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('AUTH_ACCOUNT_DEACTIVATED');
+    const wrong = await publicPost(world, '/v1/auth/login', { email: 'switched-off@example.com', password: 'wrong-password-entirely' });
+    expect(wrong.body.code).toBe('AUTH_LOGIN_FAILED');
+    expect(await world.count('user_session')).toBe(sessions);
+
+    await world.prisma.customer.update({ where: { id: String(user.customerId) }, data: { active: true } });
+    expect((await logIn(world, 'switched-off@example.com')).user.id).toBe(user.id);
+  });
+
   it('lets only the gateway verify sessions', async () => {
     const res = await world.as('admin').post('/internal/sessions/verify', { key: 'rf_ss_x' });
     expect(res.status).toBe(403);
