@@ -18,7 +18,9 @@
 //             and a proxied request (bench/gateway/bare-proxy.js in front of a node:http upstream);
 //   paced     jobs submitted at a third of the rate just measured for --paced-seconds; each one's
 //             time from submit to its wallet.charged (p50, p99, max per round, and p50 / p99 over
-//             every round's paced jobs together: one round's p99 rests on its slowest 1 %).
+//             every round's paced jobs together: one round's p99 rests on its slowest 1 %), and
+//             where that time went: each stage's lag (p50 / p99) from the outbox rows' created_at
+//             and published_at in the registry's and billing's databases.
 // Before the rounds, each idle service's RSS (VmRSS) --settle-seconds after it is ready.
 // Needs the build (`pnpm exec tsc -b`) and the local PostgreSQL, Redis and RabbitMQ.
 //
@@ -290,6 +292,7 @@ async function observeCharges(vhostUrl) {
   await channel.bindQueue(queue, 'runfleet.events', 'wallet.charged');
   const waiters = new Map();
   const seen = new Map();
+  const seenWall = new Map();
   await channel.consume(
     queue,
     (message) => {
@@ -297,6 +300,7 @@ async function observeCharges(vhostUrl) {
       const envelope = JSON.parse(message.content.toString('utf8'));
       const jobId = envelope.data?.reference?.id;
       seen.set(jobId, at);
+      seenWall.set(jobId, Date.now());
       waiters.get(jobId)?.(at);
       waiters.delete(jobId);
     },
@@ -308,8 +312,66 @@ async function observeCharges(vhostUrl) {
       if (seen.has(jobId)) return Promise.resolve(seen.get(jobId));
       return new Promise((resolve) => waiters.set(jobId, resolve));
     },
+    /** when (Date.now()) the job's wallet.charged arrived here */
+    chargedWallClock: (jobId) => seenWall.get(jobId),
     close: () => connection.close(),
   };
+}
+
+// ---- where a job's time goes: each stage's lag, from the outbox rows --------------------------------
+
+// Each step of the saga commits one event to its service's outbox; `created_at` is its
+// transaction's start, `published_at` when the relay's confirm came back. The gaps between them
+// say which stage a job waited in: a relay, a consumer, a runner's claim.
+const STAGES = [
+  ['submit committed → job.submitted published (registry relay)', 'submitted.created', 'submitted.published'],
+  ['→ hold placed (billing consumer)', 'submitted.published', 'hold.created'],
+  ['hold placed → published (billing relay)', 'hold.created', 'hold.published'],
+  ['→ job.queued (registry holds consumer)', 'hold.published', 'queued.created'],
+  ['queued → claimed (job.assigned)', 'queued.created', 'assigned.created'],
+  ['claimed → started (runner)', 'assigned.created', 'started.created'],
+  ['started → completed (runner)', 'started.created', 'completed.created'],
+  ['completed → published (registry relay)', 'completed.created', 'completed.published'],
+  ['→ charged (billing jobs consumer)', 'completed.published', 'charged.created'],
+  ['charged → published (billing relay)', 'charged.created', 'charged.published'],
+  ['→ seen by the bench', 'charged.published', 'observed'],
+];
+
+async function stageTimes(stack, observer, jobIds) {
+  const moments = new Map(jobIds.map((id) => [id, {}]));
+  const read = async (url, sql) => {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    try {
+      return (await client.query(sql, [jobIds])).rows;
+    } finally {
+      await client.end();
+    }
+  };
+  const short = { 'job.submitted': 'submitted', 'job.queued': 'queued', 'job.assigned': 'assigned', 'job.started': 'started', 'job.completed': 'completed', 'wallet.hold_placed': 'hold', 'wallet.charged': 'charged' };
+  const rows = [
+    ...(await read(
+      stack.databases['runner-registry'].url,
+      `SELECT type, envelope->'data'->>'jobId' AS job, extract(epoch FROM created_at) * 1000 AS created, extract(epoch FROM published_at) * 1000 AS published
+         FROM outbox_event WHERE type IN ('job.submitted', 'job.queued', 'job.assigned', 'job.started', 'job.completed') AND envelope->'data'->>'jobId' = ANY ($1)`,
+    )),
+    ...(await read(
+      stack.databases.billing.url,
+      `SELECT type, envelope->'data'->'reference'->>'id' AS job, extract(epoch FROM created_at) * 1000 AS created, extract(epoch FROM published_at) * 1000 AS published
+         FROM outbox_event WHERE type IN ('wallet.hold_placed', 'wallet.charged') AND envelope->'data'->'reference'->>'id' = ANY ($1)`,
+    )),
+  ];
+  for (const row of rows) {
+    const m = moments.get(row.job);
+    m[`${short[row.type]}.created`] = Number(row.created);
+    if (row.published !== null) m[`${short[row.type]}.published`] = Number(row.published);
+  }
+  for (const id of jobIds) moments.get(id).observed = observer.chargedWallClock(id);
+  return STAGES.map(([name, from, to]) => {
+    const gaps = [...moments.values()].filter((m) => m[from] !== undefined && m[to] !== undefined).map((m) => m[to] - m[from]).sort((a, b) => a - b);
+    const at = (p) => gaps[Math.min(gaps.length - 1, Math.floor(p * gaps.length))];
+    return { name, jobs: gaps.length, p50: at(0.5), p99: at(0.99) };
+  });
 }
 
 // ---- counts of the parts ----------------------------------------------------------------------------
@@ -381,6 +443,7 @@ async function sagaAtSaturation(stack, world, observer, servicePids) {
 
 async function sagaPaced(world, observer, rate) {
   const latencies = [];
+  const jobIds = [];
   const inflight = [];
   const total = Math.max(1, Math.round(rate * PACED_SECONDS));
   const retriesBefore = submitRetries;
@@ -392,6 +455,7 @@ async function sagaPaced(world, observer, rate) {
     const sent = performance.now();
     inflight.push(
       submitJob(customer, i).then(async (job) => {
+        jobIds.push(job.id);
         latencies.push((await observer.charged(job.id)) - sent);
       }),
     );
@@ -399,7 +463,7 @@ async function sagaPaced(world, observer, rate) {
   await Promise.all(inflight);
   latencies.sort((a, b) => a - b);
   const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
-  return { rate, jobs: total, latencies, submitRetries: submitRetries - retriesBefore, p50: at(0.5), p99: at(0.99), max: latencies[latencies.length - 1] };
+  return { rate, jobs: total, jobIds, latencies, submitRetries: submitRetries - retriesBefore, p50: at(0.5), p99: at(0.99), max: latencies[latencies.length - 1] };
 }
 
 // ---- the bare parts ----------------------------------------------------------------------------------
@@ -543,7 +607,8 @@ async function main() {
       log(`round ${round}: bare tx ${bare.tx.rate.toFixed(0)}/s, publish ${bare.publish.rate.toFixed(0)}/s, proxied ${bare.proxied.rate.toFixed(0)}/s`);
       const paced = await sagaPaced(world, observer, Math.max(1, Math.round(saga.jobsPerSecond / 3)));
       log(`round ${round}: paced at ${paced.rate}/s p99 ${paced.p99.toFixed(0)} ms`);
-      rounds.push({ saga, bare, paced });
+      const stages = await stageTimes(stack, observer, paced.jobIds);
+      rounds.push({ saga, bare, paced, stages });
     }
   } catch (err) {
     // the services' own words for a failure (they log at warn and above here)
@@ -582,11 +647,18 @@ async function main() {
   const pooledAt = (p) => pooled[Math.min(pooled.length - 1, Math.floor(p * pooled.length))];
   out.push(`| **all paced jobs** (${pooled.length}) | | | | | | | | | | | | **${fmt(pooledAt(0.5))} ms** | **${fmt(pooledAt(0.99))} ms** | ${fmt(pooled[pooled.length - 1])} ms |`);
   out.push('');
+  out.push('');
+  out.push(`where a paced job's time goes (p50 / p99 per stage, ms; from the outbox rows' created_at and published_at), by round:`);
+  out.push('');
+  out.push(`| stage | ${rounds.map((_, i) => `round ${i + 1}`).join(' | ')} |`);
+  out.push(`|---|${rounds.map(() => '---').join('|')}|`);
+  STAGES.forEach(([name], s) => out.push(`| ${name} | ${rounds.map((r) => (r.stages[s].jobs > 0 ? `${fmt(r.stages[s].p50)} / ${fmt(r.stages[s].p99)}` : '–')).join(' | ')} |`));
+  out.push('');
   out.push(`submits retried after a 5xx (same Idempotency-Key), by round: ${rounds.map((r) => `${r.saga.submitRetries} at saturation, ${r.paced.submitRetries} paced`).join('; ')}`);
   out.push(`claims refused because the runner had gone stale (missed heartbeats on the loaded machine): ${staleClaims}`);
   out.push('CPU per job by service (median): ' + Object.keys(rounds[0].saga.serviceCpuMsPerJob).map((k) => `${k} ${fmt(median(rounds.map((r) => r.saga.serviceCpuMsPerJob[k])), 1)} ms`).join(', '));
   process.stdout.write(`${out.join('\n')}\n`);
-  const summary = rounds.map((r) => ({ ...r, paced: { ...r.paced, latencies: undefined } }));
+  const summary = rounds.map((r) => ({ ...r, paced: { ...r.paced, latencies: undefined, jobIds: undefined } }));
   fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify({ load, rss, rounds: summary }, null, 2));
 }
 
