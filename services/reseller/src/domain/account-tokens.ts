@@ -34,7 +34,7 @@ export async function requestPasswordReset(deps: AccountDeps, email: string): Pr
 
 /** Sets a new password from a reset or invitation link; ends every session of the user. */
 export async function confirmPasswordReset(deps: AccountDeps, token: string, password: string): Promise<void> {
-  assertStrongPassword(password, []);
+  await assertStrongPassword(password, []);
   // Hashing is slow: done before the transaction, and thrown away if the token turns out bad.
   const passwordHash = await hashPassword(password);
   await deps.prisma.$transaction(async (tx) => {
@@ -44,7 +44,7 @@ export async function confirmPasswordReset(deps: AccountDeps, token: string, pas
     const user = await findUser(tx, used.userId);
     if (!user) throw accountErrors.tokenInvalid();
     // rolls the transaction back, so the token stays usable for a stronger password
-    assertStrongPassword(password, [user.email, user.name]);
+    await assertStrongPassword(password, [user.email, user.name]);
     await updateUser(tx, user.id, {
       passwordHash,
       passwordChangedAt: now,

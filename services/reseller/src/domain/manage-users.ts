@@ -104,7 +104,7 @@ export function listUsers(deps: UseCaseDeps, actor: Actor, filters: UserListFilt
 /** For the demo seed and operators (cli/create-user.ts): a user who can sign in at once. */
 export async function createVerifiedUser(deps: UseCaseDeps, input: NewUserInput & { password: string }): Promise<UserRecord> {
   const email = normalizeEmail(input.email);
-  assertStrongPassword(input.password, [email, input.name]);
+  await assertStrongPassword(input.password, [email, input.name]);
   const passwordHash = await hashPassword(input.password);
   try {
     return await deps.prisma.$transaction(async (tx) => {

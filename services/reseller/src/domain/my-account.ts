@@ -28,7 +28,7 @@ export async function changePassword(
       errors: [{ field: 'body.currentPassword', message: 'is not your current password' }],
     });
   }
-  assertStrongPassword(input.password, [user.email, user.name]);
+  await assertStrongPassword(input.password, [user.email, user.name]);
   const passwordHash = await hashPassword(input.password);
   await deps.prisma.$transaction(async (tx) => {
     const now = deps.now();

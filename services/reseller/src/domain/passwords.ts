@@ -3,8 +3,6 @@
 // that costs the same whether or not the account exists. A password never reaches a log, an error,
 // an event or the database in clear.
 import { hash, verify } from '@node-rs/argon2';
-import { zxcvbn, zxcvbnOptions } from '@zxcvbn-ts/core';
-import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
 import { AppError } from '@runfleet/service-kit';
 
 export const MIN_PASSWORD_LENGTH = 12;
@@ -12,7 +10,17 @@ export const MIN_PASSWORD_SCORE = 3;
 /** argon2 takes any length; a cap keeps one request from buying a long hash */
 export const MAX_PASSWORD_LENGTH = 256;
 
-zxcvbnOptions.setOptions({ dictionary, graphs: adjacencyGraphs });
+// zxcvbn and its dictionaries are loaded by the first password checked, not at start-up: they
+// cost the idle service ~12 MB of its 120 MB budget (issue 18; docs/benchmarks.md "Saga").
+let estimator: Promise<(password: string, userInputs: string[]) => { score: number; feedback: { warning: string | null } }> | undefined;
+
+function strengthEstimator() {
+  estimator ??= Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common')]).then(([core, common]) => {
+    core.zxcvbnOptions.setOptions({ dictionary: common.dictionary, graphs: common.adjacencyGraphs });
+    return (password: string, userInputs: string[]) => core.zxcvbn(password, userInputs);
+  });
+  return estimator;
+}
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password);
@@ -36,11 +44,11 @@ export async function passwordMatches(password: string, storedHash: string | nul
  * Refuses a weak password with 422 naming `body.<field>`. `userInputs` (email, name) count as
  * guessable words, so a password made of the user's own name scores low.
  */
-export function assertStrongPassword(password: string, userInputs: string[], field = 'body.password'): void {
+export async function assertStrongPassword(password: string, userInputs: string[], field = 'body.password'): Promise<void> {
   if (password.length < MIN_PASSWORD_LENGTH) {
     throw weak(field, `must be at least ${MIN_PASSWORD_LENGTH} characters`);
   }
-  const result = zxcvbn(password, userInputs);
+  const result = (await strengthEstimator())(password, userInputs);
   if (result.score < MIN_PASSWORD_SCORE) {
     const hint = result.feedback.warning ? `: ${result.feedback.warning}` : '';
     throw weak(field, `is too easy to guess${hint}`);

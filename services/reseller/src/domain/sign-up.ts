@@ -28,7 +28,7 @@ const unknownReferralCode = () =>
 
 export async function signUp(deps: AccountDeps, input: SignUpInput): Promise<void> {
   const email = normalizeEmail(input.email);
-  assertStrongPassword(input.password, [email, input.name]);
+  await assertStrongPassword(input.password, [email, input.name]);
   // Hashed before looking the email up, so a known email answers as slowly as a new one.
   const passwordHash = await hashPassword(input.password);
   try {
