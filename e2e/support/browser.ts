@@ -11,11 +11,16 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS_DIR = path.resolve(__dirname, '../artifacts/console');
 
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    // root in a container has no user namespace for chromium's sandbox
-    args: ['--no-sandbox', '--disable-dev-shm-usage'],
-  });
+  try {
+    return await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      // root in a container has no user namespace for chromium's sandbox
+      args: ['--no-sandbox', '--disable-dev-shm-usage'],
+    });
+  } catch (err) {
+    // playwright's error refers to itself: jest could not write its --json results with it in them
+    throw new Error(`could not launch chromium at ${CHROMIUM_PATH} (scripts/ensure-chromium.sh installs it): ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 /**

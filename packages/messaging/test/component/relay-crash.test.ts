@@ -15,7 +15,8 @@ import {
   type MessagingTestEnv,
 } from '../support/messaging-test-env';
 
-jest.setTimeout(120_000);
+// 100 process starts: ~80 s alone, up to 2 minutes or more beside another suite (npm test runs two at once)
+jest.setTimeout(300_000);
 
 const KILLS = Number(process.env.RELAY_CRASH_KILLS ?? 100);
 const RELAY_INTERVAL_MS = 250;
