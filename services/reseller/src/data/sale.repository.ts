@@ -22,11 +22,25 @@ export interface NewSale {
  * recorded before; returns whether it was new.
  */
 export async function insertSale(db: Db, sale: NewSale): Promise<boolean> {
+  // One statement: the sale, and its day's total only when the sale was new.
   const inserted = await db.$executeRaw`
-    INSERT INTO "reseller_sale" ("event_id", "reseller_id", "customer_id", "source_kind", "source_id", "amount_micros", "currency", "occurred_at")
-    VALUES (${sale.eventId}::uuid, ${sale.resellerId}::uuid, ${sale.customerId}::uuid, ${sale.sourceKind}, ${sale.sourceId},
-            ${sale.amountMicros}, ${sale.currency}, ${sale.occurredAt})
-    ON CONFLICT DO NOTHING`;
+    WITH sale AS (
+      INSERT INTO "reseller_sale" ("event_id", "reseller_id", "customer_id", "source_kind", "source_id", "amount_micros", "currency", "occurred_at")
+      VALUES (${sale.eventId}::uuid, ${sale.resellerId}::uuid, ${sale.customerId}::uuid, ${sale.sourceKind}, ${sale.sourceId},
+              ${sale.amountMicros}, ${sale.currency}, ${sale.occurredAt})
+      ON CONFLICT DO NOTHING
+      RETURNING "reseller_id", "currency", "occurred_at", "amount_micros", "source_kind"
+    )
+    INSERT INTO "reseller_sale_day" ("reseller_id", "currency", "day", "total_micros", "job_charges_micros", "orders_micros", "sales")
+    SELECT "reseller_id", "currency", ("occurred_at" AT TIME ZONE 'UTC')::date, "amount_micros",
+           CASE WHEN "source_kind" = 'job_charge' THEN "amount_micros" ELSE 0 END,
+           CASE WHEN "source_kind" = 'order' THEN "amount_micros" ELSE 0 END, 1
+      FROM sale
+    ON CONFLICT ("reseller_id", "currency", "day") DO UPDATE
+      SET "total_micros" = "reseller_sale_day"."total_micros" + EXCLUDED."total_micros",
+          "job_charges_micros" = "reseller_sale_day"."job_charges_micros" + EXCLUDED."job_charges_micros",
+          "orders_micros" = "reseller_sale_day"."orders_micros" + EXCLUDED."orders_micros",
+          "sales" = "reseller_sale_day"."sales" + 1`;
   return inserted === 1;
 }
 
@@ -39,17 +53,26 @@ export interface SalesSum {
 
 /**
  * A reseller's sales in `currency` that occurred at or after `since`. No upper bound: a sale
- * stamped slightly in the future by a producer's clock still counts at once.
+ * stamped slightly in the future by a producer's clock still counts at once. Read from the daily
+ * totals after `since`'s UTC day, plus that day's own sales from `since` on: at most one row per
+ * day of the window and one day's sales, whatever the reseller's volume.
  */
 export async function sumSales(db: Db, resellerId: string, currency: string, since: Date): Promise<SalesSum> {
-  const rows = await db.$queryRaw<{ total: bigint | null; count: bigint; jobs: bigint | null; orders: bigint | null }[]>`
-    SELECT sum("amount_micros")::bigint AS total,
-           count(*) AS count,
-           sum("amount_micros") FILTER (WHERE "source_kind" = 'job_charge')::bigint AS jobs,
-           sum("amount_micros") FILTER (WHERE "source_kind" = 'order')::bigint AS orders
-    FROM "reseller_sale"
-    WHERE "reseller_id" = ${resellerId}::uuid AND "currency" = ${currency}
-      AND "occurred_at" >= ${since}`;
+  const rows = await db.$queryRaw<{ total: bigint | null; count: bigint | null; jobs: bigint | null; orders: bigint | null }[]>`
+    WITH first_day AS (SELECT (${since}::timestamptz AT TIME ZONE 'UTC')::date AS day),
+    parts AS (
+      SELECT d."total_micros" AS total, d."sales"::bigint AS count, d."job_charges_micros" AS jobs, d."orders_micros" AS orders
+        FROM "reseller_sale_day" d, first_day f
+       WHERE d."reseller_id" = ${resellerId}::uuid AND d."currency" = ${currency} AND d."day" > f.day
+      UNION ALL
+      SELECT s."amount_micros", 1,
+             CASE WHEN s."source_kind" = 'job_charge' THEN s."amount_micros" ELSE 0 END,
+             CASE WHEN s."source_kind" = 'order' THEN s."amount_micros" ELSE 0 END
+        FROM "reseller_sale" s, first_day f
+       WHERE s."reseller_id" = ${resellerId}::uuid AND s."currency" = ${currency}
+         AND s."occurred_at" >= ${since} AND s."occurred_at" < ((f.day + 1)::timestamp AT TIME ZONE 'UTC')
+    )
+    SELECT sum(total)::bigint AS total, sum(count)::bigint AS count, sum(jobs)::bigint AS jobs, sum(orders)::bigint AS orders FROM parts`;
   const row = rows[0];
   return {
     totalMicros: row?.total ?? 0n,

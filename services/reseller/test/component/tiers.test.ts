@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventData } from '@runfleet/contracts';
 import { createCustomer } from '../../src/domain/create-customer';
 import { createReseller } from '../../src/domain/create-reseller';
+import { insertSale, sumSales } from '../../src/data/sale.repository';
 import { recomputeAllTiers } from '../../src/domain/recompute-tier';
 import { tierPolicy } from '../../src/domain/tier-rules';
 import { createWorld, outboxEvents, type World } from '../support/world';
@@ -214,5 +215,42 @@ describe('GET /v1/resellers/:resellerId/tier', () => {
     expect(foreign.status).toBe(404);
     expect({ code: foreign.body.code, detail: foreign.body.detail }).toEqual({ code: missing.body.code, detail: missing.body.detail });
     expect(customer.status).toBe(403);
+  });
+});
+
+describe('the trailing window’s sum', () => {
+  it('reads daily totals plus the first day’s own sales, and agrees to the micro-unit with a sum of every sale', async () => {
+    const { resellerId, customerId } = await freshReseller();
+    const at = (iso: string) => new Date(iso);
+    const sales: [string, bigint, 'job_charge' | 'order', string][] = [
+      ['2026-11-01T23:59:59.999Z', 1_000_001n, 'job_charge', 'EUR'],
+      ['2026-11-02T00:00:00.000Z', 2_000_003n, 'order', 'EUR'],
+      ['2026-11-02T11:59:59.999Z', 3_000_005n, 'job_charge', 'EUR'],
+      ['2026-11-02T12:00:00.000Z', 4_000_007n, 'job_charge', 'EUR'],
+      ['2026-11-02T23:59:59.999Z', 5_000_011n, 'order', 'EUR'],
+      ['2026-11-03T00:00:00.000Z', 6_000_013n, 'job_charge', 'EUR'],
+      ['2026-11-20T08:00:00.000Z', 7_000_017n, 'job_charge', 'EUR'],
+      ['2026-11-20T09:00:00.000Z', 8_000_019n, 'order', 'EUR'],
+      ['2026-11-20T09:30:00.000Z', 9_000_023n, 'job_charge', 'USD'],
+      // stamped ahead by a producer's clock: counts at once
+      ['2027-01-01T00:00:00.000Z', 10_000_029n, 'job_charge', 'EUR'],
+    ];
+    for (const [occurredAt, amountMicros, sourceKind, currency] of sales) {
+      const sale = { eventId: randomUUID(), resellerId, customerId, sourceKind, sourceId: randomUUID(), amountMicros, currency, occurredAt: at(occurredAt) };
+      expect(await insertSale(world.prisma, sale)).toBe(true);
+      // the same event again (a redelivery) changes neither the sales nor the day's total
+      expect(await insertSale(world.prisma, sale)).toBe(false);
+    }
+    const naive = (since: Date, currency: string) => {
+      const counted = sales.filter(([occurredAt, , , c]) => c === currency && at(occurredAt) >= since);
+      const add = (kind?: string) => counted.filter(([, , k]) => kind === undefined || k === kind).reduce((t, [, micros]) => t + micros, 0n);
+      return { totalMicros: add(), count: counted.length, jobChargesMicros: add('job_charge'), ordersMicros: add('order') };
+    };
+    for (const since of ['2026-10-01T00:00:00.000Z', '2026-11-01T23:59:59.999Z', '2026-11-02T00:00:00.000Z', '2026-11-02T12:00:00.000Z', '2026-11-02T23:59:59.999Z', '2026-11-03T00:00:00.001Z', '2026-12-31T23:59:59.999Z']) {
+      for (const currency of ['EUR', 'USD']) {
+        expect({ since, currency, ...(await sumSales(world.prisma, resellerId, currency, at(since))) }).toEqual({ since, currency, ...naive(at(since), currency) });
+      }
+    }
+    expect(await world.prisma.resellerSaleDay.count({ where: { resellerId } })).toBe(6);
   });
 });
