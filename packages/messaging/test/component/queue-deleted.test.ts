@@ -82,7 +82,10 @@ test('queues deleted under a running service are declared again and consumed fro
   await emit('test.second', 2);
   await waitFor(async () => (await env.effects()).total === 2, { timeoutMs: 15_000, message: 'the first two effects' });
 
-  const queues = ['lostsvc.first', 'lostsvc.second'].flatMap((q) => [q, `${q}.retry.200ms`, `${q}.dead`]);
+  const queues = ['lostsvc.first', 'lostsvc.second'].flatMap((q) => [`${q}.retry.200ms`, `${q}.dead`, q]);
+  // Each main queue last: its deletion cancels the subscription, and the consumer at once declares
+  // its retry and dead-letter queues again too, which a deletion after that would undo (on a loaded
+  // machine the management API is slow enough for that to happen).
   for (const queue of queues) await deleteQueueByManagement(env.vhost.name, queue);
 
   await waitFor(async () => (await consumersOf('lostsvc.first')) === 1 && (await consumersOf('lostsvc.second')) === 1, {
