@@ -180,6 +180,20 @@ export async function unpublishedOutbox(dbUrl: string): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
+/**
+ * True once the outbox is published and stays quiet: nothing unpublished, and no row written
+ * during `quietMs`. A drained outbox alone is not the end — a consumer still applying earlier
+ * events (billing's commissions on its own charges) writes new rows after it.
+ */
+export async function outboxSettled(dbUrl: string, quietMs = 2_000): Promise<boolean> {
+  const read = async () => (await queryRows<{ unpublished: string; last: string | null }>(dbUrl, 'SELECT count(*) FILTER (WHERE published_at IS NULL)::text AS unpublished, max(seq)::text AS last FROM outbox_event'))[0]!;
+  const before = await read();
+  if (before.unpublished !== '0') return false;
+  await new Promise((resolve) => setTimeout(resolve, quietMs));
+  const after = await read();
+  return after.unpublished === '0' && after.last === before.last;
+}
+
 /** The money figures of billing: Σ balances, Σ charges (net of refunds), Σ credits. */
 export async function moneyFigures(billingDbUrl: string): Promise<{ balances: bigint; charges: bigint; credits: bigint; other: bigint }> {
   const [w] = await queryRows<{ s: string }>(billingDbUrl, 'SELECT COALESCE(SUM(balance),0)::text AS s FROM wallet');

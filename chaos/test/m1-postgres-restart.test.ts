@@ -7,7 +7,7 @@
 // paid), and no job is stuck in a non-final state with a posted hold.
 import { randomUUID } from 'node:crypto';
 import { queryRows } from '@runfleet/test-infra';
-import { api, makeWorld, moneyFigures, printFigures, runVerify, canaryFigures, searchSecretCanaries, startChaosPlatform, unpublishedOutbox, waitUntil, type ChaosPlatform, type World } from '../support/chaos';
+import { api, makeWorld, moneyFigures, printFigures, runVerify, canaryFigures, searchSecretCanaries, startChaosPlatform, outboxSettled, waitUntil, type ChaosPlatform, type World } from '../support/chaos';
 import { jobBody, newTally, postRetrying, registerRunners, runRunner, type RunnerLog } from '../support/traffic';
 
 const TRAFFIC_MS = Number(process.env.CHAOS_M1_SECONDS ?? 60) * 1000;
@@ -105,7 +105,7 @@ describe('M1: saga traffic while PostgreSQL restarts', () => {
     runnersStopped = true;
     await Promise.all(runners);
     await waitUntil(
-      async () => (await unpublishedOutbox(billingDb)) === 0 && (await unpublishedOutbox(registryDb)) === 0,
+      async () => (await outboxSettled(billingDb)) && (await outboxSettled(registryDb)),
       'the outboxes of billing and the registry are published',
       60_000,
       500,

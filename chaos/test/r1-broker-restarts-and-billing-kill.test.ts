@@ -22,6 +22,7 @@ import {
   canaryFigures,
   startChaosPlatform,
   stopService,
+  outboxSettled,
   unpublishedOutbox,
   waitUntil,
   type ChaosPlatform,
@@ -118,7 +119,7 @@ describe('R1: RabbitMQ restarted twice and billing SIGKILLed while jobs are char
 
       // a late redelivery would show up as a charge more: the count must reach JOBS and stay put
       await waitForStableCount(chargedJobs, { atLeast: JOBS, timeoutMs: 300_000, intervalMs: 500 });
-      await waitUntil(async () => (await unpublishedOutbox(platform.dbUrl('billing'))) === 0, 'billing’s outbox is published', 120_000, 500);
+      await waitUntil(() => outboxSettled(platform.dbUrl('billing')), 'billing’s outbox is published and quiet', 120_000, 500);
       const recoveredAt = Date.now();
 
       const [totals] = await queryRows<{ entries: string; jobs: string; amount: string }>(
