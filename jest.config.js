@@ -16,7 +16,8 @@ projects.push(path.join(__dirname, 'e2e'));
 // chaos/ runs the platform on private servers it restarts (`npm run test:chaos` runs it alone).
 projects.push(path.join(__dirname, 'chaos'));
 
-// Two suites at a time: they mostly wait on PostgreSQL, RabbitMQ and their own child processes, so
-// on the 2-core machines this runs on two in parallel take about two thirds of the serial time
-// (jest's default there is one). More would crowd the shared broker's vhost operations.
-module.exports = { projects, maxWorkers: 2 };
+// One suite at a time (jest's default on the 2-core machines this runs on). Two at a time took
+// jest from ~1,570 s to ~960 s, but suites that measure latency under load (notifications'
+// isolation p99, the chaos scenarios' recovery) then failed now and then, so the default stays
+// until those are bounded some other way (docs/benchmarks.md keeps the speed figures).
+module.exports = { projects };
