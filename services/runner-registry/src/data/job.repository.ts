@@ -135,16 +135,23 @@ export async function listJobs(db: Db, scope: OwnerScope, filters: JobListFilter
 /** The jobs a runner holds (assigned or running), locked, for requeueing when it is lost or removed. */
 /** Jobs assigned before `assignedBefore` and still not started, locked (skipping any a runner is moving right now). */
 export async function lockUnstartedJobs(tx: Db, assignedBefore: Date): Promise<JobRecord[]> {
-  const locked = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM "job" WHERE status = 'assigned' AND assigned_at < ${assignedBefore} ORDER BY id FOR UPDATE SKIP LOCKED`;
-  if (locked.length === 0) return [];
-  const rows = await tx.job.findMany({ where: { id: { in: locked.map((r) => r.id) } }, select: jobSelect, orderBy: { id: 'asc' } });
-  return rows.map(toRecord);
+  return readLocked(
+    tx,
+    await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM "job" WHERE status = 'assigned' AND assigned_at < ${assignedBefore} ORDER BY id FOR UPDATE SKIP LOCKED`,
+  );
 }
 
 export async function lockHeldJobs(tx: Db, runnerId: string): Promise<JobRecord[]> {
-  const locked = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM "job" WHERE runner_id = ${runnerId}::uuid AND status IN ('assigned', 'running') ORDER BY id FOR UPDATE`;
+  return readLocked(
+    tx,
+    await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM "job" WHERE runner_id = ${runnerId}::uuid AND status IN ('assigned', 'running') ORDER BY id FOR UPDATE`,
+  );
+}
+
+/** The records of jobs this transaction has just locked, in id order. */
+async function readLocked(tx: Db, locked: { id: string }[]): Promise<JobRecord[]> {
   if (locked.length === 0) return [];
   const rows = await tx.job.findMany({ where: { id: { in: locked.map((r) => r.id) } }, select: jobSelect, orderBy: { id: 'asc' } });
   return rows.map(toRecord);
