@@ -17,6 +17,14 @@ export async function consumeUserToken(db: Db, tokenHash: string, purposes: Toke
   return rows[0] ?? null;
 }
 
+/**
+ * Marks every unused link of `purposes` the user holds used: once a password is set, a reset or
+ * invitation link mailed earlier must not set it again.
+ */
+export async function spendUserTokensOf(db: Db, userId: string, purposes: TokenPurpose[], now: Date): Promise<void> {
+  await db.userToken.updateMany({ where: { userId, usedAt: null, purpose: { in: purposes } }, data: { usedAt: now } });
+}
+
 /** Deletes tokens that expired or were used before `before`; returns how many. */
 export async function deleteSpentUserTokens(db: Db, before: Date): Promise<number> {
   const result = await db.userToken.deleteMany({ where: { OR: [{ expiresAt: { lt: before } }, { usedAt: { lt: before } }] } });

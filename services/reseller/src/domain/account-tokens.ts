@@ -3,11 +3,11 @@
 // Each token works once, within its expiry: consumed in the transaction of its effect, so a failed
 // effect (a weak new password) leaves it usable.
 import { emitEvents, event } from '../data/outbox.repository';
-import { consumeUserToken } from '../data/user-token.repository';
+import { consumeUserToken, spendUserTokensOf } from '../data/user-token.repository';
 import { findUser, findUserByEmail, updateUser } from '../data/user.repository';
 import { accountErrors } from './account-errors';
 import { issueMailToken } from './mail-tokens';
-import { hashOneTimeToken } from './one-time-token';
+import { hashOneTimeToken, type TokenPurpose } from './one-time-token';
 import { assertStrongPassword, hashPassword } from './passwords';
 import { endSessionsOf } from './sessions';
 import type { AccountDeps } from './use-case-deps';
@@ -32,6 +32,9 @@ export async function requestPasswordReset(deps: AccountDeps, email: string): Pr
   });
 }
 
+/** The links that set a password: once one has, every other one of the user's is spent. */
+export const PASSWORD_SETTING_PURPOSES: TokenPurpose[] = ['password_reset', 'invitation'];
+
 /** Sets a new password from a reset or invitation link; ends every session of the user. */
 export async function confirmPasswordReset(deps: AccountDeps, token: string, password: string): Promise<void> {
   await assertStrongPassword(password, []);
@@ -39,7 +42,7 @@ export async function confirmPasswordReset(deps: AccountDeps, token: string, pas
   const passwordHash = await hashPassword(password);
   await deps.prisma.$transaction(async (tx) => {
     const now = deps.now();
-    const used = await consumeUserToken(tx, hashOneTimeToken(deps.apiKeyPepper, token), ['password_reset', 'invitation'], now);
+    const used = await consumeUserToken(tx, hashOneTimeToken(deps.apiKeyPepper, token), PASSWORD_SETTING_PURPOSES, now);
     if (!used) throw accountErrors.tokenInvalid();
     const user = await findUser(tx, used.userId);
     if (!user) throw accountErrors.tokenInvalid();
@@ -54,6 +57,8 @@ export async function confirmPasswordReset(deps: AccountDeps, token: string, pas
       failedLogins: 0,
       lockedUntil: null,
     });
+    // the other reset or invitation links mailed before this one stop working with it
+    await spendUserTokensOf(tx, user.id, PASSWORD_SETTING_PURPOSES, now);
     await endSessionsOf(tx, user.id, now);
     await emitEvents(tx, [event('user.password_changed', { userId: user.id, email: user.email, name: user.name, changedAt: now.toISOString() })]);
   });

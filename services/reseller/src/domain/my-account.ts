@@ -2,7 +2,9 @@
 // other sessions (the one I am using stays) and mails a security notice.
 import { AppError } from '@runfleet/service-kit';
 import { emitEvents, event } from '../data/outbox.repository';
+import { spendUserTokensOf } from '../data/user-token.repository';
 import { findUser, findUserSecrets, updateUser } from '../data/user.repository';
+import { PASSWORD_SETTING_PURPOSES } from './account-tokens';
 import { accountErrors } from './account-errors';
 import { assertStrongPassword, hashPassword, passwordMatches } from './passwords';
 import { endSessionsOf } from './sessions';
@@ -33,6 +35,8 @@ export async function changePassword(
   await deps.prisma.$transaction(async (tx) => {
     const now = deps.now();
     await updateUser(tx, user.id, { passwordHash, passwordChangedAt: now });
+    // a reset link mailed before the change (perhaps to someone reading the mailbox) no longer works
+    await spendUserTokensOf(tx, user.id, PASSWORD_SETTING_PURPOSES, now);
     await endSessionsOf(tx, user.id, now, session.sessionId);
     await emitEvents(tx, [event('user.password_changed', { userId: user.id, email: user.email, name: user.name, changedAt: now.toISOString() })]);
   });

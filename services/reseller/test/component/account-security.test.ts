@@ -113,6 +113,20 @@ describe('password reset', () => {
     }
   });
 
+  it('spends every other reset link of the user once one has set the password', async () => {
+    const email = await signUpVerified(world, 'two-links@example.com');
+    await publicPost(world, '/v1/auth/password-reset', { email });
+    const older = await mailedToken(world, 'user.password_reset_requested', email);
+    await publicPost(world, '/v1/auth/password-reset', { email });
+    const newer = await mailedToken(world, 'user.password_reset_requested', email);
+    expect(newer).not.toBe(older);
+
+    expect((await publicPost(world, '/v1/auth/password-reset/confirm', { token: newer, password: OTHER_STRONG_PASSWORD })).status).toBe(204);
+    const replayed = await publicPost(world, '/v1/auth/password-reset/confirm', { token: older, password: STRONG_PASSWORD });
+    expect(replayed.status).toBe(400);
+    expect((await login(email, OTHER_STRONG_PASSWORD)).status).toBe(200);
+  });
+
   it('does not accept an email verification token as a reset token', async () => {
     await publicPost(world, '/v1/auth/signup', { email: 'mixup@example.com', password: STRONG_PASSWORD, name: 'Mix' });
     const token = await mailedToken(world, 'user.email_verification_requested', 'mixup@example.com');
@@ -134,6 +148,17 @@ describe('changing the password', () => {
 
     expect((await verifySession(world, mine.token)).status).toBe(200);
     expect((await verifySession(world, other.token)).status).toBe(401);
+    expect((await login(email, OTHER_STRONG_PASSWORD)).status).toBe(200);
+  });
+
+  it('spends a reset link mailed before the change: it cannot set the password afterwards', async () => {
+    const email = await signUpVerified(world, 'changer-with-link@example.com');
+    await publicPost(world, '/v1/auth/password-reset', { email });
+    const earlier = await mailedToken(world, 'user.password_reset_requested', email);
+    const principal = await sessionPrincipal(world, (await logIn(world, email)).token);
+    expect((await world.as(principal).post('/v1/auth/password', { currentPassword: STRONG_PASSWORD, password: OTHER_STRONG_PASSWORD })).status).toBe(204);
+
+    expect((await publicPost(world, '/v1/auth/password-reset/confirm', { token: earlier, password: STRONG_PASSWORD })).status).toBe(400);
     expect((await login(email, OTHER_STRONG_PASSWORD)).status).toBe(200);
   });
 });
