@@ -112,7 +112,8 @@ export const configSchema = z.object({
     .optional(),
   /**
    * the session cookies' Secure attribute: `auto` sets it unless the client reached the gateway over
-   * plain http from a loopback address (local development); `always` sets it on every answer
+   * plain http from a loopback address (local development); `always` sets it on every answer.
+   * Defaults to `auto`, and to `always` under NODE_ENV=production (withEnvironmentDefaults)
    */
   COOKIE_SECURE: z.enum(['auto', 'always']).default('auto'),
   /** requests per minute per client IP on the unauthenticated account routes (sign-up, sign-in, verification, reset) */
@@ -127,7 +128,16 @@ export const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return loadConfig(configSchema, env, { service: 'api-gateway' });
+  return loadConfig(configSchema, withEnvironmentDefaults(env), { service: 'api-gateway' });
+}
+
+/**
+ * Defaults that depend on the environment: Secure relaxed for loopback clients (COOKIE_SECURE=auto)
+ * is for development, so a production process (NODE_ENV=production, as the image sets) defaults to
+ * `always`; an explicit COOKIE_SECURE still wins.
+ */
+export function withEnvironmentDefaults(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return env.NODE_ENV === 'production' && env.COOKIE_SECURE === undefined ? { ...env, COOKIE_SECURE: 'always' } : env;
 }
 
 /** The key-cache HMAC key: KEY_CACHE_SECRET, or one derived from PRINCIPAL_SECRET for this purpose only. */

@@ -1,5 +1,6 @@
 // The session cookies' values and attributes (issue 19): what the gateway reads of a Cookie header,
 // and when the cookies carry Secure.
+import { configSchema, withEnvironmentDefaults } from '../../src/config';
 import { clearedSessionCookies, cookiesSecure, maxAgeUntil, sessionCookiesOf, sessionSetCookies } from '../../src/domain/session-cookies';
 
 describe('sessionCookiesOf', () => {
@@ -22,6 +23,26 @@ describe('cookiesSecure', () => {
     expect(cookiesSecure('auto', { ip: '127.0.0.1', protocol: 'https' })).toBe(true);
     expect(cookiesSecure('auto', { ip: '10.0.0.5', protocol: 'http' })).toBe(true);
     expect(cookiesSecure('always', { ip: '127.0.0.1', protocol: 'http' })).toBe(true);
+  });
+});
+
+describe('COOKIE_SECURE by environment', () => {
+  const env = {
+    PRINCIPAL_SECRET: 'a-principal-secret-of-at-least-32-characters',
+    AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    RESELLER_URL: 'http://127.0.0.1:8081',
+    BILLING_URL: 'http://127.0.0.1:8082',
+    RUNNER_REGISTRY_URL: 'http://127.0.0.1:8083',
+    NOTIFICATIONS_URL: 'http://127.0.0.1:8084',
+  };
+  const cookieSecure = (extra: Record<string, string>) => configSchema.parse(withEnvironmentDefaults({ ...env, ...extra })).COOKIE_SECURE;
+
+  it('relaxes Secure for loopback clients only outside production, unless told', () => {
+    expect(cookieSecure({})).toBe('auto');
+    expect(cookieSecure({ NODE_ENV: 'development' })).toBe('auto');
+    expect(cookieSecure({ NODE_ENV: 'production' })).toBe('always');
+    expect(cookieSecure({ NODE_ENV: 'production', COOKIE_SECURE: 'auto' })).toBe('auto');
   });
 });
 
