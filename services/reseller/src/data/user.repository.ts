@@ -116,10 +116,6 @@ export async function recordFailedLogin(db: Db, userId: string, now: Date, maxFa
 }
 
 /**
- * Clears the failure count of a successful sign-in, only if the account is not locked at `now`.
- * False: it is locked (perhaps by an attempt racing this one), and the sign-in must be refused.
- */
-/**
  * Claims TOTP time step `step` for the user: true when it is later than the last one accepted (a
  * code works once, RFC 6238 §5.2); one conditional UPDATE, so of two racing uses one wins.
  */
@@ -130,6 +126,10 @@ export async function claimTotpStep(db: Db, userId: string, step: number): Promi
   return count > 0;
 }
 
+/**
+ * Clears the failure count of a successful sign-in, only if the account is not locked at `now`.
+ * False: it is locked (perhaps by an attempt racing this one), and the sign-in must be refused.
+ */
 export async function clearFailedLogins(db: Db, userId: string, now: Date): Promise<boolean> {
   const count = await db.$executeRaw`
     UPDATE "app_user" SET failed_logins = 0, locked_until = NULL

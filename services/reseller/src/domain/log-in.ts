@@ -30,11 +30,18 @@ export interface SignedIn {
   user: UserView;
 }
 
-/** Counts a failure (the lock, when this one sets it, is mailed) and answers `error`. */
-async function refuse(deps: AccountDeps, user: UserForLogin, error: AppError): Promise<never> {
+/** Matches no user: an unknown email's failure makes the same write as a known one's, and changes nothing. */
+const NO_USER_ID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Counts a failure (the lock, when this one sets it, is mailed) and answers `error`. Every refused
+ * sign-in comes here, an unknown email's and a locked account's too (where the write changes
+ * nothing), so the time of the answer does not tell them apart.
+ */
+async function refuse(deps: AccountDeps, user: UserForLogin | null, error: AppError): Promise<never> {
   await deps.prisma.$transaction(async (tx) => {
-    const lockedUntil = await recordFailedLogin(tx, user.id, deps.now(), MAX_FAILED_LOGINS, LOCKOUT_MS);
-    if (lockedUntil) {
+    const lockedUntil = await recordFailedLogin(tx, user?.id ?? NO_USER_ID, deps.now(), MAX_FAILED_LOGINS, LOCKOUT_MS);
+    if (user && lockedUntil) {
       await emitEvents(tx, [event('user.locked_out', { userId: user.id, email: user.email, name: user.name, lockedUntil: lockedUntil.toISOString() })]);
     }
   });
@@ -44,9 +51,9 @@ async function refuse(deps: AccountDeps, user: UserForLogin, error: AppError): P
 export async function logIn(deps: AccountDeps, input: LogInInput): Promise<SignedIn> {
   const user = await findUserForLogin(deps.prisma, input.email);
   const matches = await passwordMatches(input.password, user?.passwordHash ?? null);
-  if (!user) throw accountErrors.loginFailed();
+  if (!user) return refuse(deps, null, accountErrors.loginFailed());
   const now = deps.now();
-  if (user.lockedUntil !== null && user.lockedUntil > now) throw accountErrors.loginFailed();
+  if (user.lockedUntil !== null && user.lockedUntil > now) return refuse(deps, user, accountErrors.loginFailed());
   if (!matches) return refuse(deps, user, accountErrors.loginFailed());
   // Only a caller who knows the password learns these.
   if (user.emailVerifiedAt === null) throw accountErrors.emailNotVerified();

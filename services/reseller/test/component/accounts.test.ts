@@ -138,6 +138,23 @@ describe('signing in', () => {
     expect(answers[0]?.body.code).toBe('AUTH_LOGIN_FAILED');
   });
 
+  it('refuses an unknown email with the same write as a wrong password, so the time does not tell them apart', async () => {
+    await signUpVerified(world, 'timed@example.com');
+    const transactions = jest.spyOn(world.prisma, '$transaction');
+    try {
+      const transactionsOf = async (body: object) => {
+        transactions.mockClear();
+        expect((await publicPost(world, '/v1/auth/login', body)).status).toBe(401);
+        return transactions.mock.calls.length;
+      };
+      const wrongPassword = await transactionsOf({ email: 'timed@example.com', password: 'wrong-password-entirely' });
+      expect(wrongPassword).toBe(1);
+      expect(await transactionsOf({ email: 'nobody-at-all@example.com', password: STRONG_PASSWORD })).toBe(wrongPassword);
+    } finally {
+      transactions.mockRestore();
+    }
+  });
+
   it('answers a password reset request for an unknown email like a known one', async () => {
     await signUpVerified(world, 'resetme@example.com');
     const known = await publicPost(world, '/v1/auth/password-reset', { email: 'resetme@example.com' });
