@@ -20,4 +20,7 @@ projects.push(path.join(__dirname, 'chaos'));
 // jest from ~1,570 s to ~960 s, but suites that measure latency under load (notifications'
 // isolation p99, the chaos scenarios' recovery) then failed now and then, so the default stays
 // until those are bounded some other way (docs/benchmarks.md keeps the speed figures).
-module.exports = { projects };
+// testTimeout is a global option (jest ignores it per project): 30 s rather than jest's 5 s, so a
+// suite's set-up (its own database migrated, a vhost) does not fail on a machine that is busy for a
+// moment; a test that needs another bound still sets its own.
+module.exports = { projects, testTimeout: 30_000 };
