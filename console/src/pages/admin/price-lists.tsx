@@ -21,6 +21,12 @@ interface PriceList {
   effectiveFrom: string;
 }
 
+/** A count of units as the API sends it ("10000.000000") without the trailing zeros, and the unit: "10000 seconds". */
+function formatUnits(units: string, unit: PriceList['unit']): string {
+  const count = units.includes('.') ? units.replace(/0+$/, '').replace(/\.$/, '') : units;
+  return `${count} ${unit === 'GB' || count === '1' ? unit : `${unit}s`}`;
+}
+
 export function AdminPriceListsPage() {
   usePageTitle('Price lists');
   const [reload, setReload] = useState(0);
@@ -76,7 +82,21 @@ export function AdminPriceListsPage() {
             { header: 'Price', cell: (p) => <>
               <Money amount={p.unitPrice} currency={p.currency} /> / {p.unit}
             </> },
-            { header: 'Volume tiers', cell: (p) => (p.tiers.length ? p.tiers.map((t) => `from ${t.fromUnits}: ${t.unitPrice}`).join('; ') : 'none') },
+            {
+              header: 'Volume tiers',
+              cell: (p) =>
+                p.tiers.length ? (
+                  <ul>
+                    {p.tiers.map((t) => (
+                      <li key={t.fromUnits}>
+                        from {formatUnits(t.fromUnits, p.unit)}: <Money amount={t.unitPrice} currency={p.currency} /> / {p.unit}
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  'none'
+                ),
+            },
             { header: 'For', cell: (p) => (p.resellerId ? `reseller ${p.resellerId.slice(0, 8)}` : 'everyone') },
             { header: 'Since', cell: (p) => <DateTime value={p.effectiveFrom} /> },
             {
