@@ -3,6 +3,7 @@
 // while the request runs. Fields are uncontrolled; `onSubmit` gets the form's values by name.
 import { createContext, useCallback, useContext, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, fieldMatches, newIdempotencyKey } from '../api/client';
+import { Progress } from './progress';
 
 interface FormState {
   error: ApiError | null;
@@ -28,10 +29,12 @@ export interface ApiFormProps<T> {
   label?: string;
   /** clear the fields after success (create forms) */
   resetOnSuccess?: boolean;
+  /** said (role=status) while the request runs, for a write the user waits on (a payout) */
+  progressLabel?: string;
   children?: ReactNode;
 }
 
-export function ApiForm<T>({ onSubmit, onSuccess, submitLabel, label, resetOnSuccess, children }: ApiFormProps<T>) {
+export function ApiForm<T>({ onSubmit, onSuccess, submitLabel, label, resetOnSuccess, progressLabel, children }: ApiFormProps<T>) {
   const [error, setError] = useState<ApiError | null>(null);
   const [pending, setPending] = useState(false);
   const idempotencyKey = useRef(newIdempotencyKey());
@@ -89,6 +92,7 @@ export function ApiForm<T>({ onSubmit, onSuccess, submitLabel, label, resetOnSuc
         <button type="submit" disabled={pending}>
           {pending ? `${submitLabel}…` : submitLabel}
         </button>
+        {pending && progressLabel && <Progress label={progressLabel} />}
       </form>
     </FormStateContext.Provider>
   );
