@@ -21,7 +21,11 @@ export function useFormState(): FormState {
 export type FormValues = Record<string, string>;
 
 export interface ApiFormProps<T> {
-  /** Calls the API. `idempotencyKey` stays the same while the user retries the same submission. */
+  /**
+   * Calls the API. `idempotencyKey` stays the same while a try's outcome is unknown (the network
+   * failed, a 5xx), so a retry acts at most once; after an answer — success or refusal — the next
+   * submission gets a new one.
+   */
   onSubmit(values: FormValues, idempotencyKey: string): Promise<T>;
   onSuccess?(result: T, form: HTMLFormElement): void;
   submitLabel: string;
@@ -32,6 +36,11 @@ export interface ApiFormProps<T> {
   /** said (role=status) while the request runs, for a write the user waits on (a payout) */
   progressLabel?: string;
   children?: ReactNode;
+}
+
+/** A refusal the API gave for good; not a network failure or a 5xx, nor the first try still running (409). */
+function answeredForGood(err: ApiError): boolean {
+  return err.status >= 400 && err.status < 500 && err.code !== 'IDEMPOTENCY_REQUEST_IN_FLIGHT';
 }
 
 export function ApiForm<T>({ onSubmit, onSuccess, submitLabel, label, resetOnSuccess, progressLabel, children }: ApiFormProps<T>) {
@@ -65,6 +74,9 @@ export function ApiForm<T>({ onSubmit, onSuccess, submitLabel, label, resetOnSuc
       if (resetOnSuccess) form.reset();
       onSuccess?.(result, form);
     } catch (err) {
+      // the gateway keeps a 4xx under its key and replays it: the corrected values (or the same ones
+      // later, once the wallet has the money) would get that refusal again, or 422 IDEMPOTENCY_KEY_REUSED
+      if (err instanceof ApiError && answeredForGood(err)) idempotencyKey.current = newIdempotencyKey();
       setError(err instanceof ApiError ? err : new ApiError({ status: 0, code: 'CONSOLE_ERROR', title: err instanceof Error ? err.message : String(err) }));
       setPending(false);
     }
