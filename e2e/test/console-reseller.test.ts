@@ -120,6 +120,8 @@ describe('the reseller and admin console in a browser', () => {
     await admin.getByLabel('Reason', { exact: true }).fill('bank transfer 42');
     await admin.getByRole('button', { name: 'Credit', exact: true }).click();
     await admin.getByRole('cell', { name: 'bank transfer 42' }).waitFor();
+    // the wallet's facts are read apart from its ledger, and may come after it
+    await admin.locator('.facts').getByText('500.00 EUR').first().waitFor();
     expect(await admin.locator('.facts').textContent()).toContain('500.00 EUR');
   }, 120_000);
 
