@@ -6,13 +6,18 @@
 // (JSON details checked before sending) and the customer sees it fulfilled; with billing stopped the
 // dashboard shows that section unavailable and the rest. Every reseller and admin page is checked
 // with axe and kept as a screenshot (e2e/artifacts/console/reseller-*.png).
-import { spawnSync } from 'node:child_process';
+// Then what they do in their pages besides, each read back through the API: the reseller fails a
+// second order (the customer sees it failed and refunded), requests a payout of its approved
+// commission, invoices it and downloads the PDF, hands out a referral code someone signs up with; the
+// admin creates a runner registration token a runner registers with, and sets a tiered price.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { startSmtpSink, type SmtpSink } from '@runfleet/test-infra';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { checkPage, launchBrowser } from '../support/browser';
-import { CanaryWatch } from '../support/canaries';
+import { CanaryWatch, canaryIban } from '../support/canaries';
 import { gatewayClient, waitFor, type GatewayClient } from '../support/gateway-client';
 import { createAdminKey, ROOT, startStack, type Stack } from '../support/stack';
 
@@ -20,6 +25,10 @@ const PROVIDER = 'Acme Cloud';
 const OFFERING = 'Postgres S';
 // 100.00 a month resold at 12.5 %: the customer pays 112.50, the reseller's commission is 12.50
 const MARKED_UP_PRICE = '112.50 EUR';
+// the reseller's 15 % of a fulfilled order's 112.50
+const ORDER_COMMISSION = '16.875000';
+// billing's smallest payout for this suite (PAYOUT_MINIMUM; default 50, more than one order earns)
+const PAYOUT_MINIMUM = '10';
 
 const canaries = new CanaryWatch();
 let stack: Stack;
@@ -28,7 +37,7 @@ let api: GatewayClient;
 let browser: Browser;
 let gw: string;
 const contexts: BrowserContext[] = [];
-const world = {} as { adminKey: string; resellerId: string; otherResellerId: string; customerId: string; orderId: string };
+const world = {} as { adminKey: string; resellerId: string; otherResellerId: string; customerId: string; walletId: string; orderId: string };
 const people = {} as Record<'admin' | 'reseller' | 'customer' | 'otherReseller', { email: string; password: string }>;
 
 /** A user whose email is verified, made with the reseller service's create-user CLI (as the demo seed does). */
@@ -69,6 +78,16 @@ async function openAndCheck(page: Page, consolePath: string, heading: string | R
   await checkPage(page, artifact);
 }
 
+/** The customer's wallet as an admin reads it through the API. */
+async function customerWallet(): Promise<{ balance: string; available: string; currency: string }> {
+  return (await api.get(`/v1/wallets/${world.walletId}`, world.adminKey)).body;
+}
+
+/** The reseller's earnings summary as an admin reads it through the API. */
+async function earnings(): Promise<{ wallet: { available: string; reserved: string } }> {
+  return (await api.get(`/v1/resellers/${world.resellerId}/earnings`, world.adminKey)).body;
+}
+
 let admin: Page;
 let reseller: Page;
 let customer: Page;
@@ -76,7 +95,7 @@ let customer: Page;
 beforeAll(async () => {
   smtp = await startSmtpSink();
   stack = await startStack('console_reseller', {
-    env: { notifications: { SMTP_URL: smtp.url }, 'api-gateway': { AUTH_PER_IP_PER_MINUTE: '1000' } },
+    env: { notifications: { SMTP_URL: smtp.url }, 'api-gateway': { AUTH_PER_IP_PER_MINUTE: '1000' }, billing: { PAYOUT_MINIMUM } },
   });
   gw = stack.gatewayUrl;
   api = gatewayClient(gw, canaries);
@@ -115,11 +134,14 @@ describe('the reseller and admin console in a browser', () => {
     await checkPage(admin, 'reseller-admin-02-provider-offerings');
 
     const wallet = await waitFor('the customer’s wallet', async () => (await api.get(`/v1/wallets?ownerId=${world.customerId}`, world.adminKey)).body?.items?.[0], (w) => w !== undefined);
+    world.walletId = wallet.id;
     await openAndCheck(admin, `admin/credit-accounts/${wallet.id}`, /^Wallet of customer/, 'reseller-admin-03-credit-account');
     await admin.getByLabel('Amount (EUR)').fill('500.00');
     await admin.getByLabel('Reason', { exact: true }).fill('bank transfer 42');
     await admin.getByRole('button', { name: 'Credit', exact: true }).click();
     await admin.getByRole('cell', { name: 'bank transfer 42' }).waitFor();
+    // the wallet's facts are read apart from its ledger, and may come after it
+    await admin.locator('.facts').getByText('500.00 EUR').first().waitFor();
     expect(await admin.locator('.facts').textContent()).toContain('500.00 EUR');
   }, 120_000);
 
@@ -228,6 +250,264 @@ describe('the reseller and admin console in a browser', () => {
     await openAndCheck(reseller, 'reseller/dashboard', 'Dashboard', 'reseller-17-dashboard-after-sale');
   }, 120_000);
 
+  it('the reseller fails a second order from its page with a reason; the customer sees it failed and its wallet the 112.50 EUR refund', async () => {
+    const before = await customerWallet();
+    // 500.00 credited, 112.50 paid for the fulfilled order
+    expect(before).toMatchObject({ balance: '387.500000', currency: 'EUR' });
+
+    await customer.goto(`${gw}/console/customer/marketplace`);
+    const offer = customer.getByRole('row', { name: new RegExp(OFFERING) });
+    await offer.getByRole('button', { name: `Order ${OFFERING}` }).click();
+    await customer.getByRole('button', { name: 'Place order' }).click();
+    await customer.waitForURL(/\/console\/customer\/orders\/[0-9a-f-]{36}$/);
+    const orderId = customer.url().split('/').pop() as string;
+    expect(orderId).not.toBe(world.orderId);
+    await customer.getByTestId('order-status').getByText('paid').waitFor({ timeout: 20_000 });
+    expect(await customerWallet()).toMatchObject({ balance: '275.000000' });
+
+    const reason = 'The provider has no capacity left in eu-west';
+    await openAndCheck(reseller, 'reseller/orders', 'Orders', 'reseller-actions-01-orders-second-paid');
+    await reseller.getByRole('link', { name: `${OFFERING} × 1` }).click();
+    await reseller.waitForURL(new RegExp(`/console/reseller/orders/${orderId}$`));
+    await reseller.getByTestId('order-status').getByText('paid').waitFor();
+    const fail = reseller.getByRole('form', { name: 'Fail the order' });
+    await fail.getByLabel('Reason').fill(reason);
+    await fail.getByRole('button', { name: 'Fail order' }).click();
+    await reseller.getByTestId('order-status').getByText('failed').waitFor();
+    expect(await reseller.locator('.facts').textContent()).toContain(reason);
+    // nothing is left to do with a failed order: neither form is offered
+    expect(await reseller.getByRole('form').count()).toBe(0);
+    await checkPage(reseller, 'reseller-actions-02-order-failed');
+    expect((await api.get(`/v1/orders/${orderId}`, world.adminKey)).body).toMatchObject({ status: 'failed', reason, total: '112.500000', currency: 'EUR' });
+
+    // billing refunds the whole total: the wallet is back where it was
+    await waitFor('the refund', customerWallet, (w) => w.balance === before.balance);
+    const refunds = (await api.get(`/v1/wallets/${world.walletId}/transactions?type=refund`, world.adminKey)).body.items;
+    expect(refunds).toEqual([expect.objectContaining({ amount: '112.500000', reference: { kind: 'order', id: orderId } })]);
+
+    await customer.getByTestId('order-status').getByText('failed').waitFor({ timeout: 15_000 });
+    expect(await customer.locator('.facts').textContent()).toContain(reason);
+    await checkPage(customer, 'reseller-actions-03-customer-order-failed');
+    await openAndCheck(customer, 'customer/wallet', 'Wallet', 'reseller-actions-04-customer-wallet-refunded');
+    expect(await customer.getByTestId('wallet').textContent()).toContain('Balance387.50 EUR');
+    await customer.getByLabel('Show').selectOption('refund');
+    const refund = customer.getByRole('table', { name: 'Transactions' }).getByRole('row').filter({ hasText: 'refund' }).filter({ hasText: `order ${orderId.slice(0, 8)}` });
+    await refund.waitFor();
+    const cells = await refund.getByRole('cell').allTextContents();
+    expect(cells.slice(1)).toEqual(['refund', '112.50 EUR', '387.50 EUR', `order ${orderId.slice(0, 8)}`]);
+  }, 120_000);
+
+  it('the reseller requests a payout of its approved commission: a wrong IBAN and too small an amount are refused next to their fields, the page shows progress while the request is sent, and the payout is in the history', async () => {
+    // the fulfilled order's commission, approved early by an admin (its holding period is 14 days)
+    const [commission] = await waitFor<Array<{ id: string }>>(
+      'the fulfilled order’s commission',
+      async () => (await api.get(`/v1/commissions?resellerId=${world.resellerId}&sourceKind=order`, world.adminKey)).body?.items ?? [],
+      (items) => items.length > 0,
+    );
+    expect(commission).toMatchObject({ source: { kind: 'order', id: world.orderId }, amount: ORDER_COMMISSION, currency: 'EUR', status: 'pending' });
+    await api.post(`/v1/commissions/${commission?.id}/approve`, world.adminKey, undefined, 200);
+    await waitFor('the approved commission available', earnings, (e) => e.wallet.available === ORDER_COMMISSION);
+
+    await openAndCheck(reseller, 'reseller/payouts', 'Payouts', 'reseller-actions-05-payouts-no-method');
+    const request = reseller.getByRole('region', { name: 'Request a payout' });
+    await request.getByText('Available now: 16.875 EUR').waitFor();
+    await request.getByText('Add a payout method first.').waitFor();
+
+    const add = reseller.getByRole('form', { name: 'Add a payout method' });
+    await add.getByLabel('Account holder').fill('Northwind GmbH');
+    await add.getByLabel('IBAN').fill(canaries.forge('payout-iban'));
+    await add.getByLabel('Label (optional)').fill('Main account');
+    await add.getByRole('button', { name: 'Add method' }).click();
+    await add.locator('.field-error').first().waitFor();
+    expect(await add.getByLabel('IBAN').getAttribute('aria-invalid')).toBe('true');
+    await checkPage(reseller, 'reseller-actions-06-payout-method-iban-refused');
+    const iban = canaries.plant('payout-iban', canaryIban(true), true);
+    await add.getByLabel('IBAN').fill(iban);
+    await add.getByRole('button', { name: 'Add method' }).click();
+    const method = reseller.getByRole('table', { name: 'Payout methods' }).getByRole('row', { name: /Main account/ });
+    await method.waitFor();
+    const shown = (await method.textContent()) ?? '';
+    expect(shown).toContain('Bank transfer');
+    expect(shown).toContain(iban.slice(-4));
+    expect(shown).not.toContain(iban.slice(-10));
+
+    const form = reseller.getByRole('form', { name: 'Request a payout' });
+    await form.getByLabel('Amount (EUR)').fill('5.00');
+    await form.getByRole('button', { name: 'Request payout' }).click();
+    await form.getByText(/^must be at least 10/).waitFor();
+    expect(await form.getByLabel('Amount (EUR)').getAttribute('aria-invalid')).toBe('true');
+    expect((await api.get(`/v1/payouts?resellerId=${world.resellerId}`, world.adminKey)).body.items).toEqual([]);
+
+    // the corrected request is held on its way until the page's progress is seen
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const isPayouts = (url: URL) => url.pathname === '/v1/payouts';
+    await reseller.route(isPayouts, async (route) => {
+      if (route.request().method() === 'POST') await held;
+      await route.continue();
+    });
+    await form.getByLabel('Amount (EUR)').fill('15.00');
+    await form.getByRole('button', { name: 'Request payout' }).click();
+    const progress = reseller.getByRole('status').filter({ hasText: 'Sending your payout request' });
+    await progress.waitFor();
+    expect(await form.getByRole('button', { name: 'Request payout…' }).isDisabled()).toBe(true);
+    expect(await form.getAttribute('aria-busy')).toBe('true');
+    await checkPage(reseller, 'reseller-actions-07-payout-in-flight');
+    const answered = reseller.waitForResponse((r) => isPayouts(new URL(r.url())) && r.request().method() === 'POST');
+    release();
+    expect((await answered).status()).toBe(201);
+    await reseller.unroute(isPayouts);
+    await progress.waitFor({ state: 'detached' });
+
+    const row = reseller.getByRole('table', { name: 'Payouts' }).getByRole('row').nth(1);
+    await row.waitFor();
+    expect((await row.getByRole('cell').allTextContents()).slice(1, 3)).toEqual(['15.00 EUR', 'requested']);
+    await request.getByText('Available now: 1.875 EUR').waitFor();
+    await checkPage(reseller, 'reseller-actions-08-payout-requested');
+    const payouts = (await api.get(`/v1/payouts?resellerId=${world.resellerId}`, world.adminKey)).body.items;
+    expect(payouts).toEqual([expect.objectContaining({ amount: '15.000000', currency: 'EUR', status: 'requested' })]);
+    expect((await earnings()).wallet).toMatchObject({ available: '1.875000', reserved: '15.000000' });
+  }, 120_000);
+
+  it('the reseller invoices its approved commission, issues the invoice and downloads its PDF, which names the invoice’s number', async () => {
+    await openAndCheck(reseller, 'reseller/invoices', 'Invoices', 'reseller-actions-09-invoices-none');
+    const list = reseller.getByRole('region', { name: 'Invoices', exact: true });
+    await list.getByText('No invoices.').waitFor();
+    await reseller.getByRole('button', { name: 'Create draft invoice' }).click();
+    const draft = list.getByRole('row', { name: /draft/ });
+    await draft.waitFor();
+    expect(await draft.textContent()).toContain('16.875 EUR');
+    await draft.getByRole('button', { name: 'Issue the draft invoice' }).click();
+
+    const number = `RFC-${new Date().getUTCFullYear()}-000001`;
+    const issued = list.getByRole('row', { name: new RegExp(number) });
+    await issued.waitFor();
+    const cells = await issued.getByRole('cell').allTextContents();
+    expect([cells[0], cells[2], cells[3]]).toEqual([number, '16.875 EUR', 'issued']);
+    await checkPage(reseller, 'reseller-actions-10-invoice-issued');
+    const invoices = (await api.get(`/v1/invoices?kind=commission&resellerId=${world.resellerId}`, world.adminKey)).body.items;
+    expect(invoices).toEqual([expect.objectContaining({ number, status: 'issued', total: ORDER_COMMISSION, currency: 'EUR' })]);
+
+    const [download] = await Promise.all([reseller.waitForEvent('download'), issued.getByRole('link', { name: `Download ${number} as PDF` }).click()]);
+    expect(download.suggestedFilename()).toBe(`${number}.pdf`);
+    const file = await download.path();
+    expect(readFileSync(file).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    expect(text).toContain(number);
+    expect(text).toMatch(/Total\s+16\.875000 EUR/);
+  }, 120_000);
+
+  it('the reseller creates a referral code; someone signs up with it through the API and is on the code’s sign-ups page', async () => {
+    await openAndCheck(reseller, 'reseller/referral-codes', 'Referral codes', 'reseller-actions-11-referral-codes');
+    const code = `SPRING-${randomUUID().slice(0, 6).toUpperCase()}`;
+    const create = reseller.getByRole('form', { name: 'New referral code' });
+    await create.getByLabel('Code (optional)').fill(code);
+    await create.getByLabel('Label (optional)').fill('spring campaign');
+    await create.getByRole('button', { name: 'Create code' }).click();
+    await reseller.getByRole('link', { name: `0 sign-ups with ${code}` }).waitFor();
+
+    const person = { name: 'Grace Hopper', email: `grace+${randomUUID().slice(0, 8)}@example.com` };
+    const password = canaries.plant('password', `orchid-${randomUUID().slice(0, 8)}-compass-timber`, true);
+    const signup = await api.call('POST', '/v1/auth/signup', null, { body: { ...person, password, referralCode: code } });
+    expect(signup.status).toBe(202);
+    // the sign-up made a customer of this reseller
+    const users = (await api.get('/v1/users?role=customer&limit=100', world.adminKey)).body.items as Array<{ email: string; customerId: string }>;
+    const user = users.find((u) => u.email === person.email);
+    expect((await api.get(`/v1/customers/${user?.customerId}`, world.adminKey)).body).toMatchObject({ resellerId: world.resellerId });
+
+    await openAndCheck(reseller, 'reseller/referral-codes', 'Referral codes', 'reseller-actions-12-referral-code-used');
+    await reseller.getByRole('link', { name: `1 sign-up with ${code}` }).click();
+    await reseller.getByRole('heading', { level: 1, name: 'Sign-ups with a referral code' }).waitFor();
+    const row = reseller.getByRole('table', { name: 'Sign-ups' }).getByRole('row', { name: new RegExp(person.name) });
+    await row.waitFor();
+    const cells = await row.getByRole('cell').allTextContents();
+    expect(cells.slice(1, 3)).toEqual([`${person.name} (${person.email})`, 'not yet']);
+    expect(await reseller.getByRole('table', { name: 'Sign-ups' }).getByRole('row').count()).toBe(2);
+    await checkPage(reseller, 'reseller-actions-13-referral-signups');
+  }, 120_000);
+
+  it('the admin creates a runner registration token (shown once) a runner registers with, and sets a tiered price whose every amount shows its currency', async () => {
+    await openAndCheck(admin, 'admin/runners', 'Runners', 'reseller-admin-actions-01-runners');
+    const create = admin.getByRole('form', { name: 'New registration token' });
+    await create.getByLabel('Description').fill('eu shared pool');
+    await create.getByLabel('Runners it may register (optional)').fill('1');
+    await create.getByRole('button', { name: 'Create token' }).click();
+    const secret = admin.locator('.secret');
+    await secret.waitFor();
+    expect(await secret.textContent()).toContain('it is not shown again');
+    const token = canaries.plant('registration-token', (await secret.locator('code').textContent()) ?? '', true);
+    expect(token).toMatch(/^rf_rg_/);
+    const tokens = admin.getByRole('table', { name: 'Registration tokens' });
+    const tokenRow = tokens.getByRole('row', { name: /eu shared pool/ });
+    await tokenRow.waitFor();
+    expect(await tokenRow.textContent()).toContain(token.slice(token.length - 4));
+    expect(await tokenRow.textContent()).not.toContain(token);
+    await checkPage(admin, 'reseller-admin-actions-02-registration-token');
+
+    const runner = await api.post('/v1/runners', token, { name: 'eu-shared-1', jobTypes: ['render'], capacity: 2, version: '1.0.0' });
+    canaries.plant('runner-token', runner.token, true);
+    expect(runner).toMatchObject({ name: 'eu-shared-1', scope: 'shared', status: 'active' });
+    expect((await api.call('POST', '/v1/runners/me/heartbeat', runner.token, { body: { freeCapacity: 2 } })).status).toBe(200);
+    const listed = (await api.get('/v1/registration-tokens', world.adminKey)).body.items;
+    expect(listed).toEqual([expect.objectContaining({ id: runner.registrationTokenId, description: 'eu shared pool', uses: 1, maxUses: 1, status: 'used_up' })]);
+
+    await openAndCheck(admin, 'admin/runners', 'Runners', 'reseller-admin-actions-03-runner-registered');
+    const runnerRow = admin.getByRole('table', { name: 'Runners' }).getByRole('row', { name: /eu-shared-1/ });
+    await runnerRow.waitFor();
+    expect((await runnerRow.getByRole('cell').allTextContents()).slice(0, 5)).toEqual(['eu-shared-1', 'render', '2', 'everyone', 'active']);
+    expect((await tokens.getByRole('row', { name: /eu shared pool/ }).getByRole('cell').allTextContents()).slice(3, 5)).toEqual(['1 of 1', 'used_up']);
+    // the token was shown once: not after the page is opened again
+    expect(await admin.locator('.secret').count()).toBe(0);
+    expect(await admin.content()).not.toContain(token);
+
+    await openAndCheck(admin, 'admin/price-lists', 'Price lists', 'reseller-admin-actions-04-price-lists-empty');
+    const price = admin.getByRole('form', { name: 'Set a price' });
+    await price.getByLabel('Job type').fill('render');
+    await price.getByLabel('Unit', { exact: true }).selectOption('second');
+    await price.getByLabel('Unit price').fill('0.02');
+    // a line that is not two numbers is refused next to the field before anything is sent
+    await price.getByLabel('Volume tiers (optional)').fill('10000');
+    let sent = false;
+    const listener = (request: { url(): string; method(): string }) => {
+      if (request.method() === 'POST' && request.url().endsWith('/v1/price-lists')) sent = true;
+    };
+    admin.on('request', listener);
+    await price.getByRole('button', { name: 'Set price' }).click();
+    await price.getByText(/^Line 1: the units it starts from, then its unit price/).waitFor();
+    admin.off('request', listener);
+    expect(sent).toBe(false);
+    // tiers must rise: the API's refusal is shown next to the field
+    await price.getByLabel('Volume tiers (optional)').fill('50000 0.01\n10000 0.015');
+    await price.getByRole('button', { name: 'Set price' }).click();
+    await price.getByText('fromUnits must rise from tier to tier').waitFor();
+    expect(await price.getByLabel('Volume tiers (optional)').getAttribute('aria-invalid')).toBe('true');
+    await checkPage(admin, 'reseller-admin-actions-05-price-tiers-refused');
+    await price.getByLabel('Volume tiers (optional)').fill('10000 0.015\n50000 0.01');
+    await price.getByRole('button', { name: 'Set price' }).click();
+
+    const row = admin.getByRole('table', { name: 'Prices' }).getByRole('row', { name: /render/ });
+    await row.waitFor();
+    const cells = await row.getByRole('cell').allTextContents();
+    expect(cells.slice(0, 3)).toEqual(['render', '0.02 EUR / second', 'from 10000 seconds: 0.015 EUR / secondfrom 50000 seconds: 0.01 EUR / second']);
+    const amounts = await row.locator('.money').allTextContents();
+    expect(amounts).toEqual(['0.02 EUR', '0.015 EUR', '0.01 EUR']);
+    await checkPage(admin, 'reseller-admin-actions-06-price-set');
+    const prices = (await api.get('/v1/price-lists', world.adminKey)).body.items;
+    expect(prices).toEqual([
+      expect.objectContaining({
+        jobType: 'render',
+        unit: 'second',
+        unitPrice: '0.020000',
+        currency: 'EUR',
+        resellerId: null,
+        tiers: [
+          { fromUnits: '10000.000000', unitPrice: '0.015000' },
+          { fromUnits: '50000.000000', unitPrice: '0.010000' },
+        ],
+      }),
+    ]);
+  }, 120_000);
+
   it('another reseller’s console shows none of this reseller’s customers or orders, and its order page answers as for a missing one', async () => {
     const other = await signedInPage(people.otherReseller);
     await openAndCheck(other, 'reseller/orders', 'Orders', 'reseller-18-other-reseller-orders');
@@ -254,6 +534,6 @@ describe('the reseller and admin console in a browser', () => {
   it('no password, key or session token of this suite appears in any log line, error body or dead letter', async () => {
     const report = await canaries.scan({ lines: stack.allLines(), vhost: stack.vhost.name });
     expect(report.hits).toEqual([]);
-    expect(report.searched.canaries).toBeGreaterThanOrEqual(9);
+    expect(report.searched.canaries).toBeGreaterThanOrEqual(14);
   }, 60_000);
 });

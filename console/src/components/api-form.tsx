@@ -3,6 +3,7 @@
 // while the request runs. Fields are uncontrolled; `onSubmit` gets the form's values by name.
 import { createContext, useCallback, useContext, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, fieldMatches, newIdempotencyKey } from '../api/client';
+import { Progress } from './progress';
 
 interface FormState {
   error: ApiError | null;
@@ -20,7 +21,11 @@ export function useFormState(): FormState {
 export type FormValues = Record<string, string>;
 
 export interface ApiFormProps<T> {
-  /** Calls the API. `idempotencyKey` stays the same while the user retries the same submission. */
+  /**
+   * Calls the API. `idempotencyKey` stays the same while a try's outcome is unknown (the network
+   * failed, a 5xx), so a retry acts at most once; after an answer — success or refusal — the next
+   * submission gets a new one.
+   */
   onSubmit(values: FormValues, idempotencyKey: string): Promise<T>;
   onSuccess?(result: T, form: HTMLFormElement): void;
   submitLabel: string;
@@ -28,10 +33,17 @@ export interface ApiFormProps<T> {
   label?: string;
   /** clear the fields after success (create forms) */
   resetOnSuccess?: boolean;
+  /** said (role=status) while the request runs, for a write the user waits on (a payout) */
+  progressLabel?: string;
   children?: ReactNode;
 }
 
-export function ApiForm<T>({ onSubmit, onSuccess, submitLabel, label, resetOnSuccess, children }: ApiFormProps<T>) {
+/** A refusal the API gave for good; not a network failure or a 5xx, nor the first try still running (409). */
+function answeredForGood(err: ApiError): boolean {
+  return err.status >= 400 && err.status < 500 && err.code !== 'IDEMPOTENCY_REQUEST_IN_FLIGHT';
+}
+
+export function ApiForm<T>({ onSubmit, onSuccess, submitLabel, label, resetOnSuccess, progressLabel, children }: ApiFormProps<T>) {
   const [error, setError] = useState<ApiError | null>(null);
   const [pending, setPending] = useState(false);
   const idempotencyKey = useRef(newIdempotencyKey());
@@ -62,6 +74,9 @@ export function ApiForm<T>({ onSubmit, onSuccess, submitLabel, label, resetOnSuc
       if (resetOnSuccess) form.reset();
       onSuccess?.(result, form);
     } catch (err) {
+      // the gateway keeps a 4xx under its key and replays it: the corrected values (or the same ones
+      // later, once the wallet has the money) would get that refusal again, or 422 IDEMPOTENCY_KEY_REUSED
+      if (err instanceof ApiError && answeredForGood(err)) idempotencyKey.current = newIdempotencyKey();
       setError(err instanceof ApiError ? err : new ApiError({ status: 0, code: 'CONSOLE_ERROR', title: err instanceof Error ? err.message : String(err) }));
       setPending(false);
     }
@@ -89,6 +104,7 @@ export function ApiForm<T>({ onSubmit, onSuccess, submitLabel, label, resetOnSuc
         <button type="submit" disabled={pending}>
           {pending ? `${submitLabel}…` : submitLabel}
         </button>
+        {pending && progressLabel && <Progress label={progressLabel} />}
       </form>
     </FormStateContext.Provider>
   );

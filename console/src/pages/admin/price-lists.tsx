@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { api } from '../../api/client';
 import { ApiForm } from '../../components/api-form';
 import { Field } from '../../components/field';
+import { fieldProblem } from '../../components/field-problem';
 import { DateTime } from '../../components/date-time';
 import { Money } from '../../components/money';
 import { usePageTitle } from '../../components/page-title';
@@ -19,6 +20,24 @@ interface PriceList {
   resellerId: string | null;
   tiers: { fromUnits: string; unitPrice: string }[];
   effectiveFrom: string;
+}
+
+type Tier = PriceList['tiers'][number];
+
+/** The tiers field: one tier a line, its first unit and its unit price ("10000 0.015"); the API checks the numbers. */
+function parseTiers(text: string | undefined): Tier[] {
+  const lines = (text ?? '').split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
+  return lines.map((line, i) => {
+    const [fromUnits, unitPrice, ...rest] = line.split(/\s+/);
+    if (!fromUnits || !unitPrice || rest.length > 0) throw fieldProblem('tiers', `Line ${i + 1}: the units it starts from, then its unit price, e.g. 10000 0.015.`);
+    return { fromUnits, unitPrice };
+  });
+}
+
+/** A count of units as the API sends it ("10000.000000") without the trailing zeros, and the unit: "10000 seconds". */
+function formatUnits(units: string, unit: PriceList['unit']): string {
+  const count = units.includes('.') ? units.replace(/0+$/, '').replace(/\.$/, '') : units;
+  return `${count} ${unit === 'GB' || count === '1' ? unit : `${unit}s`}`;
 }
 
 export function AdminPriceListsPage() {
@@ -43,6 +62,7 @@ export function AdminPriceListsPage() {
               unitPrice: values.unitPrice,
               currency: (values.currency ?? '').toUpperCase(),
               ...(values.resellerId?.trim() ? { resellerId: values.resellerId.trim() } : {}),
+              ...(values.tiers?.trim() ? { tiers: parseTiers(values.tiers) } : {}),
             })
           }
           onSuccess={again}
@@ -61,6 +81,13 @@ export function AdminPriceListsPage() {
           <Field name="unitPrice" label="Unit price" inputMode="decimal" hint="e.g. 0.02" required />
           <Field name="currency" label="Currency" defaultValue="EUR" maxLength={3} required />
           <Field name="resellerId" label="Reseller id (optional)" hint="Makes it an override for that reseller’s customers." autoComplete="off" />
+          <Field
+            as="textarea"
+            name="tiers"
+            label="Volume tiers (optional)"
+            rows={3}
+            hint="One a line: the units used by a customer in the month from which it applies, then its unit price, e.g. 10000 0.015."
+          />
         </ApiForm>
       </section>
       <section aria-labelledby="prices">
@@ -76,7 +103,21 @@ export function AdminPriceListsPage() {
             { header: 'Price', cell: (p) => <>
               <Money amount={p.unitPrice} currency={p.currency} /> / {p.unit}
             </> },
-            { header: 'Volume tiers', cell: (p) => (p.tiers.length ? p.tiers.map((t) => `from ${t.fromUnits}: ${t.unitPrice}`).join('; ') : 'none') },
+            {
+              header: 'Volume tiers',
+              cell: (p) =>
+                p.tiers.length ? (
+                  <ul>
+                    {p.tiers.map((t) => (
+                      <li key={t.fromUnits}>
+                        from {formatUnits(t.fromUnits, p.unit)}: <Money amount={t.unitPrice} currency={p.currency} /> / {p.unit}
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  'none'
+                ),
+            },
             { header: 'For', cell: (p) => (p.resellerId ? `reseller ${p.resellerId.slice(0, 8)}` : 'everyone') },
             { header: 'Since', cell: (p) => <DateTime value={p.effectiveFrom} /> },
             {

@@ -68,6 +68,7 @@ export function ResellerPayoutsPage() {
           <ApiForm
             label="Request a payout"
             submitLabel="Request payout"
+            progressLabel="Sending your payout request"
             resetOnSuccess
             onSubmit={(values, idempotencyKey) => api.post<Payout>('/v1/payouts', { amount: values.amount, methodId: values.methodId }, { idempotencyKey })}
             onSuccess={again}

@@ -49,7 +49,7 @@ export function ResellerReferralCodesPage() {
           columns={[
             { header: 'Code', cell: (c) => <code>{c.code}</code> },
             { header: 'Label', cell: (c) => c.label ?? '' },
-            { header: 'Sign-ups', cell: (c) => <Link to={`/reseller/referral-codes/${c.id}`} aria-label={`${c.signups} sign-ups with ${c.code}`}>{c.signups}</Link> },
+            { header: 'Sign-ups', cell: (c) => <Link to={`/reseller/referral-codes/${c.id}`} aria-label={`${c.signups} sign-up${c.signups === 1 ? '' : 's'} with ${c.code}`}>{c.signups}</Link> },
             { header: 'Created', cell: (c) => new Date(c.createdAt).toLocaleDateString() },
           ]}
         />
