@@ -228,6 +228,8 @@ describe('the reseller and admin console in a browser', () => {
 
     await customer.getByTestId('order-status').getByText('fulfilled').waitFor({ timeout: 15_000 });
     expect(await customer.getByText('pg-88231.provider.example').count()).toBeGreaterThan(0);
+    expect(await customer.locator('.facts dt').allTextContents()).toEqual(expect.arrayContaining(['Paid', 'Fulfilled']));
+    expect(await customer.getByTestId('order-refund').count()).toBe(0);
     await checkPage(customer, 'reseller-09-customer-order-fulfilled');
   }, 120_000);
 
@@ -287,6 +289,10 @@ describe('the reseller and admin console in a browser', () => {
 
     await customer.getByTestId('order-status').getByText('failed').waitFor({ timeout: 15_000 });
     expect(await customer.locator('.facts').textContent()).toContain(reason);
+    // the page says when it failed (not an empty "Fulfilled") and that the payment comes back
+    expect(await customer.locator('.facts dt').allTextContents()).toEqual(expect.arrayContaining(['Paid', 'Failed']));
+    expect(await customer.locator('.facts dt').allTextContents()).not.toContain('Fulfilled');
+    expect(await customer.getByTestId('order-refund').textContent()).toContain('goes back to your wallet');
     await checkPage(customer, 'reseller-actions-03-customer-order-failed');
     await openAndCheck(customer, 'customer/wallet', 'Wallet', 'reseller-actions-04-customer-wallet-refunded');
     expect(await customer.getByTestId('wallet').textContent()).toContain('Balance387.50 EUR');

@@ -82,7 +82,10 @@ export interface Order {
   externalOrderId: string | null;
   details: Record<string, unknown> | null;
   createdAt: string;
+  paidAt: string | null;
   fulfilledAt: string | null;
+  failedAt: string | null;
+  cancelledAt: string | null;
 }
 
 export interface WebhookEndpoint {

@@ -57,11 +57,44 @@ export function OrderPage() {
         <dd>
           <DateTime value={o.createdAt} />
         </dd>
-        <dt>Fulfilled</dt>
-        <dd>
-          <DateTime value={o.fulfilledAt} />
-        </dd>
+        {o.paidAt && (
+          <>
+            <dt>Paid</dt>
+            <dd>
+              <DateTime value={o.paidAt} />
+            </dd>
+          </>
+        )}
+        {o.status === 'fulfilled' && (
+          <>
+            <dt>Fulfilled</dt>
+            <dd>
+              <DateTime value={o.fulfilledAt} />
+            </dd>
+          </>
+        )}
+        {o.status === 'failed' && (
+          <>
+            <dt>Failed</dt>
+            <dd>
+              <DateTime value={o.failedAt} />
+            </dd>
+          </>
+        )}
+        {o.status === 'cancelled' && (
+          <>
+            <dt>Cancelled</dt>
+            <dd>
+              <DateTime value={o.cancelledAt} />
+            </dd>
+          </>
+        )}
       </dl>
+      {o.paidAt && (o.status === 'failed' || o.status === 'cancelled') && (
+        <p data-testid="order-refund">
+          What you paid goes back to your wallet as a refund: see <Link to="/customer/wallet">Wallet</Link>.
+        </p>
+      )}
       {o.details && (
         <section aria-labelledby="order-details">
           <h2 id="order-details">Delivery details</h2>
