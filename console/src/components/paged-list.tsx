@@ -1,5 +1,6 @@
 // A list endpoint as a table: `?limit&cursor` in, `{ items, nextCursor }` out
-// (packages/contracts/src/pagination.ts). Keeps the cursors it has seen so "Previous" works too.
+// (packages/contracts/src/pagination.ts). Keeps the cursors it has seen so "Previous" works too,
+// and shows progress while a page loads.
 import { useEffect, useState, type ReactNode } from 'react';
 import { api, type Query } from '../api/client';
 import type { Page } from '../api/types';
@@ -32,6 +33,8 @@ export function PagedList<T>({ path, query, columns, rowKey, caption, empty = 'N
   const [pageIndex, setPageIndex] = useState(0);
   const [page, setPage] = useState<Page<T> | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
+  // the page shown is not yet the one asked for (another page, a reload): say so, and keep the pager still
+  const [loading, setLoading] = useState(true);
   const queryKey = JSON.stringify(query ?? {});
 
   useEffect(() => {
@@ -43,11 +46,18 @@ export function PagedList<T>({ path, query, columns, rowKey, caption, empty = 'N
   useEffect(() => {
     const controller = new AbortController();
     setError(undefined);
+    setLoading(true);
     api
       .get<Page<T>>(path, { query: { ...(JSON.parse(queryKey) as Query), limit, cursor }, signal: controller.signal })
-      .then((next) => setPage(next))
+      .then((next) => {
+        setPage(next);
+        setLoading(false);
+      })
       .catch((err: unknown) => {
-        if (!controller.signal.aborted) setError(err);
+        if (!controller.signal.aborted) {
+          setError(err);
+          setLoading(false);
+        }
       });
     return () => controller.abort();
   }, [path, queryKey, limit, cursor, reloadKey]);
@@ -63,7 +73,7 @@ export function PagedList<T>({ path, query, columns, rowKey, caption, empty = 'N
   if (!page) return <Progress label={`Loading ${caption.toLowerCase()}`} />;
 
   return (
-    <div className="paged-list">
+    <div className="paged-list" aria-busy={loading}>
       {page.items.length === 0 ? (
         <p>{empty}</p>
       ) : (
@@ -90,13 +100,14 @@ export function PagedList<T>({ path, query, columns, rowKey, caption, empty = 'N
         </table>
       )}
       <nav className="pager" aria-label={`${caption} pages`}>
-        <button type="button" onClick={() => setPageIndex((i) => Math.max(0, i - 1))} disabled={pageIndex === 0}>
+        <button type="button" onClick={() => setPageIndex((i) => Math.max(0, i - 1))} disabled={loading || pageIndex === 0}>
           Previous
         </button>
         <span>Page {pageIndex + 1}</span>
-        <button type="button" onClick={next} disabled={!page.nextCursor}>
+        <button type="button" onClick={next} disabled={loading || !page.nextCursor}>
           Next
         </button>
+        {loading && <Progress label={`Loading page ${pageIndex + 1}`} />}
       </nav>
     </div>
   );
