@@ -1,7 +1,8 @@
 // Who is signed in: `GET /v1/auth/me` once at start and after sign-in/out. The cookie itself is
-// HttpOnly, so the console never sees the token; a 401 simply means "nobody".
+// HttpOnly, so the console never sees the token; a 401 simply means "nobody" — also on any later
+// call, so a session ended elsewhere (a password change, another tab's sign-out) leads to sign-in.
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
-import { api, ApiError } from './api/client';
+import { api, ApiError, onSessionEnded } from './api/client';
 import type { User } from './api/types';
 
 interface SessionState {
@@ -42,6 +43,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     refresh().catch(() => undefined);
   }, [refresh]);
+
+  useEffect(() => onSessionEnded(() => setUser(null)), []);
 
   return <SessionContext.Provider value={{ user, refresh, signOut }}>{children}</SessionContext.Provider>;
 }

@@ -15,7 +15,9 @@ export type CanaryKind =
   // issue 19: a person's password, session token (`rf_ss_…`) and a mailed one-time token
   | 'password'
   | 'session-token'
-  | 'account-token';
+  | 'account-token'
+  // a person's two-factor (TOTP) secret, base32, shown once on the account page
+  | 'totp-secret';
 
 export interface Canary {
   kind: CanaryKind;
@@ -103,6 +105,7 @@ function needlesOf(kind: CanaryKind, value: string): string[] {
     }
     case 'password':
     case 'account-token':
+    case 'totp-secret':
       return [value];
   }
 }
@@ -177,6 +180,8 @@ export class CanaryWatch {
       case 'password':
       case 'account-token':
         return this.plant(kind, randomBytes(18).toString('base64url'), false);
+      case 'totp-secret':
+        return this.plant(kind, randomToken(32).toUpperCase().replace(/[^A-Z2-7]/g, 'Q'), false);
     }
   }
 

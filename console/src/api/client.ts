@@ -52,6 +52,20 @@ export interface RequestOptions {
 
 const CSRF_COOKIE = 'rf_csrf';
 
+/** Where a 401 means "wrong email, password or code", not "your session ended". */
+const SIGN_IN_PATH = '/v1/auth/login';
+const sessionEndedListeners = new Set<() => void>();
+
+/**
+ * Calls `listener` whenever the API answers 401 to a call made with the session cookie: the session
+ * ended elsewhere (signed out in another tab, the password changed on another device, expired).
+ * Returns the unsubscribe function.
+ */
+export function onSessionEnded(listener: () => void): () => void {
+  sessionEndedListeners.add(listener);
+  return () => sessionEndedListeners.delete(listener);
+}
+
 /** The double-submit CSRF token the gateway set at sign-in (not HttpOnly, on purpose). */
 export function csrfToken(): string | undefined {
   for (const part of document.cookie.split(';')) {
@@ -102,6 +116,7 @@ export async function request<T>(method: string, path: string, options: RequestO
     throw new ApiError({ status: 0, code: 'NETWORK_UNREACHABLE', title: 'The server could not be reached. Check your connection and try again.' });
   }
 
+  if (response.status === 401 && path !== SIGN_IN_PATH) sessionEndedListeners.forEach((listener) => listener());
   if (response.status === 204) return undefined as T;
   const contentType = response.headers.get('content-type') ?? '';
   const payload: unknown = contentType.includes('json') ? await response.json().catch(() => undefined) : undefined;

@@ -1,6 +1,7 @@
 // A list endpoint as a table: `?limit&cursor` in, `{ items, nextCursor }` out
-// (packages/contracts/src/pagination.ts). Keeps the cursors it has seen so "Previous" works too.
-import { useEffect, useState, type ReactNode } from 'react';
+// (packages/contracts/src/pagination.ts). Keeps the cursors it has seen so "Previous" works too,
+// shows progress while a page loads, and can read the page shown again while it is still changing.
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { api, type Query } from '../api/client';
 import type { Page } from '../api/types';
 import { ErrorNotice } from './error-notice';
@@ -24,14 +25,20 @@ export interface PagedListProps<T> {
   limit?: number;
   /** change it (e.g. a counter) to load the first page again after a write */
   reloadKey?: unknown;
+  /** while it holds for the page shown (e.g. a delivery still pending), that page is read again every `pollMs` */
+  pollWhile?(items: T[]): boolean;
+  pollMs?: number;
 }
 
-export function PagedList<T>({ path, query, columns, rowKey, caption, empty = 'Nothing here yet.', limit = 20, reloadKey }: PagedListProps<T>) {
+export function PagedList<T>({ path, query, columns, rowKey, caption, empty = 'Nothing here yet.', limit = 20, reloadKey, pollWhile, pollMs = 2000 }: PagedListProps<T>) {
   // cursors[i] is the cursor of page i; page 0 has none
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const [pageIndex, setPageIndex] = useState(0);
   const [page, setPage] = useState<Page<T> | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
+  // the page shown is not yet the one asked for (another page, a reload): say so, and keep the pager still
+  const [loading, setLoading] = useState(true);
+  const [pollCount, setPollCount] = useState(0);
   const queryKey = JSON.stringify(query ?? {});
 
   useEffect(() => {
@@ -43,14 +50,45 @@ export function PagedList<T>({ path, query, columns, rowKey, caption, empty = 'N
   useEffect(() => {
     const controller = new AbortController();
     setError(undefined);
+    setLoading(true);
     api
       .get<Page<T>>(path, { query: { ...(JSON.parse(queryKey) as Query), limit, cursor }, signal: controller.signal })
-      .then((next) => setPage(next))
+      .then((next) => {
+        setPage(next);
+        setLoading(false);
+      })
       .catch((err: unknown) => {
-        if (!controller.signal.aborted) setError(err);
+        if (!controller.signal.aborted) {
+          setError(err);
+          setLoading(false);
+        }
       });
     return () => controller.abort();
   }, [path, queryKey, limit, cursor, reloadKey]);
+
+  // reads the same page again (same cursor) while `pollWhile` says it is still changing
+  const pollWhileRef = useRef(pollWhile);
+  pollWhileRef.current = pollWhile;
+  useEffect(() => {
+    if (loading || !page || !pollWhileRef.current?.(page.items)) return;
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      api
+        .get<Page<T>>(path, { query: { ...(JSON.parse(queryKey) as Query), limit, cursor }, signal: controller.signal })
+        .then((next) => {
+          setPage(next);
+          setPollCount((n) => n + 1);
+        })
+        // a failed poll is tried again at the next tick; the page shown stays
+        .catch(() => {
+          if (!controller.signal.aborted) setPollCount((n) => n + 1);
+        });
+    }, pollMs);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [page, loading, pollCount, path, queryKey, limit, cursor, pollMs]);
 
   function next() {
     if (!page?.nextCursor) return;
@@ -63,7 +101,7 @@ export function PagedList<T>({ path, query, columns, rowKey, caption, empty = 'N
   if (!page) return <Progress label={`Loading ${caption.toLowerCase()}`} />;
 
   return (
-    <div className="paged-list">
+    <div className="paged-list" aria-busy={loading}>
       {page.items.length === 0 ? (
         <p>{empty}</p>
       ) : (
@@ -90,13 +128,14 @@ export function PagedList<T>({ path, query, columns, rowKey, caption, empty = 'N
         </table>
       )}
       <nav className="pager" aria-label={`${caption} pages`}>
-        <button type="button" onClick={() => setPageIndex((i) => Math.max(0, i - 1))} disabled={pageIndex === 0}>
+        <button type="button" onClick={() => setPageIndex((i) => Math.max(0, i - 1))} disabled={loading || pageIndex === 0}>
           Previous
         </button>
         <span>Page {pageIndex + 1}</span>
-        <button type="button" onClick={next} disabled={!page.nextCursor}>
+        <button type="button" onClick={next} disabled={loading || !page.nextCursor}>
           Next
         </button>
+        {loading && <Progress label={`Loading page ${pageIndex + 1}`} />}
       </nav>
     </div>
   );

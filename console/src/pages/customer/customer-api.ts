@@ -44,6 +44,8 @@ export interface Transaction {
   id: string;
   type: string;
   amount: string;
+  /** the change of the reserved amount: + for a hold, − for its release or posting */
+  reservedChange: string;
   balanceAfter: string;
   reference: { kind: string; id: string } | null;
   reason: string | null;

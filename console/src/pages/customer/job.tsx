@@ -96,7 +96,10 @@ export function JobPage() {
           max={j.progress.percent !== null ? 100 : undefined}
         />
       )}
-      {!job.polling && hold.polling && holdId && <Progress label="Waiting for the charge" />}
+      {!job.polling && hold.polling && holdId && (
+        // a job that ran is charged what it used; any other end (cancelled, rejected) only gives the reserve back
+        <Progress label={j.status === 'succeeded' || j.status === 'failed' ? 'Waiting for the charge' : 'Releasing the reserved amount'} />
+      )}
       {CANCELLABLE_JOB_STATUSES.includes(j.status) && (
         <ActionButton label="Cancel job" confirm="Cancel this job?" action={() => api.post(`/v1/jobs/${j.id}/cancel`)} className="secondary" />
       )}

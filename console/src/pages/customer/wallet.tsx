@@ -13,6 +13,23 @@ import { useResource } from '../../components/use-resource';
 import type { Transaction, Wallet } from './customer-api';
 
 const ENTRY_TYPES = ['credit', 'charge', 'refund', 'hold', 'hold_release', 'commission', 'payout', 'adjustment'];
+const ZERO = /^-?0(\.0*)?$/;
+
+/**
+ * What an entry changed: the balance, or — for a hold and its release, which move no money — what
+ * was reserved ("5.00 EUR reserved", "5.00 EUR released") instead of a bare "0.00".
+ */
+function EntryAmount({ entry, currency }: { entry: Transaction; currency: string }) {
+  if (ZERO.test(entry.amount) && !ZERO.test(entry.reservedChange)) {
+    const reserved = entry.reservedChange.replace(/^[-+]/, '');
+    return (
+      <>
+        <Money amount={reserved} currency={currency} /> {entry.reservedChange.startsWith('-') ? 'released' : 'reserved'}
+      </>
+    );
+  }
+  return <Money amount={entry.amount} currency={currency} />;
+}
 
 export function WalletPage() {
   usePageTitle('Wallet');
@@ -71,7 +88,7 @@ export function WalletPage() {
               columns={[
                 { header: 'When', cell: (t) => <DateTime value={t.createdAt} /> },
                 { header: 'Type', cell: (t) => t.type.replace('_', ' ') },
-                { header: 'Amount', cell: (t) => <Money amount={t.amount} currency={wallet.currency} /> },
+                { header: 'Amount', cell: (t) => <EntryAmount entry={t} currency={wallet.currency} /> },
                 { header: 'Balance after', cell: (t) => <Money amount={t.balanceAfter} currency={wallet.currency} /> },
                 { header: 'For', cell: (t) => (t.reference ? `${t.reference.kind} ${t.reference.id.slice(0, 8)}` : (t.reason ?? '')) },
               ]}

@@ -1,13 +1,16 @@
 // Customer: webhook endpoints (create — the signing secret is shown once —, send a test,
-// enable/disable, delete) and deliveries (status, attempts, replay one).
+// enable/disable, delete) and deliveries (per endpoint, status, attempts, replay one; followed
+// until they are no longer pending).
 import { useState } from 'react';
 import { api } from '../../api/client';
+import type { Page } from '../../api/types';
 import { ActionButton } from '../../components/action-button';
 import { ApiForm } from '../../components/api-form';
 import { DateTime } from '../../components/date-time';
 import { Field } from '../../components/field';
 import { usePageTitle } from '../../components/page-title';
 import { PagedList } from '../../components/paged-list';
+import { useResource } from '../../components/use-resource';
 import type { WebhookDelivery, WebhookEndpoint } from './customer-api';
 
 export function WebhooksPage() {
@@ -15,7 +18,14 @@ export function WebhooksPage() {
   const [reload, setReload] = useState(0);
   const [created, setCreated] = useState<{ url: string; secret: string } | null>(null);
   const [deliveryStatus, setDeliveryStatus] = useState('');
-  const again = () => setReload((n) => n + 1);
+  const [deliveryEndpoint, setDeliveryEndpoint] = useState('');
+  // the endpoints' URLs name each delivery's endpoint and fill the endpoint filter
+  const endpoints = useResource<Page<WebhookEndpoint>>('/v1/webhook-endpoints?limit=100');
+  const urlOf = new Map((endpoints.data?.items ?? []).map((e) => [e.id, e.url]));
+  const again = () => {
+    setReload((n) => n + 1);
+    endpoints.reload();
+  };
 
   return (
     <>
@@ -89,6 +99,14 @@ export function WebhooksPage() {
         <div className="filters">
           <Field
             as="select"
+            name="deliveryEndpoint"
+            label="Endpoint"
+            value={deliveryEndpoint}
+            onChange={(e) => setDeliveryEndpoint(e.target.value)}
+            options={[{ value: '', label: 'every endpoint' }, ...(endpoints.data?.items ?? []).map((e) => ({ value: e.id, label: e.url }))]}
+          />
+          <Field
+            as="select"
             name="deliveryStatus"
             label="Status"
             value={deliveryStatus}
@@ -98,13 +116,16 @@ export function WebhooksPage() {
         </div>
         <PagedList<WebhookDelivery>
           path="/v1/webhook-deliveries"
-          query={{ status: deliveryStatus }}
+          query={{ status: deliveryStatus, endpointId: deliveryEndpoint }}
           caption="Deliveries"
           reloadKey={reload}
+          // a pending delivery (new, retrying or just replayed) is followed until it succeeds or fails
+          pollWhile={(items) => items.some((d) => d.status === 'pending')}
           rowKey={(d) => d.id}
           empty="No deliveries yet."
           columns={[
             { header: 'Event', cell: (d) => d.eventType },
+            { header: 'Endpoint', cell: (d) => urlOf.get(d.endpointId) ?? d.endpointId.slice(0, 8) },
             { header: 'Status', cell: (d) => d.status },
             { header: 'Attempts', cell: (d) => d.attemptCount },
             { header: 'Created', cell: (d) => <DateTime value={d.createdAt} /> },
