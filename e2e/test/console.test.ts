@@ -102,8 +102,9 @@ async function amountsInColumn(table: Locator, header: string): Promise<string[]
   const headers = (await table.locator('thead th').allTextContents()).map((h) => h.trim());
   const column = headers.indexOf(header) + 1;
   if (column === 0) throw new Error(`no column "${header}" in ${headers.join(', ')}`);
-  const cells = await table.locator(`tbody tr td:nth-child(${column}) .money`).all();
-  return Promise.all(cells.map(async (cell) => (await cell.getAttribute('data-amount')) ?? ''));
+  // read in one evaluation: cell by cell, a row that went away as the next page came in would be
+  // waited for until the timeout
+  return table.locator(`tbody tr td:nth-child(${column}) .money`).evaluateAll((cells) => cells.map((cell) => cell.getAttribute('data-amount') ?? ''));
 }
 
 /** A 6-digit code that is not one `totp` accepts now (its window is one step either way; two here). */
