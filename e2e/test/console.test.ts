@@ -412,6 +412,8 @@ describe('the console in a browser', () => {
     const showing = (expected: string[]) => (balances: string[]) => JSON.stringify(balances) === JSON.stringify(expected);
     await waitFor('the first page of the ledger', shown, showing(firstBalances), 10_000);
     expect(await pager.getByRole('button', { name: 'Previous' }).isDisabled()).toBe(true);
+    // a top-up is "for" the reason the reseller gave, not its Idempotency-Key
+    expect(await table.locator('tbody tr').first().getByRole('cell').last().textContent()).toBe('top-up 21');
 
     // the second page's answer held back, as on a slow network: the pager says it is loading and holds still
     let answerSecondPage: () => void = () => undefined;

@@ -90,7 +90,7 @@ export function WalletPage() {
                 { header: 'Type', cell: (t) => t.type.replace('_', ' ') },
                 { header: 'Amount', cell: (t) => <EntryAmount entry={t} currency={wallet.currency} /> },
                 { header: 'Balance after', cell: (t) => <Money amount={t.balanceAfter} currency={wallet.currency} /> },
-                { header: 'For', cell: (t) => (t.reference ? `${t.reference.kind} ${t.reference.id.slice(0, 8)}` : (t.reason ?? '')) },
+                { header: 'For', cell: entryFor },
               ]}
             />
           </section>
@@ -98,4 +98,13 @@ export function WalletPage() {
       )}
     </>
   );
+}
+
+/** References that are only a key (an Idempotency-Key, a payment event): the reason written with the entry says more. */
+const KEY_ONLY_REFERENCES = ['topup', 'adjustment'];
+
+/** What a ledger entry was for: a top-up's or adjustment's reason, else what it refers to (a job, an order). */
+function entryFor(t: Transaction): string {
+  if (t.reference && !(KEY_ONLY_REFERENCES.includes(t.reference.kind) && t.reason)) return `${t.reference.kind} ${t.reference.id.slice(0, 8)}`;
+  return t.reason ?? '';
 }
