@@ -53,42 +53,11 @@ export function OrderPage() {
             <dd>{o.externalOrderId}</dd>
           </>
         )}
-        <dt>Placed</dt>
-        <dd>
-          <DateTime value={o.createdAt} />
-        </dd>
-        {o.paidAt && (
-          <>
-            <dt>Paid</dt>
-            <dd>
-              <DateTime value={o.paidAt} />
-            </dd>
-          </>
-        )}
-        {o.status === 'fulfilled' && (
-          <>
-            <dt>Fulfilled</dt>
-            <dd>
-              <DateTime value={o.fulfilledAt} />
-            </dd>
-          </>
-        )}
-        {o.status === 'failed' && (
-          <>
-            <dt>Failed</dt>
-            <dd>
-              <DateTime value={o.failedAt} />
-            </dd>
-          </>
-        )}
-        {o.status === 'cancelled' && (
-          <>
-            <dt>Cancelled</dt>
-            <dd>
-              <DateTime value={o.cancelledAt} />
-            </dd>
-          </>
-        )}
+        <TimeFact label="Placed" at={o.createdAt} />
+        {o.paidAt && <TimeFact label="Paid" at={o.paidAt} />}
+        {o.status === 'fulfilled' && <TimeFact label="Fulfilled" at={o.fulfilledAt} />}
+        {o.status === 'failed' && <TimeFact label="Failed" at={o.failedAt} />}
+        {o.status === 'cancelled' && <TimeFact label="Cancelled" at={o.cancelledAt} />}
       </dl>
       {o.paidAt && (o.status === 'failed' || o.status === 'cancelled') && (
         <p data-testid="order-refund">
@@ -103,6 +72,18 @@ export function OrderPage() {
       )}
       {order.polling && WAITING[o.status] && <Progress label={WAITING[o.status] ?? ''} />}
       {o.status === 'pending' && <ActionButton label="Cancel order" confirm="Cancel this order?" className="secondary" action={() => api.post(`/v1/orders/${o.id}/cancel`, {})} />}
+    </>
+  );
+}
+
+/** One dated step of the order in its facts list. */
+function TimeFact({ label, at }: { label: string; at: string | null }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>
+        <DateTime value={at} />
+      </dd>
     </>
   );
 }
